@@ -1,0 +1,45 @@
+"""jaxvac: find, verify and classify the vacua of 4d N=1 supergravity potentials."""
+
+from ._analysis import PointAnalysis, analyse, analyse_point
+from ._classify import CriticalType, Result, Vacuum
+from ._config import EPS, PrecisionError, enable_x64, ensure_x64
+from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
+from ._potential import (
+    FTermParts,
+    fterm_parts,
+    kinetic_metric,
+    potential_and_scale,
+    scalar_potential,
+    wirtinger,
+)
+from ._report import CheckReport, check, point_record
+from . import models
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AbstractModel",
+    "CriticalType",
+    "EPS",
+    "FTermParts",
+    "PointAnalysis",
+    "PotentialModel",
+    "PrecisionError",
+    "Result",
+    "SupergravityModel",
+    "Vacuum",
+    "analyse",
+    "analyse_point",
+    "canonical",
+    "check",
+    "CheckReport",
+    "point_record",
+    "enable_x64",
+    "ensure_x64",
+    "fterm_parts",
+    "kinetic_metric",
+    "models",
+    "potential_and_scale",
+    "scalar_potential",
+    "wirtinger",
+]

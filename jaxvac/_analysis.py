@@ -1,0 +1,235 @@
+"""Analysis of one point: V, gradient, Hessian, canonical masses, classification, trust.
+
+:func:`analyse_point` is a pure function of one point (batch it with ``jax.vmap``); it
+never raises on a bad point: every outcome is a :class:`~jaxvac.Result` code.
+The numerical criteria are documented in ``docs/numerics.md``.
+"""
+
+from __future__ import annotations
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+
+from ._classify import CriticalType, Result, Vacuum
+from ._config import EPS, MAX_DIGITS, ensure_x64
+from ._model import AbstractModel, SupergravityModel, canonical
+from ._potential import _check_point, fterm_parts, potential_and_scale
+from . import _rounding
+
+#: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
+ULPS_PER_TERM = 4.0
+#: A quantity is *resolved* when it exceeds its rounding error by this factor (1 digit).
+RESOLVED_FACTOR = 10.0
+#: Default tolerance on the scale-free stationarity residual.
+DEFAULT_RTOL = 1e-9
+#: A point is supersymmetric when sqrt(e^K |DW|^2 / S) is below this.
+SUSY_TOL = 1e-7
+
+
+class PointAnalysis(eqx.Module):
+    """Everything jaxvac knows about one point. All fields are arrays (vmap-able)."""
+
+    y: jax.Array  # real coordinates
+    V: jax.Array  # scalar potential (Planck units)
+    V_scale: jax.Array  # natural scale S: size of the terms that make up V
+    V_error: jax.Array  # rounding-error estimate of V
+    digits: jax.Array  # significant digits of V kept at this precision
+    gradient: jax.Array  # ∂V/∂y
+    gradient_error: jax.Array  # rounding-error estimate of each component
+    gradient_norm: jax.Array  # sqrt(∇Vᵀ G⁻¹ ∇V): canonical gradient norm
+    residual: jax.Array  # gradient_norm / V_scale: scale-free stationarity residual
+    stationary: jax.Array  # bool: residual <= rtol or gradient below its resolution
+    hessian: jax.Array  # ∂²V/∂y∂y
+    metric: jax.Array  # kinetic metric G (L = ½ G ∂y ∂y)
+    masses_squared: jax.Array  # eigenvalues of G⁻¹ H, ascending (Planck units)
+    masses_error: jax.Array  # rounding-error estimate of the mass eigenvalues
+    masses_digits: jax.Array  # significant digits of each mass eigenvalue
+    n_negative: jax.Array
+    n_flat: jax.Array
+    n_positive: jax.Array
+    critical_type: jax.Array  # CriticalType code
+    vacuum: jax.Array  # Vacuum code
+    susy: jax.Array  # bool (supergravity only)
+    susy_ratio: jax.Array  # sqrt(e^K K^{ab̄} D_aW D_bW̄ / S)
+    bf_stable: jax.Array  # bool: all m² >= 3V/4 (meaningful for AdS)
+    gravitino_mass: jax.Array  # e^{K/2}|W| (NaN for plain potentials)
+    epsilon: jax.Array  # ½ ∇Vᵀ G⁻¹ ∇V / V²
+    eta: jax.Array  # min m² / V
+    result: jax.Array  # Result code
+
+
+def _derivatives(f, y):
+    """Values, gradients and Hessians of a tuple-valued ``f`` in one pass."""
+
+    def grads_and_values(yy):
+        grads = jax.jacrev(f)(yy)
+        return grads, (grads, f(yy))
+
+    hessians, (grads, values) = jax.jacfwd(grads_and_values, has_aux=True)(y)
+    return values, grads, hessians
+
+
+def _generalised_eigh(H, G):
+    """Eigenvalues of H relative to G (H v = m² G v), ascending, via Cholesky of G."""
+    L = jnp.linalg.cholesky(G)
+    Linv_H = jax.scipy.linalg.solve_triangular(L, H, lower=True)
+    A = jax.scipy.linalg.solve_triangular(L, Linv_H.T, lower=True)
+    A = 0.5 * (A + A.T)
+    return jnp.linalg.eigvalsh(A), L
+
+
+def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S):
+    """Rounding-error estimates (V_error, gradient_error, hessian_error)."""
+    if isinstance(model, SupergravityModel) or model.potential_scale(y) is not None:
+        c = ULPS_PER_TERM * EPS
+        V_err = c * S
+        g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
+        H_err = c * (jnp.abs(H_S) + jnp.abs(H_V))
+        return V_err, g_err, H_err
+    _, V_err = _rounding.value_and_error(model.potential)(y)
+    _, g_err = _rounding.value_and_error(jax.grad(model.potential))(y)
+    _, H_err = _rounding.value_and_error(jax.hessian(model.potential))(y)
+    return V_err, g_err, H_err
+
+
+def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL) -> PointAnalysis:
+    """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises."""
+    y = _check_point(model, y)
+    dtype = y.dtype
+    pos = jnp.asarray(model.positive_indices, dtype=jnp.int32)
+    in_domain = jnp.all(y[pos] > 0) if len(model.positive_indices) else jnp.asarray(True)
+    # Evaluate at a safe point outside the domain, so NaNs cannot poison gradients.
+    safe_y = jnp.where(in_domain, y, jnp.ones_like(y))
+
+    (V, S), (grad_V, grad_S), (H_V, H_S) = _derivatives(
+        lambda yy: potential_and_scale(model, yy), safe_y
+    )
+    H_V = 0.5 * (H_V + H_V.T)
+    is_sugra = isinstance(model, SupergravityModel)
+    if is_sugra:
+        parts = fterm_parts(model, safe_y)
+        M = parts.metric
+        G = 2.0 * jnp.block([[jnp.real(M), jnp.imag(M)], [-jnp.imag(M), jnp.real(M)]])
+        gravitino = parts.gravitino_mass
+        fterm_energy = jnp.exp(parts.K) * jnp.maximum(parts.F_norm2, 0.0)
+    else:
+        G = jnp.asarray(model.field_metric(safe_y), dtype)
+        gravitino = jnp.asarray(jnp.nan, dtype)
+        fterm_energy = jnp.asarray(jnp.nan, dtype)
+    G = 0.5 * (G + G.T)
+    metric_ok = jnp.all(jnp.linalg.eigvalsh(G) > 0)
+    safe_G = jnp.where(metric_ok, G, jnp.eye(G.shape[0], dtype=dtype))
+
+    V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S)
+
+    # --- stationarity -------------------------------------------------------------
+    Ginv_g = jnp.linalg.solve(safe_G, grad_V)
+    gnorm2 = jnp.maximum(jnp.dot(grad_V, Ginv_g), 0.0)
+    gnorm = jnp.sqrt(gnorm2)
+    g_err_norm = jnp.sqrt(jnp.maximum(jnp.dot(g_err, jnp.linalg.solve(safe_G, g_err)), 0.0))
+    residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
+    stationary = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * g_err_norm)
+
+    # --- masses ----------------------------------------------------------------------
+    m2, _ = _generalised_eigh(H_V, safe_G)
+    err_eigs, _ = _generalised_eigh(0.5 * (H_err + H_err.T), safe_G)
+    m2_err = jnp.max(jnp.abs(err_eigs))
+    threshold = RESOLVED_FACTOR * m2_err
+    n_neg = jnp.sum(m2 < -threshold)
+    n_pos = jnp.sum(m2 > threshold)
+    n_flat = m2.shape[0] - n_neg - n_pos
+    m2_digits = jnp.clip(
+        jnp.log10(jnp.abs(m2) / jnp.where(m2_err > 0, m2_err, 1.0)), 0.0, MAX_DIGITS
+    )
+    m2_digits = jnp.where(m2_err > 0, m2_digits, MAX_DIGITS)
+    ctype = jnp.where(
+        n_neg + n_pos == 0,
+        CriticalType.unresolved,
+        jnp.where(n_neg == 0, CriticalType.minimum,
+                  jnp.where(n_pos == 0, CriticalType.maximum, CriticalType.saddle)),
+    )
+
+    # --- vacuum energy --------------------------------------------------------------
+    V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
+    exact_zero = (V_err == 0) & (V == 0)
+    vacuum = jnp.where(
+        V_resolved,
+        jnp.where(V > 0, Vacuum.dS, Vacuum.AdS),
+        jnp.where(exact_zero, Vacuum.Minkowski, Vacuum.unresolved),
+    )
+    digits = jnp.where(
+        V_err > 0,
+        jnp.clip(jnp.log10(jnp.abs(V) / jnp.where(V_err > 0, V_err, 1.0)), 0.0, MAX_DIGITS),
+        MAX_DIGITS,
+    )
+
+    # --- supersymmetry, BF bound, slow roll -------------------------------------------
+    if is_sugra:
+        susy_ratio = jnp.where(
+            S > 0, jnp.sqrt(fterm_energy / jnp.where(S > 0, S, 1.0)),
+            jnp.where(fterm_energy > 0, jnp.inf, 0.0),
+        )
+        susy = susy_ratio <= SUSY_TOL
+    else:
+        susy_ratio = jnp.asarray(jnp.nan, dtype)
+        susy = jnp.asarray(False)
+    bf_stable = m2[0] >= 0.75 * V - m2_err
+    epsilon = 0.5 * gnorm2 / V**2
+    eta = m2[0] / V
+
+    # --- result -------------------------------------------------------------------------
+    finite = (
+        jnp.isfinite(V) & jnp.isfinite(S) & jnp.all(jnp.isfinite(grad_V))
+        & jnp.all(jnp.isfinite(H_V)) & jnp.all(jnp.isfinite(m2))
+    )
+    # Outside the domain, or where the metric or V is unusable, nothing is classified.
+    invalid = ~in_domain | ~metric_ok | ~finite
+    nan = jnp.asarray(jnp.nan, dtype)
+    ctype = jnp.where(invalid, CriticalType.unresolved, ctype)
+    vacuum = jnp.where(invalid, Vacuum.unresolved, vacuum)
+    V = jnp.where(in_domain, V, nan)
+    S = jnp.where(in_domain, S, nan)
+    digits = jnp.where(invalid, 0.0, digits)
+    susy = susy & ~invalid
+    bf_stable = bf_stable & ~invalid
+    result = jnp.where(
+        ~in_domain, Result.left_domain,
+        jnp.where(~metric_ok, Result.bad_metric,
+        jnp.where(~finite, Result.nonfinite,
+        jnp.where(~stationary, Result.not_critical,
+        jnp.where(vacuum == Vacuum.unresolved, Result.unresolved, Result.successful)))),
+    )
+    return PointAnalysis(
+        y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
+        gradient=grad_V, gradient_error=g_err, gradient_norm=gnorm, residual=residual,
+        stationary=stationary, hessian=H_V, metric=G,
+        masses_squared=m2, masses_error=m2_err, masses_digits=m2_digits,
+        n_negative=n_neg, n_flat=n_flat, n_positive=n_pos,
+        critical_type=ctype.astype(jnp.int32), vacuum=vacuum.astype(jnp.int32),
+        susy=susy, susy_ratio=susy_ratio, bf_stable=bf_stable,
+        gravitino_mass=gravitino, epsilon=epsilon, eta=eta,
+        result=result.astype(jnp.int32),
+    )
+
+
+@eqx.filter_jit
+def _analyse_jit(model, y, rtol):
+    return analyse_point(model, y, rtol)
+
+
+@eqx.filter_jit
+def _analyse_batch_jit(model, ys, rtol):
+    return jax.vmap(lambda yy: analyse_point(model, yy, rtol))(ys)
+
+
+def analyse(model: AbstractModel, y, *, rtol: float = DEFAULT_RTOL) -> PointAnalysis:
+    """Compiled :func:`analyse_point` for one point (``y`` shape (d,)) or a batch
+    (shape (b, d)) of points of one model. One compilation per model class and shape."""
+    ensure_x64()
+    model = canonical(model)
+    y = jnp.asarray(y, dtype=jnp.float64)
+    rtol = jnp.asarray(rtol, dtype=jnp.float64)
+    if y.ndim == 2:
+        return _analyse_batch_jit(model, y, rtol)
+    return _analyse_jit(model, y, rtol)

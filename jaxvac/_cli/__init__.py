@@ -1,0 +1,1 @@
+"""Subcommands of the ``jaxvac`` command line (one module each, see ``jaxvac/cli.py``)."""

@@ -1,0 +1,36 @@
+"""Precision policy: jaxvac computes physics in float64 only."""
+
+import jax
+import numpy as np
+
+
+#: Unit roundoff of float64 (2**-52, the spacing of floats near 1).
+EPS = float(np.finfo(np.float64).eps)
+
+#: Digits float64 can hold at most: -log10(EPS).
+MAX_DIGITS = float(-np.log10(EPS))
+
+
+class PrecisionError(RuntimeError):
+    """Raised when physics would be computed in float32."""
+
+
+def ensure_x64() -> None:
+    """Refuse to compute physics unless JAX's 64-bit mode is on.
+
+    Called at trace time by every public physics entry point, so it costs nothing
+    inside compiled code.
+    """
+    if not jax.config.jax_enable_x64:
+        raise PrecisionError(
+            "jaxvac computes physics in float64 only, but JAX's 64-bit mode is off "
+            "(jax_enable_x64=False), so every array would silently be float32. Turn it "
+            "on before creating any array: `jax.config.update('jax_enable_x64', True)` "
+            "at the top of your script, or set the environment variable "
+            "JAX_ENABLE_X64=1. (The jaxvac command line and test suite do this for you.)"
+        )
+
+
+def enable_x64() -> None:
+    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this."""
+    jax.config.update("jax_enable_x64", True)

@@ -1,0 +1,327 @@
+"""Model base classes: a model is an ``equinox.Module`` whose fields are its parameters.
+
+Two kinds of model, with one real-coordinate layout each:
+
+- :class:`SupergravityModel`: complex moduli ``z``; real coordinates
+  ``y = (Re z_1, ..., Re z_n, Im z_1, ..., Im z_n)``.
+- :class:`PotentialModel`: real fields ``phi``; real coordinates ``y = phi``.
+
+Only K and W (or a plain V) are written by hand; everything else is autodiff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from typing import Any, ClassVar
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class AbstractModel(eqx.Module):
+    """Common interface of all models. Subclass :class:`SupergravityModel` or
+    :class:`PotentialModel`, not this."""
+
+    def __check_init__(self):
+        # Every numeric parameter must be finite. Traced values (models built inside
+        # jit/vmap) are checked by whoever built them.
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name, None)
+            if isinstance(value, jax.core.Tracer) or value is None:
+                continue
+            if isinstance(value, (bool, np.bool_)):
+                continue
+            if isinstance(value, (numbers.Number, np.ndarray, jax.Array)):
+                arr = np.asarray(value)
+                if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+                    raise ValueError(
+                        f"{type(self).__name__}: parameter {f.name!r} must be finite "
+                        f"(got {value!r})."
+                    )
+
+    # ---- layout -------------------------------------------------------------------
+
+    @property
+    def coordinate_names(self) -> tuple[str, ...]:
+        """Names of the real coordinates, in the order of ``y``."""
+        raise NotImplementedError
+
+    @property
+    def n_real(self) -> int:
+        return len(self.coordinate_names)
+
+    @property
+    def positive_indices(self) -> tuple[int, ...]:
+        """Indices of real coordinates that must stay strictly positive."""
+        raise NotImplementedError
+
+    def periods(self) -> dict[str, Any]:
+        """Periods of periodic directions (axions), by field name. Default: none."""
+        return {}
+
+    def real_periods(self) -> dict[int, float]:
+        """Periods keyed by real-coordinate index (see :meth:`periods`)."""
+        raise NotImplementedError
+
+    @property
+    def is_supergravity(self) -> bool:
+        return isinstance(self, SupergravityModel)
+
+    @classmethod
+    def parameter_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("static"))
+
+    def parameters(self) -> dict[str, Any]:
+        """The model's parameters as plain Python values (for reports)."""
+        out = {}
+        for f in dataclasses.fields(self):
+            out[f.name] = _to_python(getattr(self, f.name))
+        return out
+
+
+def _to_python(value):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    try:
+        arr = np.asarray(value)
+    except Exception:  # noqa: BLE001 - non-numeric field: report its repr
+        return repr(value)
+    if arr.dtype.kind in "biuf" and arr.ndim == 0:
+        return arr.item()
+    if arr.dtype.kind == "c" and arr.ndim == 0:
+        v = complex(arr.item())
+        return {"re": v.real, "im": v.imag}
+    if arr.dtype.kind in "biufc":
+        return arr.tolist() if arr.dtype.kind != "c" else [
+            {"re": complex(v).real, "im": complex(v).imag} for v in arr.ravel()
+        ]
+    return repr(value)
+
+
+class SupergravityModel(AbstractModel):
+    """A 4d N=1 supergravity model: Kähler potential K(z, z̄) and superpotential W(z).
+
+    Subclasses declare ``moduli`` (names of the complex fields, in order), optionally
+    ``saxions`` (moduli whose real part must stay positive), their parameters as
+    dataclass fields with defaults, and implement :meth:`kahler_potential` and
+    :meth:`superpotential` (see ``docs/models.md``).
+
+    **Hierarchy-safe Kähler potentials.** A model whose K contains no-scale logarithms
+    may declare them: :meth:`kahler_logs` returns ``{name: n}`` and
+    :meth:`kahler_remainder` returns δK, so that ``K = -Σ n log(z+z̄) + δK``. The
+    F-term potential is then computed from δK without the cancellation
+    ``K^{ab̄} K_a K_b̄ - Σn ≈ 0`` (see ``docs/numerics.md``). Such a model need not
+    (and must not) override :meth:`kahler_potential`.
+    """
+
+    moduli: ClassVar[tuple[str, ...]] = ()
+    saxions: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.saxions:
+            if name not in cls.moduli:
+                raise TypeError(
+                    f"{cls.__name__}: saxion {name!r} is not one of moduli {cls.moduli}."
+                )
+        if len(set(cls.moduli)) != len(cls.moduli):
+            raise TypeError(f"{cls.__name__}: moduli names must be distinct: {cls.moduli}.")
+        declares_logs = _defined_below(cls, "kahler_logs", SupergravityModel)
+        overrides_k = _defined_below(cls, "kahler_potential", SupergravityModel)
+        if declares_logs and overrides_k and _defined_in_same_or_later(
+            cls, "kahler_potential", "kahler_logs"
+        ):
+            raise TypeError(
+                f"{cls.__name__} declares kahler_logs() and also overrides "
+                "kahler_potential(): with declared logarithms, K is -Σ n log(z+z̄) + "
+                "kahler_remainder(z, zbar); define kahler_remainder instead."
+            )
+
+    # ---- to be written by the user ----------------------------------------------
+
+    def kahler_potential(self, z, zbar):
+        """Real Kähler potential K(z, z̄); ``z``, ``zbar`` complex arrays of shape (n,)."""
+        logs = self.kahler_logs()
+        if not logs:
+            raise NotImplementedError(
+                f"{type(self).__name__} must define kahler_potential(self, z, zbar) "
+                "(or kahler_logs() and kahler_remainder())."
+            )
+        return self.kahler_log_part(z, zbar) + self.kahler_remainder(z, zbar)
+
+    def superpotential(self, z):
+        """Holomorphic superpotential W(z); complex scalar."""
+        raise NotImplementedError(f"{type(self).__name__} must define superpotential(self, z).")
+
+    def extra_potential(self, z, zbar):
+        """Real terms added to the F-term potential (uplifts, D-terms, loops). Default 0."""
+        return 0.0
+
+    def kahler_logs(self) -> dict[str, float]:
+        """No-scale logarithms of K: ``{modulus: n}`` for ``-n log(z + z̄)``. Default none."""
+        return {}
+
+    def kahler_remainder(self, z, zbar):
+        """δK = K + Σ n log(z + z̄); required when :meth:`kahler_logs` is non-empty."""
+        raise NotImplementedError(
+            f"{type(self).__name__} declares kahler_logs() but not kahler_remainder()."
+        )
+
+    # ---- derived ---------------------------------------------------------------
+
+    def kahler_log_part(self, z, zbar):
+        """K0 = -Σ n log(z_i + z̄_i) over the declared logarithms."""
+        total = 0.0
+        for name, n in self.kahler_logs().items():
+            i = self.moduli.index(name)
+            total = total - n * jnp.log(z[i] + zbar[i])
+        return total
+
+    def log_weights(self):
+        """Array (n_moduli,) of declared log weights n_i (0 for undeclared moduli)."""
+        logs = self.kahler_logs()
+        unknown = set(logs) - set(self.moduli)
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__}.kahler_logs() names unknown moduli {sorted(unknown)}."
+            )
+        return jnp.asarray([float(logs.get(m, 0.0)) for m in self.moduli])
+
+    @property
+    def n_moduli(self) -> int:
+        return len(self.moduli)
+
+    @property
+    def coordinate_names(self) -> tuple[str, ...]:
+        return tuple(f"{m}.re" for m in self.moduli) + tuple(f"{m}.im" for m in self.moduli)
+
+    @property
+    def positive_indices(self) -> tuple[int, ...]:
+        return tuple(self.moduli.index(s) for s in self.saxions)
+
+    def real_periods(self) -> dict[int, float]:
+        out = {}
+        for name, period in self.periods().items():
+            if name not in self.moduli:
+                raise ValueError(
+                    f"{type(self).__name__}.periods() names {name!r}, which is not a "
+                    f"modulus (moduli: {self.moduli})."
+                )
+            out[self.n_moduli + self.moduli.index(name)] = period
+        return out
+
+    def split(self, y):
+        """Complex moduli z from real coordinates y."""
+        n = self.n_moduli
+        return y[:n] + 1j * y[n:]
+
+
+class PotentialModel(AbstractModel):
+    """A plain real potential V(φ) of real fields, with an optional kinetic metric.
+
+    Subclasses declare ``fields``, optionally ``positive`` (fields that must stay > 0),
+    parameters as dataclass fields, and implement :meth:`potential`.
+    """
+
+    fields: ClassVar[tuple[str, ...]] = ()
+    positive: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.positive:
+            if name not in cls.fields:
+                raise TypeError(f"{cls.__name__}: positive field {name!r} not in {cls.fields}.")
+        if len(set(cls.fields)) != len(cls.fields):
+            raise TypeError(f"{cls.__name__}: field names must be distinct: {cls.fields}.")
+
+    def potential(self, phi):
+        """Real scalar V(φ); ``phi`` a real array of shape (n,)."""
+        raise NotImplementedError(f"{type(self).__name__} must define potential(self, phi).")
+
+    def field_metric(self, phi):
+        """Kinetic metric G_ij(φ) with L_kin = ½ G_ij ∂φ^i ∂φ^j. Default: identity."""
+        return jnp.eye(len(self.fields), dtype=phi.dtype)
+
+    def potential_scale(self, phi):
+        """Optional: size of the terms whose sum is V (for the digits estimate).
+
+        By default jaxvac bounds the rounding error of V itself by running error
+        analysis of :meth:`potential` (``docs/numerics.md``); override only to supply
+        a sharper, model-specific scale.
+        """
+        return None
+
+    @property
+    def coordinate_names(self) -> tuple[str, ...]:
+        return tuple(self.fields)
+
+    @property
+    def positive_indices(self) -> tuple[int, ...]:
+        return tuple(self.fields.index(p) for p in self.positive)
+
+    def real_periods(self) -> dict[int, float]:
+        out = {}
+        for name, period in self.periods().items():
+            if name not in self.fields:
+                raise ValueError(
+                    f"{type(self).__name__}.periods() names {name!r}, which is not a "
+                    f"field (fields: {self.fields})."
+                )
+            out[self.fields.index(name)] = period
+        return out
+
+
+def _defined_below(cls, name, base) -> bool:
+    for klass in cls.__mro__:
+        if klass is base:
+            return False
+        if name in klass.__dict__:
+            return True
+    return False
+
+
+def _defined_in_same_or_later(cls, first, second) -> bool:
+    """True if ``first`` is defined in the same class as, or a subclass of, ``second``'s."""
+    def owner(name):
+        for i, klass in enumerate(cls.__mro__):
+            if name in klass.__dict__:
+                return i
+        return math.inf
+    return owner(first) <= owner(second)
+
+
+# ---- canonical form: every numeric parameter is a float64/int64/complex128 array --------
+
+
+def _canonical_leaf(x):
+    if isinstance(x, (bool, np.bool_)):
+        return jnp.asarray(x)
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic)) or (
+        isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer)
+    ):
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f":
+            return jnp.asarray(arr, dtype=jnp.float64)
+        if arr.dtype.kind == "c":
+            return jnp.asarray(arr, dtype=jnp.complex128)
+        if arr.dtype.kind in "iu":
+            return jnp.asarray(arr, dtype=jnp.int64)
+        return jnp.asarray(arr)
+    if isinstance(x, jax.Array):
+        if x.dtype == jnp.float32:
+            return x.astype(jnp.float64)
+        return x
+    return x
+
+
+def canonical(model: AbstractModel) -> AbstractModel:
+    """Return ``model`` with every numeric parameter as a 64-bit JAX array.
+
+    Python floats in a Module are static under ``eqx.filter_jit``; turning them into
+    arrays makes one compiled function serve every parameter point.
+    """
+    return jax.tree.map(_canonical_leaf, model)

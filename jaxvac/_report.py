@@ -1,0 +1,136 @@
+"""Turning a :class:`~jaxvac.PointAnalysis` into the JSON record of DESIGN.md, and
+``jaxvac.check``: the analysis of one given point."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jax
+import numpy as np
+
+from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
+from ._classify import CriticalType, Result, Vacuum
+from ._config import ensure_x64
+from ._io import dumps, per_field, point_to_y, y_to_fields
+from ._model import AbstractModel, SupergravityModel
+
+#: Digits of V below which a point's vacuum type is not trusted and a high-precision
+#: re-check is advised.
+ADVICE_DIGITS = 3.0
+
+
+def _index(analysis: PointAnalysis, i):
+    if i is None:
+        return jax.tree.map(np.asarray, analysis)
+    return jax.tree.map(lambda a: np.asarray(a)[i], analysis)
+
+
+def advice(record: dict[str, Any]) -> str | None:
+    """Escalation hint when float64 is not enough to classify the point."""
+    digits = record.get("digits")
+    if record.get("result") in ("left_domain", "bad_metric", "nonfinite"):
+        return None
+    if digits is not None and digits < ADVICE_DIGITS and record.get("vacuum") != "Minkowski":
+        return (
+            f"float64 keeps {digits:.1f} significant digits of V at this point (the terms "
+            f"of V are ~{record['V_scale']:.2e}); its sign and the type may not be "
+            "trusted: re-check at high precision with `jaxvac check ... --digits 60` "
+            "(Python: jaxvac.check(..., digits=60))."
+        )
+    masses_digits = record.get("masses_digits") or []
+    if record.get("type") == "unresolved" and record.get("n_flat", 0) > 0:
+        return (
+            "no mass eigenvalue is resolved in float64 here; re-check at high precision "
+            "with `jaxvac check ... --digits 60`."
+        )
+    if masses_digits and min(masses_digits) < 1.0 and record.get("n_flat", 0) > 0:
+        return (
+            f"{record['n_flat']} direction(s) are flat to float64 resolution "
+            f"(|m²| < {record['masses_error'] * 10:.1e}); if their sign matters, re-check "
+            "with `jaxvac check ... --digits 60`."
+        )
+    return None
+
+
+def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradient=False):
+    """One critical-point JSON record (DESIGN.md field names, plus documented extras)."""
+    a = _index(analysis, i)
+    sugra = isinstance(model, SupergravityModel)
+    vacuum = Vacuum(int(a.vacuum)).name
+    record: dict[str, Any] = {
+        "fields": y_to_fields(model, a.y),
+        "V": float(a.V),
+        "type": CriticalType(int(a.critical_type)).name,
+        "index": int(a.n_negative),
+        "n_negative": int(a.n_negative),
+        "n_flat": int(a.n_flat),
+        "vacuum": vacuum,
+    }
+    if sugra:
+        record["susy"] = bool(a.susy)
+    record["bf_stable"] = bool(a.bf_stable) if vacuum == "AdS" else None
+    record["masses_squared"] = [float(v) for v in a.masses_squared]
+    if sugra:
+        record["gravitino_mass"] = float(a.gravitino_mass)
+    record.update(
+        {
+            "residual": float(a.residual),
+            "digits": float(a.digits),
+            "result": Result(int(a.result)).name,
+            "message": Result(int(a.result)).message,
+            "V_scale": float(a.V_scale),
+            "V_error": float(a.V_error),
+            "masses_error": float(a.masses_error),
+            "masses_digits": [float(v) for v in a.masses_digits],
+            "gradient_norm": float(a.gradient_norm),
+            "epsilon": float(a.epsilon),
+            "eta": float(a.eta),
+        }
+    )
+    if sugra:
+        record["susy_ratio"] = float(a.susy_ratio)
+    if gradient:
+        record["gradient"] = per_field(model, a.gradient)
+    record["advice"] = advice(record)
+    return record
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckReport:
+    """Result of :func:`check`: the model, the point and its analysis."""
+
+    model: AbstractModel
+    analysis: PointAnalysis
+    model_name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"model": self.model_name, "parameters": self.model.parameters()}
+        out.update(point_record(self.model, self.analysis, gradient=True))
+        return out
+
+    def to_json(self, **kwargs) -> str:
+        return dumps(self.to_dict(), **kwargs)
+
+    @property
+    def result(self) -> Result:
+        return Result(int(self.analysis.result))
+
+    def __getattr__(self, name):
+        # Convenience: report.V, report.masses_squared, ... from the analysis.
+        analysis = object.__getattribute__(self, "analysis")
+        if hasattr(analysis, name):
+            return np.asarray(getattr(analysis, name))
+        raise AttributeError(name)
+
+
+def check(model: AbstractModel, point, *, rtol: float = DEFAULT_RTOL, name: str | None = None) -> CheckReport:
+    """Analyse one given point of ``model`` (a dict of field values or real coordinates y).
+
+    Returns a :class:`CheckReport`; ``.to_dict()`` gives the JSON fields of
+    ``jaxvac check`` (DESIGN.md), including the gradient.
+    """
+    ensure_x64()
+    y = point_to_y(model, point)
+    analysis = analyse(model, y, rtol=rtol)
+    return CheckReport(model=model, analysis=analysis, model_name=name or type(model).__name__)

@@ -1,0 +1,45 @@
+"""The ``jaxvac`` command line. Subcommands live in ``jaxvac/_cli/*.py``, each module
+defining ``register(subparsers)``; this file only collects and dispatches them."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from ._config import enable_x64
+from ._io import InputError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import _cli
+
+    parser = argparse.ArgumentParser(
+        prog="jaxvac",
+        description="Find, verify and classify the vacua of 4d N=1 supergravity potentials.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(_cli.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{_cli.__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    enable_x64()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.func(args)
+    except InputError as e:
+        print(f"jaxvac {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
