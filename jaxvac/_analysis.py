@@ -18,7 +18,7 @@ from ._potential import _check_point, fterm_parts, potential_and_scale
 from . import _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
-ULPS_PER_TERM = 4.0
+ULPS_PER_TERM = 16.0
 #: A quantity is *resolved* when it exceeds its rounding error by this factor (1 digit).
 RESOLVED_FACTOR = 10.0
 #: Default tolerance on the scale-free stationarity residual.

@@ -1,0 +1,203 @@
+"""Classification on hand-made potentials, Kähler invariance, and bad input."""
+
+import subprocess
+import sys
+import textwrap
+from typing import ClassVar
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import jaxvac
+from jaxvac import CriticalType, Result, Vacuum
+from jaxvac.models import KKLT, LVS, KahlerUplift
+
+
+class Quadratic(jaxvac.PotentialModel):
+    """V = c + ½ Σ_i k_i φ_i² + q φ_0⁴ with a diagonal kinetic metric g: m_i² = k_i / g_i."""
+
+    fields: ClassVar[tuple[str, ...]] = ("x", "y", "w")
+    c: float = 1.0
+    kx: float = 1.0
+    ky: float = 2.0
+    kw: float = 3.0
+    q: float = 0.0
+    g: float = 1.0
+
+    def potential(self, phi):
+        k = jnp.stack([self.kx, self.ky, self.kw])
+        return self.c + 0.5 * jnp.sum(k * phi**2) + self.q * phi[0] ** 4
+
+    def field_metric(self, phi):
+        return jnp.diag(jnp.stack([self.g, 1.0 + 0.0 * self.g, 1.0 + 0.0 * self.g]))
+
+
+ORIGIN = np.zeros(3)
+
+
+@pytest.mark.parametrize(
+    "params,ctype,index,n_flat,vacuum,masses",
+    [
+        (dict(c=1.0), CriticalType.minimum, 0, 0, Vacuum.dS, [1, 2, 3]),
+        (dict(c=1.0, ky=-2.0), CriticalType.saddle, 1, 0, Vacuum.dS, [-2, 1, 3]),
+        (dict(c=-1.0, kx=-1.0, ky=-2.0), CriticalType.saddle, 2, 0, Vacuum.AdS, [-2, -1, 3]),
+        (dict(c=1.0, kx=-1.0, ky=-2.0, kw=-3.0), CriticalType.maximum, 3, 0, Vacuum.dS, [-3, -2, -1]),
+        # A flat direction (quartic only): counted as flat, type decided by the rest.
+        (dict(c=-1.0, kx=0.0, q=1.0), CriticalType.minimum, 0, 1, Vacuum.AdS, [0, 2, 3]),
+        (dict(c=1.0, kx=0.0, ky=-2.0, kw=-3.0), CriticalType.maximum, 2, 1, Vacuum.dS, [-3, -2, 0]),
+        # Canonical normalisation by the kinetic metric: m_x² = k_x / g.
+        (dict(c=1.0, kx=2.0, g=4.0), CriticalType.minimum, 0, 0, Vacuum.dS, [0.5, 2, 3]),
+        # V = 0 exactly with a vanishing scale: Minkowski.
+        (dict(c=0.0), CriticalType.minimum, 0, 0, Vacuum.Minkowski, [1, 2, 3]),
+    ],
+)
+def test_plain_potential_classification(params, ctype, index, n_flat, vacuum, masses):
+    rec = jaxvac.check(Quadratic(**params), ORIGIN).to_dict()
+    assert rec["result"] == "successful"
+    assert rec["type"] == ctype.name
+    assert rec["n_negative"] == index and rec["index"] == index
+    assert rec["n_flat"] == n_flat
+    assert rec["vacuum"] == vacuum.name
+    np.testing.assert_allclose(rec["masses_squared"], masses, rtol=1e-14, atol=1e-14)
+    if vacuum == Vacuum.dS:
+        assert rec["epsilon"] == 0.0
+        assert rec["eta"] == pytest.approx(min(masses) / params["c"], rel=1e-14)
+
+
+def test_not_critical_and_slow_roll():
+    # At x = 0.5: ∇V = (0.5, 0, 0), V = 1.125: ε = ½ (0.5)² / V², η = 1 / V... (m² = 1, 2, 3).
+    rec = jaxvac.check(Quadratic(), np.array([0.5, 0.0, 0.0])).to_dict()
+    assert rec["result"] == "not_critical"
+    V = 1.0 + 0.5 * 0.25
+    assert rec["V"] == pytest.approx(V, rel=1e-15)
+    assert rec["epsilon"] == pytest.approx(0.5 * 0.25 / V**2, rel=1e-14)
+    assert rec["eta"] == pytest.approx(1.0 / V, rel=1e-14)
+    assert rec["gradient"] == {"x": 0.5, "y": 0.0, "w": 0.0}
+
+
+class Shifted(jaxvac.SupergravityModel):
+    """A model related to another by a Kähler transformation K → K + f + f̄, W → e^{-f} W
+    with f(z) = Σ_a (c0_a + c1_a z_a + c2_a z_a²) (written without declared logs)."""
+
+    moduli: ClassVar[tuple[str, ...]] = ("Tb", "Ts")
+    saxions: ClassVar[tuple[str, ...]] = ("Tb", "Ts")
+    base: LVS
+    c0: jax.Array
+    c1: jax.Array
+    c2: jax.Array
+
+    def _f(self, z):
+        return jnp.sum(self.c0 + self.c1 * z + self.c2 * z**2)
+
+    def kahler_potential(self, z, zbar):
+        f = self._f(z)
+        fbar = jnp.sum(jnp.conj(self.c0) + jnp.conj(self.c1) * zbar + jnp.conj(self.c2) * zbar**2)
+        return self.base.kahler_potential(z, zbar) + f + fbar
+
+    def superpotential(self, z):
+        return jnp.exp(-self._f(z)) * self.base.superpotential(z)
+
+
+_complex = st.complex_numbers(max_magnitude=0.05, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    c=st.lists(_complex, min_size=6, max_size=6),
+    tb=st.floats(80.0, 300.0),
+    ts=st.floats(3.0, 8.0),
+    ab=st.floats(-3.0, 3.0),
+    as_=st.floats(-1.0, 1.0),
+)
+def test_kahler_invariance(c, tb, ts, ab, as_):
+    base = LVS(W0=0.5, A=1.0, a=2 * np.pi / 10, xi=1.0)
+    c = np.asarray(c, dtype=np.complex128)
+    c2 = c[4:] * 1e-3  # keep e^{-f} moderate over the sampled region
+    shifted = Shifted(base=base, c0=c[:2], c1=c[2:4], c2=c2)
+    y = np.array([tb, ts, ab, as_])
+    a0 = jaxvac.analyse(base, y)
+    a1 = jaxvac.analyse(shifted, y)
+    S = float(a0.V_scale)
+    assert abs(float(a1.V) - float(a0.V)) <= 1e-11 * S
+    gs = np.max(np.abs(np.asarray(a0.gradient))) + 1e-300
+    np.testing.assert_allclose(np.asarray(a1.gradient), np.asarray(a0.gradient), atol=1e-9 * gs, rtol=0)
+    m0, m1 = np.asarray(a0.masses_squared), np.asarray(a1.masses_squared)
+    np.testing.assert_allclose(m1, m0, atol=1e-8 * np.max(np.abs(m0)), rtol=0)
+
+
+class WrongSign(jaxvac.SupergravityModel):
+    """K = +3 log(T + T̄): the Kähler metric is negative definite."""
+
+    moduli: ClassVar[tuple[str, ...]] = ("T",)
+    saxions: ClassVar[tuple[str, ...]] = ("T",)
+
+    def kahler_potential(self, z, zbar):
+        return 3.0 * jnp.log(z[0] + zbar[0])
+
+    def superpotential(self, z):
+        return 1.0 + 0.1 * z[0]
+
+
+def test_bad_metric_and_left_domain():
+    rec = jaxvac.check(WrongSign(), {"T": 2.0}).to_dict()
+    assert rec["result"] == "bad_metric"
+    assert rec["type"] == "unresolved" and rec["vacuum"] == "unresolved"
+    rec = jaxvac.check(KKLT(), {"T": -5.0}).to_dict()
+    assert rec["result"] == "left_domain"
+    assert rec["V"] is None or np.isnan(rec["V"])
+    rec = jaxvac.check(KKLT(), {"T": 0.0}).to_dict()
+    assert rec["result"] == "left_domain"
+
+
+@pytest.mark.parametrize(
+    "cls,kwargs,name",
+    [
+        (KKLT, dict(W0=float("nan")), "W0"),
+        (KKLT, dict(A=float("inf")), "A"),
+        (KKLT, dict(a=-0.1), "a"),
+        (KahlerUplift, dict(xi=-1.0), "xi"),
+        (LVS, dict(a=0.0), "a"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(cls, kwargs, name):
+    with pytest.raises(ValueError, match=repr(name)):
+        cls(**kwargs)
+
+
+def test_class_declaration_errors():
+    with pytest.raises(TypeError, match="saxion"):
+
+        class Bad(jaxvac.SupergravityModel):
+            moduli: ClassVar[tuple[str, ...]] = ("T",)
+            saxions: ClassVar[tuple[str, ...]] = ("S",)
+
+
+def test_refuses_float32():
+    code = textwrap.dedent(
+        """
+        import jax, numpy as np
+        jax.config.update("jax_enable_x64", False)
+        import jaxvac
+        try:
+            jaxvac.check(jaxvac.models.KKLT(), {"T": 100.0})
+        except jaxvac.PrecisionError as e:
+            print("REFUSED", "jax_enable_x64" in str(e))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "REFUSED True" in out.stdout, out.stderr
+
+
+def test_one_compile_serves_every_parameter_point():
+    """Parameters are arrays after canonicalisation, so new values do not recompile."""
+    from jaxvac._analysis import _analyse_jit
+
+    jaxvac.analyse(KKLT(W0=-1e-4), np.array([100.0, 0.0]))
+    before = _analyse_jit._cached._cache_size()
+    for w0 in (-2e-4, -3e-4, -5e-5):
+        jaxvac.analyse(KKLT(W0=w0, a=0.2), np.array([90.0, 0.1]))
+    assert _analyse_jit._cached._cache_size() == before
