@@ -1,0 +1,497 @@
+"""Scan configuration: reading and validating the TOML file, and the parameter distributions.
+
+The configuration is plain data (a normalised ``dict`` that goes into the manifest verbatim);
+:class:`ScanConfig` wraps it with the resolved model class. Every key is documented in
+``docs/scans.md``. Distributions are pure JAX functions of a PRNG key, so parameter draws
+happen inside the compiled chunk function (no host round-trip).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import tomllib
+import zlib
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._io import InputError, build_model, parse_value, resolve_model_class
+from .._model import AbstractModel
+
+#: What a scan writes for each parameter point (see docs/scans.md, "keep").
+KEEP = ("all", "successful", "minima", "dS", "dS-minima")
+
+DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
+TOP_KEYS = ("model", "points", "starts", "seed", "chunk", "keep", "fixed", "sample", "region",
+            "search")
+
+#: Largest number of parameter points (point ids are int64; draws fold in both 32-bit halves).
+MAX_POINTS = 2**53
+
+
+# ---- distributions --------------------------------------------------------------------
+
+
+def _num(table: dict, key: str, where: str, *, required=True, default=None) -> float | None:
+    if key not in table:
+        if required:
+            raise InputError(f"{where}: missing key {key!r}.")
+        return default
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"{where}.{key} must be a number (got {value!r}).")
+    if not math.isfinite(value):
+        raise InputError(f"{where}.{key} must be finite (got {value!r}).")
+    return float(value)
+
+
+def _only(table: dict, allowed: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(table) - set(allowed))
+    if extra:
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(map(repr, extra))}; allowed: "
+            f"{', '.join(allowed)}."
+        )
+
+
+def normalise_distribution(table: Any, where: str) -> dict[str, Any]:
+    """Validate one ``[sample.NAME]`` table; return it with defaults filled in."""
+    if not isinstance(table, dict):
+        raise InputError(f"{where} must be a table with a 'dist' key (got {table!r}).")
+    dist = table.get("dist")
+    if dist not in DISTRIBUTIONS:
+        raise InputError(
+            f"{where}.dist must be one of {', '.join(DISTRIBUTIONS)} (got {dist!r})."
+        )
+    return DISTRIBUTIONS[dist][0](dict(table), where)
+
+
+def _norm_uniform(t, where):
+    _only(t, ("dist", "low", "high"), where)
+    low, high = _num(t, "low", where), _num(t, "high", where)
+    if not low < high:
+        raise InputError(f"{where}: need low < high (got low={low}, high={high}).")
+    return {"dist": "uniform", "low": low, "high": high}
+
+
+def _norm_symmetric(t, where):
+    _only(t, ("dist", "scale"), where)
+    scale = _num(t, "scale", where)
+    if not scale > 0:
+        raise InputError(f"{where}.scale must be > 0 (got {scale}).")
+    return {"dist": "symmetric", "scale": scale}
+
+
+def _norm_loguniform(t, where):
+    _only(t, ("dist", "low", "high"), where)
+    low, high = _num(t, "low", where), _num(t, "high", where)
+    if not 0 < low < high:
+        raise InputError(
+            f"{where}: {t['dist']} needs 0 < low < high (got low={low}, high={high}); "
+            "for ranges through zero use 'uniform' or 'symmetric'."
+        )
+    return {"dist": t["dist"], "low": low, "high": high}
+
+
+def _norm_normal(t, where):
+    _only(t, ("dist", "mean", "std"), where)
+    mean = _num(t, "mean", where, required=False, default=0.0)
+    std = _num(t, "std", where)
+    if not std > 0:
+        raise InputError(f"{where}.std must be > 0 (got {std}).")
+    return {"dist": "normal", "mean": mean, "std": std}
+
+
+def _norm_choice(t, where):
+    _only(t, ("dist", "values", "weights"), where)
+    values = t.get("values")
+    if not isinstance(values, list) or not values:
+        raise InputError(f"{where}.values must be a non-empty list of numbers (got {values!r}).")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise InputError(f"{where}.values must be finite numbers (got {v!r}).")
+    out = {"dist": "choice", "values": list(values)}
+    weights = t.get("weights")
+    if weights is not None:
+        if (not isinstance(weights, list) or len(weights) != len(values)
+                or any(isinstance(w, bool) or not isinstance(w, (int, float)) for w in weights)):
+            raise InputError(f"{where}.weights must be a list of {len(values)} numbers.")
+        if any(not (w >= 0 and math.isfinite(w)) for w in weights) or sum(weights) <= 0:
+            raise InputError(f"{where}.weights must be >= 0 and not all 0 (got {weights}).")
+        out["weights"] = [float(w) for w in weights]
+    return out
+
+
+def _norm_integer(t, where):
+    _only(t, ("dist", "low", "high"), where)
+    low, high = t.get("low"), t.get("high")
+    for key, v in (("low", low), ("high", high)):
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise InputError(f"{where}.{key} must be an integer (got {v!r}).")
+    if not low <= high:
+        raise InputError(f"{where}: need low <= high (got low={low}, high={high}).")
+    return {"dist": "integer", "low": low, "high": high}
+
+
+def _draw_uniform(d, key, shape):
+    return jax.random.uniform(key, shape, jnp.float64, d["low"], d["high"])
+
+
+def _draw_symmetric(d, key, shape):
+    return jax.random.uniform(key, shape, jnp.float64, -d["scale"], d["scale"])
+
+
+def _draw_loguniform(d, key, shape):
+    u = jax.random.uniform(key, shape, jnp.float64, math.log(d["low"]), math.log(d["high"]))
+    return jnp.exp(u)
+
+
+def _draw_signed_loguniform(d, key, shape):
+    k1, k2 = jax.random.split(key)
+    sign = jnp.where(jax.random.bernoulli(k2, 0.5, shape), 1.0, -1.0)
+    return sign * _draw_loguniform(d, k1, shape)
+
+
+def _draw_normal(d, key, shape):
+    return d["mean"] + d["std"] * jax.random.normal(key, shape, jnp.float64)
+
+
+def _draw_choice(d, key, shape):
+    values = jnp.asarray(d["values"])
+    weights = d.get("weights")
+    p = None if weights is None else jnp.asarray(weights) / sum(weights)
+    return jax.random.choice(key, values, shape, replace=True, p=p)
+
+
+def _draw_integer(d, key, shape):
+    return jax.random.randint(key, shape, d["low"], d["high"] + 1, dtype=jnp.int64)
+
+
+def _support_uniform(d):
+    return [d["low"], d["high"]]
+
+
+def _support_symmetric(d):
+    return [-d["scale"], d["scale"]]
+
+
+def _support_loguniform(d):
+    return [d["low"], d["high"]]
+
+
+def _support_signed(d):
+    return [-d["high"], -d["low"], d["low"], d["high"]]
+
+
+def _support_normal(d):
+    return [d["mean"]]
+
+
+def _support_choice(d):
+    return list(d["values"])
+
+
+def _support_integer(d):
+    return [d["low"], d["high"]]
+
+
+#: name -> (normalise, draw(dist, key, shape), support points to validate against the model,
+#: whether the draws are integers)
+DISTRIBUTIONS = {
+    "uniform": (_norm_uniform, _draw_uniform, _support_uniform, False),
+    "symmetric": (_norm_symmetric, _draw_symmetric, _support_symmetric, False),
+    "loguniform": (_norm_loguniform, _draw_loguniform, _support_loguniform, False),
+    "signed-loguniform": (_norm_loguniform, _draw_signed_loguniform, _support_signed, False),
+    "normal": (_norm_normal, _draw_normal, _support_normal, False),
+    "choice": (_norm_choice, _draw_choice, _support_choice, None),
+    "integer": (_norm_integer, _draw_integer, _support_integer, True),
+}
+
+
+def draw(dist: dict[str, Any], key, shape=()) -> jax.Array:
+    """Draw from a normalised distribution table (pure; jittable)."""
+    return DISTRIBUTIONS[dist["dist"]][1](dist, key, shape)
+
+
+def is_integer_valued(dist: dict[str, Any]) -> bool:
+    flag = DISTRIBUTIONS[dist["dist"]][3]
+    if flag is None:  # choice: integers if every value is one
+        return all(isinstance(v, int) for v in dist["values"])
+    return flag
+
+
+def parameter_salt(name: str) -> int:
+    """A stable 31-bit number per parameter name: adding or removing a sampled parameter
+    leaves the draws of the others unchanged."""
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+# ---- the configuration ------------------------------------------------------------------
+
+
+def _int(config: dict, key: str, low: int, high: int) -> int:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{key} must be an integer (got {value!r}).")
+    if not low <= value <= high:
+        raise InputError(f"{key} must be between {low} and {high} (got {value}).")
+    return value
+
+
+def _normalise_region(region: Any) -> dict[str, list[float]]:
+    """``{"T": [lo, hi], "T.im": [lo, hi]}``; TOML's ``T.im = [..]`` (a nested table) too.
+    Names and bounds are checked against the model by :meth:`jaxvac.Region.from_model`."""
+    if not isinstance(region, dict):
+        raise InputError(f"[region] must be a table of NAME = [LO, HI] (got {region!r}).")
+    flat: dict[str, Any] = {}
+    for name, value in region.items():
+        if isinstance(value, dict):
+            for part, bounds in value.items():
+                flat[f"{name}.{part}"] = bounds
+        else:
+            flat[name] = value
+    out = {}
+    for name, bounds in flat.items():
+        if (not isinstance(bounds, list) or len(bounds) != 2 or any(
+                isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)):
+            raise InputError(f"region.{name} must be [LO, HI], two numbers (got {bounds!r}).")
+        key = name[:-3] if name.endswith(".re") else name
+        if key in out:
+            raise InputError(f"region.{name}: given twice (as {key} and {key}.re).")
+        out[key] = [float(bounds[0]), float(bounds[1])]
+    return dict(sorted(out.items()))
+
+
+def _numeric_fields(model_cls) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(model_cls)}
+
+
+def _fixed_value(name: str, raw: Any):
+    if isinstance(raw, str):
+        return parse_value(raw, name=f"fixed.{name}")
+    if isinstance(raw, bool) or isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise InputError(f"fixed.{name} must be finite (got {raw!r}).")
+        return raw
+    if isinstance(raw, list):
+        return raw
+    raise InputError(f"fixed.{name}: cannot use {raw!r} as a parameter value.")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanConfig:
+    """A validated scan configuration.
+
+    ``data`` is the normalised configuration (JSON-serialisable, defaults filled in): the
+    manifest stores it and a resume compares it. ``model_spec`` is the model as it can be
+    loaded from the current directory (paths of user models resolved against the
+    configuration file's folder).
+    """
+
+    data: dict[str, Any]
+    model_spec: str
+    source: str | None = None  # the TOML file it came from, if any
+
+    # -- convenient views --
+    @property
+    def model_class(self):
+        return resolve_model_class(self.model_spec)
+
+    @property
+    def points(self) -> int:
+        return self.data["points"]
+
+    @property
+    def starts(self) -> int:
+        return self.data["starts"]
+
+    @property
+    def chunk(self) -> int:
+        return self.data["chunk"]
+
+    @property
+    def seed(self) -> int:
+        return self.data["seed"]
+
+    @property
+    def keep(self) -> str:
+        return self.data["keep"]
+
+    @property
+    def n_chunks(self) -> int:
+        return -(-self.points // self.chunk)
+
+    @property
+    def sample(self) -> dict[str, dict[str, Any]]:
+        return self.data["sample"]
+
+    @property
+    def fixed(self) -> dict[str, Any]:
+        return self.data["fixed"]
+
+    def base_model(self) -> AbstractModel:
+        """The model with the fixed parameters set (sampled ones at their defaults)."""
+        return build_model(self.model_class, self.fixed)
+
+    def fingerprint(self) -> str:
+        """sha256 of the normalised configuration (and of a user model's source file)."""
+        text = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
+        h = hashlib.sha256(text.encode())
+        source = model_source_file(self.model_spec)
+        if source is not None:
+            with open(source, "rb") as f:
+                h.update(f.read())
+        return h.hexdigest()
+
+    def chunk_points(self, index: int) -> int:
+        """Number of parameter points in chunk ``index`` (the last one may be short)."""
+        return min(self.chunk, self.points - index * self.chunk)
+
+
+def model_source_file(spec: str) -> str | None:
+    if ":" in spec:
+        path = spec.rpartition(":")[0]
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def read_config(source: str | os.PathLike | dict) -> ScanConfig:
+    """Read and validate a scan configuration: a TOML file path or an already-parsed dict.
+
+    Raises :class:`jaxvac._io.InputError` naming the key and what is allowed.
+    """
+    base_dir = None
+    origin = None
+    if isinstance(source, dict):
+        raw = source
+    else:
+        origin = os.fspath(source)
+        try:
+            with open(origin, "rb") as f:
+                raw = tomllib.load(f)
+        except FileNotFoundError:
+            raise InputError(f"CONFIG {origin!r}: no such file.") from None
+        except OSError as e:
+            raise InputError(f"CONFIG {origin!r}: cannot read it ({e.strerror}).") from None
+        except tomllib.TOMLDecodeError as e:
+            raise InputError(f"CONFIG {origin!r}: not valid TOML: {e}.") from None
+        base_dir = os.path.dirname(os.path.abspath(origin))
+    return _validate(raw, base_dir=base_dir, origin=origin)
+
+
+def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanConfig:
+    if not isinstance(raw, dict):
+        raise InputError("scan configuration must be a table (a TOML document or dict).")
+    unknown = sorted(set(raw) - set(TOP_KEYS))
+    if unknown:
+        raise InputError(
+            f"unknown configuration key(s) {', '.join(map(repr, unknown))}; allowed: "
+            f"{', '.join(TOP_KEYS)}."
+        )
+    for key in ("model", "points"):
+        if key not in raw:
+            raise InputError(f"configuration: missing required key {key!r}.")
+    config = {**DEFAULTS, **raw}
+
+    spec = config["model"]
+    if not isinstance(spec, str) or not spec:
+        raise InputError(f"model must be a built-in name or 'path/to/file.py:ClassName' (got {spec!r}).")
+    model_spec = spec
+    if ":" in spec and base_dir is not None:
+        path, _, name = spec.rpartition(":")
+        if not os.path.isabs(path):
+            candidate = os.path.join(base_dir, path)
+            if os.path.isfile(candidate):
+                model_spec = f"{candidate}:{name}"
+    model_cls = resolve_model_class(model_spec)
+
+    data: dict[str, Any] = {"model": spec}
+    data["points"] = _int(config, "points", 1, MAX_POINTS)
+    data["starts"] = _int(config, "starts", 1, 1_000_000)
+    data["seed"] = _int(config, "seed", 0, 2**63 - 1)
+    data["chunk"] = _int(config, "chunk", 1, 10_000_000)
+    keep = config["keep"]
+    if keep not in KEEP:
+        raise InputError(f"keep must be one of {', '.join(KEEP)} (got {keep!r}).")
+    data["keep"] = keep
+
+    fields = _numeric_fields(model_cls)
+    allowed = ", ".join(fields) or "(none)"
+    fixed_raw = config.get("fixed", {})
+    if not isinstance(fixed_raw, dict):
+        raise InputError("[fixed] must be a table of NAME = VALUE.")
+    fixed = {}
+    for name, value in fixed_raw.items():
+        if name not in fields:
+            raise InputError(f"fixed.{name}: {model_cls.__name__} has no parameter {name!r}; its parameters are: {allowed}.")
+        fixed[name] = _fixed_value(name, value)
+    data["fixed"] = dict(sorted(fixed.items()))
+
+    sample_raw = config.get("sample", {})
+    if not isinstance(sample_raw, dict):
+        raise InputError("[sample.NAME] tables expected (e.g. [sample.W0] with dist = ...).")
+    sample = {}
+    for name, table in sample_raw.items():
+        where = f"sample.{name}"
+        if name not in fields:
+            raise InputError(f"{where}: {model_cls.__name__} has no parameter {name!r}; its parameters are: {allowed}.")
+        if name in fixed:
+            raise InputError(f"{where}: {name!r} is also in [fixed]; a parameter is either fixed or sampled.")
+        if fields[name].metadata.get("static"):
+            raise InputError(
+                f"{where}: {name!r} is a static (structural) parameter of {model_cls.__name__}; "
+                "it can be fixed but not sampled (each value would need its own compilation)."
+            )
+        sample[name] = normalise_distribution(table, where)
+    data["sample"] = dict(sorted(sample.items()))
+    data["region"] = _normalise_region(config.get("region", {}))
+    search = config.get("search", {})
+    if not isinstance(search, dict):
+        raise InputError("[search] must be a table of search options.")
+    data["search"] = dict(sorted(search.items()))
+
+    cfg = ScanConfig(data=data, model_spec=model_spec, source=origin)
+    _check_against_model(cfg, model_cls, fields)
+    return cfg
+
+
+def _check_against_model(cfg: ScanConfig, model_cls, fields) -> None:
+    """Build the model at the edges of every sampled range, so that values the model
+    refuses are reported now, naming the key, rather than as NaN rows later."""
+    from .._search import Region, _options
+
+    base = build_model(model_cls, cfg.fixed)  # errors name the fixed parameter
+    Region.from_model(base, cfg.data["region"])  # errors name the region key
+    try:
+        _options(**cfg.data["search"])
+    except (TypeError, ValueError) as e:
+        raise InputError(f"[search]: {e}") from None
+    for name, dist in cfg.sample.items():
+        default = getattr(base, name)
+        default_arr = np.asarray(default)
+        if default_arr.dtype.kind not in "biuf":
+            raise InputError(
+                f"sample.{name}: only real numeric parameters can be sampled "
+                f"({name!r} of {model_cls.__name__} is {default!r})."
+            )
+        if default_arr.dtype.kind in "iu" and not is_integer_valued(dist):
+            raise InputError(
+                f"sample.{name}: {name!r} is an integer parameter; use dist = 'integer' or "
+                "'choice' with integer values."
+            )
+        for value in DISTRIBUTIONS[dist["dist"]][2](dist):
+            trial = value
+            if default_arr.ndim:
+                trial = np.full(default_arr.shape, value, dtype=np.float64).tolist()
+            try:
+                build_model(model_cls, {**cfg.fixed, name: trial})
+            except InputError as e:
+                raise InputError(f"sample.{name}: {model_cls.__name__} refuses {name}={value!r} "
+                                 f"from the sampled range: {e}") from None

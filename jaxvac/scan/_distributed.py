@@ -1,0 +1,102 @@
+"""Running chunks on a Dask cluster (``jaxvac scan --workers``).
+
+Chunks are the unit of work: each task computes one chunk from the configuration and the
+chunk index alone and writes its Parquet file atomically into the scan directory (which
+must be on a file system every worker sees, as on a SLURM cluster). Only this process
+writes the manifest, as tasks complete. A worker that dies mid-task loses nothing: Dask
+re-runs the task elsewhere and the recomputed chunk is identical; a chunk file written
+twice is replaced atomically by the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .._io import InputError
+
+#: Compiled engines of this worker process, by configuration fingerprint.
+_ENGINES: dict[str, Any] = {}
+
+
+def _chunk_task(payload: dict, index: int) -> dict:
+    from .._config import enable_x64
+
+    enable_x64()
+    from ._config import ScanConfig
+    from ._engine import ChunkEngine
+    from ._run import compute_chunk
+
+    fp = payload["fingerprint"]
+    engine = _ENGINES.get(fp)
+    if engine is None:
+        config = ScanConfig(data=payload["config"], model_spec=payload["model_spec"])
+        engine = ChunkEngine(config, payload["point_solver"])
+        _ENGINES.clear()
+        _ENGINES[fp] = engine
+    return compute_chunk(engine, fp, payload["out_dir"], index)
+
+
+def _client(workers):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(
+            "--workers needs dask.distributed: pip install 'jaxvac[distributed]'."
+        ) from None
+    if isinstance(workers, Client):
+        return workers, None
+    spec = str(workers).strip()
+    if spec.isdigit():
+        n = int(spec)
+        if n < 1:
+            raise InputError(f"--workers: need at least 1 worker (got {n}).")
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    if spec == "local":
+        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
+        return Client(cluster), cluster
+    if "://" in spec or ":" in spec:
+        try:
+            return Client(spec, timeout="30s"), None
+        except OSError as e:
+            raise InputError(f"--workers {spec!r}: cannot reach the Dask scheduler ({e}).") from None
+    raise InputError(
+        f"--workers must be a number of local workers, 'local', or a scheduler address "
+        f"such as tcp://host:8786 (got {workers!r})."
+    )
+
+
+def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on_done) -> None:
+    """Submit every pending chunk; record each in the manifest as it completes."""
+    from distributed import as_completed
+
+    client, cluster = _client(workers)
+    payload = {
+        "config": config.data,
+        "model_spec": os.path.abspath(config.model_spec.rpartition(":")[0]) + ":"
+        + config.model_spec.rpartition(":")[2] if ":" in config.model_spec else config.model_spec,
+        "out_dir": os.path.abspath(out_dir),
+        "fingerprint": fingerprint,
+        "point_solver": point_solver,
+    }
+    owned = cluster is not None
+    try:
+        data = client.scatter(payload, broadcast=True)
+        futures = [
+            client.submit(_chunk_task, data, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
+                          pure=False, retries=2)
+            for i in pending
+        ]
+        try:
+            for future in as_completed(futures):
+                on_done(future.result())
+                future.release()
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        if owned:
+            client.close()
+            cluster.close()

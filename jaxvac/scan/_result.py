@@ -1,0 +1,108 @@
+"""Reading a scan directory back: :func:`load_scan` and :class:`ScanResult`."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from ._storage import KINDS, chunk_files, read_chunk_meta, read_manifest
+
+
+def _add_counts(total: dict, counts: dict) -> None:
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            _add_counts(total.setdefault(key, {}), value)
+        else:
+            total[key] = total.get(key, 0) + value
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanResult:
+    """A scan directory: its manifest, its chunk files and the counts over all chunks.
+
+    ``counts`` sums, over the completed chunks, the counts every chunk records whatever
+    ``keep`` drops (``docs/scans.md``): ``points``, ``starts``, ``results`` (starts by
+    result code), ``vacua`` (distinct successful critical points by kind) and
+    ``points_with`` (parameter points with at least one of each kind).
+    """
+
+    path: str
+    manifest: dict[str, Any]
+    files: dict[int, str]
+    counts: dict[str, Any]
+    seconds: float  # total compute time recorded by the chunks (sum over workers)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.manifest["config"]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.files) == self.manifest["chunks_total"]
+
+    @property
+    def coordinates(self) -> list[str]:
+        return list(self.manifest["coordinates"])
+
+    @property
+    def parameters(self) -> list[str]:
+        """Sampled parameters (the ones that vary between rows)."""
+        return list(self.config["sample"])
+
+    def dataset(self) -> ds.Dataset:
+        """The rows as a ``pyarrow.dataset`` (lazy; filter and project before loading)."""
+        return ds.dataset(sorted(self.files.values()), format="parquet")
+
+    def table(self, columns=None, filter=None) -> pa.Table:
+        """The rows as one Arrow table, ordered by (point, start)."""
+        if not self.files:
+            return pa.table({})
+        table = self.dataset().to_table(columns=columns, filter=filter)
+        if columns is None or ("point" in columns and "start" in columns):
+            table = table.sort_by([("point", "ascending"), ("start", "ascending")])
+        return table
+
+    def to_pandas(self, columns=None, filter=None):
+        return self.table(columns, filter).to_pandas()
+
+    def vacua(self, kind: str = "successful", columns=None) -> pa.Table:
+        """Distinct successful critical points of one kind (``docs/scans.md``): successful,
+        minima, dS, dS-minima, AdS, AdS-minima, Minkowski, saddles, maxima."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r}).")
+        f = (ds.field("result") == "successful") & ds.field("distinct")
+        if kind in ("minima", "dS-minima", "AdS-minima"):
+            f = f & (ds.field("type") == "minimum")
+        if kind in ("dS", "dS-minima"):
+            f = f & (ds.field("vacuum") == "dS")
+        if kind in ("AdS", "AdS-minima"):
+            f = f & (ds.field("vacuum") == "AdS")
+        if kind == "Minkowski":
+            f = f & (ds.field("vacuum") == "Minkowski")
+        if kind == "saddles":
+            f = f & (ds.field("type") == "saddle")
+        if kind == "maxima":
+            f = f & (ds.field("type") == "maximum")
+        return self.table(columns, f)
+
+
+def load_scan(path: str | os.PathLike) -> ScanResult:
+    """Open a scan directory written by :func:`jaxvac.scan` (complete or not)."""
+    path = os.fspath(path)
+    manifest = read_manifest(path)
+    files = {}
+    counts: dict[str, Any] = {}
+    seconds = 0.0
+    fingerprint = manifest["config_fingerprint"]
+    for index, file in sorted(chunk_files(path).items()):
+        meta = read_chunk_meta(file)
+        if meta is None or meta.get("config_fingerprint") != fingerprint:
+            continue
+        files[index] = file
+        _add_counts(counts, meta["counts"])
+        seconds += float(meta.get("seconds", 0.0))
+    return ScanResult(path=path, manifest=manifest, files=files, counts=counts, seconds=seconds)

@@ -1,0 +1,442 @@
+"""Landscape scans: configuration, draws, the engine against an analytic model, storage,
+refusals, full disk, readers, and the command line.
+
+The model is a user file (``quartic.py:Quartic``): V = c + λ (x² - v²)², whose critical
+points are known exactly — minima at x = ±v with V = c and m² = 8λv², a maximum at x = 0
+with V = c + λv⁴ and m² = -4λv² — so every row the real search writes is checked against
+those formulas, not against jaxvac. All tests share one compilation (same model class,
+distributions, starts, region and chunk shape).
+"""
+
+import errno
+import json
+import os
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+import pytest
+from scipy import stats as sps
+
+from jaxvac._io import InputError
+from jaxvac.scan import ScanStorageError, load_scan, read_config, scan
+from jaxvac.scan._engine import _freeze, draw_parameters
+from jaxvac.scan._storage import chunk_files
+
+QUARTIC = textwrap.dedent(
+    '''
+    from typing import ClassVar
+    import jaxvac
+
+    class Quartic(jaxvac.PotentialModel):
+        """V = c + lam (x^2 - v^2)^2."""
+        fields: ClassVar[tuple[str, ...]] = ("x",)
+        c: float = 0.5
+        lam: float = 1.0
+        v: float = 1.0
+
+        def __check_init__(self):
+            if not isinstance(self.v, jax.core.Tracer) and float(self.v) <= 0:
+                raise ValueError(f"Quartic: parameter 'v' must be > 0 (got {self.v}).")
+
+        def potential(self, phi):
+            return self.c + self.lam * (phi[0] ** 2 - self.v ** 2) ** 2
+    '''
+).replace("import jaxvac\n", "import jax\nimport jaxvac\n")
+
+
+@pytest.fixture(scope="session")
+def quartic_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "quartic.py"
+    path.write_text(QUARTIC)
+    return str(path)
+
+
+def base_config(quartic_file, **overrides):
+    cfg = {
+        "model": f"{quartic_file}:Quartic",
+        "points": 40,
+        "starts": 6,
+        "seed": 7,
+        "chunk": 8,
+        "keep": "all",
+        "fixed": {"lam": 0.5},
+        "sample": {
+            "c": {"dist": "symmetric", "scale": 1.0},
+            "v": {"dist": "uniform", "low": 0.5, "high": 2.0},
+        },
+        "region": {"x": [-3.0, 3.0]},
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def reference(quartic_file, tmp_path_factory):
+    """An uninterrupted in-process scan (keep = all): the rows every other run must equal."""
+    out = tmp_path_factory.mktemp("scans") / "reference"
+    result = scan(base_config(quartic_file), out, progress=False)
+    return result
+
+
+def assert_same_rows(a: pa.Table, b: pa.Table) -> None:
+    """Equal schemas and equal values, NaN equal to NaN (Arrow's equals is not)."""
+    assert a.schema.names == b.schema.names and a.num_rows == b.num_rows
+    for name in a.schema.names:
+        x, y = a.column(name).combine_chunks(), b.column(name).combine_chunks()
+        assert x.type == y.type, name
+        if pa.types.is_fixed_size_list(x.type):
+            x, y = x.flatten(), y.flatten()
+        if pa.types.is_dictionary(x.type):
+            x, y = x.cast(pa.string()), y.cast(pa.string())
+        np.testing.assert_array_equal(
+            x.to_numpy(zero_copy_only=False), y.to_numpy(zero_copy_only=False), err_msg=name
+        )
+
+
+# ---- configuration ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"points": 0}, "points must be between 1"),
+        ({"points": 2.5}, "points must be an integer"),
+        ({"chunk": 0}, "chunk must be between 1"),
+        ({"keep": "stable"}, "keep must be one of all, successful, minima, dS, dS-minima"),
+        ({"colour": 1}, "unknown configuration key(s) 'colour'"),
+        ({"model": "nosuchmodel"}, "Unknown model 'nosuchmodel'"),
+        ({"sample": {"c": {"dist": "gaussian", "std": 1}}}, "sample.c.dist must be one of"),
+        ({"sample": {"c": {"dist": "uniform", "low": 1, "high": 1}}}, "need low < high"),
+        ({"sample": {"c": {"dist": "uniform", "low": 0}}}, "sample.c: missing key 'high'"),
+        ({"sample": {"c": {"dist": "loguniform", "low": 0, "high": 1}}}, "needs 0 < low < high"),
+        ({"sample": {"c": {"dist": "normal", "std": -1}}}, "sample.c.std must be > 0"),
+        ({"sample": {"c": {"dist": "normal", "std": 1, "sigma": 2}}}, "unknown key(s) 'sigma'"),
+        ({"sample": {"c": {"dist": "choice", "values": []}}}, "values must be a non-empty list"),
+        ({"sample": {"c": {"dist": "choice", "values": [1, 2], "weights": [1]}}}, "weights must be a list of 2"),
+        ({"sample": {"c": {"dist": "integer", "low": 1.5, "high": 3}}}, "sample.c.low must be an integer"),
+        ({"sample": {"w": {"dist": "symmetric", "scale": 1}}}, "has no parameter 'w'; its parameters are: c, lam, v"),
+        ({"sample": {"lam": {"dist": "symmetric", "scale": 1}}}, "also in [fixed]"),
+        ({"sample": {"v": {"dist": "uniform", "low": -1, "high": 1}}}, "sample.v: Quartic refuses v=-1.0"),
+        ({"fixed": {"mu": 1}}, "fixed.mu: Quartic has no parameter 'mu'"),
+        ({"region": {"y": [0, 1]}}, "'y' is not a coordinate of Quartic"),
+        ({"region": {"x": [1, 0]}}, "lo < hi"),
+        ({"region": {"x": [0]}}, "region.x must be [LO, HI]"),
+        ({"search": {"max_step": 3}}, "[search]"),
+    ],
+)
+def test_bad_configuration_names_the_key(quartic_file, change, message):
+    cfg = base_config(quartic_file)
+    for key, value in change.items():
+        cfg[key] = {**cfg[key], **value} if key == "sample" else value
+    with pytest.raises(InputError) as e:
+        read_config(cfg)
+    assert message in str(e.value)
+
+
+def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
+    (tmp_path / "quartic.py").write_text(QUARTIC)
+    (tmp_path / "scan.toml").write_text(textwrap.dedent(
+        """
+        model = "quartic.py:Quartic"   # relative to this file
+        points = 10
+        [sample.c]
+        dist = "normal"
+        std = 2.0
+        [region]
+        x = [-2, 2]
+        """
+    ))
+    cfg = read_config(tmp_path / "scan.toml")
+    assert cfg.data["model"] == "quartic.py:Quartic"
+    assert cfg.model_spec == f"{tmp_path}/quartic.py:Quartic"
+    assert cfg.data == {
+        "model": "quartic.py:Quartic", "points": 10, "starts": 16, "seed": 0, "chunk": 1024,
+        "keep": "all", "fixed": {}, "sample": {"c": {"dist": "normal", "mean": 0.0, "std": 2.0}},
+        "region": {"x": [-2.0, 2.0]}, "search": {},
+    }
+    assert cfg.n_chunks == 1
+    (tmp_path / "bad.toml").write_text("points = [")
+    with pytest.raises(InputError, match="not valid TOML"):
+        read_config(tmp_path / "bad.toml")
+
+
+# ---- parameter draws ---------------------------------------------------------------------
+
+
+def _draws(quartic_file, sample, n=20000, seed=1):
+    cfg = read_config(base_config(quartic_file, sample=sample, seed=seed, fixed={}))
+    base = jax.tree.map(lambda x: jnp.asarray(x), cfg.base_model())
+    frozen = _freeze(cfg.sample)
+    fn = jax.jit(jax.vmap(lambda pid: draw_parameters(frozen, base, seed, pid)))
+    return {k: np.asarray(v) for k, v in fn(jnp.arange(n, dtype=jnp.int64)).items()}
+
+
+def test_distributions_have_their_laws(quartic_file):
+    n = 20000
+    d = _draws(quartic_file, {
+        "c": {"dist": "uniform", "low": -1.0, "high": 3.0},
+        "lam": {"dist": "loguniform", "low": 1e-3, "high": 1e3},
+        "v": {"dist": "normal", "mean": 2.0, "std": 0.5},
+    }, n)
+    # Kolmogorov-Smirnov against the exact laws (p > 1e-3: fails by chance once in 1000)
+    assert sps.kstest(d["c"], sps.uniform(-1.0, 4.0).cdf).pvalue > 1e-3
+    assert sps.kstest(np.log10(d["lam"]), sps.uniform(-3.0, 6.0).cdf).pvalue > 1e-3
+    assert sps.kstest(d["v"], sps.norm(2.0, 0.5).cdf).pvalue > 1e-3
+    # independent parameters
+    assert abs(np.corrcoef(d["c"], d["v"])[0, 1]) < 4 / np.sqrt(n)
+
+    d = _draws(quartic_file, {
+        "c": {"dist": "symmetric", "scale": 2.0},
+        "lam": {"dist": "signed-loguniform", "low": 1e-4, "high": 1e-2},
+        "v": {"dist": "choice", "values": [0.5, 1.0, 4.0], "weights": [1, 2, 1]},
+    }, n)
+    assert sps.kstest(d["c"], sps.uniform(-2.0, 4.0).cdf).pvalue > 1e-3
+    mag = np.abs(d["lam"])
+    assert mag.min() >= 1e-4 and mag.max() <= 1e-2
+    assert sps.kstest(np.log10(mag), sps.uniform(-4.0, 2.0).cdf).pvalue > 1e-3
+    assert abs(np.mean(d["lam"] > 0) - 0.5) < 4 * 0.5 / np.sqrt(n)
+    freq = [np.mean(d["v"] == x) for x in (0.5, 1.0, 4.0)]
+    np.testing.assert_allclose(freq, [0.25, 0.5, 0.25], atol=4 * 0.5 / np.sqrt(n))
+
+
+def test_draws_depend_on_seed_and_point_only(quartic_file):
+    sample = {"c": {"dist": "symmetric", "scale": 1.0}, "v": {"dist": "uniform", "low": 0.5, "high": 2.0}}
+    a = _draws(quartic_file, sample, 100, seed=5)
+    b = _draws(quartic_file, sample, 50, seed=5)
+    np.testing.assert_array_equal(a["c"][:50], b["c"])  # no dependence on how many/which chunk
+    c = _draws(quartic_file, {"c": sample["c"]}, 100, seed=5)
+    np.testing.assert_array_equal(a["c"], c["c"])  # adding a parameter leaves c's draws alone
+    d = _draws(quartic_file, sample, 100, seed=6)
+    assert not np.any(a["c"] == d["c"])
+
+
+# ---- the engine against the analytic critical points --------------------------------------
+
+
+def test_rows_are_the_analytic_critical_points(reference):
+    t = reference.to_pandas()
+    assert len(t) == 40 * 6 and reference.complete
+    assert list(t["point"]) == sorted(t["point"]) and t["start"].max() == 5
+    good = t[t["result"] == "successful"]
+    assert len(good) >= 0.9 * len(t)
+    c, lam, v, x = (good[k].to_numpy() for k in ("c", "lam", "v", "x"))
+    np.testing.assert_array_equal(lam, 0.5)
+    m2 = np.stack(good["masses_squared"].to_numpy())[:, 0]
+    at_min = np.abs(np.abs(x) - v) <= 1e-9 * v
+    at_max = np.abs(x) <= 1e-9
+    assert np.all(at_min | at_max)  # no spurious critical point
+    assert np.all(good["type"][at_min] == "minimum") and np.all(good["type"][at_max] == "maximum")
+    np.testing.assert_allclose(good["V"][at_min], c[at_min], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(good["V"][at_max], (c + lam * v**4)[at_max], rtol=1e-12)
+    np.testing.assert_allclose(m2[at_min], (8 * lam * v**2)[at_min], rtol=1e-9)
+    np.testing.assert_allclose(m2[at_max], (-4 * lam * v**2)[at_max], rtol=1e-9)
+    expected_vacuum = np.where(good["V"] > 0, "dS", "AdS")
+    assert np.all(good["vacuum"].astype(str) == expected_vacuum)
+    assert good["susy"].isna().all()  # plain potential: no supersymmetry column value
+    assert (good["bf_stable"].notna() == (good["vacuum"] == "AdS")).all()
+    # distinct: one row per critical point per parameter point
+    reps = good[good["distinct"]]
+    keys = list(zip(reps["point"], np.round(reps["x"], 6)))
+    assert len(keys) == len(set(keys))
+    found = set(zip(good["point"], np.round(good["x"], 6)))
+    assert found == set(keys)
+
+
+def test_counts_match_rows_and_parameters(reference):
+    t = reference.to_pandas()
+    c = reference.counts
+    assert c["points"] == 40 and c["starts"] == 240
+    assert sum(c["results"].values()) == 240
+    assert c["results"]["successful"] == int((t["result"] == "successful").sum())
+    reps = t[(t["result"] == "successful") & t["distinct"]]
+    assert c["vacua"]["successful"] == len(reps)
+    assert c["vacua"]["dS-minima"] == int(((reps["vacuum"] == "dS") & (reps["type"] == "minimum")).sum())
+    # a point has dS minima exactly when c > 0 (and a minimum was found)
+    with_min = set(reps[reps["type"] == "minimum"]["point"])
+    c_of = t.groupby("point")["c"].first()
+    expected = sum(1 for p in with_min if c_of[p] > 0)
+    assert c["points_with"]["dS-minima"] == expected
+
+
+@pytest.mark.parametrize("keep", ["successful", "minima", "dS", "dS-minima"])
+def test_keep_writes_the_selected_rows_and_the_same_counts(reference, quartic_file, tmp_path, keep):
+    result = scan(base_config(quartic_file, keep=keep), tmp_path / keep, progress=False)
+    full = reference.to_pandas()
+    sel = (full["result"] == "successful") & full["distinct"]
+    if keep in ("minima", "dS-minima"):
+        sel &= full["type"] == "minimum"
+    if keep in ("dS", "dS-minima"):
+        sel &= full["vacuum"] == "dS"
+    expect = reference.table().filter(pa.array(sel.to_numpy()))
+    got = result.table()
+    assert got.num_rows == expect.num_rows > 0
+    assert_same_rows(got, expect)
+    assert result.counts == reference.counts
+    assert result.vacua(keep).num_rows == got.num_rows
+
+
+def test_same_configuration_same_rows(reference, quartic_file, tmp_path):
+    again = scan(base_config(quartic_file), tmp_path / "again", progress=False)
+    assert_same_rows(again.table(), reference.table())
+
+
+# ---- directory, resume, refusals ----------------------------------------------------------
+
+
+def test_manifest_records_the_scan(reference):
+    m = json.loads(open(os.path.join(reference.path, "_manifest.json")).read())
+    assert m["format"] == "jaxvac-scan" and m["schema_version"] == 1
+    assert m["jaxvac_version"] and m["seed"] == 7 and m["config"]["points"] == 40
+    assert m["completed_chunks"] == list(range(5)) and m["chunks_total"] == 5 and m["complete"]
+    assert m["coordinates"] == ["x"]
+    assert sorted(chunk_files(reference.path)) == list(range(5))
+
+
+def test_refuses_non_empty_directory_and_changed_configuration(reference, quartic_file, tmp_path):
+    (tmp_path / "junk.txt").write_text("x")
+    with pytest.raises(InputError, match="is not empty; to continue the scan there use --resume"):
+        scan(base_config(quartic_file), tmp_path, progress=False)
+    with pytest.raises(InputError, match="has no _manifest.json"):
+        scan(base_config(quartic_file), tmp_path, resume=True, progress=False)
+    with pytest.raises(InputError) as e:
+        scan(base_config(quartic_file, seed=8), reference.path, resume=True, progress=False)
+    assert "configuration differs" in str(e.value) and "seed: 7 -> 8" in str(e.value)
+    # resuming a complete scan changes nothing
+    again = scan(base_config(quartic_file), reference.path, resume=True, progress=False)
+    assert_same_rows(again.table(), reference.table())
+
+
+def test_resume_after_losing_chunks(reference, quartic_file, tmp_path):
+    import shutil
+
+    out = tmp_path / "partial"
+    shutil.copytree(reference.path, out)
+    os.unlink(out / "chunk-000001.parquet")
+    os.unlink(out / "chunk-000004.parquet")
+    (out / ".chunk-000002.parquet.abc.tmp").write_bytes(b"half a file")
+    (out / "chunk-000003.parquet").write_bytes(b"torn")  # not a Parquet file: recomputed
+    partial = load_scan(out)
+    assert sorted(partial.files) == [0, 2]
+    resumed = scan(base_config(quartic_file), out, resume=True, progress=False)
+    assert_same_rows(resumed.table(), reference.table())
+    assert not [n for n in os.listdir(out) if n.endswith(".tmp")]
+
+
+def test_full_disk_leaves_a_valid_dataset_and_resumes(reference, quartic_file, tmp_path, monkeypatch):
+    calls = {"n": 0}
+    real = pq.write_table
+
+    def failing(table, where, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            with open(where, "wb") as f:  # a partial write, then the disk is full
+                f.write(b"PAR1")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(table, where, **kw)
+
+    monkeypatch.setattr(pq, "write_table", failing)
+    out = tmp_path / "full"
+    with pytest.raises(ScanStorageError) as e:
+        scan(base_config(quartic_file), out, progress=False)
+    msg = str(e.value)
+    assert "No space left on device" in msg and "--resume" in msg and "chunk-000002" in msg
+    assert sorted(os.listdir(out)) == ["_manifest.json", "chunk-000000.parquet", "chunk-000001.parquet"]
+    assert json.loads((out / "_manifest.json").read_text())["completed_chunks"] == [0, 1]
+    assert load_scan(out).table().num_rows == 2 * 8 * 6
+    monkeypatch.setattr(pq, "write_table", real)
+    resumed = scan(base_config(quartic_file), out, resume=True, progress=False)
+    assert_same_rows(resumed.table(), reference.table())
+
+
+def test_unwritable_directory_is_a_clear_error(quartic_file, tmp_path, monkeypatch):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(ScanStorageError, match="cannot write the scan directory"):
+        scan(base_config(quartic_file), tmp_path / "afile" / "out", progress=False)
+
+    def denied(*a, **k):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(os, "makedirs", denied)
+    with pytest.raises(ScanStorageError, match="Permission denied.*writable directory"):
+        scan(base_config(quartic_file), tmp_path / "ro" / "out", progress=False)
+
+
+# ---- readers --------------------------------------------------------------------------------
+
+
+def test_readable_by_pandas_and_pyarrow_ignoring_temporaries(reference, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    out = tmp_path / "copy"
+    shutil.copytree(reference.path, out)
+    (out / ".chunk-000009.parquet.x.tmp").write_bytes(b"garbage of an interrupted write")
+    df = pd.read_parquet(out)
+    assert len(df) == reference.table().num_rows
+    assert str(df["result"].dtype) == "category" and df["masses_squared"].iloc[0].shape == (1,)
+    t = pads.dataset(out, format="parquet").to_table()
+    assert t.num_rows == len(df)
+    assert t.schema.field("type").type == pa.dictionary(pa.int8(), pa.string())
+
+
+def test_readable_by_polars(reference):
+    pl = pytest.importorskip("polars")
+    df = pl.read_parquet(os.path.join(reference.path, "*.parquet"))
+    assert df.height == reference.table().num_rows
+    assert df.filter(pl.col("vacuum") == "dS").height == int(
+        (reference.to_pandas()["vacuum"] == "dS").sum())
+
+
+def test_readable_by_duckdb(reference):
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{reference.path}/*.parquet') "
+        "where result = 'successful' and distinct"
+    ).fetchone()[0]
+    assert n == reference.counts["vacua"]["successful"]
+
+
+# ---- command line -------------------------------------------------------------------------
+
+
+def test_cli_scan_and_errors(quartic_file, tmp_path, capsys, reference):
+    from jaxvac.cli import main
+
+    import tomllib  # noqa: F401 - the config below must be valid TOML
+
+    cfg = base_config(quartic_file)
+    toml = tmp_path / "scan.toml"
+    toml.write_text(to_toml(cfg))
+    assert main(["scan", str(toml), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert "40 parameter points, 240 starts" in out.out and "5/5 chunks complete" in out.out
+    assert out.err == ""  # no progress bar when not on a terminal
+    assert_same_rows(load_scan(tmp_path / "out").table(), reference.table())
+    assert main(["scan", str(toml), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--resume" in err
+    toml.write_text(to_toml({**cfg, "points": -1}))
+    assert main(["scan", str(toml), "--out", str(tmp_path / "new")]) == 2
+    assert "points must be between 1" in capsys.readouterr().err
+
+
+def to_toml(cfg: dict) -> str:
+    """A small TOML writer for the test configurations."""
+    def value(v):
+        return json.dumps(v)
+
+    lines = [f"{k} = {value(v)}" for k, v in cfg.items() if not isinstance(v, dict)]
+    for table in ("fixed", "region", "search"):
+        if cfg.get(table):
+            lines.append(f"[{table}]")
+            lines += [f"{k} = {value(v)}" for k, v in cfg[table].items()]
+    for name, dist in cfg.get("sample", {}).items():
+        lines.append(f"[sample.{name}]")
+        lines += [f"{k} = {value(v)}" for k, v in dist.items()]
+    return "\n".join(lines) + "\n"
