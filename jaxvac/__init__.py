@@ -14,10 +14,18 @@ from ._potential import (
 )
 from ._report import CheckReport, check, point_record
 from . import models
+from . import special
+# `jaxvac.scan` is the function below; the package is `jaxvac.scan` in sys.modules.
+from .scan import ScanConfig, ScanResult, ScanStorageError, load_scan, scan
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ScanConfig",
+    "ScanResult",
+    "ScanStorageError",
+    "load_scan",
+    "scan",
     "AbstractModel",
     "CriticalType",
     "EPS",
@@ -41,5 +49,6 @@ __all__ = [
     "models",
     "potential_and_scale",
     "scalar_potential",
+    "special",
     "wirtinger",
 ]
