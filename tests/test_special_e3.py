@@ -18,7 +18,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from jaxvac.special import E3, eisenstein3
+from jaxvac.special import E3, E3_mp, eisenstein3, eisenstein3_mp
 
 EPS = np.finfo(np.float64).eps
 ZETA5 = float(mp.zeta(5))
@@ -299,3 +299,16 @@ def test_bad_input():
         E3(0.5)
     out = jax.jit(E3)(jnp.array([0.3 - 0.1j, jnp.nan + 1j, 0.3 + 0.7j]))
     assert np.isnan(out[0]) and np.isnan(out[1]) and np.isfinite(out[2])
+
+
+@pytest.mark.parametrize("pt", [(0.3, 0.7), (0.333, 2e-3), (-0.52, 3.34), (7.3, 0.05)])
+def test_arbitrary_precision_versions_against_mpmath(pt):
+    x, y = pt
+    with mp.workdps(45):
+        U = mp.mpc(x, y)
+        ref = e3_reference(x, y, dps=45)
+        assert abs(E3_mp(U, dps=32) / ref - 1) < mp.mpf(10) ** -30
+        ref_e = eisenstein_reference(x, y, dps=45)
+        assert abs(eisenstein3_mp(U, dps=32) / ref_e - 1) < mp.mpf(10) ** -30
+    with pytest.raises(ValueError, match="Im U > 0"):
+        E3_mp(mp.mpc(0.1, -1))

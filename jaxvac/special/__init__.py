@@ -1,6 +1,29 @@
 """Special functions of the seed papers: the Eisenstein-like series 𝓔₃ of seed 001 and
 its SL(2,ℤ) relative E₃ (``docs/special.md``)."""
 
-from ._e3 import E3, eisenstein3
+from ._e3 import E3, E3_mp, eisenstein3, eisenstein3_mp
+from ._loop import (
+    E3_ASYMPTOTIC,
+    N_BF,
+    casimir_prefactor_134,
+    lambda_1led,
+    lambda_1led_printed,
+    lambda_2led,
+    lambda_planck,
+    lambda_string_units,
+)
 
-__all__ = ["E3", "eisenstein3"]
+__all__ = [
+    "E3",
+    "E3_ASYMPTOTIC",
+    "E3_mp",
+    "N_BF",
+    "casimir_prefactor_134",
+    "eisenstein3",
+    "eisenstein3_mp",
+    "lambda_1led",
+    "lambda_1led_printed",
+    "lambda_2led",
+    "lambda_planck",
+    "lambda_string_units",
+]

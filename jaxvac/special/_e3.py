@@ -53,9 +53,11 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 
 import jax
 import jax.numpy as jnp
+import mpmath as mp
 import numpy as np
 from jax import lax
 
@@ -69,36 +71,39 @@ N_TERMS = 24
 MAX_REDUCTION_STEPS = 600
 
 _ZETA5 = 1.0369277551433699263313654864570341680570809195019  # ζ(5)
-_ZETA6 = math.pi**6 / 945.0  # ζ(6)
 
 
-def _divisor_sum(N: int, weight) -> float:
-    return math.fsum(weight(n, N // n) * float(n) ** -5 for n in range(1, N + 1) if N % n == 0)
+def _coefficient(row: int, N: int) -> Fraction:
+    """c_row(N) of the Fourier expansion, exactly (rows as in :func:`_constants`)."""
+
+    def divisor_sum(M, weight):
+        return sum(
+            (Fraction(weight(n, M // n), n**5) for n in range(1, M + 1) if M % n == 0),
+            Fraction(0),
+        )
+
+    if row in (0, 3):
+        if N % 2:
+            return Fraction(0)
+        return 2 * divisor_sum(N // 2, (lambda n, k: n % 2) if row == 0 else (lambda n, k: 1))
+    if row == 1:
+        return divisor_sum(N, lambda n, k: (-1) ** k)
+    return divisor_sum(N, lambda n, k: (-1) ** (k * (n + 1)))
 
 
-def _tables():
-    """Rows: 0 = S_(0,1) = 𝓔₃, 1 = S_(1,0), 2 = S_(1,1), 3 = E₃ (SL(2,ℤ))."""
-    lam5 = (1.0 - 2.0**-5) * _ZETA5
-    lam6 = (1.0 - 2.0**-6) * _ZETA6
-    a = np.array([0.0, 2.0 * lam6, 2.0 * lam6, 2.0 * _ZETA6])
-    b = np.array([
-        0.75 * math.pi * lam5,
-        0.375 * math.pi * _ZETA5,
-        0.375 * math.pi * _ZETA5,
-        0.75 * math.pi * _ZETA5,
-    ])
-    c = np.zeros((4, N_TERMS))
-    for N in range(1, N_TERMS + 1):
-        if N % 2 == 0:
-            M = N // 2
-            c[0, N - 1] = 2.0 * _divisor_sum(M, lambda n, k: float(n % 2))
-            c[3, N - 1] = 2.0 * _divisor_sum(M, lambda n, k: 1.0)
-        c[1, N - 1] = _divisor_sum(N, lambda n, k: (-1.0) ** k)
-        c[2, N - 1] = _divisor_sum(N, lambda n, k: (-1.0) ** (k * (n + 1)))
-    return a, b, c
+def _constants(row: int, pi, zeta5, zeta6):
+    """(a_row, b_row) in the arithmetic of ``pi``, ``zeta5``, ``zeta6``.
+
+    Rows: 0 = S_(0,1) = 𝓔₃, 1 = S_(1,0), 2 = S_(1,1), 3 = E₃ (SL(2,ℤ)).
+    """
+    lam5, lam6 = zeta5 * 31 / 32, zeta6 * 63 / 64  # λ(s) = (1 − 2⁻ˢ) ζ(s)
+    a = (0 * zeta6, 2 * lam6, 2 * lam6, 2 * zeta6)[row]
+    b = (3 * pi * lam5 / 4, 3 * pi * zeta5 / 8, 3 * pi * zeta5 / 8, 3 * pi * zeta5 / 4)[row]
+    return a, b
 
 
-_A, _B, _C = _tables()
+_A, _B = (np.array(v) for v in zip(*(_constants(r, math.pi, _ZETA5, math.pi**6 / 945) for r in range(4))))
+_C = np.array([[float(_coefficient(r, N)) for N in range(1, N_TERMS + 1)] for r in range(4)])
 _PI_N = math.pi * np.arange(1, N_TERMS + 1, dtype=np.float64)
 
 
@@ -230,3 +235,70 @@ def eisenstein3(U):
     conventions, accuracy and derivatives as :func:`E3`.
     """
     return _EISENSTEIN3_ARRAY(*_split(U, "eisenstein3"))
+
+
+# ---- arbitrary precision (mpmath) ------------------------------------------------------
+
+
+def _series_mp(row: int, x, y):
+    """S_row(x + iy) at the working precision, summing terms until they are negligible."""
+    a, b = _constants(row, mp.pi, mp.zeta(5), mp.zeta(6))
+    head = a * y**3 + b / y**2
+    eps = mp.mpf(2) ** (-mp.mp.prec - 8)
+    total, N = mp.mpf(0), 0
+    while True:
+        N += 1
+        t = mp.pi * N * y
+        envelope = mp.exp(-t) * (3 + t * (3 + t))  # |c_N| ≤ 2ζ(5) < 3
+        frac = _coefficient(row, N)
+        if frac:
+            total += mp.mpf(frac.numerator) / frac.denominator * mp.cos(mp.pi * N * x) * envelope
+        if N > 2 and 3 * envelope * mp.pi / 4 < eps * abs(head):
+            return head + mp.pi / 4 * total / y**2
+
+
+def _evaluate_mp(U, dps, sl2z: bool, name: str):
+    dps = int(dps if dps is not None else mp.mp.dps)
+    with mp.workdps(dps):
+        U = mp.mpc(U)
+    x, y = U.real, U.imag
+    if not (mp.isfinite(x) and mp.isfinite(y) and y > 0):
+        raise ValueError(f"{name}: U must be finite with Im U > 0 (upper half plane); got U = {U}.")
+    # Guard digits: the reduction and the function's own condition number (~ 1/Im U).
+    guard = 10 + int(max(0, -mp.log10(y)) * 2)
+    with mp.workdps(dps + guard):
+        x, y = mp.mpf(x), mp.mpf(y)
+        a, b, c, d, v1, v2 = 1, 0, 0, 1, 0, 1
+        tx, ty = x, y
+        while True:
+            j = int(mp.nint(tx))
+            tx -= j
+            a, b = a - j * c, b - j * d
+            v2 = (v2 + v1 * j) % 2
+            r2 = tx * tx + ty * ty
+            if r2 >= 1:
+                break
+            tx, ty = -tx / r2, ty / r2
+            a, b, c, d = -c, -d, a, b
+            v1, v2 = v2, v1
+        # τ = γU recomputed from U with the exact integer matrix.
+        tau = (a * mp.mpc(x, y) + b) / (c * mp.mpc(x, y) + d)
+        row = 3 if sl2z else 2 * v1 + v2 - 1
+        value = _series_mp(row, tau.real, tau.imag)
+    with mp.workdps(dps):
+        return +value
+
+
+def E3_mp(U, dps=None):
+    """𝓔₃(U) of eq. (141) in mpmath at ``dps`` significant digits (default: mpmath's).
+
+    The same algorithm as :func:`E3` (exact integer reduction, then the series summed
+    until its terms are below the working precision), for the high-precision checks
+    that float64 cannot do. ``U``: any number mpmath accepts (mpc, complex, string).
+    """
+    return _evaluate_mp(U, dps, sl2z=False, name="E3_mp")
+
+
+def eisenstein3_mp(U, dps=None):
+    """E₃(U) of eq. (143) in mpmath at ``dps`` significant digits (see :func:`E3_mp`)."""
+    return _evaluate_mp(U, dps, sl2z=True, name="eisenstein3_mp")
