@@ -51,8 +51,11 @@ QUARTIC = textwrap.dedent(
 
 @pytest.fixture(scope="session")
 def quartic_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "quartic.py"
-    path.write_text(QUARTIC)
+    # one fixed path per session: every test module imports the same class (one compilation)
+    path = tmp_path_factory.getbasetemp() / "quartic-model" / "quartic.py"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(QUARTIC)
     return str(path)
 
 
