@@ -1,5 +1,6 @@
-"""Special functions of the seed papers: the Eisenstein-like series 𝓔₃ of seed 001 and
-its SL(2,ℤ) relative E₃ (``docs/special.md``)."""
+"""Special functions of the seed papers (``docs/special.md``): the Eisenstein-like series
+𝓔₃ of seed 001 and its SL(2,ℤ) relative E₃, the one-loop coefficients λ, and the theta
+functions of its Appendix B."""
 
 from ._e3 import E3, E3_mp, eisenstein3, eisenstein3_mp
 from ._loop import (
@@ -12,6 +13,7 @@ from ._loop import (
     lambda_planck,
     lambda_string_units,
 )
+from ._theta import theta
 
 __all__ = [
     "E3",
@@ -26,4 +28,5 @@ __all__ = [
     "lambda_2led",
     "lambda_planck",
     "lambda_string_units",
+    "theta",
 ]
