@@ -13,6 +13,15 @@ from ._potential import (
     wirtinger,
 )
 from ._report import CheckReport, check, point_record
+from ._precision import (
+    HighPrecisionReport,
+    Refinement,
+    analyse_high_precision,
+    at_precision,
+    check_high_precision,
+    escalate,
+    refine,
+)
 from . import models
 from . import special
 # `jaxvac.scan` is the function below; the package is `jaxvac.scan` in sys.modules.
@@ -21,6 +30,13 @@ from .scan import ScanConfig, ScanResult, ScanStorageError, load_scan, scan
 __version__ = "0.1.0"
 
 __all__ = [
+    "HighPrecisionReport",
+    "Refinement",
+    "analyse_high_precision",
+    "at_precision",
+    "check_high_precision",
+    "escalate",
+    "refine",
     "ScanConfig",
     "ScanResult",
     "ScanStorageError",

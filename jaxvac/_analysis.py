@@ -79,24 +79,33 @@ def _generalised_eigh(H, G):
     return jnp.linalg.eigvalsh(A), L
 
 
-def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S):
-    """Rounding-error estimates (V_error, gradient_error, hessian_error)."""
+def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
+    """Rounding-error estimates (V_error, gradient_error, hessian_error) in an arithmetic
+    with machine epsilon ``eps`` (float64: EPS; mpmath at N digits: ~10^-N)."""
     if isinstance(model, SupergravityModel) or model.potential_scale(y) is not None:
-        c = ULPS_PER_TERM * EPS
+        c = ULPS_PER_TERM * eps
         V_err = c * S
         g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
         H_err = c * (jnp.abs(H_S) + jnp.abs(H_V))
         return V_err, g_err, H_err
+    # First-order running error bounds are proportional to the unit roundoff.
+    ratio = eps / EPS
     _, V_err = _rounding.value_and_error(model.potential)(y)
     _, g_err = _rounding.value_and_error(jax.grad(model.potential))(y)
     _, H_err = _rounding.value_and_error(jax.hessian(model.potential))(y)
-    return V_err, g_err, H_err
+    return ratio * V_err, ratio * g_err, ratio * H_err
 
 
-def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL) -> PointAnalysis:
-    """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises."""
+def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointAnalysis:
+    """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises.
+
+    ``eps`` is the machine epsilon of the arithmetic the analysis runs in (float64's by
+    default); jaxvac._precision evaluates this same function with mpmath at N digits,
+    passing eps ~ 10^-N.
+    """
     y = _check_point(model, y)
     dtype = y.dtype
+    max_digits = MAX_DIGITS if eps is EPS else -jnp.log10(jnp.asarray(eps, dtype))
     pos = jnp.asarray(model.positive_indices, dtype=jnp.int32)
     in_domain = jnp.all(y[pos] > 0) if len(model.positive_indices) else jnp.asarray(True)
     # Evaluate at a safe point outside the domain, so NaNs cannot poison gradients.
@@ -121,7 +130,7 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL) -> PointAnalysis:
     metric_ok = jnp.all(jnp.linalg.eigvalsh(G) > 0)
     safe_G = jnp.where(metric_ok, G, jnp.eye(G.shape[0], dtype=dtype))
 
-    V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S)
+    V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S, eps)
 
     # --- stationarity -------------------------------------------------------------
     Ginv_g = jnp.linalg.solve(safe_G, grad_V)
@@ -140,9 +149,9 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL) -> PointAnalysis:
     n_pos = jnp.sum(m2 > threshold)
     n_flat = m2.shape[0] - n_neg - n_pos
     m2_digits = jnp.clip(
-        jnp.log10(jnp.abs(m2) / jnp.where(m2_err > 0, m2_err, 1.0)), 0.0, MAX_DIGITS
+        jnp.log10(jnp.abs(m2) / jnp.where(m2_err > 0, m2_err, 1.0)), 0.0, max_digits
     )
-    m2_digits = jnp.where(m2_err > 0, m2_digits, MAX_DIGITS)
+    m2_digits = jnp.where(m2_err > 0, m2_digits, max_digits)
     ctype = jnp.where(
         n_neg + n_pos == 0,
         CriticalType.unresolved,
@@ -160,8 +169,8 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL) -> PointAnalysis:
     )
     digits = jnp.where(
         V_err > 0,
-        jnp.clip(jnp.log10(jnp.abs(V) / jnp.where(V_err > 0, V_err, 1.0)), 0.0, MAX_DIGITS),
-        MAX_DIGITS,
+        jnp.clip(jnp.log10(jnp.abs(V) / jnp.where(V_err > 0, V_err, 1.0)), 0.0, max_digits),
+        max_digits,
     )
 
     # --- supersymmetry, BF bound, slow roll -------------------------------------------

@@ -46,7 +46,11 @@ def register(sub) -> None:
     p.add_argument("--rtol", type=float, default=None,
                    help="tolerance on the scale-free stationarity residual (default 1e-9)")
     p.add_argument("--digits", type=int, default=None, metavar="N",
-                   help="also evaluate at N significant digits (arbitrary precision)")
+                   help="analyse at N significant digits instead (mpmath; --at and --set "
+                   "values are then read as exact decimals; certified against 2N digits)")
+    p.add_argument("--escalate", type=int, nargs="?", const=60, default=None, metavar="N",
+                   help="if float64 cannot classify the point (see 'advice'), re-check it "
+                   "at N significant digits (default 60)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_check)
 
@@ -102,11 +106,20 @@ def cmd_check(args) -> int:
             from .._precision import check_high_precision  # provided by [precision]
         except ImportError:
             raise InputError("--digits: arbitrary precision is not available in this build.") from None
-        report = check_high_precision(model, point, digits=args.digits, name=name, **kwargs)
+        from .._precision import decimal_parameters
+
+        exact = decimal_parameters(model, parse_assignments(args.set, what="--set"))
+        report = check_high_precision(
+            model, point, digits=args.digits, name=name, parameters=exact, **kwargs
+        )
         record = report.to_dict()
     else:
         report = check(model, point, name=name, **kwargs)
         record = report.to_dict()
+        if args.escalate is not None:
+            from .._precision import escalate
+
+            record = escalate(model, [record], digits=args.escalate, name=name, **kwargs)[0]
     if args.json:
         print(dumps(record, indent=2))
     else:
