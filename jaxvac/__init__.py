@@ -25,7 +25,18 @@ from ._precision import (
 from . import models
 from . import special
 # `jaxvac.scan` is the function below; the package is `jaxvac.scan` in sys.modules.
-from .scan import ScanConfig, ScanResult, ScanStorageError, load_scan, scan
+from .scan import (
+    ScanConfig,
+    ScanResult,
+    ScanStorageError,
+    binomial_interval,
+    fit_power_law,
+    load_scan,
+    log_histogram,
+    quantiles,
+    scan,
+    vacuum_fractions,
+)
 
 __version__ = "0.1.0"
 
@@ -40,8 +51,13 @@ __all__ = [
     "ScanConfig",
     "ScanResult",
     "ScanStorageError",
+    "binomial_interval",
+    "fit_power_law",
     "load_scan",
+    "log_histogram",
+    "quantiles",
     "scan",
+    "vacuum_fractions",
     "AbstractModel",
     "CriticalType",
     "EPS",
