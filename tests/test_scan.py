@@ -443,3 +443,39 @@ def to_toml(cfg: dict) -> str:
         lines.append(f"[sample.{name}]")
         lines += [f"{k} = {value(v)}" for k, v in dist.items()]
     return "\n".join(lines) + "\n"
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+
+def test_plot_writes_readable_figures_and_summary(reference, tmp_path, capsys):
+    from jaxvac.cli import main
+
+    out = tmp_path / "fig"
+    assert main(["plot", reference.path, "--out", str(out), "--params", "v", "c",
+                 "--analytic-exponent", "0.5"]) == 0
+    printed = capsys.readouterr().out
+    k = reference.counts["points_with"]["dS-minima"]
+    assert f"{k}/40 parameter points with dS-minima vacua" in printed
+    for name in ("lambda_histogram.png", "stable_fraction.png", "mass_spectra.png"):
+        data = (out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["fractions_per_point"]["dS-minima"]["k"] == k
+    assert summary["lambda_histogram"]["n"] == reference.counts["vacua"]["dS-minima"]
+    assert sum(summary["lambda_histogram"]["histogram"]["counts"]) == summary["lambda_histogram"]["n"]
+    assert summary["mass_spectra"]["n"] == reference.counts["vacua"]["minima"]
+    assert main(["plot", reference.path, "--params", "c", "lam"]) == 2
+    assert "'lam' is not a sampled parameter" in capsys.readouterr().err
+
+
+def test_heat_map_recomputes_the_draws_of_every_point(reference):
+    """The heat map needs the parameters of points that wrote no rows (keep): they are
+    recomputed from (seed, point id) and equal the ones the scan used."""
+    from jaxvac.scan._plot import _all_parameter_values
+
+    values = _all_parameter_values(reference, ["c", "v"])
+    np.testing.assert_array_equal(values["point"], np.arange(40))
+    t = reference.to_pandas().groupby("point")[["c", "v"]].first()
+    np.testing.assert_array_equal(values["c"], t["c"].to_numpy())
+    np.testing.assert_array_equal(values["v"], t["v"].to_numpy())

@@ -135,3 +135,46 @@ def _metas(result):
     from jaxvac.scan._storage import read_chunk_meta
 
     return [read_chunk_meta(p) for p in result.files.values()]
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_scan_same_rows(config_file, env, uninterrupted, tmp_path, monkeypatch):
+    """A 2-worker LocalCluster; one worker is SIGKILLed once the first chunk is written.
+    Dask re-runs its task elsewhere; the rows equal the local run's."""
+    distributed = pytest.importorskip("distributed")
+    import threading
+
+    from jaxvac.scan import scan
+
+    for key, value in env.items():  # the workers share the compilation cache
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "out"
+    killed = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        pids = client.run(os.getpid)
+
+        def killer():
+            deadline = time.time() + 300
+            while time.time() < deadline and not chunk_files(out):
+                time.sleep(0.002)
+            killed["files"] = len(chunk_files(out))
+            os.kill(next(iter(pids.values())), signal.SIGKILL)
+
+        thread = threading.Thread(target=killer)
+        thread.start()
+        result = scan(str(config_file), out, workers=client, progress=False)
+        thread.join()
+    assert 1 <= killed["files"] < POINTS // CHUNK  # killed mid-scan
+    assert result.complete
+    check_same(out, uninterrupted)
+
+
+@pytest.mark.slow
+def test_cli_workers_spec_starts_a_local_cluster(config_file, env, uninterrupted, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    done = finish(_cmd(config_file, out, False) + ["--workers", "2"], env)
+    assert "15/15 chunks complete" in done.stdout
+    check_same(out, uninterrupted)

@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from .._io import InputError
+from ._storage import _absolute_spec
 
 #: Compiled engines of this worker process, by configuration fingerprint.
 _ENGINES: dict[str, Any] = {}
@@ -75,8 +76,7 @@ def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on
     client, cluster = _client(workers)
     payload = {
         "config": config.data,
-        "model_spec": os.path.abspath(config.model_spec.rpartition(":")[0]) + ":"
-        + config.model_spec.rpartition(":")[2] if ":" in config.model_spec else config.model_spec,
+        "model_spec": _absolute_spec(config.model_spec),
         "out_dir": os.path.abspath(out_dir),
         "fingerprint": fingerprint,
         "point_solver": point_solver,

@@ -321,6 +321,15 @@ def remove_temporaries(out_dir: str) -> None:
                 os.unlink(os.path.join(out_dir, name))
 
 
+def _absolute_spec(spec: str) -> str:
+    """A user model's ``path.py:Class`` with an absolute path (how workers and plots load it)."""
+    if ":" in spec:
+        path, _, name = spec.rpartition(":")
+        if os.path.isfile(path):
+            return f"{os.path.abspath(path)}:{name}"
+    return spec
+
+
 def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> dict:
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     return {
@@ -333,6 +342,7 @@ def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> d
         "config_fingerprint": fingerprint,
         "seed": config.seed,
         "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
+        "model_spec": _absolute_spec(config.model_spec),
         "coordinates": list(coordinate_columns(model)),
         "chunks_total": config.n_chunks,
         "completed_chunks": [],
