@@ -188,7 +188,10 @@ def _evaluate(x, y, *, sl2z: bool):
     tau_y = jnp.where(ok, tau_y, 1.0)
     row = jnp.full_like(row, 3) if sl2z else row
     value = _series(row, tau_x, tau_y)
-    return jnp.where(ok, value, jnp.nan)
+    # NaN made at run time (0/0), not a NaN literal, which jaxpr interpreters would have
+    # to treat as a constant; its gradient is stopped so it cannot leak into jax.grad.
+    zero = lax.stop_gradient(tau_y - tau_y)
+    return jnp.where(ok, value, zero / zero)
 
 
 def _split(U, name):
