@@ -411,8 +411,6 @@ def test_readable_by_duckdb(reference):
 def test_cli_scan_and_errors(quartic_file, tmp_path, capsys, reference):
     from jaxvac.cli import main
 
-    import tomllib  # noqa: F401 - the config below must be valid TOML
-
     cfg = base_config(quartic_file)
     toml = tmp_path / "scan.toml"
     toml.write_text(to_toml(cfg))

@@ -6,8 +6,6 @@ import collections
 import os
 import sys
 import time
-from typing import Any
-
 import jax
 import numpy as np
 
@@ -29,7 +27,6 @@ from ._storage import (
     remove_temporaries,
     update_manifest,
     write_chunk,
-    write_json_atomic,
 )
 
 
@@ -216,14 +213,15 @@ def scan(
     if pending:
         bar = _progress_bar(config, done, progress)
 
+        found = [0]
+
         def on_done(meta):
             done.add(meta["chunk"])
             update_manifest(out_dir, manifest, done)
+            found[0] += meta["counts"]["vacua"]["successful"]
             if bar is not None:
+                bar.set_postfix(vacua=found[0], refresh=False)
                 bar.update(meta["counts"]["points"])
-                bar.set_postfix(vacua=_vacua_so_far(meta, on_done), refresh=False)
-
-        on_done.vacua = 0
         try:
             if workers is None:
                 engine = ChunkEngine(config, point_solver)
@@ -236,8 +234,3 @@ def scan(
             if bar is not None:
                 bar.close()
     return load_scan(out_dir)
-
-
-def _vacua_so_far(meta, holder) -> int:
-    holder.vacua += meta["counts"]["vacua"]["successful"]
-    return holder.vacua

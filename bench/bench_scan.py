@@ -1,0 +1,253 @@
+"""Scan throughput: parameter points and vacua per second versus chunk size and versus the
+number of Dask workers, against a Python loop of ``jaxvac.find_critical_points`` over the
+same parameter points (the baseline: what a physicist writes today, one compiled search
+per point); and peak memory as the number of points grows 10×.
+
+    python bench/bench_scan.py [--model experiments/kklt_uplift.py:KKLTUplift]
+        [--chunks 16 64 256] [--workers 1 2] [--starts 8] [--out bench/results]
+
+Writes scan.json and scan.md to --out. Compile time is measured separately (a first
+one-chunk scan); throughput runs use a warm compilation (in-process jit cache, and a
+persistent JAX compilation cache shared with the Dask workers and the memory
+subprocesses). Every run writes a real scan directory (Parquet + manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+import numpy as np  # noqa: E402
+
+import jaxvac  # noqa: E402
+from jaxvac.scan import read_config, scan  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def config(model, points, chunk, starts, seed=0, keep="successful"):
+    return {
+        "model": model, "points": points, "chunk": chunk, "starts": starts, "seed": seed,
+        "keep": keep,
+        "fixed": {"a": 0.1, "A": 1.0},
+        "sample": {"W0": {"dist": "symmetric", "scale": 1e-3},
+                   "D": {"dist": "loguniform", "low": 1e-13, "high": 1e-9}},
+        "region": {"T": [20.0, 400.0]},
+    }
+
+
+def timed_scan(cfg, out, **kw):
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    r = scan(cfg, out, progress=False, **kw)
+    return time.perf_counter() - t0, r
+
+
+def baseline_loop(cfg, n_points):
+    """find_critical_points on each parameter point in a Python loop (same draws)."""
+    import jax.numpy as jnp
+
+    from jaxvac._search import find_critical_points
+
+    from jaxvac._model import canonical
+    from jaxvac.scan._engine import _freeze, draw_parameters
+
+    c = read_config(cfg)
+    base = canonical(c.base_model())
+    draws = jax.jit(jax.vmap(lambda pid: draw_parameters(_freeze(c.sample), base, c.seed, pid)))(
+        jnp.arange(n_points, dtype=jnp.int64))
+    draws = {k: np.asarray(v) for k, v in draws.items()}
+    cls = c.model_class
+    fixed = c.fixed
+
+    def one(i):
+        model = cls(**fixed, **{k: float(v[i]) for k, v in draws.items()})
+        return find_critical_points(model, region=c.data["region"], starts=c.starts, seed=i)
+
+    t0 = time.perf_counter()
+    one(0)  # compile
+    compile_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    vacua = sum(one(i).distinct for i in range(1, n_points))
+    run = time.perf_counter() - t0
+    return {"points": n_points - 1, "seconds": run, "compile_seconds": compile_s,
+            "points_per_s": (n_points - 1) / run, "vacua_per_s": vacua / run}
+
+
+MEMORY_SCRIPT = """
+import resource, sys, json, jax
+jax.config.update("jax_enable_x64", True)
+from jaxvac.scan import scan
+cfg = json.loads(sys.argv[1])
+r = scan(cfg, sys.argv[2], progress=False)
+print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "points": r.counts["points"]}))
+"""
+
+
+def memory_run(cfg, out, env):
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, json.dumps(cfg), out],
+                          env=env, capture_output=True, text=True, check=True)
+    info = json.loads(done.stdout.strip().splitlines()[-1])
+    info["seconds"] = time.perf_counter() - t0
+    return info
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", default=os.path.join(ROOT, "experiments", "kklt_uplift.py") + ":KKLTUplift")
+    p.add_argument("--chunks", type=int, nargs="+", default=[16, 64, 256])
+    p.add_argument("--chunk-points", type=int, default=4, help="chunks per throughput run")
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--starts", type=int, default=8)
+    p.add_argument("--baseline-points", type=int, default=17)
+    p.add_argument("--memory-points", type=int, nargs=2, default=[512, 5120])
+    p.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = p.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="bench_scan_")
+    cache = os.path.join(tmp, "jax-cache")
+    jax.config.update("jax_compilation_cache_dir", cache)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    env = dict(os.environ, JAX_COMPILATION_CACHE_DIR=cache,
+               JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
+               JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0")
+    report = {
+        "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                    "jax": jax.__version__, "jaxvac": jaxvac.__version__,
+                    "devices": [str(d) for d in jax.devices()], "cpus": os.cpu_count(),
+                    "load_average_start": os.getloadavg()},
+        "model": args.model, "starts": args.starts,
+    }
+    print(f"model {args.model}, {args.starts} starts/point, devices {jax.devices()}")
+
+    # ---- throughput vs chunk size -------------------------------------------------------
+    rows = []
+    for chunk in args.chunks:
+        cfg = config(args.model, chunk, chunk, args.starts, seed=99)
+        compile_s, _ = timed_scan(cfg, os.path.join(tmp, "warm"))  # compile + one chunk
+        n = chunk * args.chunk_points
+        cfg = config(args.model, n, chunk, args.starts)
+        wall, r = timed_scan(cfg, os.path.join(tmp, f"chunk{chunk}"))
+        vac = r.counts["vacua"]["successful"]
+        rows.append({"chunk": chunk, "points": n, "seconds": wall, "compile_and_first_chunk_s": compile_s,
+                     "points_per_s": n / wall, "vacua_per_s": vac / wall,
+                     "dS_minima": r.counts["vacua"]["dS-minima"]})
+        print(f"chunk {chunk:5d}: {n / wall:9.1f} points/s  {vac / wall:9.1f} vacua/s  "
+              f"(compile+first chunk {compile_s:.1f} s)")
+    report["chunk_size"] = rows
+
+    # ---- baseline: Python loop of find_critical_points ----------------------------------
+    base = baseline_loop(config(args.model, args.baseline_points, args.baseline_points, args.starts),
+                         args.baseline_points)
+    report["baseline_find_loop"] = base
+    best = max(rows, key=lambda r: r["points_per_s"])
+    report["speedup_best_chunk_vs_loop"] = best["points_per_s"] / base["points_per_s"]
+    print(f"find loop: {base['points_per_s']:.2f} points/s -> scan at chunk {best['chunk']} is "
+          f"{report['speedup_best_chunk_vs_loop']:.1f}x")
+
+    # ---- throughput vs Dask workers -------------------------------------------------------
+    try:
+        import distributed
+    except ImportError:
+        distributed = None
+    wrows = []
+    chunk = args.chunks[len(args.chunks) // 2]
+    n = chunk * 4 * max(args.workers)
+    local_wall, local = timed_scan(config(args.model, n, chunk, args.starts, seed=5),
+                                   os.path.join(tmp, "local"))
+    wrows.append({"workers": 0, "label": "in-process", "points": n, "seconds": local_wall,
+                  "points_per_s": n / local_wall})
+    if distributed is not None:
+        for w in args.workers:
+            os.environ.update({k: v for k, v in env.items() if k.startswith("JAX_")})
+            with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
+                                          dashboard_address=None) as cluster, \
+                    distributed.Client(cluster) as client:
+                # warm every worker's compilation (from the persistent cache)
+                timed_scan(config(args.model, chunk * w, chunk, args.starts, seed=98),
+                           os.path.join(tmp, "dwarm"), workers=client)
+                wall, r = timed_scan(config(args.model, n, chunk, args.starts, seed=5),
+                                     os.path.join(tmp, f"dask{w}"), workers=client)
+            same = r.counts == local.counts
+            wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers", "points": n,
+                          "seconds": wall, "points_per_s": n / wall, "same_counts_as_local": same})
+            print(f"dask {w} workers: {n / wall:9.1f} points/s (local {n / local_wall:.1f}); "
+                  f"same counts as local: {same}")
+    report["workers"] = wrows
+
+    # ---- memory vs points -------------------------------------------------------------------
+    mem = []
+    for n in args.memory_points:
+        info = memory_run(config(args.model, n, args.chunks[0] * 4, args.starts, seed=3),
+                          os.path.join(tmp, f"mem{n}"), env)
+        mem.append({"points": n, "chunk": args.chunks[0] * 4, **info})
+        print(f"memory: {n} points -> peak RSS {info['maxrss_kb'] / 1024:.0f} MiB "
+              f"({info['seconds']:.0f} s)")
+    report["memory"] = mem
+    report["memory_ratio_10x_points"] = mem[-1]["maxrss_kb"] / mem[0]["maxrss_kb"]
+    report["machine"]["load_average_end"] = os.getloadavg()
+
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "scan.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    with open(os.path.join(args.out, "scan.md"), "w") as f:
+        f.write(markdown(report))
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"wrote {args.out}/scan.json and scan.md")
+
+
+def markdown(r) -> str:
+    m = r["machine"]
+    lines = [
+        "# Scan throughput (bench/bench_scan.py)", "",
+        f"Model `{os.path.basename(r['model'])}`, {r['starts']} starts per point, keep = successful. "
+        f"{m['platform']}, {m['cpus']} CPUs, devices {m['devices']}, Python {m['python']}, jax "
+        f"{m['jax']}, jaxvac {m['jaxvac']}. Load average {m['load_average_start'][0]:.1f} at start, "
+        f"{m['load_average_end'][0]:.1f} at end (the machine was shared).", "",
+        "## Throughput vs chunk size", "",
+        "| chunk | points | wall s | points/s | vacua/s | compile + first chunk s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in r["chunk_size"]:
+        lines.append(f"| {row['chunk']} | {row['points']} | {row['seconds']:.1f} | "
+                     f"{row['points_per_s']:.1f} | {row['vacua_per_s']:.1f} | "
+                     f"{row['compile_and_first_chunk_s']:.1f} |")
+    b = r["baseline_find_loop"]
+    lines += ["", f"Baseline (a Python loop of `find_critical_points`, one parameter point per call, "
+              f"compiled once): {b['points_per_s']:.2f} points/s, {b['vacua_per_s']:.2f} vacua/s "
+              f"(compile {b['compile_seconds']:.1f} s). Best scan / loop: "
+              f"**{r['speedup_best_chunk_vs_loop']:.1f}×**.", "",
+              "## Throughput vs Dask workers", "",
+              "| run | points | wall s | points/s |", "|---|---|---|---|"]
+    for row in r["workers"]:
+        extra = "" if "same_counts_as_local" not in row else (
+            " (same counts as local)" if row["same_counts_as_local"] else " (COUNTS DIFFER)")
+        lines.append(f"| {row['label']}{extra} | {row['points']} | {row['seconds']:.1f} | "
+                     f"{row['points_per_s']:.1f} |")
+    lines += ["", "## Memory vs number of points", "", "| points | chunk | peak RSS MiB | wall s |",
+              "|---|---|---|---|"]
+    for row in r["memory"]:
+        lines.append(f"| {row['points']} | {row['chunk']} | {row['maxrss_kb'] / 1024:.0f} | "
+                     f"{row['seconds']:.0f} |")
+    lines += ["", f"Peak memory ratio for 10× the points: {r['memory_ratio_10x_points']:.2f}.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
