@@ -24,7 +24,6 @@ import math
 from fractions import Fraction
 from typing import Any, Callable
 
-import jax
 import jax.extend.core as jex
 import mpmath
 import numpy as np
@@ -377,16 +376,3 @@ def constant_error(x: float) -> float:
         return 0.0
     with mpmath.workdps(40):
         return float(abs(constant_value(x) - mpmath.mpf(float(x))))
-
-
-def tree_flatten_model(model):
-    """Split a model into (array leaves, rebuild(leaves) -> model)."""
-    import equinox as eqx
-
-    arrays, static = eqx.partition(model, eqx.is_array)
-    leaves, treedef = jax.tree.flatten(arrays)
-
-    def rebuild(new_leaves):
-        return eqx.combine(jax.tree.unflatten(treedef, new_leaves), static)
-
-    return leaves, rebuild

@@ -23,7 +23,6 @@ from typing import Any, Sequence
 
 import equinox as eqx
 import jax
-import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 
@@ -31,11 +30,11 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._classify import CriticalType, Result, Vacuum
 from ._config import ensure_x64
 from ._interpret import is_inexact
-from ._io import InputError, dumps, point_to_y, y_to_fields
+from ._io import InputError, dumps, point_to_y
 from ._model import AbstractModel, SupergravityModel, canonical
 from ._mpjaxpr import MPInterpreter, to_float, to_mp
 from ._potential import kinetic_metric, potential_and_scale
-from ._report import CheckReport, point_record
+from ._report import CheckReport
 
 #: The precision used by escalation and suggested by advice.
 DEFAULT_DIGITS = 60
@@ -169,8 +168,10 @@ def decimal_parameters(model: AbstractModel, raw: dict[str, Any]) -> dict[str, s
 
 def _validate_exact(name, arr):
     for v in arr.flat:
+        if hasattr(v, "numerator") or isinstance(v, (mp.mpf, mp.mpc)):
+            continue
         try:
-            mp.mpmathify(v) if not hasattr(v, "numerator") else None
+            mp.mpmathify(v.strip() if isinstance(v, str) else v)
         except (ValueError, TypeError):
             raise InputError(f"parameter {name!r}: cannot read {v!r} as a number.") from None
 

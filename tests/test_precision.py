@@ -315,3 +315,20 @@ def test_cli_check_digits_and_refine(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["refine"]["status"] == "converged"
     assert out["fields_decimal"]["T"]["re"].startswith("113.58912407355829493449275365")
+
+
+def test_escalation_of_an_unresolved_float64_record():
+    model = Polynomial(c=0.0)
+    rec64 = jaxvac.check(model, {"x": 2.0**0.5, "y": 0.0}).to_dict()
+    assert rec64["vacuum"] == "unresolved" and rec64["advice"]
+    (rec,) = jaxvac.escalate(model, [rec64], digits=30)
+    assert rec["escalated"] and rec["precision"] == 30
+    assert rec["float64"]["vacuum"] == "unresolved"
+    with mp.workdps(50):
+        x = mp.mpf(2.0**0.5)
+        # At this (binary) point V = (x² - 2)² > 0 exactly; x² - 2 ~ 3e-16 cancels 16 of
+        # the 30 digits, and the certified digits say so.
+        certified = rec["certified_digits"]["V"]
+        assert 12 <= certified <= 16
+        assert_digits(mp.mpf(rec["V_decimal"]), (x**2 - 2) ** 2, certified - 1, "V")
+    assert rec["vacuum"] == "dS"
