@@ -545,7 +545,7 @@ class Refinement:
     model_name: str
     precision: int
     start: np.ndarray  # object array: the starting point (exact values used)
-    point: np.ndarray  # object array: the refined point
+    point: np.ndarray  # object array: the refined point (the start unless converged)
     converged: bool
     status: str  # converged | rejected_radius | rejected_contraction | max_steps | singular | nonfinite
     message: str
@@ -632,7 +632,8 @@ def refine(
       (``rejected_contraction``); quadratic convergence shows in ``convergence_orders``.
 
     Directions with |m²| below 10^-(digits-5) of the largest (exactly flat axions) are
-    left out of the steps. The refined point is then checked with
+    left out of the steps. A point that does not converge stays at its start. The
+    refined point is then checked with
     :func:`check_high_precision` (``check=False`` skips it).
     """
     ensure_x64()
@@ -719,6 +720,10 @@ def refine(
             steps.append(snorm)
             y, H_prev, s_prev = y_new, Hm, snorm
         converged = status == "converged"
+        if not converged:
+            # The iterates are not trusted: the point stays where it started.
+            y = start
+            message += "; the point is left at its start"
     report = None
     if check and status not in ("nonfinite", "singular"):
         report = check_high_precision(base, y, digits=digits, rtol=rtol, name=name, parameters=parameters)

@@ -261,6 +261,7 @@ def test_refine_batch_and_guard():
     # far away and crawl back to some critical point. The guard refuses.
     assert bad.status in ("rejected_contraction", "rejected_radius")
     assert not bad.converged
+    assert [float(v) for v in bad.point] == [0.58, 0.58]  # left at its start
 
 
 # ---- constants, parameters and errors -------------------------------------------------------
