@@ -11,6 +11,7 @@ compiled once per chunk shape; the last chunk is padded with the points that fol
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, Callable
 
 import equinox as eqx
@@ -125,10 +126,14 @@ def with_parameters(base, values: dict[str, jax.Array]):
     return eqx.tree_at(lambda m: [getattr(m, n) for n in names], base, [values[n] for n in names])
 
 
-@eqx.filter_jit
-def _run_chunk(base, ids, seed, sample, solver):
-    """One chunk: vmap over parameter points of (draw parameters, search). ``sample`` and
-    ``solver`` are static (hashable), ``base``'s arrays, ``ids`` and ``seed`` traced."""
+@functools.partial(jax.jit, static_argnames=("static", "sample", "solver"))
+def _run_chunk(dynamic, ids, seed, static, sample, solver):
+    """One chunk: vmap over parameter points of (draw parameters, search). The model's
+    arrays (``dynamic``), ``ids`` and ``seed`` are traced; its non-array part
+    (``static``), ``sample`` and ``solver`` are static (hashable). Plain ``jax.jit``
+    (not ``eqx.filter_jit``, which blocks until the result is ready) so that a call
+    returns at once and the host can write one chunk while the device computes the next."""
+    base = eqx.combine(dynamic, static)
 
     def one_point(pid):
         values = draw_parameters(sample, base, seed, pid)
@@ -151,6 +156,7 @@ class ChunkEngine:
     def __init__(self, config: ScanConfig, point_solver: PointSolver | None = None):
         self.config = config
         self.base = canonical(config.base_model())
+        self._dynamic, self._static = eqx.partition(self.base, eqx.is_array)
         self.solver = point_solver if point_solver is not None else search_point_solver(config)
         self.sample = _freeze(config.sample)
         self.seed = jnp.asarray(config.seed, jnp.int64)
@@ -163,10 +169,10 @@ class ChunkEngine:
     def run(self, index: int, device=None):
         """Dispatch chunk ``index`` (on ``device``, default JAX's); returns (values, starts)."""
         ids = jnp.asarray(self.ids(index))
-        base, seed = self.base, self.seed
+        dynamic, seed = self._dynamic, self.seed
         if device is not None:
             if device not in self._placed:
-                self._placed[device] = jax.device_put((base, seed), device)
-            base, seed = self._placed[device]
+                self._placed[device] = jax.device_put((dynamic, seed), device)
+            dynamic, seed = self._placed[device]
             ids = jax.device_put(ids, device)
-        return _run_chunk(base, ids, seed, self.sample, self.solver)
+        return _run_chunk(dynamic, ids, seed, self._static, self.sample, self.solver)
