@@ -15,7 +15,7 @@ from ._classify import CriticalType, Result, Vacuum
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._model import AbstractModel, SupergravityModel, canonical
 from ._potential import _check_point, fterm_parts, potential_and_scale
-from . import _rounding
+from . import _linalg, _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
 ULPS_PER_TERM = 16.0
@@ -63,20 +63,23 @@ def _derivatives(f, y):
     """Values, gradients and Hessians of a tuple-valued ``f`` in one pass."""
 
     def grads_and_values(yy):
-        grads = jax.jacrev(f)(yy)
+        grads = jax.jacfwd(f)(yy)
         return grads, (grads, f(yy))
 
     hessians, (grads, values) = jax.jacfwd(grads_and_values, has_aux=True)(y)
     return values, grads, hessians
 
 
-def _generalised_eigh(H, G):
-    """Eigenvalues of H relative to G (H v = m² G v), ascending, via Cholesky of G."""
-    L = jnp.linalg.cholesky(G)
-    Linv_H = jax.scipy.linalg.solve_triangular(L, H, lower=True)
-    A = jax.scipy.linalg.solve_triangular(L, Linv_H.T, lower=True)
-    A = 0.5 * (A + A.T)
-    return jnp.linalg.eigvalsh(A), L
+def _canonical_matrix(H, L):
+    """L⁻¹ H L⁻ᵀ for the Cholesky factor L of the kinetic metric (G = L Lᵀ)."""
+    Linv_H = _linalg.solve_triangular(L, H, lower=True)
+    A = _linalg.solve_triangular(L, Linv_H.T, lower=True)
+    return 0.5 * (A + A.T)
+
+
+def _generalised_eigh(H, L):
+    """Eigenvalues of H relative to G = L Lᵀ (H v = m² G v), ascending."""
+    return _linalg.eigvalsh(_canonical_matrix(H, L))
 
 
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
@@ -127,23 +130,36 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         gravitino = jnp.asarray(jnp.nan, dtype)
         fterm_energy = jnp.asarray(jnp.nan, dtype)
     G = 0.5 * (G + G.T)
-    metric_ok = jnp.all(jnp.linalg.eigvalsh(G) > 0)
-    safe_G = jnp.where(metric_ok, G, jnp.eye(G.shape[0], dtype=dtype))
+    L_G = _linalg.cholesky(G)
+    metric_ok = jnp.all(jnp.diag(L_G) > 0)  # NaN (not > 0) when G is not positive definite
+    L = jnp.where(metric_ok, L_G, jnp.eye(G.shape[0], dtype=dtype))
+
+    def G_norm(v):  # sqrt(vᵀ G⁻¹ v)
+        w = _linalg.solve_triangular(L, v, lower=True)
+        return jnp.sqrt(jnp.sum(w**2))
 
     V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S, eps)
+    # A float64 point is itself only known to EPS·|y|: at a critical point whose terms
+    # all vanish (e.g. a supersymmetric Minkowski vacuum, W = ∂W = 0) this, not the
+    # rounding of V, limits how small ∇V, V - V* and the F-terms can be made.
+    dy = eps * jnp.abs(safe_y)
+    g_pos = jnp.abs(H_V) @ dy
+    V_pos_err = jnp.dot(jnp.abs(grad_V), dy) + 0.5 * jnp.dot(dy, jnp.abs(H_V) @ dy)
+    V_err = V_err + V_pos_err
 
     # --- stationarity -------------------------------------------------------------
-    Ginv_g = jnp.linalg.solve(safe_G, grad_V)
-    gnorm2 = jnp.maximum(jnp.dot(grad_V, Ginv_g), 0.0)
-    gnorm = jnp.sqrt(gnorm2)
-    g_err_norm = jnp.sqrt(jnp.maximum(jnp.dot(g_err, jnp.linalg.solve(safe_G, g_err)), 0.0))
+    gnorm = G_norm(grad_V)
+    gnorm2 = gnorm**2
+    g_err_norm = G_norm(g_err)
     residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
-    stationary = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * g_err_norm)
+    g_pos_norm = G_norm(g_pos)
+    stationary = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * (g_err_norm + g_pos_norm))
 
     # --- masses ----------------------------------------------------------------------
-    m2, _ = _generalised_eigh(H_V, safe_G)
-    err_eigs, _ = _generalised_eigh(0.5 * (H_err + H_err.T), safe_G)
-    m2_err = jnp.max(jnp.abs(err_eigs))
+    m2 = _generalised_eigh(H_V, L)
+    # Spectral norm of the canonical Hessian error, bounded by its Frobenius norm (at most
+    # sqrt(d) times larger: conservative, and no second eigendecomposition).
+    m2_err = jnp.sqrt(jnp.sum(_canonical_matrix(0.5 * (H_err + H_err.T), L) ** 2))
     threshold = RESOLVED_FACTOR * m2_err
     n_neg = jnp.sum(m2 < -threshold)
     n_pos = jnp.sum(m2 > threshold)
@@ -179,7 +195,10 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
             S > 0, jnp.sqrt(fterm_energy / jnp.where(S > 0, S, 1.0)),
             jnp.where(fterm_energy > 0, jnp.inf, 0.0),
         )
-        susy = susy_ratio <= SUSY_TOL
+        # F-terms below what the position resolution allows (e^K|DW|² ~ δyᵀHδy) count too.
+        susy = (susy_ratio <= SUSY_TOL) | (
+            fterm_energy <= RESOLVED_FACTOR**2 * jnp.dot(dy, jnp.abs(H_V) @ dy)
+        )
     else:
         susy_ratio = jnp.asarray(jnp.nan, dtype)
         susy = jnp.asarray(False)

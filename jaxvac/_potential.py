@@ -25,7 +25,7 @@ import jax.numpy as jnp
 
 from ._config import EPS, ensure_x64
 from ._model import AbstractModel, PotentialModel, SupergravityModel
-from . import _rounding
+from . import _linalg, _rounding
 
 
 class Wirtinger(eqx.Module):
@@ -42,9 +42,12 @@ def wirtinger(fun, y) -> Wirtinger:
     Computed from the real gradient and Hessian: ∂_a = ½(∂_{x_a} - i∂_{y_a}).
     """
     n = y.shape[0] // 2
-    value = fun(y)
-    grad = jax.grad(fun)(y)
-    hess = jax.hessian(fun)(y)
+
+    def value_and_grad(yy):
+        value, grad = jax.value_and_grad(fun)(yy)
+        return grad, (value, grad)
+
+    hess, (value, grad) = jax.jacfwd(value_and_grad, has_aux=True)(y)
     d = 0.5 * (grad[:n] - 1j * grad[n:])
     a, b, c = hess[:n, :n], hess[:n, n:], hess[n:, n:]
     dd = 0.25 * ((a + c) + 1j * (b - b.T))
@@ -57,6 +60,7 @@ class FTermParts(eqx.Module):
     K: jax.Array  # Kähler potential
     K_a: jax.Array  # ∂_a K, complex (n,)
     metric: jax.Array  # K_{ab̄}, complex Hermitian (n, n)
+    inverse_metric: jax.Array  # K^{ab̄} as the matrix inverse of ``metric``
     W: jax.Array  # superpotential, complex
     W_a: jax.Array  # ∂_a W, complex (n,)
     F: jax.Array  # D_a W = W_a + K_a W, complex (n,)
@@ -65,6 +69,7 @@ class FTermParts(eqx.Module):
     V_extra: jax.Array  # extra_potential
     V: jax.Array  # V_F + V_extra
     scale: jax.Array  # Σ |terms| of the formula used: the natural scale of V
+    eK_W2: jax.Array  # e^K |W|^2 (= m_{3/2}^2)
     gravitino_mass: jax.Array  # e^{K/2} |W|
 
 
@@ -106,16 +111,16 @@ def fterm_parts(model: SupergravityModel, y) -> FTermParts:
     W = jnp.asarray(model.superpotential(z), dtype=jnp.complex128)
     W_a = jax.jacfwd(lambda xx: jnp.asarray(model.superpotential(xx + 1j * t), jnp.complex128))(x)
 
-    chol = jnp.linalg.cholesky(M)
+    chol = _linalg.cholesky(M)
 
     def solve(b):
-        return jax.scipy.linalg.cho_solve((chol, True), b)
+        return _linalg.cho_solve(chol, b)
 
     s = dk - dM @ v0
     Minv_s = solve(s)
     Minv_dW = solve(W_a)
     m = v0 + Minv_s  # = K^{ab̄} K_b̄ in matrix form M⁻¹ k
-    W2 = jnp.abs(W) ** 2
+    W2 = jnp.real(W * jnp.conj(W))  # |W|², smooth at W = 0 to every order (no sqrt)
 
     P = jnp.real(jnp.vdot(W_a, Minv_dW))
     cross = 2.0 * jnp.real(W * jnp.vdot(W_a, m))
@@ -138,6 +143,7 @@ def fterm_parts(model: SupergravityModel, y) -> FTermParts:
         K=K,
         K_a=k,
         metric=M,
+        inverse_metric=solve(jnp.eye(n, dtype=M.dtype)),
         W=W,
         W_a=W_a,
         F=F,
@@ -146,6 +152,7 @@ def fterm_parts(model: SupergravityModel, y) -> FTermParts:
         V_extra=V_extra,
         V=V_F + V_extra,
         scale=scale_F + jnp.abs(V_extra),
+        eK_W2=eK * W2,
         gravitino_mass=jnp.exp(0.5 * K) * jnp.abs(W),
     )
 

@@ -1,0 +1,173 @@
+"""Small dense linear algebra in plain ``jax.numpy`` operations.
+
+Why not ``jnp.linalg``: on CPU, jaxlib 0.10's batched LAPACK kernels (Cholesky,
+triangular solves, LU, eigh) split each batch over XLA's intra-op thread pool and block
+until the pieces finish. When at least as many independent batched LAPACK calls run
+concurrently as the pool has threads — which happens inside a ``vmap`` of a Hessian of
+the supergravity potential on a 2-core machine — every pool thread waits for work that
+no thread is left to run, and the program hangs forever (observed here; upstream
+removed the parallel path in jaxlib 0.11.2). The matrices in jaxvac are small
+(n ≤ a few dozen), so these kernels use only elementwise operations and small matrix
+products: no custom calls, identical on CPU and GPU, batched by
+``vmap`` like any other code, and transparent to the mpmath jaxpr interpreter.
+
+- :func:`cholesky`, :func:`cho_solve`, :func:`solve_triangular`: ``fori_loop`` over
+  rows/columns with masked vector operations.
+- :func:`eigh`: cyclic Jacobi with a round-robin ("parallel") ordering, n/2 disjoint
+  rotations per round applied as one matrix product, iterated to convergence; its
+  derivative is defined by the first-order perturbation rule (custom JVP), not by
+  differentiating the iterations. Jacobi is also the most accurate symmetric
+  eigensolver for graded matrices (Demmel & Veselić, SIAM J. Matrix Anal. Appl. 13
+  (1992) 1204).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+#: Maximum number of Jacobi sweeps (each sweep visits every pair once).
+MAX_SWEEPS = 30
+
+
+def cholesky(A):
+    """Lower-triangular L with A = L L^H for Hermitian positive-definite A (n, n).
+
+    Column by column in a ``fori_loop`` (a compact graph however large n is, which
+    keeps compile times of its higher derivatives short). Returns NaN entries when A is
+    not positive definite (a non-positive pivot).
+    """
+    n = A.shape[-1]
+    idx = jnp.arange(n)
+
+    def column(j, L):
+        row = jnp.where(idx < j, L[j], 0.0)  # L[j, :j]
+        pivot = A[j, j] - jnp.sum(jnp.abs(row) ** 2)
+        v = A[:, j] - L @ jnp.conj(row)
+        d = jnp.sqrt(jnp.real(pivot))
+        col = jnp.where(idx > j, v / d, 0.0)
+        col = jnp.where(idx == j, d, col).astype(A.dtype)
+        return L.at[:, j].set(col)
+
+    return jax.lax.fori_loop(0, n, column, jnp.zeros_like(A))
+
+
+def solve_triangular(L, B, *, lower=True, conjugate_transpose=False):
+    """Solve L X = B (or L^H X = B) for triangular L (n, n); B of shape (n,) or (n, m)."""
+    n = L.shape[-1]
+    T = jnp.conj(L.T) if conjugate_transpose else L
+    is_lower = lower != conjugate_transpose
+    idx = jnp.arange(n)
+    dtype = jnp.result_type(L, B)
+    B = B.astype(dtype)
+
+    def step(k, X):
+        i = k if is_lower else n - 1 - k
+        known = (idx < i) if is_lower else (idx > i)
+        coeffs = jnp.where(known, T[i], 0.0).astype(dtype)
+        xi = (B[i] - jnp.tensordot(coeffs, X, axes=1)) / T[i, i]
+        return X.at[i].set(xi)
+
+    return jax.lax.fori_loop(0, n, step, jnp.zeros_like(B))
+
+
+def cho_solve(L, B):
+    """Solve A X = B given the Cholesky factor L of A (A = L L^H)."""
+    Y = solve_triangular(L, B, lower=True)
+    return solve_triangular(L, Y, lower=True, conjugate_transpose=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _round_robin(n: int):
+    """The n-1 rounds of a round-robin tournament on n (even) indices: in each round,
+    n/2 disjoint pairs (p, q), p < q, as static index arrays, plus the permutation that
+    puts the rows [p..., q...] back in order."""
+    players = list(range(n))
+    rounds = []
+    for _ in range(n - 1):
+        pairs = [tuple(sorted((players[i], players[n - 1 - i]))) for i in range(n // 2)]
+        P = np.array([p for p, _ in pairs])
+        Q = np.array([q for _, q in pairs])
+        rounds.append((P, Q, np.argsort(np.concatenate([P, Q]))))
+        players = [players[0]] + [players[-1]] + players[1:-1]
+    return rounds
+
+
+def _jacobi(A):
+    """Eigen-decomposition of a real symmetric matrix by round-robin Jacobi sweeps.
+
+    Each round rotates n/2 disjoint (p, q) planes at once, J = rotation with
+    J_pp = J_qq = c, J_pq = s, J_qp = -s, and A <- Jᵀ A J, V <- V J, applied to the
+    gathered rows and columns (O(n²) per round).
+    """
+    n0 = A.shape[-1]
+    n = n0 + (n0 % 2)
+    if n != n0:  # pad with a decoupled zero row/column: it is never rotated
+        A = jnp.pad(A, ((0, 1), (0, 1)))
+    rounds = _round_robin(n)
+    eps = jnp.finfo(A.dtype).eps
+
+    def rotation(A, P, Q):
+        app, aqq, apq = A[P, P], A[Q, Q], A[P, Q]
+        # Rotation zeroing A[p, q] (Golub & Van Loan, Alg. 8.4.1), stable form.
+        small = apq == 0
+        tau = (aqq - app) / (2.0 * jnp.where(small, 1.0, apq))
+        t = jnp.sign(tau) / (jnp.abs(tau) + jnp.sqrt(1.0 + tau**2))
+        t = jnp.where(tau == 0, 1.0, t)
+        t = jnp.where(small, 0.0, t)
+        c = 1.0 / jnp.sqrt(1.0 + t**2)
+        return c, t * c
+
+    def rotate_columns(X, P, Q, inv, c, s):
+        Xp, Xq = X[:, P], X[:, Q]
+        return jnp.concatenate([c * Xp - s * Xq, s * Xp + c * Xq], axis=1)[:, inv]
+
+    def sweep(carry):
+        A, V, k = carry
+        for P, Q, inv in rounds:
+            c, s = rotation(A, P, Q)
+            A = rotate_columns(A, P, Q, inv, c, s)
+            A = rotate_columns(A.T, P, Q, inv, c, s).T
+            V = rotate_columns(V, P, Q, inv, c, s)
+        return 0.5 * (A + A.T), V, k + 1
+
+    def not_converged(carry):
+        A, _, k = carry
+        diag2 = jnp.sum(jnp.diag(A) ** 2)
+        off = jnp.sum((A - jnp.diag(jnp.diag(A))) ** 2)  # not sum(A²) - diag2: cancels
+        return (k < MAX_SWEEPS) & (off > 1e-2 * (eps * eps) * diag2)
+
+    V0 = jnp.eye(n, dtype=A.dtype)
+    A, V, _ = jax.lax.while_loop(not_converged, sweep, (A, V0, 0))
+    w = jnp.diag(A)[:n0]
+    V = V[:n0, :n0]
+    order = jnp.argsort(w)
+    return w[order], V[:, order]
+
+
+@jax.custom_jvp
+def eigh(A):
+    """Eigenvalues (ascending) and eigenvectors of a real symmetric matrix (n, n)."""
+    return _jacobi(0.5 * (A + A.T))
+
+
+@eigh.defjvp
+def _eigh_jvp(primals, tangents):
+    (A,), (dA,) = primals, tangents
+    w, V = eigh(A)
+    dA = 0.5 * (dA + dA.T)
+    B = V.T @ dA @ V
+    dw = jnp.diag(B)
+    gap = w[None, :] - w[:, None]
+    F = jnp.where(jnp.eye(w.shape[0], dtype=bool), 0.0, 1.0 / jnp.where(gap == 0, 1.0, gap))
+    F = jnp.where(gap == 0, 0.0, F)
+    dV = V @ (F * B)
+    return (w, V), (dw, dV)
+
+
+def eigvalsh(A):
+    """Eigenvalues (ascending) of a real symmetric matrix."""
+    return eigh(A)[0]
