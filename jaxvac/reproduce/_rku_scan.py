@@ -1,0 +1,245 @@
+"""The RKU landscape (item 4 of the seed-000 reproduction): targets ``rku-landscape``
+(exact Kac–Rice computation, default) and ``rku-scan`` (brute-force scans with the
+[scans] engine, run explicitly), and :class:`LineSolver`, the point solver the brute-force
+scan uses.
+
+Why a line solver. With real W0, A, B the vacua the paper studies sit on the lines
+τ = 0 and τ = N1N2/2 (aτ, bτ multiples of π), where ∂_τV ≡ 0; on them a vacuum is a root
+of the one-dimensional ∂_tV(t) = 0, which bracketing on a fine grid in log t finds
+completely. jaxvac's general two-dimensional search finds these shallow dS minima only
+in a fraction of draws (measured by ``rku-scan``: the same draws, both solvers), so the
+scan uses :class:`LineSolver` through ``jaxvac.scan(..., point_solver=...)``; the 2-D
+search is run on a subset to look for minima off the lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._analysis import analyse_point
+from .._classify import Result
+from .._potential import potential_and_scale
+from ._framework import Report, Row, register
+from . import _rku_formulas as F
+from . import _rku_landscape as L
+
+SOURCE = "seed 000 (000_c8afabef771fe332.txt), §2: P(Λ) (2.9), Λ10/Λ50 (2.10)"
+
+
+# ======================================================================================
+# The line solver (a [scans] point solver)
+# ======================================================================================
+
+
+@dataclasses.dataclass(frozen=True)
+class LineSolver:
+    """Every critical point of an RKU model on τ = 0 and τ = N1N2/2 with t in
+    [t_lo, t_hi]: sign changes of ∂_tV on ``n_grid`` log-spaced points, refined by
+    ``bisections`` halvings, then verified by :func:`jaxvac.analyse_point`.
+
+    Returns the per-start arrays of a scan (``jaxvac.scan._engine.START_FIELDS``), one
+    "start" per slot: ``slots`` per line; unused slots carry ``Result.not_critical`` and
+    are never ``distinct``. A line with more than ``slots`` roots keeps the first ones
+    (the count of roots is returned in ``steps`` of slot 0 of each line, for checking).
+    """
+
+    t_lo: float = 1.0
+    t_hi: float = 200.0
+    n_grid: int = 320
+    slots: int = 6
+    bisections: int = 60
+
+    def __call__(self, model, key):
+        from ..scan._engine import start_results
+
+        ts = jnp.geomspace(self.t_lo, self.t_hi, self.n_grid)
+        period = model.N1 * model.N2
+
+        def dv(t, tau):
+            return jax.grad(lambda tt: potential_and_scale(model, jnp.stack([tt, tau]))[0])(t)
+
+        ys, valid, counts = [], [], []
+        for tau in (0.0 * period, 0.5 * period):
+            g = jax.vmap(lambda t: dv(t, tau))(ts)
+            change = jnp.sign(g[1:]) != jnp.sign(g[:-1])
+            idx = jnp.nonzero(change, size=self.slots, fill_value=0)[0]
+            count = jnp.sum(change)
+            lo, hi = ts[idx], ts[idx + 1]
+            g_lo = g[idx]
+
+            def body(_, state):
+                lo, hi, g_lo = state
+                mid = jnp.sqrt(lo * hi)
+                g_mid = jax.vmap(lambda t: dv(t, tau))(mid)
+                same = jnp.sign(g_mid) == jnp.sign(g_lo)
+                return (jnp.where(same, mid, lo), jnp.where(same, hi, mid),
+                        jnp.where(same, g_mid, g_lo))
+
+            lo, hi, _ = jax.lax.fori_loop(0, self.bisections, body, (lo, hi, g_lo))
+            t_star = jnp.sqrt(lo * hi)
+            ys.append(jnp.stack([t_star, jnp.full_like(t_star, tau)], axis=1))
+            valid.append(jnp.arange(self.slots) < count)
+            counts.append(jnp.zeros(self.slots, jnp.int32).at[0].set(count.astype(jnp.int32)))
+        y = jnp.concatenate(ys)
+        ok = jnp.concatenate(valid)
+        a = jax.vmap(lambda yy: analyse_point(model, yy))(y)
+        result = jnp.where(ok, a.result, Result.not_critical)
+        distinct = ok & (a.result == Result.successful)
+        return start_results(a, result=result, steps=jnp.concatenate(counts), distinct=distinct)
+
+
+def scan_config(points, *, seed=0, chunk=2000, box=None, starts=1, region=None, keep="all"):
+    """The RKU landscape scan configuration (dict form of ``experiments/scan_rku.toml``):
+    Nmax = 10 (N1 = 10, N2 = 9), ξ = 1e-3, W0, A, B uniform on [-1, 1] (or ``box``)."""
+    box = box or {"W0": (-1.0, 1.0), "A": (-1.0, 1.0), "B": (-1.0, 1.0)}
+    return {
+        "model": "rku",
+        "points": int(points),
+        "starts": int(starts),
+        "seed": int(seed),
+        "chunk": int(chunk),
+        "keep": keep,
+        "fixed": {"N1": 10.0, "N2": 9.0, "xi": 1e-3},
+        "sample": {k: {"dist": "uniform", "low": lo, "high": hi} for k, (lo, hi) in box.items()},
+        "region": region or {"T": [1.0, 200.0]},
+    }
+
+
+# ======================================================================================
+# rku-landscape: the exact computation
+# ======================================================================================
+
+
+def _per_decade(ss, draws, edges):
+    _, mass = L.density_histogram(ss, draws, edges)
+    return mass / np.diff(edges)
+
+
+def _verify_samples(samples, n, N1=10.0, N2=9.0, xi=1e-3):
+    """jaxvac.analyse each of the first ``n`` sampled vacua (a batch of models)."""
+    import equinox as eqx
+
+    from .._analysis import analyse_point as ap
+    from .._classify import CriticalType, Vacuum
+    from ..models._rku import RKU
+
+    f = lambda W0, A, B, y: ap(RKU(W0=W0, A=A, B=B, N1=jnp.float64(N1), N2=jnp.float64(N2),
+                                   xi=jnp.float64(xi)), y)
+    ys = np.stack([samples["t"][:n], samples["tau"][:n]], axis=1)
+    a = eqx.filter_jit(jax.vmap(f))(jnp.asarray(samples["W0"][:n]), jnp.asarray(samples["A"][:n]),
+                                    jnp.asarray(samples["B"][:n]), jnp.asarray(ys))
+    ok = ((np.asarray(a.result) == Result.successful)
+          & (np.asarray(a.critical_type) == CriticalType.minimum)
+          & (np.asarray(a.vacuum) == Vacuum.dS))
+    rel = np.abs(np.asarray(a.V) / samples["Lambda"][:n] - 1.0)
+    return int(ok.sum()), float(np.max(rel))
+
+
+@register("rku-landscape", source=SOURCE)
+def rku_landscape(out_dir: Path, *, full: bool) -> Report:
+    """P(Λ), the fraction of draws with a stable dS vacuum, Λ10, Λ50, exactly (Kac–Rice)."""
+    N1, N2, xi = 10.0, 9.0, 1e-3
+    a, beta = 2 * math.pi / N1, N1 / N2
+    x_hi = 240.0 if full else 120.0
+    grid = dict(x_order=12, r_order=20, fine=1.0, n_lin=201, n_local=241) if full else {}
+    ss = L.stable_set(N1, N2, xi, x_lo=a * 1.0, x_hi=x_hi, **grid)
+    paper = L.Draws()  # W0, A, B uniform on [-1, 1]: the paper's prescription
+    logw = L.Draws("loguniform_W0", w_lo=1e-300)  # density ∝ 1/|W0|
+    res = {}
+    for name, d in (("uniform", paper), ("loguniform_W0", logw)):
+        E = L.expected_vacua(ss, d)
+        q10, q50 = L.lambda_quantiles(ss, d)
+        res[name] = dict(E=E, log10_L10=q10, log10_L50=q50, mean=L.lambda_mean(ss, d))
+    # P(Λ): exact, per decade; slopes of P(Λ) per unit Λ in the asymptotic tail
+    edges = np.arange(math.floor(-2 * beta * x_hi / math.log(10)) + 10, 1.0, 1.0)
+    fit_lo, fit_hi = edges[0] + 20, -25.0
+    slopes = {}
+    for name, d in (("uniform", paper), ("loguniform_W0", logw)):
+        dens, _ = L.density_histogram(ss, d, edges)
+        s, _, nb = L.fit_power_law(edges, dens, fit_lo, fit_hi)
+        s_log, _, _ = L.fit_power_law(edges, dens, fit_lo, fit_hi, log_power=-2.5)
+        slopes[name] = dict(slope=s, slope_with_log_m52=s_log, bins=nb)
+    expo = F.exponent_29(beta)
+    # thousands of vacua from the exact distribution, verified one by one
+    n_samples = 20000 if full else 4000
+    n_verify = 2000 if full else 300
+    samples = L.sample_vacua(ss, paper, n_samples, seed=0)
+    verified, max_rel = _verify_samples(samples, n_verify, N1, N2, xi)
+    l10_210, l50_210 = F.quantiles_210(10)
+    rows = [
+        Row("stable dS vacua per draw (uniform W0, A, B ∈ [-1,1]), t ≥ 1", None,
+            _fmt(res["uniform"]["E"]), "exact expectation (Kac–Rice over τ = 0 and N1N2/2); the "
+            "paper gives no number; = fraction of draws with one if no draw has two (rku-scan checks)"),
+        Row("P(Λ) exponent, uniform draws (paper's prescription)", _fmt(expo, 4),
+            _fmt(slopes["uniform"]["slope"], 4),
+            f"fit of log P(Λ) over log10 Λ ∈ [{fit_lo:.0f}, {fit_hi:.0f}]; the asymptotic "
+            f"exponent of uniform draws is -1/(2β) = {-1 / (2 * beta):.4g} (docs/rku.md)", rtol=0.05),
+        Row("P(Λ) exponent, |W0| log-uniform (density ∝ 1/|W0|)", _fmt(expo, 4),
+            _fmt(slopes["loguniform_W0"]["slope"], 4),
+            "the distribution of W0 that gives (2.9)'s exponent -(β+1)/(2β)", rtol=0.05),
+        Row("log10 Λ10, uniform draws", _fmt(l10_210, 4), _fmt(res["uniform"]["log10_L10"], 4),
+            "(2.10) at Nmax = 10 vs the exact distribution", rtol=0.1),
+        Row("log10 Λ50, uniform draws", _fmt(l50_210, 4), _fmt(res["uniform"]["log10_L50"], 4),
+            "(2.10) at Nmax = 10 vs the exact distribution", rtol=0.1),
+        Row("log10 Λ10, |W0| log-uniform", _fmt(l10_210, 4), _fmt(res["loguniform_W0"]["log10_L10"], 4),
+            "w_lo = 1e-300", rtol=0.1),
+        Row("log10 Λ50, |W0| log-uniform", _fmt(l50_210, 4), _fmt(res["loguniform_W0"]["log10_L50"], 4),
+            "w_lo = 1e-300", rtol=0.1),
+        Row("⟨Λ⟩, uniform draws", None, _fmt(res["uniform"]["mean"]), "exact"),
+        Row(f"sampled vacua verified by jaxvac.analyse (of {n_verify})", n_verify, verified,
+            f"each a stable dS minimum, result successful; max |V/Λ - 1| = {max_rel:.1e}", rtol=0.0),
+    ]
+    # figure: P(Λ) per decade, exact (both draw laws), sampled vacua, and (2.9)
+    from ._rku_figures import p_lambda_figure
+
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    d29 = F.Distribution29(beta)
+    lam = 10.0**centres
+    p29 = F.p_lambda_29(lam, beta) * lam * math.log(10.0)
+    p29[centres > d29.log10_cutoff] = np.nan
+    fig = p_lambda_figure(
+        out_dir,
+        [dict(centres=centres, per_decade=_per_decade(ss, paper, edges), label="exact, W0, A, B uniform"),
+         dict(centres=centres, per_decade=_per_decade(ss, logw, edges), label="exact, |W0| log-uniform")],
+        samples=dict(log10_lambda=np.log10(samples["Lambda"]), edges=np.arange(-30, 0.5, 0.5),
+                     label=f"{n_samples} sampled vacua (uniform)"),
+        paper=dict(centres=centres, per_decade=p29,
+                   label=f"(2.9) normalised on (0, 10^{d29.log10_cutoff:.1f}]"),
+    )
+    t_q = np.percentile(samples["t"], [1, 10, 50, 90, 99])
+    notes = (
+        "Method (exact, not Monte Carlo): `jaxvac/reproduce/_rku_landscape.py`. V is "
+        "homogeneous of degree 2 in (W0, A, B), so vacua depend on two ratios and the overall "
+        "scale is integrated in closed form; on the lines τ = 0, N1N2/2 the Kac–Rice formula "
+        "turns the count of critical points into an integral over (t, A/B) with W0/B solved "
+        "exactly (a quadratic); the stable set is located by sign changes of V, ∂²_tV, ∂²_τV "
+        "and integrated by Gauss–Legendre. Unbiased: it is the expectation itself "
+        "(quadrature error ~0.2%, measured by refining every grid). The sampled vacua are "
+        "drawn from that exact density and each is re-verified with `jaxvac.analyse`.\n\n"
+        f"Distribution of t over stable dS vacua (1/10/50/90/99%): {np.round(t_q, 2).tolist()}; "
+        f"counted t ≥ 1 (x ≥ {a:.3f}), t ≤ {x_hi / a:.0f}.\n\n"
+        "Findings: with the paper's prescription (W0, A, B uniform, allowing zero) P(Λ) does "
+        "diverge at Λ → 0, but as Λ^(-1/(2β)) (= Λ^-0.45 at Nmax = 10), not as (2.9)'s "
+        "Λ^(-(β+1)/(2β)) (= Λ^-0.95): the tail comes from draws with |A| ≲ β³e^{-(β-1)x} "
+        "(so that B = A/z stays in range), and the measure ∫A²dA of the overall scale "
+        "contributes Λ^(1/2). (2.9)'s exponent is recovered exactly when |W0| is "
+        "log-uniform (density ∝ 1/|W0|), which removes that Λ^(1/2): (2.9) describes W0 "
+        "peaked at zero, not smooth. The quantiles are dominated by the bulk (t ≈ 20-30), "
+        "not by the tail: Λ50 ≈ 10^-11.4, Λ10 ≈ 10^-12.6 at Nmax = 10, far from (2.10)'s "
+        "10^-8.5 and 10^-17.5."
+    )
+    data = dict(results=res, slopes=slopes, exponent_29=expo, nodes=len(ss.t),
+                nonfinite=ss.nonfinite, t_percentiles=t_q.tolist(), verified=verified,
+                n_verify=n_verify, x_hi=x_hi)
+    return Report("rku-landscape", SOURCE, rows, title="RKU landscape at Nmax = 10: P(Λ), Λ10, Λ50",
+                  notes=notes, figures=[fig], data=data)
+
+
+def _fmt(v, digits=4):
+    return float(f"{v:.{digits}g}")
