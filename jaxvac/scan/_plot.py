@@ -22,6 +22,11 @@ from ._result import ScanResult
 from ._stats import fit_power_law, log_histogram, quantiles, vacuum_fractions
 
 
+def _short(result: ScanResult) -> str:
+    """The model's short name: built-in name or ClassName."""
+    return result.config["model"].rpartition(":")[2]
+
+
 def _figure(width=6.4, height=4.6):
     from matplotlib.figure import Figure
 
@@ -100,8 +105,8 @@ def plot_lambda_histogram(result: ScanResult, path: str, *, kind: str = "dS-mini
     ax.set_yscale("log")
     ax.set_xlabel(r"$\log_{10}(\Lambda / M_P^4)$")
     ax.set_ylabel(r"$P(\log_{10}\Lambda)$  (fraction per unit $\log_{10}\Lambda$)")
-    model = result.config["model"]
-    ax.set_title(f"{model}: vacuum energy of {kind} vacua ({result.counts['points']} points)")
+    ax.set_title(f"{_short(result)}: vacuum energy of {kind} vacua "
+                 f"({result.counts['points']} parameter points)", fontsize=9)
     ax.legend(fontsize=7, loc="best")
     ax.grid(alpha=0.3, which="both", lw=0.4)
     fig.savefig(path)
@@ -190,7 +195,7 @@ def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, st
     ax.set_xlabel(f"{params[0]}  (model units, Planck units M_P = 1)")
     ax.set_ylabel(f"{params[1]}  (model units, Planck units M_P = 1)")
     f = vacuum_fractions(result)[kind]
-    ax.set_title(f"{result.config['model']}: {kind} in {f.k}/{f.n} points "
+    ax.set_title(f"{_short(result)}: {kind} in {f.k}/{f.n} points "
                  f"({f.value:.3g}, 95% [{f.low:.3g}, {f.high:.3g}])", fontsize=9)
     fig.savefig(path)
     return {"params": list(params), "kind": kind, "fraction": [f.k, f.n, f.low, f.high]}
@@ -236,7 +241,7 @@ def plot_mass_spectra(result: ScanResult, path: str, *, kind: str = "minima",
             ax.set_xlabel(r"$m^2 / m_{3/2}^2$")
         ax.legend(fontsize=7, title="eigenvalue (ascending)", title_fontsize=7)
         ax.grid(alpha=0.3, which="both", lw=0.4)
-    fig.suptitle(f"{result.config['model']}: mass spectra of {table.num_rows} {kind} vacua",
+    fig.suptitle(f"{_short(result)}: mass spectra of {table.num_rows} {kind} vacua",
                  fontsize=10)
     fig.savefig(path)
     return {"n": int(table.num_rows), "kind": kind}
