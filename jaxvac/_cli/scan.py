@@ -35,8 +35,10 @@ def register(sub) -> None:
 
 
 def cmd_scan(args) -> int:
-    from ..scan._run import scan
+    from ..scan._run import avoid_cpu_eigen_hang, scan
     from ..scan._storage import ScanStorageError
+
+    avoid_cpu_eigen_hang()  # before any JAX backend starts (docs/scans.md, "CPU hang")
 
     if args.devices is not None and args.devices < 1:
         raise InputError(f"--devices must be >= 1 (got {args.devices}).")
