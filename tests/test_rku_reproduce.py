@@ -1,0 +1,151 @@
+"""The seed-000 (RKU) reproduction machinery against independent numbers: numerical
+quadrature (mpmath) for the closed-form integrals, jaxvac's point analysis for the exact
+landscape's vacua, the printed tables for the conventions, autodiff F-terms for (3.9)."""
+
+import math
+
+import jax.numpy as jnp
+import mpmath as mp
+import numpy as np
+import pytest
+
+import jaxvac
+from jaxvac.models._rku import RKU, FluxSector2
+from jaxvac.reproduce import _rku_formulas as F
+from jaxvac.reproduce import _rku_landscape as L
+from jaxvac.reproduce._rku import load_tables, log10_of, table2_conventions, table2_points
+
+
+def test_distribution_29_cdf_against_quadrature():
+    """The incomplete-Γ closed form of ∫(2.9) against direct mpmath quadrature in ln Λ."""
+    beta = 65 / 64
+    d = F.Distribution29(beta, cutoff=1e-5)
+    with mp.workdps(30):
+        p = (beta + 1) / (2 * beta)
+        f = lambda u: mp.e ** (-(1 - p) * u) * u ** -2.5  # integrand in u = -ln Λ
+        total = mp.quad(f, [-mp.log(mp.mpf("1e-5")), 200, mp.inf])
+        part = mp.quad(f, [-mp.log(mp.mpf("1e-30")), 200, mp.inf])
+    assert d.cdf_log10(-30.0) == pytest.approx(float(part / total), rel=1e-10)
+    # the printed prefactor normalises (2.9) on (0, Λc] for the cut-off it picks
+    assert F.Distribution29(beta).normalisation == pytest.approx(1.0, rel=1e-12)
+
+
+def test_eq_2_10_reproduces_table_1():
+    """Table 1's Λ10 and Λ50 are (2.10) at Nmax = 65, 202 (paper data vs paper formula)."""
+    for Nmax, L10, L50, _ in load_tables()["table1"]["rows"]:
+        q10, q50 = F.quantiles_210(Nmax)
+        assert q10 == pytest.approx(log10_of(L10), abs=0.01)
+        assert q50 == pytest.approx(log10_of(L50), abs=0.01)
+
+
+def test_table2_columns_and_conventions():
+    """From the printed Ĉ alone: x, t, z match the printed columns; |W0| and Λ = 1e-122
+    together imply |A| = 1 and ξ = a^{3/2} in both rows (not the caption's 1e-3)."""
+    for row in table2_points():
+        a = row["a"]
+        assert row["x_from_C"] == pytest.approx(row["x_p"], abs=0.5)
+        assert row["x_from_C"] / a == pytest.approx(row["t_p"], abs=5.0)
+        z = 1 / F.inverse_z(row["x_from_C"], row["beta"], row["C_p"])
+        assert z == pytest.approx(row["z_p"], abs=5e-4)
+        conv = table2_conventions(row)
+        assert conv["A"] == pytest.approx(1.0, rel=1e-2)
+        # 3 printed digits of |W0| and Ĉ: ~1% uncertainty on ξ
+        assert conv["xi"] == pytest.approx(a**1.5, rel=2e-2)
+
+
+@pytest.mark.parametrize("kind", ["uniform", "loguniform_W0"])
+def test_rho_mass_against_quadrature(kind):
+    """The closed-form ρ-integral of the draw densities against mpmath quadrature."""
+    box = dict(A=(-0.3, 0.7), B=(-1.0, 0.4), W0=(-0.2, 1.0)) if kind == "uniform" else {}
+    d = L.Draws(kind, w_lo=1e-6, **box)
+    rng = np.random.default_rng(3)
+    for _ in range(6):
+        chart = int(rng.integers(0, 2))
+        c, w = rng.uniform(-1, 1), rng.uniform(-3, 3)
+        rho_up = rng.uniform(0.2, 2.0)
+
+        def density(rho):
+            if chart == L.CHART_Z:
+                A, B = c * rho, rho
+            else:
+                A, B = rho, c * rho
+            W0 = w * rho
+            pa = (d.A[0] <= A <= d.A[1]) / (d.A[1] - d.A[0])
+            pb = (d.B[0] <= B <= d.B[1]) / (d.B[1] - d.B[0])
+            if kind == "uniform":
+                pw = (d.W0[0] <= W0 <= d.W0[1]) / (d.W0[1] - d.W0[0])
+            else:
+                pw = ((d.w_lo <= abs(W0) <= d.w_hi) / (2 * abs(W0) * math.log(d.w_hi / d.w_lo))
+                      if W0 != 0 else 0.0)
+            return pa * pb * pw * rho**2
+
+        pts = sorted({-rho_up, rho_up, 0.0} | {v for v in np.linspace(-rho_up, rho_up, 401)})
+        ref = float(mp.quad(lambda r: density(float(r)), pts))
+        got = float(d.rho_mass(np.array(chart), np.array(c), np.array(w), np.array(rho_up)))
+        assert got == pytest.approx(ref, rel=2e-3, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def small_stable_set():
+    return L.stable_set(10.0, 9.0, 1e-3, x_lo=14.0, x_hi=26.0, fine=4.0, x_order=4, r_order=6,
+                        n_lin=41, log_decades=10, n_local=41)
+
+
+def test_sampled_vacua_are_stable_de_sitter(small_stable_set):
+    """Every vacuum drawn from the exact (Kac–Rice) density is, by jaxvac.analyse, a verified
+    minimum with V > 0 whose V and masses are the ones the quadrature nodes carry."""
+    s = L.sample_vacua(small_stable_set, L.Draws(), 12, seed=4)
+    assert small_stable_set.nonfinite == 0
+    for i in range(12):
+        m = RKU(W0=s["W0"][i], A=s["A"][i], B=s["B"][i], N1=10.0, N2=9.0, xi=1e-3)
+        a = jaxvac.analyse(m, np.array([s["t"][i], s["tau"][i]]))
+        assert int(a.result) == jaxvac.Result.successful
+        assert int(a.critical_type) == jaxvac.CriticalType.minimum
+        assert int(a.vacuum) == jaxvac.Vacuum.dS
+        assert float(a.V) == pytest.approx(s["Lambda"][i], rel=1e-10)
+        np.testing.assert_allclose(np.sort(np.asarray(a.masses_squared)),
+                                   np.sort([s["m2_t"][i], s["m2_tau"][i]]), rtol=1e-8)
+
+
+def test_window_edges_in_full_model_match_closed_forms():
+    """The full model's window at x = 20 (Nmax = 10) equals λ's closed-form window to the
+    size of the neglected terms, and its lower λ edge is (2.5)'s λ_min."""
+    a, beta, x = 2 * np.pi / 10, 10 / 9, 20.0
+    w = [w for w in L.window_at(x / a, 10.0, 9.0, 1e-3) if w["mid"]["W0"] / -1.0 < 0][0]
+    cy, cx, _ = F.window_c_exact(x, beta)
+    assert w["lo"]["C_hat"] == pytest.approx(cy, rel=1e-4)
+    assert w["hi"]["C_hat"] == pytest.approx(cx, rel=1e-4)
+    assert w["lo"]["lam"] == pytest.approx(F.window_lo(x, beta)[0], rel=1e-4)
+    assert w["lo"]["m2_tau"] == pytest.approx(0.0, abs=1e-8 * w["mid"]["m2_tau"])
+
+
+def test_flux_solution_39_is_supersymmetric():
+    """(3.9)'s point is a supersymmetric critical point (D_aW = 0 by autodiff) for random
+    real fluxes with s, u_i > 0."""
+    rng = np.random.default_rng(7)
+    checked = 0
+    while checked < 4:
+        c, c2, b1, b2, d1, d2 = rng.uniform(-1, 1, 6)
+        s, W0, (u1, u2) = F.flux_solution_39(c, c2, b1, b2, d1, d2)
+        if not (0.05 < s < 20 and 0.05 < u1 < 20 and 0.05 < u2 < 20):
+            continue
+        m = FluxSector2(c1=c, c2=c2, b1=b1, b2=b2, d1=d1, d2=d2)
+        a = jaxvac.analyse(m, np.array([s, u1, u2, 0.0, 0.0, 0.0]))
+        assert bool(a.susy) and int(a.result) == jaxvac.Result.successful
+        W = complex(m.superpotential(jnp.array([s, u1, u2], dtype=complex)))
+        assert W.real == pytest.approx(W0, rel=1e-12)
+        checked += 1
+
+
+@pytest.mark.slow
+def test_landscape_exponents_match_the_asymptotic_analysis():
+    """P(Λ) tails of the exact landscape (Nmax = 10) against the analytic exponents of
+    docs/rku.md: -1/(2β) for uniform W0, A, B; -(β+1)/(2β) (eq. (2.9)) for |W0| log-uniform."""
+    beta = 10 / 9
+    ss = L.stable_set(10.0, 9.0, 1e-3, x_lo=2 * np.pi / 10, x_hi=120.0)
+    edges = np.arange(-95.0, 1.0, 1.0)
+    for draws, expect in ((L.Draws(), -1 / (2 * beta)),
+                          (L.Draws("loguniform_W0", w_lo=1e-300), -(beta + 1) / (2 * beta))):
+        dens, _ = L.density_histogram(ss, draws, edges)
+        slope, _, _ = L.fit_power_law(edges, dens, -80.0, -30.0)
+        assert slope == pytest.approx(expect, rel=0.04)
