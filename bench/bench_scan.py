@@ -7,9 +7,8 @@ per point); and peak memory as the number of points grows 10×.
         [--chunks 16 64 256] [--workers 1 2] [--starts 8] [--out bench/results]
 
 Writes scan.json and scan.md to --out. Compile time is measured separately (a first
-one-chunk scan); throughput runs use a warm compilation (in-process jit cache, and a
-persistent JAX compilation cache shared with the Dask workers and the memory
-subprocesses). Every run writes a real scan directory (Parquet + manifest).
+one-chunk scan); throughput runs use a warm compilation (in-process jit cache; Dask
+workers are warmed by a first small scan). Every run writes a real scan directory (Parquet + manifest).
 """
 
 from __future__ import annotations
@@ -24,7 +23,11 @@ import sys
 import tempfile
 import time
 
-import jax
+from jaxvac.scan._run import avoid_cpu_eigen_hang
+
+avoid_cpu_eigen_hang()  # as `jaxvac scan` does (docs/scans.md, "CPU hang"); before JAX starts
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 
@@ -43,8 +46,9 @@ def config(model, points, chunk, starts, seed=0, keep="successful"):
         "keep": keep,
         "fixed": {"a": 0.1, "A": 1.0},
         "sample": {"W0": {"dist": "symmetric", "scale": 1e-3},
-                   "D": {"dist": "loguniform", "low": 1e-13, "high": 1e-9}},
-        "region": {"T": [20.0, 400.0]},
+                   "D": {"dist": "uniform", "low": 0.0, "high": 1e-8}},
+        "region": {"T": [50.0, 300.0]},
+        "search": {"global_steps": 0},   # as the flagship scan (experiments/scan_kklt_uplift.toml)
     }
 
 
@@ -74,7 +78,8 @@ def baseline_loop(cfg, n_points):
 
     def one(i):
         model = cls(**fixed, **{k: float(v[i]) for k, v in draws.items()})
-        return find_critical_points(model, region=c.data["region"], starts=c.starts, seed=i)
+        return find_critical_points(model, region=c.data["region"], starts=c.starts, seed=i,
+                                    **c.data["search"])
 
     t0 = time.perf_counter()
     one(0)  # compile
@@ -110,23 +115,19 @@ def memory_run(cfg, out, env):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default=os.path.join(ROOT, "experiments", "kklt_uplift.py") + ":KKLTUplift")
-    p.add_argument("--chunks", type=int, nargs="+", default=[16, 64, 256])
+    p.add_argument("--chunks", type=int, nargs="+", default=[64, 256, 1024])
     p.add_argument("--chunk-points", type=int, default=4, help="chunks per throughput run")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    p.add_argument("--starts", type=int, default=8)
+    p.add_argument("--starts", type=int, default=16)
     p.add_argument("--baseline-points", type=int, default=17)
-    p.add_argument("--memory-points", type=int, nargs=2, default=[512, 5120])
+    p.add_argument("--memory-points", type=int, nargs=2, default=[1024, 10240])
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     args = p.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench_scan_")
-    cache = os.path.join(tmp, "jax-cache")
-    jax.config.update("jax_compilation_cache_dir", cache)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    env = dict(os.environ, JAX_COMPILATION_CACHE_DIR=cache,
-               JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
-               JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0")
+    # No persistent compilation cache: executables of this size loaded from it have hung on
+    # CPU here (docs/scans.md); every process (Dask worker, memory run) compiles for itself.
+    env = {k: v for k, v in os.environ.items() if k != "JAX_COMPILATION_CACHE_DIR"}
     report = {
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "jax": jax.__version__, "jaxvac": jaxvac.__version__,
@@ -175,11 +176,10 @@ def main():
                   "points_per_s": n / local_wall})
     if distributed is not None:
         for w in args.workers:
-            os.environ.update({k: v for k, v in env.items() if k.startswith("JAX_")})
             with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
                                           dashboard_address=None) as cluster, \
                     distributed.Client(cluster) as client:
-                # warm every worker's compilation (from the persistent cache)
+                # warm every worker's compilation (each worker compiles once)
                 timed_scan(config(args.model, chunk * w, chunk, args.starts, seed=98),
                            os.path.join(tmp, "dwarm"), workers=client)
                 wall, r = timed_scan(config(args.model, n, chunk, args.starts, seed=5),

@@ -61,8 +61,10 @@ def run_and_kill(cmd, env, out, after_chunks: int, delay: float) -> bool:
     """Start ``cmd``; SIGKILL it ``delay`` s after ``after_chunks`` chunk files exist.
     Returns True if it was killed (False if it finished first)."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 420
     try:
         while proc.poll() is None:
+            assert time.time() < deadline, "the scan made no progress for 7 minutes"
             if len(chunk_files(out)) >= after_chunks:
                 time.sleep(delay)
                 proc.send_signal(signal.SIGKILL)
