@@ -180,3 +180,24 @@ def test_cli_workers_spec_starts_a_local_cluster(config_file, env, uninterrupted
     done = finish(_cmd(config_file, out, False) + ["--workers", "2"], env)
     assert "15/15 chunks complete" in done.stdout
     check_same(out, uninterrupted)
+
+
+@pytest.mark.slow
+def test_stall_timeout_restarts_a_hung_scan(config_file, env, uninterrupted, tmp_path):
+    """A scan that stops making progress (its process frozen with SIGSTOP, as an XLA CPU
+    hang freezes it) is killed and resumed by --stall-timeout; rows equal the reference."""
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "out"
+    cmd = _cmd(config_file, out, False) + ["--stall-timeout", "10"]
+    sup = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while not chunk_files(out):
+        assert time.time() < deadline and sup.poll() is None
+        time.sleep(0.002)
+    children = psutil.Process(sup.pid).children()
+    assert len(children) == 1
+    children[0].suspend()  # SIGSTOP: no chunk will complete any more
+    stdout, stderr = sup.communicate(timeout=600)
+    assert sup.returncode == 0, stderr
+    assert "restarting with --resume" in stderr
+    check_same(out, uninterrupted)

@@ -31,6 +31,12 @@ def register(sub) -> None:
                    help="always show the progress bar (default: on a terminal only)")
     p.add_argument("--no-progress", dest="progress", action="store_false",
                    help="never show the progress bar")
+    p.add_argument("--stall-timeout", type=float, default=None, metavar="SECONDS",
+                   help="run the scan in a child process and restart it with --resume when no "
+                   "chunk completes for SECONDS (the first chunk, which compiles, gets 4x as "
+                   "long); a guard against XLA CPU runtime hangs (docs/scans.md)")
+    p.add_argument("--max-restarts", type=int, default=20, metavar="N",
+                   help="with --stall-timeout: give up after N restarts (default 20)")
     p.set_defaults(func=cmd_scan)
 
 
@@ -42,6 +48,10 @@ def cmd_scan(args) -> int:
 
     if args.devices is not None and args.devices < 1:
         raise InputError(f"--devices must be >= 1 (got {args.devices}).")
+    if args.stall_timeout is not None:
+        if not args.stall_timeout > 0:
+            raise InputError(f"--stall-timeout must be > 0 seconds (got {args.stall_timeout}).")
+        return supervise(args)
     try:
         result = scan(args.config, args.out, resume=args.resume, workers=args.workers,
                       progress=args.progress, devices=args.devices)
@@ -57,3 +67,51 @@ def cmd_scan(args) -> int:
         f"{len(result.files)}/{result.manifest['chunks_total']} chunks complete"
     )
     return 0
+
+
+def _child_command(args, resume: bool) -> list[str]:
+    cmd = [sys.executable, "-m", "jaxvac", "scan", args.config, "--out", args.out]
+    if resume:
+        cmd.append("--resume")
+    if args.workers is not None:
+        cmd += ["--workers", str(args.workers)]
+    if args.devices is not None:
+        cmd += ["--devices", str(args.devices)]
+    if args.progress is not None:
+        cmd.append("--progress" if args.progress else "--no-progress")
+    return cmd
+
+
+def supervise(args) -> int:
+    """Run the scan in a child process; SIGKILL and resume it whenever no chunk file
+    appears for ``--stall-timeout`` seconds. Safe because chunks are written atomically
+    and a resumed scan recomputes exactly the missing ones."""
+    import subprocess
+    import time
+
+    from ..scan._storage import chunk_files
+
+    resume = args.resume
+    for attempt in range(args.max_restarts + 1):
+        child = subprocess.Popen(_child_command(args, resume))
+        seen = len(chunk_files(args.out))
+        first = True
+        last = time.monotonic()
+        while child.poll() is None:
+            time.sleep(1.0)
+            n = len(chunk_files(args.out))
+            if n != seen:
+                seen, last, first = n, time.monotonic(), False
+            limit = args.stall_timeout * (4 if first else 1)
+            if time.monotonic() - last > limit:
+                child.kill()
+                child.wait()
+                print(f"jaxvac scan: no chunk completed for {limit:.0f} s; restarting with "
+                      f"--resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
+                break
+        else:
+            return child.returncode
+        resume = True
+    print(f"jaxvac scan: error: gave up after {args.max_restarts} restarts; the completed "
+          "chunks are intact (run again with --resume).", file=sys.stderr)
+    return 1
