@@ -91,31 +91,60 @@ def baseline_loop(cfg, n_points):
             "points_per_s": (n_points - 1) / run, "vacua_per_s": vacua / run}
 
 
-MEMORY_SCRIPT = """
-import resource, sys, json, jax
+RUN_SCRIPT = """
+import json, resource, sys
+from jaxvac.scan._run import avoid_cpu_eigen_hang
+avoid_cpu_eigen_hang()
+import jax
 jax.config.update("jax_enable_x64", True)
 from jaxvac.scan import scan
-cfg = json.loads(sys.argv[1])
-r = scan(cfg, sys.argv[2], progress=False)
-print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "points": r.counts["points"]}))
+r = scan(json.loads(sys.argv[1]), sys.argv[2], progress=False, resume=True)
+print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
-def memory_run(cfg, out, env):
+def robust_run(cfg, out, env, stall=120.0, first_stall=900.0):
+    """Run a scan in a subprocess (one chunk in flight, so each chunk's recorded seconds are
+    its own compute time); when no chunk completes for ``stall`` s (``first_stall`` for the
+    first, which compiles) kill it and resume (the XLA CPU hang of docs/scans.md)."""
+    from jaxvac.scan._storage import chunk_files, read_chunk_meta
+
     shutil.rmtree(out, ignore_errors=True)
+    env = dict(env, JAXVAC_SCAN_IN_FLIGHT="1")
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, json.dumps(cfg), out],
-                          env=env, capture_output=True, text=True, check=True)
-    info = json.loads(done.stdout.strip().splitlines()[-1])
-    info["seconds"] = time.perf_counter() - t0
-    return info
+    restarts, rss = 0, []
+    while True:
+        proc = subprocess.Popen([sys.executable, "-c", RUN_SCRIPT, json.dumps(cfg), out], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen, last, first = len(chunk_files(out)), time.monotonic(), True
+        while proc.poll() is None:
+            time.sleep(0.5)
+            n = len(chunk_files(out))
+            if n != seen:
+                seen, last, first = n, time.monotonic(), False
+            if time.monotonic() - last > (first_stall if first else stall):
+                proc.kill()
+                break
+        stdout, stderr = proc.communicate()
+        if proc.returncode == 0:
+            rss.append(json.loads(stdout.strip().splitlines()[-1])["maxrss_kb"])
+            break
+        if proc.returncode != -9:
+            raise RuntimeError(stderr)
+        restarts += 1
+    wall = time.perf_counter() - t0
+    from jaxvac.scan import load_scan
+
+    r = load_scan(out)
+    compute = sum(read_chunk_meta(f)["seconds"] for f in r.files.values())
+    return {"wall_s": wall, "compute_s": compute, "restarts": restarts, "maxrss_kb": max(rss),
+            "counts": r.counts}
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default=os.path.join(ROOT, "experiments", "kklt_uplift.py") + ":KKLTUplift")
-    p.add_argument("--chunks", type=int, nargs="+", default=[64, 256, 1024])
+    p.add_argument("--chunks", type=int, nargs="+", default=[32, 128, 512])
     p.add_argument("--chunk-points", type=int, default=4, help="chunks per throughput run")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     p.add_argument("--starts", type=int, default=16)
@@ -140,17 +169,16 @@ def main():
     # ---- throughput vs chunk size -------------------------------------------------------
     rows = []
     for chunk in args.chunks:
-        cfg = config(args.model, chunk, chunk, args.starts, seed=99)
-        compile_s, _ = timed_scan(cfg, os.path.join(tmp, "warm"))  # compile + one chunk
         n = chunk * args.chunk_points
         cfg = config(args.model, n, chunk, args.starts)
-        wall, r = timed_scan(cfg, os.path.join(tmp, f"chunk{chunk}"))
-        vac = r.counts["vacua"]["successful"]
-        rows.append({"chunk": chunk, "points": n, "seconds": wall, "compile_and_first_chunk_s": compile_s,
-                     "points_per_s": n / wall, "vacua_per_s": vac / wall,
-                     "dS_minima": r.counts["vacua"]["dS-minima"]})
-        print(f"chunk {chunk:5d}: {n / wall:9.1f} points/s  {vac / wall:9.1f} vacua/s  "
-              f"(compile+first chunk {compile_s:.1f} s)")
+        run = robust_run(cfg, os.path.join(tmp, f"chunk{chunk}"), env)
+        vac = run["counts"]["vacua"]["successful"]
+        rows.append({"chunk": chunk, "points": n, "compute_s": run["compute_s"], "wall_s": run["wall_s"],
+                     "restarts": run["restarts"], "points_per_s": n / run["compute_s"],
+                     "vacua_per_s": vac / run["compute_s"], "maxrss_kb": run["maxrss_kb"],
+                     "dS_minima": run["counts"]["vacua"]["dS-minima"]})
+        print(f"chunk {chunk:5d}: {n / run['compute_s']:9.1f} points/s  {vac / run['compute_s']:9.1f} vacua/s  "
+              f"(wall {run['wall_s']:.0f} s incl. compilation, {run['restarts']} hang restarts)")
     report["chunk_size"] = rows
 
     # ---- baseline: Python loop of find_critical_points ----------------------------------
@@ -170,35 +198,56 @@ def main():
     wrows = []
     chunk = args.chunks[len(args.chunks) // 2]
     n = chunk * 4 * max(args.workers)
-    local_wall, local = timed_scan(config(args.model, n, chunk, args.starts, seed=5),
-                                   os.path.join(tmp, "local"))
-    wrows.append({"workers": 0, "label": "in-process", "points": n, "seconds": local_wall,
-                  "points_per_s": n / local_wall})
+    local = robust_run(config(args.model, n, chunk, args.starts, seed=5), os.path.join(tmp, "local"), env)
+    wrows.append({"workers": 0, "label": "in-process (compute time)", "points": n,
+                  "seconds": local["compute_s"], "points_per_s": n / local["compute_s"]})
     if distributed is not None:
+        import threading
+
         for w in args.workers:
-            with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
-                                          dashboard_address=None) as cluster, \
-                    distributed.Client(cluster) as client:
-                # warm every worker's compilation (each worker compiles once)
-                timed_scan(config(args.model, chunk * w, chunk, args.starts, seed=98),
-                           os.path.join(tmp, "dwarm"), workers=client)
-                wall, r = timed_scan(config(args.model, n, chunk, args.starts, seed=5),
-                                     os.path.join(tmp, f"dask{w}"), workers=client)
-            same = r.counts == local.counts
-            wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers", "points": n,
-                          "seconds": wall, "points_per_s": n / wall, "same_counts_as_local": same})
-            print(f"dask {w} workers: {n / wall:9.1f} points/s (local {n / local_wall:.1f}); "
+            box = {}
+
+            def run_dask(w=w, box=box):
+                with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
+                                              dashboard_address=None) as cluster, \
+                        distributed.Client(cluster) as client:
+                    box["cluster"] = cluster
+                    # warm every worker's compilation (each worker compiles once)
+                    timed_scan(config(args.model, chunk * w, chunk, args.starts, seed=98),
+                               os.path.join(tmp, f"dwarm{w}"), workers=client)
+                    box["wall"], box["result"] = timed_scan(
+                        config(args.model, n, chunk, args.starts, seed=5),
+                        os.path.join(tmp, f"dask{w}"), workers=client)
+
+            thread = threading.Thread(target=run_dask, daemon=True)
+            thread.start()
+            thread.join(timeout=1800)
+            if "result" not in box:
+                wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers: HUNG "
+                              "(XLA CPU hang in a worker; see docs/scans.md)", "points": n,
+                              "seconds": float("nan"), "points_per_s": float("nan")})
+                print(f"dask {w} workers: hung")
+                if "cluster" in box:
+                    box["cluster"].close()
+                continue
+            wall, r = box["wall"], box["result"]
+            same = r.counts == local["counts"]
+            wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers (wall, warm)",
+                          "points": n, "seconds": wall, "points_per_s": n / wall,
+                          "same_counts_as_local": same})
+            print(f"dask {w} workers: {n / wall:9.1f} points/s (local {n / local['compute_s']:.1f}); "
                   f"same counts as local: {same}")
     report["workers"] = wrows
 
     # ---- memory vs points -------------------------------------------------------------------
     mem = []
     for n in args.memory_points:
-        info = memory_run(config(args.model, n, args.chunks[0] * 4, args.starts, seed=3),
-                          os.path.join(tmp, f"mem{n}"), env)
-        mem.append({"points": n, "chunk": args.chunks[0] * 4, **info})
-        print(f"memory: {n} points -> peak RSS {info['maxrss_kb'] / 1024:.0f} MiB "
-              f"({info['seconds']:.0f} s)")
+        run = robust_run(config(args.model, n, args.chunks[1], args.starts, seed=3),
+                         os.path.join(tmp, f"mem{n}"), env)
+        mem.append({"points": n, "chunk": args.chunks[1], "maxrss_kb": run["maxrss_kb"],
+                    "seconds": run["wall_s"], "restarts": run["restarts"]})
+        print(f"memory: {n} points -> peak RSS {run['maxrss_kb'] / 1024:.0f} MiB "
+              f"({run['wall_s']:.0f} s, {run['restarts']} hang restarts)")
     report["memory"] = mem
     report["memory_ratio_10x_points"] = mem[-1]["maxrss_kb"] / mem[0]["maxrss_kb"]
     report["machine"]["load_average_end"] = os.getloadavg()
@@ -221,13 +270,13 @@ def markdown(r) -> str:
         f"{m['jax']}, jaxvac {m['jaxvac']}. Load average {m['load_average_start'][0]:.1f} at start, "
         f"{m['load_average_end'][0]:.1f} at end (the machine was shared).", "",
         "## Throughput vs chunk size", "",
-        "| chunk | points | wall s | points/s | vacua/s | compile + first chunk s |",
-        "|---|---|---|---|---|---|",
+        "| chunk | points | compute s | points/s | vacua/s | wall s (incl. compile) | hang restarts | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in r["chunk_size"]:
-        lines.append(f"| {row['chunk']} | {row['points']} | {row['seconds']:.1f} | "
+        lines.append(f"| {row['chunk']} | {row['points']} | {row['compute_s']:.1f} | "
                      f"{row['points_per_s']:.1f} | {row['vacua_per_s']:.1f} | "
-                     f"{row['compile_and_first_chunk_s']:.1f} |")
+                     f"{row['wall_s']:.0f} | {row['restarts']} | {row['maxrss_kb'] / 1024:.0f} |")
     b = r["baseline_find_loop"]
     lines += ["", f"Baseline (a Python loop of `find_critical_points`, one parameter point per call, "
               f"compiled once): {b['points_per_s']:.2f} points/s, {b['vacua_per_s']:.2f} vacua/s "

@@ -86,6 +86,7 @@ def supervise(args) -> int:
     """Run the scan in a child process; SIGKILL and resume it whenever no chunk file
     appears for ``--stall-timeout`` seconds. Safe because chunks are written atomically
     and a resumed scan recomputes exactly the missing ones."""
+    import signal
     import subprocess
     import time
 
@@ -110,7 +111,12 @@ def supervise(args) -> int:
                       f"--resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
                 break
         else:
-            return child.returncode
+            code = child.returncode
+            if code >= 0 or code == -signal.SIGINT:
+                return code
+            # killed by a signal (out of memory, an operator's kill): resume too
+            print(f"jaxvac scan: the scan process was killed by signal {-code}; restarting "
+                  f"with --resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
         resume = True
     print(f"jaxvac scan: error: gave up after {args.max_restarts} restarts; the completed "
           "chunks are intact (run again with --resume).", file=sys.stderr)

@@ -170,9 +170,14 @@ def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, 
     return meta
 
 
+#: Chunks dispatched ahead per device: 2 lets a device compute while the host writes; 1 runs
+#: one execution at a time (env JAXVAC_SCAN_IN_FLIGHT overrides; see docs/scans.md).
+IN_FLIGHT_PER_DEVICE = 2
+
+
 def _run_local(engine: ChunkEngine, fingerprint, out_dir, pending, devices, on_done) -> None:
-    """Dispatch chunks round-robin over ``devices``, two in flight per device, so devices
-    compute while the host writes the previous chunk."""
+    """Dispatch chunks round-robin over ``devices``, ``IN_FLIGHT_PER_DEVICE`` in flight per
+    device, so devices compute while the host writes the previous chunk."""
     single = len(devices) == 1
     queue = collections.deque(pending)
     inflight: collections.deque = collections.deque()
@@ -183,7 +188,8 @@ def _run_local(engine: ChunkEngine, fingerprint, out_dir, pending, devices, on_d
             out = engine.run(index, None if single else device)
             inflight.append((index, device, time.perf_counter(), out))
 
-    for k in range(min(len(queue), 2 * len(devices))):
+    depth = int(os.environ.get("JAXVAC_SCAN_IN_FLIGHT", IN_FLIGHT_PER_DEVICE))
+    for k in range(min(len(queue), max(1, depth) * len(devices))):
         dispatch(devices[k % len(devices)])
     while inflight:
         index, device, t0, out = inflight.popleft()
