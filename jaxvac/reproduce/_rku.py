@@ -125,7 +125,7 @@ def potential_panel(case, xi=XI, A=A_REF) -> dict:
     C = F.c_hat(a, mid["W0"], xi, A)
     out = dict(title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}", t_vac=t_vac,
                V_vac=case["vacuum"]["V"])
-    for key, (lo, hi) in (("", (0.8, 1.6)), ("_zoom", (1 - 2.0 / (a * t_vac), 1 + 4.0 / (a * t_vac)))):
+    for key, (lo, hi) in (("", (0.8, 1.6)), ("_zoom", (1 - 0.4 / (a * t_vac), 1 + 1.2 / (a * t_vac)))):
         ts = np.linspace(lo * t_vac, hi * t_vac, 200)
         out["t" + key] = ts
         out["V" + key] = np.asarray(_line_potential(model, jnp.asarray(ts)))

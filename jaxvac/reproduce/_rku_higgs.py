@@ -161,6 +161,64 @@ def flux_check(n, seed=0, h21=2):
     return rows
 
 
+def flux3_check(n, seed=1):
+    """h^{2,1} = 3: SUSY solutions of random real fluxes by jaxvac's solver, checked against
+    the exact identities of a real solution, W = 2(s c2 - c1) (from Σ (b_i - s d_i) u_i =
+    3W/2) and u_i = W/(2(b_i - s d_i)); the paper's s → c/ĉ2 is the limit W → 0."""
+    from .._search import solve_susy_from
+    from ..models._rku import FluxSector3
+
+    rng = np.random.default_rng(seed)
+    region = {k: (1e-3, 1e3) for k in ("S", "U1", "U2", "U3")}
+    solve = eqx.filter_jit(lambda m, y0: solve_susy_from(m, y0, region=region))
+    out = []
+    while len(out) < n:
+        f = rng.uniform(-1, 1, 8)
+        m = canonical(FluxSector3(c1=f[0], c2=f[1], b1=f[2], b2=f[3], b3=f[4], d1=f[5], d2=f[6], d3=f[7]))
+        y0 = np.concatenate([10 ** rng.uniform(-1, 1, 4), np.zeros(4)])
+        r = solve(m, jnp.asarray(y0))
+        y = np.asarray(r.y)
+        if Result(int(r.result)) != Result.successful or not bool(r.analysis.susy):
+            out.append(dict(result=Result(int(r.result)).name, real=None))
+            continue
+        S, U = y[0], y[1:4]
+        W = complex(m.superpotential(jnp.asarray(y[:4] + 1j * y[4:])))
+        real = bool(np.all(np.abs(y[4:]) < 1e-8 * np.abs(y[:4]).max()))
+        ident = abs(W.real - 2 * (S * f[1] - f[0])) <= 1e-8 * max(abs(W.real), 1e-12) if real else None
+        ui = [W.real / (2 * (f[2 + i] - S * f[5 + i])) for i in range(3)]
+        u_ok = bool(np.allclose(ui, U, rtol=1e-8)) if real else None
+        out.append(dict(result="successful", real=real, identity_W=ident, identity_u=u_ok,
+                        s=S, c_over_c2=f[0] / f[1], W=[W.real, W.imag]))
+    return out
+
+
+def dynamical_check(vac):
+    """(2.1) with T, S, U1, U2 dynamical against the frozen model: fluxes rescaled so that
+    their SUSY W0 (3.9) equals the frozen vacuum's W0; Newton in all 8 real coordinates."""
+    from ..models._rku import RKU, RKUDynamical
+
+    rng = np.random.default_rng(2)
+    while True:
+        c, c2, b1, b2, d1, d2 = rng.uniform(-1, 1, 6)
+        s, W0, (u1, u2) = F.flux_solution_39(c, c2, b1, b2, d1, d2)
+        if 0.5 < s < 5 and 0.2 < u1 < 5 and 0.2 < u2 < 5:
+            break
+    k = vac["W0"] / W0  # W0 is linear in the fluxes at fixed s, u
+    xi_hat = XI / s**1.5  # ξ(S) = ξ̂ s^{3/2} = ξ at the solution
+    dyn = canonical(RKUDynamical(c1=k * c, c2=k * c2, b1=k * b1, b2=k * b2, d1=k * d1, d2=k * d2,
+                                 A=A_REF, B=vac["B"], N1=N1, N2=N2, xi_hat=xi_hat))
+    y0 = jnp.array([vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0])
+    y, ok = _newton_all(dyn, y0)
+    y = np.asarray(y)
+    info = _classify(dyn, y)
+    K_cs = -math.log(2 * s) - math.log(2 * u1) - math.log(2 * u2)
+    frozen = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI, K_cs=K_cs)
+    finfo = _classify(frozen, np.array([vac["t"], 0.0]))
+    return dict(start=[vac["t"], s, u1, u2], y=y.tolist(), newton=bool(ok), info=info,
+                frozen=finfo, K_cs=K_cs, shifts=[y[0] / vac["t"] - 1, y[1] / s - 1, y[2] / u1 - 1,
+                                                 y[3] / u2 - 1])
+
+
 @register("rku-higgs", source=SOURCE)
 def rku_higgs(out_dir: Path, *, full: bool) -> Report:
     """(3.5) against exact canonical masses (both branches), (3.6)-(3.7), (3.9) vs the solver."""
@@ -204,7 +262,8 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
     C_36 = F.c_36(a * vac["t"], N1 / N2, d)
     C_26 = F.c_lo(a * vac["t"], N1 / N2)
     rows.append(Row(
-        "(3.6): SSB vacuum is stable with the φ-free Ĉ (d√x ≈ 1.1)", f"needs Ĉ ≈ {C_36 / C_26:.3g}·Ĉ0",
+        f"(3.6): SSB vacuum (d√x = {d * math.sqrt(a * vac['t']):.2g}) at the φ-free window's Ĉ",
+        f"unstable: (3.6) needs Ĉ ≈ {C_36 / C_26:.3g}·Ĉ0",
         f"{c_ssb['info']['type']} ({c_ssb['info']['vacuum']}) at Ĉ = {F.c_hat(a, vac['W0'], XI, A_REF) / C_26:.3g}·Ĉ0, "
         f"Λ/Λ(no φ) = {c_ssb['info']['V'] / vac['V']:.8f}",
         "exact vacuum of the (T, φ) model with the W0 of the φ-free window: (3.6) predicts "
@@ -225,6 +284,22 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
                     f"of the converged solves (W0 and s to 1e-8); {len(flux) - len(converged)} of "
                     f"{len(flux)} solves diverged from that start (a solver limitation, not (3.9))",
                     rtol=0.0))
+    f3 = flux3_check(16 if full else 6)
+    ok3 = [r for r in f3 if r["result"] == "successful" and r["real"]]
+    rows.append(Row("h^{2,1} = 3: real SUSY solutions obey W = 2(s c2 - c1), u_i = W/(2(b_i - s d_i))",
+                    len(ok3), int(sum(bool(r["identity_W"]) and bool(r["identity_u"]) for r in ok3)),
+                    f"random fluxes, solver from random starts: {len(ok3)} real, "
+                    f"{sum(r['result'] == 'successful' and not r['real'] for r in f3)} complex, "
+                    f"{sum(r['result'] != 'successful' for r in f3)} not converged of {len(f3)}; so "
+                    "s = c/ĉ2 exactly when W0 = 0 (the paper's limit (b_i - s d_i) → 0)", rtol=0.0))
+    dyn = dynamical_check(vac)
+    rows.append(Row("(2.1) with S, U dynamical: shift of (t, s, u1, u2) from the frozen solution",
+                    "negligible [5]", ", ".join(f"{v:.2e}" for v in dyn["shifts"]),
+                    f"exact vacuum of rku-dynamical ({dyn['info']['type']}, {dyn['info']['vacuum']}) "
+                    f"vs frozen S, U at the SUSY values of (3.9); Λ_dyn/Λ_frozen = "
+                    f"{dyn['info']['V'] / dyn['frozen']['V']:.6f}",
+                    verdict="match" if max(abs(v) for v in dyn["shifts"]) < 1e-2
+                    and dyn["info"]["type"] == "minimum" else "mismatch"))
     notes = (
         "Base T-vacuum: Nmax = 10, x = 20, centre of the exact window, A = -1, ξ = 1e-3 "
         f"(t = {vac['t']:.6g}, Λ = {vac['V']:.4g}). φ = 0 branch: c_φ = 0. SSB branch: "
@@ -247,4 +322,5 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
         + "\n".join(f"| {s['t']:.5g} | {s['dV']:.4g} | {s['claimed']:.4g} | {s['phi']:.6g} |" for s in shift)
     )
     return Report("rku-higgs", SOURCE, rows, title="RKU Higgs-like sector (3.3)-(3.7) and flux sector (3.9)",
-                  notes=notes, data=dict(base=vac, cases=cases, ssb_shift=shift, d=d, flux=flux))
+                  notes=notes, data=dict(base=vac, cases=cases, ssb_shift=shift, d=d, flux=flux,
+                                         flux3=f3, dynamical=dyn))
