@@ -21,6 +21,7 @@ class Result(enum.IntEnum):
     unresolved = 6
     not_critical = 7
     bad_metric = 8
+    left_region = 9
 
     @property
     def message(self) -> str:
@@ -41,6 +42,8 @@ _RESULT_MESSAGES = {
     "of V here: its sign cannot be trusted (re-check with --digits N)",
     Result.not_critical: "the gradient is not zero within tolerance: not a critical point",
     Result.bad_metric: "the kinetic (Kähler) metric is not positive definite here",
+    Result.left_region: "the search converged to a critical point outside the search "
+    "region (not listed; widen --region to include it)",
 }
 
 

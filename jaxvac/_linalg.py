@@ -27,6 +27,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import lineax as lx
 import numpy as np
 
 #: Maximum number of Jacobi sweeps (each sweep visits every pair once).
@@ -175,3 +176,55 @@ def _eigh_jvp(primals, tangents):
 def eigvalsh(A):
     """Eigenvalues (ascending) of a real symmetric matrix."""
     return eigh(A)[0]
+
+
+def svd(A):
+    """Thin SVD ``(U, s, Vᵀ)`` of a real (m, n) matrix, s descending.
+
+    From :func:`eigh` of the symmetric embedding [[0, A], [Aᵀ, 0]], whose eigenvalues
+    are ±σ_k (and |m - n| zeros) with eigenvectors (u_k, ±v_k)/√2: no squaring of the
+    condition number, unlike an eigen-decomposition of AᵀA. Singular vectors belonging
+    to zero singular values are not normalised (pseudo-inverses mask them out).
+    """
+    m, n = A.shape
+    k = min(m, n)
+    B = jnp.zeros((m + n, m + n), A.dtype)
+    B = B.at[:m, m:].set(A).at[m:, :m].set(A.T)
+    w, X = eigh(B)
+    w, X = w[::-1][:k], X[:, ::-1][:, :k]
+    s = jnp.maximum(w, 0.0)
+    root2 = jnp.sqrt(jnp.asarray(2.0, A.dtype))
+    return root2 * X[:m], s, (root2 * X[m:]).T
+
+
+class JacobiSVD(lx.AbstractLinearSolver):
+    """``lineax.SVD`` with the factorisation done by :func:`svd` (no LAPACK custom
+    call, so it is safe under ``vmap`` on XLA CPU; see the module docstring). Returns
+    the pseudo-inverse (least-squares, minimum-norm) solution, like ``lineax.SVD``,
+    whose ``compute``/``transpose``/``conj`` it reuses. Real operators only."""
+
+    rcond: float | None = None
+
+    def _svd(self):
+        return lx.SVD(rcond=self.rcond)
+
+    def init(self, operator, options):
+        del options
+        from lineax._solver.misc import pack_structures  # lineax's own state layout
+
+        matrix = operator.as_matrix()
+        if jnp.iscomplexobj(matrix):
+            raise TypeError("JacobiSVD supports real operators only.")
+        return svd(matrix), pack_structures(operator)
+
+    def compute(self, state, vector, options):
+        return self._svd().compute(state, vector, options)
+
+    def transpose(self, state, options):
+        return self._svd().transpose(state, options)
+
+    def conj(self, state, options):
+        return self._svd().conj(state, options)
+
+    def assume_full_rank(self):
+        return False

@@ -1,0 +1,134 @@
+"""``jaxvac find``: every critical point of a model in a region."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .._io import InputError, dumps
+from .core import add_model_arguments, model_from_args
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "find",
+        help="find, verify and classify every critical point of a model in a region",
+        description=(
+            "Multi-start search for the critical points (minima, saddles, maxima) of V: "
+            "each start runs a global descent on a scale-free stationarity objective, then "
+            "Newton; every final point is verified and classified, duplicates (modulo "
+            "axion periods) are merged. See docs/search.md."
+        ),
+    )
+    add_model_arguments(p)
+    p.add_argument(
+        "--region", action="append", default=[], metavar="NAME=LO:HI",
+        help="search range of a field (repeatable): for a modulus its real part "
+        "(T=50:300), NAME.im=LO:HI its imaginary part. Defaults: saxions/positive fields "
+        "0.1:1000 (log-uniform), declared axion periods one period, others -10:10, or the "
+        "model's search_region()",
+    )
+    p.add_argument("--starts", type=int, default=None, metavar="N",
+                   help="number of starting points (default 256)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="random seed of the starting points (default 0)")
+    p.add_argument("--susy", action="store_true",
+                   help="solve the supersymmetry conditions D_aW = 0 instead of grad V = 0 "
+                   "(supergravity models; finds supersymmetric critical points only)")
+    p.add_argument("--rtol", type=float, default=None,
+                   help="tolerance on the scale-free stationarity residual (default 1e-9)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="also write the JSON object to FILE")
+    p.set_defaults(func=cmd_find)
+
+
+def _enable_compilation_cache() -> None:
+    """Reuse compiled solvers across runs (JAX persistent cache). Set
+    JAXVAC_CACHE_DIR to choose the directory, or to an empty string to disable."""
+    path = os.environ.get("JAXVAC_CACHE_DIR")
+    if path is None:
+        path = os.path.join(os.path.expanduser("~"), ".cache", "jaxvac", "jax")
+    if not path:
+        return
+    try:
+        import jax
+
+        os.makedirs(path, exist_ok=True)
+        jax.config.update("jax_compilation_cache_dir", path)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
+    except Exception:  # noqa: BLE001 - a cache is an optimisation, never a failure
+        pass
+
+
+def cmd_find(args) -> int:
+    from .._search import DEFAULT_STARTS, find_critical_points, parse_region
+    from .._model import SupergravityModel
+
+    model, name = model_from_args(args)
+    starts = DEFAULT_STARTS if args.starts is None else args.starts
+    if starts < 1 or starts > 10_000_000:
+        raise InputError(f"--starts must be between 1 and 10000000 (got {starts}).")
+    if args.seed < 0:
+        raise InputError(f"--seed must be >= 0 (got {args.seed}).")
+    if args.susy and not isinstance(model, SupergravityModel):
+        raise InputError(f"--susy needs a supergravity model; {name} is a plain potential.")
+    options = {}
+    if args.rtol is not None:
+        if not args.rtol > 0:
+            raise InputError(f"--rtol must be > 0 (got {args.rtol}).")
+        options["rtol"] = args.rtol
+    bounds = parse_region(args.region, model)
+    _enable_compilation_cache()
+    result = find_critical_points(
+        model, region=bounds, starts=starts, seed=args.seed, susy=args.susy, name=name,
+        **options,
+    )
+    record = result.to_dict()
+    if args.out:
+        try:
+            with open(args.out, "w") as f:
+                f.write(dumps(record, indent=2) + "\n")
+        except OSError as e:
+            raise InputError(f"--out {args.out!r}: cannot write: {e.strerror}.") from None
+    if args.json:
+        print(dumps(record, indent=2))
+    else:
+        print(format_find(record))
+    return 0
+
+
+def format_find(record: dict) -> str:
+    """A readable table of the critical points found, with a summary of the starts."""
+    lines = [f"model      {record['model']}  {record['parameters']}"]
+    counts = ", ".join(f"{k} {v}" for k, v in record["start_results"].items())
+    lines.append(
+        f"starts     {record['starts']} (seed {record['seed']}): {counts}"
+    )
+    lines.append(f"distinct   {record['distinct']} critical point(s)")
+    points = record["critical_points"]
+    if not points:
+        lines.append("no critical point found in the region")
+        return "\n".join(lines)
+    sugra = "susy" in points[0]
+    header = f"{'#':>3}  {'fields':<44} {'V':>13}  {'type':<10} {'neg':>3} {'flat':>4} {'vacuum':<10}"
+    header += f" {'susy':<5}" if sugra else ""
+    header += f" {'residual':>9} {'digits':>6}  {'starts':>6}  result"
+    lines.append(header)
+    for k, rec in enumerate(points):
+        fields = ", ".join(
+            f"{n}={v['re']:.8g}{v['im']:+.4g}j" if isinstance(v, dict) else f"{n}={v:.8g}"
+            for n, v in rec["fields"].items()
+        )
+        row = (
+            f"{k:>3}  {fields:<44} {rec['V']:>13.6e}  {rec['type']:<10} {rec['n_negative']:>3} "
+            f"{rec['n_flat']:>4} {rec['vacuum']:<10}"
+        )
+        row += f" {str(rec['susy']):<5}" if sugra else ""
+        row += f" {rec['residual']:>9.1e} {rec['digits']:>6.1f}  {rec['basin_starts']:>6}  {rec['result']}"
+        lines.append(row)
+    advice = [f"  #{k}: {rec['advice']}" for k, rec in enumerate(points) if rec.get("advice")]
+    if advice:
+        lines.append("advice")
+        lines.extend(advice)
+    return "\n".join(lines)

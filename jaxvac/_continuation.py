@@ -1,0 +1,275 @@
+"""Parameter continuation: follow a critical point as one parameter moves.
+
+Pseudo-arclength continuation of the branch {(φ, p): ∇V(φ; p) = 0}:
+
+- **tangent**: the null vector of the d × (d+1) matrix [H | ∂_p∇V] (SVD). Away from
+  folds it is (∂φ*/∂p, 1) normalised — the implicit derivative −H⁻¹∂_p∇V — but it stays
+  defined where H is singular, so the branch can be followed *through* a fold;
+- **predictor**: a step of length h along the tangent;
+- **corrector**: Newton (optimistix, SVD linear solve) on the d+1 equations
+  ∇V(φ; p) = 0, t·(z − z_pred) = 0;
+- **step control**: h halves when the corrector fails and grows when it converges fast.
+
+Events are reported between consecutive points: a **fold** (the tangent's p-component
+changes sign: the branch turns back, i.e. this critical point merges with another one
+— e.g. a minimum with a saddle — and both disappear beyond the fold), refined by Newton
+on the fold system ∇V = 0, H v = 0, |v| = 1; and a **type change** (the number of
+negative canonical mass² eigenvalues changes). Coordinates and the parameter are scaled
+by their size at the start so that the arclength treats them alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import lineax as lx
+import numpy as np
+import optimistix as optx
+
+from ._linalg import JacobiSVD
+
+from ._analysis import analyse
+from ._classify import CriticalType, Result
+from ._config import ensure_x64
+from ._implicit import _gradient, locate_critical_point, with_parameter
+from ._model import AbstractModel, canonical
+
+
+#: A corrector step is accepted if it moves the point by at most this fraction of the
+#: arclength step, and if the tangent turns by less than arccos(MIN_TANGENT_COSINE).
+CORRECTION_FRACTION = 0.3
+MIN_TANGENT_COSINE = 0.98
+
+
+class _Static(eqx.Module):
+    name: str = eqx.field(static=True)
+
+
+def _g(model, name, z, scale):
+    """∇V at the scaled point z = (y, p) / scale."""
+    x = z * scale
+    return _gradient(with_parameter(model, name, x[-1]), x[:-1])
+
+
+def _tangent(model, name, z, scale, previous):
+    J = jax.jacfwd(lambda zz: _g(model, name, zz, scale))(z)  # (d, d+1)
+    _, _, vt = jnp.linalg.svd(J, full_matrices=True)
+    t = vt[-1]
+    return jnp.where(jnp.dot(t, previous) < 0, -t, t)
+
+
+@eqx.filter_jit
+def _tangent_jit(model, static, z, scale, previous):
+    return _tangent(model, static.name, z, scale, previous)
+
+
+@eqx.filter_jit
+def _correct_jit(model, static, z_pred, t, scale, max_steps_holder):
+    name = static.name
+
+    def fn(z, _):
+        return jnp.concatenate([_g(model, name, z, scale), jnp.dot(t, z - z_pred)[None]])
+
+    sol = optx.root_find(
+        fn, optx.Newton(rtol=1e-11, atol=1e-11, linear_solver=JacobiSVD()), z_pred,
+        max_steps=max_steps_holder.n, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+    )
+    F = fn(sol.value, None)
+    ok = (sol.result == optx.RESULTS.successful) & jnp.all(jnp.isfinite(sol.value))
+    return sol.value, ok, sol.stats["num_steps"], jnp.linalg.norm(F)
+
+
+class _Steps(eqx.Module):
+    n: int = eqx.field(static=True)
+
+
+@eqx.filter_jit
+def _fold_jit(model, static, z0, v0, scale):
+    """Newton on the fold system ∇V = 0, H v = 0, v·v = 1 (scaled variables)."""
+    name = static.name
+    d = v0.shape[0]
+
+    def fn(w, _):
+        z, v = w[: d + 1], w[d + 1 :]
+        g = _g(model, name, z, scale)
+        Hv = jax.jvp(lambda yy: _g(model, name, jnp.concatenate([yy, z[-1:]]), scale), (z[:-1],), (v,))[1]
+        return jnp.concatenate([g, Hv, (jnp.dot(v, v) - 1.0)[None]])
+
+    w0 = jnp.concatenate([z0, v0])
+    sol = optx.root_find(
+        fn, optx.Newton(rtol=1e-12, atol=1e-12, linear_solver=JacobiSVD()), w0,
+        max_steps=40, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+    )
+    ok = (sol.result == optx.RESULTS.successful) & jnp.all(jnp.isfinite(sol.value))
+    return sol.value[: d + 1], ok, jnp.linalg.norm(fn(sol.value, None))
+
+
+@dataclasses.dataclass(frozen=True)
+class ContinuationResult:
+    """The branch followed: parameter values, points, V, types, and events."""
+
+    model: AbstractModel
+    parameter: str
+    parameters: np.ndarray  # (k,)
+    points: np.ndarray  # (k, d) real coordinates
+    V: np.ndarray  # (k,)
+    n_negative: np.ndarray  # (k,)
+    types: tuple[str, ...]
+    events: tuple[dict[str, Any], ...]
+    status: str  # "reached" | "max_points" | "lost"
+
+    @property
+    def folds(self) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "fold"]
+
+    def to_dict(self) -> dict[str, Any]:
+        from ._io import y_to_fields
+
+        return {
+            "parameter": self.parameter,
+            "status": self.status,
+            "branch": [
+                {"parameter": float(p), "fields": y_to_fields(self.model, y), "V": float(v),
+                 "type": t, "n_negative": int(k)}
+                for p, y, v, t, k in zip(self.parameters, self.points, self.V, self.types, self.n_negative)
+            ],
+            "events": list(self.events),
+        }
+
+
+def continue_critical_point(
+    model: AbstractModel,
+    y0,
+    parameter: str,
+    stop: float,
+    *,
+    step: float | None = None,
+    max_points: int = 400,
+    min_step: float = 1e-9,
+    max_step: float | None = None,
+    max_folds: int | None = None,
+) -> ContinuationResult:
+    """Follow the critical point near ``y0`` of ``model`` as ``parameter`` moves from its
+    current value towards ``stop`` (module docstring for the method).
+
+    The branch is followed through folds; after a fold the parameter moves back (the
+    critical point has merged with another one, whose branch is then followed). It ends
+    when the parameter reaches ``stop`` (``status="reached"``), after ``max_points``
+    points, after ``max_folds`` folds (``"folded"``; e.g. ``max_folds=1`` follows a
+    vacuum until it disappears and one step beyond), or when the corrector fails at the
+    smallest step (``"lost"``).
+    ``step``: initial arclength step in scaled units (default 1% of |stop − start|
+    relative to the parameter's size).
+    """
+    ensure_x64()
+    model = canonical(model)
+    static = _Static(parameter)
+    p0 = float(np.asarray(getattr(model, parameter)))
+    if not math.isfinite(stop) or stop == p0:
+        raise ValueError(f"stop must be a finite value different from {parameter}={p0} (got {stop!r}).")
+    y0 = np.asarray(locate_critical_point(model, jnp.asarray(y0, jnp.float64)))
+    scale = np.concatenate([np.maximum(np.abs(y0), 1.0), [abs(p0) if p0 != 0 else abs(stop)]])
+    scale = jnp.asarray(scale)
+    direction = np.zeros(len(y0) + 1)
+    direction[-1] = math.copysign(1.0, stop - p0)
+    span = abs(stop - p0) / float(scale[-1])
+    h = step if step is not None else min(0.01 * span, 0.01)
+    h_max = max_step if max_step is not None else min(0.05 * span, 0.05)
+    z = jnp.asarray(np.concatenate([y0, [p0]]) / np.asarray(scale))
+    t = _tangent_jit(model, static, z, scale, jnp.asarray(direction))
+    points = [np.asarray(z * scale)]
+    tangents = [np.asarray(t)]
+    status = "max_points"
+    steps = _Steps(8)
+    n_folds = 0
+    while len(points) < max_points:
+        z_pred = z + h * t
+        z_new, ok, nsteps, _ = _correct_jit(model, static, z_pred, t, scale, steps)
+        # Accept only a small correction and a small turn of the tangent: larger ones
+        # mean the corrector may have jumped to another branch.
+        ok = bool(ok) and float(jnp.linalg.norm(z_new - z_pred)) <= CORRECTION_FRACTION * h
+        if ok:
+            t_new = _tangent_jit(model, static, z_new, scale, t)
+            ok = float(jnp.dot(t_new, t)) >= MIN_TANGENT_COSINE
+        if not ok:
+            h *= 0.5
+            if h < min_step:
+                status = "lost"
+                break
+            continue
+        p_new = float(z_new[-1] * scale[-1])
+        p_old = float(z[-1] * scale[-1])
+        # Land exactly on `stop` when it is crossed.
+        if (p_new - stop) * (p_old - stop) <= 0 and p_new != p_old:
+            y_stop = locate_critical_point(
+                with_parameter(model, parameter, stop),
+                jnp.asarray(z[:-1] * scale[:-1])
+                + (stop - p_old) / (p_new - p_old) * (z_new[:-1] - z[:-1]) * scale[:-1],
+            )
+            points.append(np.concatenate([np.asarray(y_stop), [stop]]))
+            tangents.append(np.asarray(t_new))
+            status = "reached"
+            break
+        folded = np.sign(float(t_new[-1])) != np.sign(float(t[-1]))
+        z, t = z_new, t_new
+        points.append(np.asarray(z * scale))
+        tangents.append(np.asarray(t))
+        n_folds += int(folded)
+        if max_folds is not None and n_folds >= max_folds:
+            status = "folded"
+            break
+        if int(nsteps) <= 3:
+            h = min(1.5 * h, h_max)
+    pts = np.array(points)
+    ys, ps = pts[:, :-1], pts[:, -1]
+    analyses = [analyse(with_parameter(model, parameter, p), y) for y, p in zip(ys, ps)]
+    n_neg = np.array([int(a.n_negative) for a in analyses])
+    types = tuple(CriticalType(int(a.critical_type)).name for a in analyses)
+    V = np.array([float(a.V) for a in analyses])
+    events: list[dict[str, Any]] = []
+    tps = np.array([tt[-1] for tt in tangents])
+    for k in range(1, len(pts)):
+        if np.sign(tps[k]) != np.sign(tps[k - 1]) and tps[k] != 0:
+            events.append(_fold_event(model, static, parameter, pts, tangents, types, k, scale))
+        if n_neg[k] != n_neg[k - 1]:
+            events.append({
+                "kind": "type_change",
+                "between": [float(ps[k - 1]), float(ps[k])],
+                "from": types[k - 1], "to": types[k],
+                "n_negative": [int(n_neg[k - 1]), int(n_neg[k])],
+            })
+    return ContinuationResult(
+        model=model, parameter=parameter, parameters=ps, points=ys, V=V, n_negative=n_neg,
+        types=types, events=tuple(events), status=status,
+    )
+
+
+def _fold_event(model, static, parameter, pts, tangents, types, k, scale):
+    """Locate the fold between points k-1 and k (Newton on the fold system)."""
+    scale_np = np.asarray(scale)
+    za, zb = pts[k - 1] / scale_np, pts[k] / scale_np
+    ta, tb = tangents[k - 1][-1], tangents[k][-1]
+    w = ta / (ta - tb)
+    z_guess = za + w * (zb - za)
+    v_guess = np.asarray(tangents[k - 1][:-1] + w * (tangents[k][:-1] - tangents[k - 1][:-1]))
+    v_guess = v_guess / max(np.linalg.norm(v_guess), 1e-300)
+    z_fold, ok, res = _fold_jit(model, static, jnp.asarray(z_guess), jnp.asarray(v_guess), scale)
+    z_fold = np.asarray(z_fold) * scale_np
+    refined = bool(ok)
+    if not refined:
+        z_fold = z_guess * scale_np
+    from ._io import y_to_fields
+
+    return {
+        "kind": "fold",
+        "parameter": float(z_fold[-1]),
+        "fields": y_to_fields(model, z_fold[:-1]),
+        "refined": refined,
+        "between": [float(pts[k - 1][-1]), float(pts[k][-1])],
+        "merging": [types[k - 1], types[k]],
+    }

@@ -1,0 +1,875 @@
+"""Batched critical-point search: regions, starting points, the two-phase solver and
+deduplication. Everything below :func:`find_critical_points` is a pure function of one
+start (or of one parameter point's starts) and is batched with ``jax.vmap``.
+
+The method (``docs/search.md`` has the details and the measurements behind the defaults):
+
+1. **Coordinates.** The solver works in *unit coordinates* u of the search region: for a
+   saxion or positive field u = log(y) / log(hi/lo) (so the field can never leave its
+   domain), for any other coordinate u = y / (hi - lo). The region has width 1 in every
+   direction.
+2. **Global phase** (optax Adam, ``global_steps`` steps): descent on the squashed,
+   scale-free stationarity objective ``asinh(q / δ²)`` with
+   ``q = |∇V|²_G / (|∇V|²_G + S² + Q²)``, where |∇V|_G is the canonical gradient norm,
+   S the natural scale of V (the size of its terms) and Q the size of the canonical
+   curvature (for supergravity the supersymmetric mass scale e^K |∂∂W|²_K, for plain
+   potentials the Frobenius norm of the canonical Hessian). q is 0 exactly at critical
+   points of every type, tends to a non-zero constant along exponential or power-law
+   runaways (so they do not attract the descent), and stays small near critical points
+   where V and S vanish (Minkowski vacua), thanks to Q.
+3. **Local phase** (optimistix Levenberg–Marquardt, QR on the damped system): the root
+   of ∇_u V, normalised by its size at the start of the phase. Damping makes the step
+   well defined at saddles and along flat directions.
+4. **Polish** (optimistix Newton with an SVD linear solve, a few steps in the original
+   coordinates y, each kept only if it lowers |∇V|_G): removes the precision lost to
+   the change of coordinates.
+5. **Verification**: :func:`jaxvac.analyse_point` decides whether the final point is a
+   critical point and classifies it; the start's result code combines its verdict with
+   the solver's state (:func:`_result_code`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import lineax as lx
+import numpy as np
+import optax
+import optimistix as optx
+
+from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
+from ._classify import Result
+from ._config import EPS, ensure_x64
+from ._io import InputError
+from ._linalg import JacobiSVD, cho_solve, cholesky, eigh, solve_triangular
+from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
+from ._potential import fterm_parts
+
+#: Default search range of a saxion or positive field (log-uniform).
+DEFAULT_POSITIVE_RANGE = (0.1, 1000.0)
+#: Default search range of any other non-periodic coordinate (uniform).
+DEFAULT_RANGE = (-10.0, 10.0)
+
+
+# ======================================================================================
+# Region
+# ======================================================================================
+
+
+class Region(eqx.Module):
+    """Where to search: bounds and sampling of every real coordinate.
+
+    One entry per real coordinate of the model (``model.coordinate_names``):
+
+    - ``lower``, ``upper``: the bounds;
+    - ``log``: True for saxions and positive fields (sampled log-uniformly, solved in
+      log coordinates);
+    - ``period``: the declared period of an axion (0 if none). A periodic coordinate is
+      sampled uniformly, and critical points are identified modulo the period and
+      reported in ``[lower, lower + period)``.
+
+    All fields are arrays, so a batch of regions (one per parameter point) is a batch
+    of Modules, like a batch of models. Build one with :meth:`from_model`.
+    """
+
+    lower: jax.Array
+    upper: jax.Array
+    log: jax.Array
+    period: jax.Array
+    names: tuple[str, ...] = eqx.field(static=True, default=())
+
+    @classmethod
+    def from_model(cls, model: AbstractModel, bounds: dict[str, Any] | None = None) -> "Region":
+        """The default region of ``model``, with per-field overrides.
+
+        Defaults, in increasing priority: saxions/positive fields
+        :data:`DEFAULT_POSITIVE_RANGE` (log-uniform), declared axion periods
+        ``[-P/2, P/2)`` (see ``model.periods()``), other coordinates
+        :data:`DEFAULT_RANGE`; then the model's optional ``search_region()`` hook; then
+        ``bounds``. Both map names to ``(lo, hi)``: for supergravity models ``"T"`` (or
+        ``"T.re"``) is Re T and ``"T.im"`` is Im T; for plain potentials the field name.
+        """
+        names = tuple(model.coordinate_names)
+        d = len(names)
+        positive = set(model.positive_indices)
+        periods = model.real_periods()
+        lower: list[Any] = []
+        upper: list[Any] = []
+        period: list[Any] = []
+        for i in range(d):
+            if i in positive:
+                lo, hi = DEFAULT_POSITIVE_RANGE
+                p = 0.0
+            elif i in periods:
+                p = periods[i]
+                lo, hi = -0.5 * p, 0.5 * p
+            else:
+                lo, hi = DEFAULT_RANGE
+                p = 0.0
+            lower.append(lo)
+            upper.append(hi)
+            period.append(p)
+        overrides: dict[int, tuple[float, float]] = {}
+        hook = getattr(model, "search_region", None)
+        for source, table in (("search_region()", hook() if callable(hook) else None),
+                              ("region", bounds)):
+            for key, value in (table or {}).items():
+                i = _coordinate_index(model, key, source)
+                overrides[i] = _check_bounds(model, key, value, i in positive, source)
+        for i, (lo, hi) in overrides.items():
+            lower[i], upper[i] = lo, hi
+        dtype = jnp.float64
+        return cls(
+            lower=jnp.stack([jnp.asarray(v, dtype) for v in lower]),
+            upper=jnp.stack([jnp.asarray(v, dtype) for v in upper]),
+            log=jnp.asarray([i in positive for i in range(d)]),
+            period=jnp.stack([jnp.asarray(v, dtype) for v in period]),
+            names=names,
+        )
+
+    # ---- maps between y and unit coordinates u ---------------------------------
+
+    def _width(self):
+        return jnp.where(
+            self.log, jnp.log(self.upper / self.lower), self.upper - self.lower
+        )
+
+    def to_unit(self, y):
+        """Unit coordinates u of the point y (width 1 across the region)."""
+        w = self._width()
+        safe = jnp.where(self.log, jnp.where(y > 0, y, 1.0), 1.0)
+        return jnp.where(
+            self.log, jnp.where(y > 0, jnp.log(safe) / w, -jnp.inf), y / w
+        )
+
+    def from_unit(self, u):
+        """The point y with unit coordinates u."""
+        w = self._width()
+        return jnp.where(self.log, jnp.exp(u * w), u * w)
+
+    def jacobian_diagonal(self, u):
+        """dy/du (the map is diagonal)."""
+        w = self._width()
+        return jnp.where(self.log, w * jnp.exp(u * w), w)
+
+    def unit_bounds(self):
+        """(u_lo, u_hi): the region in unit coordinates."""
+        return self.to_unit(self.lower), self.to_unit(self.upper)
+
+    def wrap(self, y):
+        """Periodic coordinates mapped into ``[lower, lower + period)``."""
+        p = self.period
+        periodic = p > 0
+        safe_p = jnp.where(periodic, p, 1.0)
+        wrapped = self.lower + jnp.mod(y - self.lower, safe_p)
+        return jnp.where(periodic, wrapped, y)
+
+    def contains(self, y):
+        """True if (the wrapped) y lies in the region, up to a relative 1e-9 slack."""
+        y = self.wrap(y)
+        slack = 1e-9 * jnp.abs(self.upper - self.lower)
+        return jnp.all((y >= self.lower - slack) & (y <= self.upper + slack))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``{name: {"lo", "hi", "sampling", "period"}}``."""
+        out = {}
+        lo, hi = np.asarray(self.lower), np.asarray(self.upper)
+        log, per = np.asarray(self.log), np.asarray(self.period)
+        for i, name in enumerate(self.names or [str(i) for i in range(len(lo))]):
+            kind = "log-uniform" if log[i] else ("periodic" if per[i] > 0 else "uniform")
+            out[name] = {"lo": float(lo[i]), "hi": float(hi[i]), "sampling": kind}
+            if per[i] > 0:
+                out[name]["period"] = float(per[i])
+        return out
+
+
+def _coordinate_index(model: AbstractModel, key: str, source: str) -> int:
+    names = list(model.coordinate_names)
+    if isinstance(model, SupergravityModel):
+        base, _, part = key.partition(".")
+        if base in model.moduli and part in ("", "re", "im"):
+            return names.index(f"{base}.{part or 're'}")
+        allowed = ", ".join(f"{m}, {m}.im" for m in model.moduli)
+    else:
+        if key in names:
+            return names.index(key)
+        allowed = ", ".join(names)
+    raise InputError(
+        f"{source}: {key!r} is not a coordinate of {type(model).__name__}; use one of: "
+        f"{allowed}."
+    )
+
+
+def _check_bounds(model, key, value, positive, source) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"{source}: {key!r} needs two numbers (lo, hi); got {value!r}.") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise InputError(
+            f"{source}: {key!r} must satisfy finite lo < hi; got lo={lo!r}, hi={hi!r}."
+        )
+    if positive and lo <= 0:
+        raise InputError(
+            f"{source}: {key!r} is a saxion/positive field of {type(model).__name__}: its "
+            f"range must lie in (0, inf); got lo={lo!r}."
+        )
+    return lo, hi
+
+
+def parse_region(items, model: AbstractModel) -> dict[str, tuple[float, float]]:
+    """``["T=50:300", "T.im=-1:1"]`` (or comma-separated) into bounds for :class:`Region`."""
+    out: dict[str, tuple[float, float]] = {}
+    for item in items or ():
+        for piece in (p.strip() for p in item.split(",")):
+            if not piece:
+                continue
+            name, eq, rng = piece.partition("=")
+            lo, colon, hi = rng.partition(":")
+            if not eq or not colon or not name.strip():
+                raise InputError(f"--region: expected NAME=LO:HI, got {piece!r}.")
+            try:
+                bounds = (float(lo), float(hi))
+            except ValueError:
+                raise InputError(f"--region {name.strip()}: cannot read {rng!r} as LO:HI numbers.") from None
+            name = name.strip()
+            i = _coordinate_index(model, name, "--region")
+            out[name] = _check_bounds(model, name, bounds, i in model.positive_indices, "--region")
+    return out
+
+
+def as_region(model: AbstractModel, region) -> Region:
+    """``None`` (model default), a dict of bounds, or a :class:`Region`."""
+    if region is None or isinstance(region, dict):
+        return Region.from_model(model, region)
+    if isinstance(region, Region):
+        if region.lower.shape[-1] != model.n_real:
+            raise ValueError(
+                f"region has {region.lower.shape[-1]} coordinates, but "
+                f"{type(model).__name__} has {model.n_real} ({model.coordinate_names})."
+            )
+        return region
+    raise TypeError(f"region must be None, a dict or a jaxvac.Region; got {type(region).__name__}.")
+
+
+# ======================================================================================
+# Starting points
+# ======================================================================================
+
+
+def sample_starts(model: AbstractModel, region: Region, key, n: int):
+    """``n`` starting points, shape (n, d), uniform in the region's unit coordinates
+    (log-uniform for saxions and positive fields). Pure and reproducible from ``key``."""
+    ensure_x64()
+    d = model.n_real
+    u01 = jax.random.uniform(key, (n, d), dtype=jnp.float64)
+    u_lo, u_hi = region.unit_bounds()
+    u = u_lo + u01 * (u_hi - u_lo)
+    y = jax.vmap(region.from_unit)(u)
+    # log-uniform endpoints: keep exactly inside [lower, upper]
+    return jnp.clip(y, region.lower, region.upper)
+
+
+# ======================================================================================
+# The solver
+# ======================================================================================
+
+
+@dataclasses.dataclass(frozen=True)
+class SolverOptions:
+    """Static settings of :func:`solve_from` (hashable: one compilation per setting).
+
+    - ``global_steps``: Adam steps of the global phase (0 skips it);
+    - ``learning_rate``: initial Adam step, in units of the region's width; it decays
+      exponentially to ``learning_rate * final_lr_fraction``;
+    - ``max_steps``: Newton steps of the local phase;
+    - ``polish_steps``: Newton steps in the original coordinates;
+    - ``rtol``: tolerance on the scale-free stationarity residual for verification
+      (:func:`jaxvac.analyse_point`);
+    - ``solver_tol``: relative/absolute tolerance of the local phase;
+    - ``susy``: solve D_aW = 0 instead of ∇V = 0 (supergravity models only).
+    """
+
+    global_steps: int = 80
+    learning_rate: float = 0.05
+    final_lr_fraction: float = 0.01
+    max_steps: int = 24
+    polish_steps: int = 2
+    rtol: float = DEFAULT_RTOL
+    solver_tol: float = 1e-10
+    susy: bool = False
+
+    def __post_init__(self):
+        for name in ("global_steps", "max_steps", "polish_steps"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"{name} must be an integer >= 0 (got {value!r}).")
+        if self.max_steps < 1:
+            raise ValueError(f"max_steps must be >= 1 (got {self.max_steps!r}).")
+        for name in ("learning_rate", "rtol", "solver_tol"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and value > 0 and math.isfinite(value)):
+                raise ValueError(f"{name} must be a finite number > 0 (got {value!r}).")
+        if not 0 < self.final_lr_fraction <= 1:
+            raise ValueError(
+                f"final_lr_fraction must be in (0, 1] (got {self.final_lr_fraction!r})."
+            )
+
+
+#: δ² of the squashed objective asinh(q/δ²): below q ~ δ² the objective is quadratic.
+OBJECTIVE_DELTA2 = 1e-20
+#: A point more than this many region widths outside the region (in unit coordinates)
+#: and not converged is a runaway (``Result.diverged``).
+DIVERGE_MARGIN = 1.0
+#: The global phase keeps its iterate within this many widths of the region.
+BOX_MARGIN = 3.0
+#: A start whose local phase did not converge is *stalled* (at a non-zero local minimum
+#: of |∇V|², not a critical point) if the global phase ended inside the region with the
+#: objective q above STALL_Q and |∇_u q| / q below STALL_TOL (a flat, non-zero minimum).
+STALL_Q = 1e-8
+STALL_TOL = 1e-2
+
+
+class SolveResult(eqx.Module):
+    """Outcome of one start. All fields are arrays (a batch of starts is a batch of
+    SolveResults)."""
+
+    y0: jax.Array  # the start
+    y: jax.Array  # the final point (periodic coordinates wrapped into the region)
+    analysis: PointAnalysis  # jaxvac.analyse_point at y
+    result: jax.Array  # Result code of the start
+    steps: jax.Array  # Newton steps taken in the local phase
+    global_objective: jax.Array  # q at the end of the global phase
+    solver_residual: jax.Array  # |F| at the end of the local phase (F = ∇_uV/|∇_uV(start)|)
+    stall: jax.Array  # |∇_u q| / q at the end of the global phase
+    in_region: jax.Array  # bool
+
+
+def _metric_from_kahler(M):
+    R, I = jnp.real(M), jnp.imag(M)
+    return 2.0 * jnp.block([[R, I], [-I, R]])
+
+
+def _second_derivatives_w(model: SupergravityModel, y):
+    n = model.n_moduli
+    x, t = y[:n], y[n:]
+
+    def w(xx):
+        return jnp.asarray(model.superpotential(xx + 1j * t), jnp.complex128)
+
+    return jax.jacfwd(jax.jacfwd(w))(x)
+
+
+def _stationarity_terms(model: AbstractModel, y):
+    """(g, |g|²_G, S, Q) at y: gradient, canonical gradient norm², natural scale of V and
+    the curvature scale Q (module docstring; 0 for supergravity models)."""
+    if isinstance(model, SupergravityModel):
+
+        def f(yy):
+            p = fterm_parts(model, yy)
+            return p.V, (p.scale, p.metric)
+
+        (_, (S, M)), g = jax.value_and_grad(f, has_aux=True)(y)
+        G = _metric_from_kahler(M)
+        Q = jnp.zeros((), y.dtype)
+    elif isinstance(model, PotentialModel):
+        pot = lambda yy: jnp.asarray(model.potential(yy), yy.dtype)
+        V, g = jax.value_and_grad(pot)(y)
+        H = jax.hessian(pot)(y)
+        G = jnp.asarray(model.field_metric(y), y.dtype)
+        custom = model.potential_scale(y)
+        S = jnp.abs(V) if custom is None else jnp.abs(jnp.asarray(custom, y.dtype)) + jnp.abs(V)
+        L = cholesky(0.5 * (G + G.T))
+        A = solve_triangular(L, H, lower=True)
+        A = solve_triangular(L, A.T, lower=True)
+        Q = jnp.sqrt(jnp.sum(A**2))
+    else:
+        raise TypeError(f"Not a jaxvac model: {type(model).__name__}.")
+    gG2 = jnp.maximum(jnp.dot(g, cho_solve(cholesky(0.5 * (G + G.T)), g)), 0.0)
+    return g, gG2, S, Q
+
+
+def _susy_terms(model: SupergravityModel, y):
+    """(F, |F|², N): e^{K/2} D_aW as 2n real numbers, its K-norm², and the scale it is
+    measured against (e^K(|∂W|²_K + 3|W|²) + Q)."""
+    p = fterm_parts(model, y)
+    eK = jnp.exp(p.K)
+    F = jnp.exp(0.5 * p.K) * p.F
+    vec = jnp.concatenate([jnp.real(F), jnp.imag(F)])
+    F2 = eK * jnp.maximum(p.F_norm2, 0.0)
+    Minv = cho_solve(cholesky(p.metric), jnp.eye(p.metric.shape[0], dtype=p.metric.dtype))
+    Wab = _second_derivatives_w(model, y)
+    Q = eK * jnp.abs(jnp.einsum("ac,bd,ab,cd->", Minv, Minv, Wab, jnp.conj(Wab)))
+    Wa2 = jnp.abs(jnp.real(jnp.vdot(p.W_a, Minv @ p.W_a)))
+    N = eK * (Wa2 + 3.0 * jnp.abs(p.W) ** 2) + Q
+    return vec, F2, N
+
+
+def _objective(model, region, u, susy: bool):
+    """The scale-free objective q ≥ 0 of the global phase at unit coordinates u."""
+    y = region.from_unit(u)
+    tiny = jnp.finfo(jnp.float64).tiny
+    if susy:
+        _, F2, N = _susy_terms(model, y)
+        q = F2 / jnp.maximum(N, tiny)
+    else:
+        _, gG2, S, Q = _stationarity_terms(model, y)
+        q = gG2 / jnp.maximum(S**2 + Q**2, tiny)
+    return jnp.where(jnp.isfinite(q), q, jnp.finfo(jnp.float64).max)
+
+
+def _local_residual(model, region, u, susy: bool):
+    """The equations of the local phase in unit coordinates (unnormalised)."""
+    y = region.from_unit(u)
+    if susy:
+        vec, _, _ = _susy_terms(model, y)
+        return vec
+    g = jax.grad(lambda yy: _potential(model, yy))(y)
+    return g * region.jacobian_diagonal(u)
+
+
+def _potential(model, y):
+    if isinstance(model, SupergravityModel):
+        return fterm_parts(model, y).V
+    return jnp.asarray(model.potential(y), y.dtype)
+
+
+def _global_phase(model, region, u0, opts: SolverOptions):
+    """Adam on f = asinh(q/δ²). Returns (u, q, stall) at the best point visited, with
+    stall = |∇_u f| (≈ |∇_u q| / q where q ≫ δ²): small at a non-zero local minimum."""
+    u_lo, u_hi = region.unit_bounds()
+    box_lo, box_hi = u_lo - BOX_MARGIN, u_hi + BOX_MARGIN
+
+    def objective(u):
+        q = _objective(model, region, u, opts.susy)
+        return jnp.arcsinh(q / OBJECTIVE_DELTA2), q
+
+    schedule = optax.exponential_decay(
+        opts.learning_rate,
+        transition_steps=max(opts.global_steps, 1),
+        decay_rate=opts.final_lr_fraction,
+    )
+    optimiser = optax.adam(schedule)
+
+    def body(carry, _):
+        u, state, best = carry
+        (f, q), grad = jax.value_and_grad(objective, has_aux=True)(u)
+        ok = jnp.isfinite(f) & jnp.all(jnp.isfinite(grad))
+        better = ok & (f < best[1])
+        best = jax.tree.map(
+            lambda new, old: jnp.where(better, new, old),
+            (u, f, q, jnp.linalg.norm(grad)), best,
+        )
+        grad = jnp.where(ok, grad, 0.0)
+        updates, state = optimiser.update(grad, state, u)
+        u = jnp.clip(u + updates, box_lo, box_hi)
+        return (u, state, best), None
+
+    dtype = u0.dtype
+    best0 = (u0, jnp.asarray(jnp.inf, dtype), jnp.asarray(1.0, dtype), jnp.asarray(jnp.inf, dtype))
+    (_, _, best), _ = jax.lax.scan(
+        body, (u0, optimiser.init(u0), best0), None, length=opts.global_steps
+    )
+    u, _, q, stall = best
+    return u, q, stall
+
+
+def _local_phase(model, region, u0, opts: SolverOptions):
+    """Newton (optimistix, SVD linear solve) on ∇_u V = 0 (or D_aW = 0), normalised by
+    the equations' size at the start. Returns (u, steps, |F|, hit_max_steps)."""
+    r0 = _local_residual(model, region, u0, opts.susy)
+    n0 = jnp.linalg.norm(r0)
+    n0 = jnp.where(jnp.isfinite(n0) & (n0 > 0), n0, 1.0)
+
+    def fn(u, args):
+        return _local_residual(model, region, u, opts.susy) / args
+
+    solver = optx.Newton(rtol=opts.solver_tol, atol=opts.solver_tol, linear_solver=JacobiSVD())
+    sol = optx.root_find(
+        fn, solver, u0, args=n0, max_steps=opts.max_steps, throw=False,
+        adjoint=optx.RecursiveCheckpointAdjoint(),
+    )
+    u = sol.value
+    normF = jnp.linalg.norm(fn(u, n0))
+    hit_max = sol.result == optx.RESULTS.nonlinear_max_steps_reached
+    return u, sol.stats["num_steps"], normF, hit_max
+
+
+def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
+    """A few Newton steps (optimistix, SVD linear solve) in the original coordinates y,
+    each kept only if the point stays in the domain and |∇V| (or |DW|) decreases."""
+    pos = jnp.asarray(model.positive_indices, dtype=jnp.int32)
+
+    def equations(yy, _):
+        if susy:
+            vec, _, _ = _susy_terms(model, yy)
+            return vec
+        return jax.grad(lambda z: _potential(model, z))(yy)
+
+    def size(yy):
+        return jnp.sum(equations(yy, None) ** 2)
+
+    def one(y_cur, _):
+        sol = optx.root_find(
+            equations, optx.Newton(rtol=0.0, atol=0.0, linear_solver=JacobiSVD()), y_cur,
+            max_steps=1, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+        )
+        y_new = sol.value
+        in_domain = jnp.all(y_new[pos] > 0) if len(model.positive_indices) else True
+        ok = jnp.all(jnp.isfinite(y_new)) & in_domain
+        n_new = size(jnp.where(ok, y_new, y_cur))
+        n_cur = size(y_cur)
+        better = ok & jnp.isfinite(n_new) & (n_new < n_cur)
+        return jnp.where(better, y_new, y_cur), None
+
+    if steps == 0:
+        return y
+    y, _ = jax.lax.scan(one, y, None, length=steps)
+    return y
+
+
+def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled):
+    """Combine the analysis verdict with the solver state (docs/search.md, table)."""
+    r = a.result
+    stationary_codes = (r == Result.successful) | (r == Result.unresolved)
+    u = region.to_unit(y)
+    u_lo, u_hi = region.unit_bounds()
+    periodic = region.period > 0
+    outside = ((u < u_lo - DIVERGE_MARGIN) | (u > u_hi + DIVERGE_MARGIN)) & ~periodic
+    far = jnp.any(outside)
+    y_nan = jnp.any(jnp.isnan(y))
+    y_inf = jnp.any(jnp.isinf(y))
+    not_converged = jnp.where(
+        far, Result.diverged,
+        jnp.where(stalled, Result.stalled,
+                  jnp.where(hit_max, Result.max_steps, Result.not_critical)),
+    )
+    code = jnp.where(
+        y_nan, Result.nonfinite,
+        jnp.where(y_inf, Result.diverged,
+        jnp.where(r == Result.left_domain, Result.left_domain,
+        jnp.where((r == Result.bad_metric) | (r == Result.nonfinite), r,
+        jnp.where(stationary_codes, jnp.where(in_region, r, Result.left_region),
+                  not_converged)))),
+    )
+    return code.astype(jnp.int32)
+
+
+def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> SolveResult:
+    y0 = jnp.asarray(y0, jnp.float64)
+    u0 = region.to_unit(y0)
+    if opts.global_steps > 0:
+        u1, q1, stall = _global_phase(model, region, u0, opts)
+    else:
+        u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
+    u2, steps, normF, hit_max = _local_phase(model, region, u1, opts)
+    y2 = region.from_unit(u2)
+    finite = jnp.all(jnp.isfinite(y2))
+    y3 = polish(model, jnp.where(finite, y2, y0), steps=opts.polish_steps, susy=opts.susy)
+    y3 = jnp.where(finite, y3, y2)
+    y3 = jnp.where(jnp.isfinite(y3), region.wrap(y3), y3)
+    a = analyse_point(model, jnp.where(jnp.all(jnp.isfinite(y3)), y3, y0), opts.rtol)
+    a = eqx.tree_at(lambda t: t.y, a, y3)
+    in_region = region.contains(y3)
+    stalled = (q1 > STALL_Q) & (stall < STALL_TOL) & region.contains(region.from_unit(u1))
+    code = _result_code(a, y3, region, in_region, hit_max, stalled)
+    return SolveResult(
+        y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
+        global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,
+    )
+
+
+def _options(**kwargs) -> SolverOptions:
+    try:
+        return SolverOptions(**kwargs)
+    except TypeError as e:
+        allowed = ", ".join(f.name for f in dataclasses.fields(SolverOptions))
+        raise TypeError(f"{e}; solver options are: {allowed}.") from None
+
+
+def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
+    """Search for a critical point of V from one start ``y0`` (real coordinates).
+
+    Pure, jit- and vmap-able (over starts, and over models = parameter points, with a
+    matching batch of regions), fixed shapes, no host round-trips. ``options`` are the
+    fields of :class:`SolverOptions` (static: one compilation per setting). The result
+    code is a :class:`jaxvac.Result`; only ``successful`` points are vacua.
+    """
+    ensure_x64()
+    region = as_region(model, region)
+    return _solve(model, y0, region, _options(**options))
+
+
+def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
+    """Like :func:`solve_from`, but solves the supersymmetry conditions D_aW = 0
+    (n complex equations) directly; the final point is verified as a critical point of
+    V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY)."""
+    if not isinstance(model, SupergravityModel):
+        raise TypeError(
+            f"solve_susy_from needs a supergravity model; {type(model).__name__} is a "
+            "plain potential."
+        )
+    return solve_from(model, y0, region=region, susy=True, **options)
+
+
+# ======================================================================================
+# Deduplication
+# ======================================================================================
+
+
+#: Two converged points are the same critical point when every coordinate agrees to
+#: this relative tolerance (of |y| for log coordinates, of the region width otherwise)
+#: plus DEDUP_SIGMAS times the sum of their location uncertainties.
+DEDUP_RTOL = 1e-6
+DEDUP_SIGMAS = 10.0
+
+
+def location_uncertainty(a: PointAnalysis):
+    """Per-coordinate uncertainty of a critical point's location (one point).
+
+    The Newton step that the gradient's resolution (rounding error of ∇V, the residual
+    left, and the position resolution EPS·|y|) allows, through the canonical mass
+    matrix with eigenvalues floored at their resolution: directions that are flat to
+    float64 get a large uncertainty, so points spread along them are identified.
+    """
+    G = 0.5 * (a.metric + a.metric.T)
+    G = jnp.where(jnp.all(jnp.isfinite(G)), G, jnp.eye(G.shape[0]))
+    L = cholesky(G)
+    L = jnp.where(jnp.all(jnp.isfinite(L)), L, jnp.eye(G.shape[0]))
+    H = jnp.where(jnp.isfinite(a.hessian), a.hessian, 0.0)
+    A = solve_triangular(L, H, lower=True)
+    A = solve_triangular(L, A.T, lower=True)
+    lam, Q = eigh(0.5 * (A + A.T))
+    dy = EPS * jnp.abs(a.y)
+    e_y = jnp.abs(a.gradient_error) + jnp.abs(H) @ dy + jnp.abs(a.gradient)
+    e_y = jnp.where(jnp.isfinite(e_y), e_y, 0.0)
+    e_c = jnp.abs(solve_triangular(L, e_y, lower=True))
+    floor = jnp.maximum(10.0 * a.masses_error, jnp.finfo(jnp.float64).tiny)
+    step_c = jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / jnp.maximum(jnp.abs(lam), floor))
+    Linv_T = solve_triangular(L, jnp.eye(L.shape[0], dtype=L.dtype), lower=True).T
+    return jnp.abs(Linv_T) @ step_c
+
+
+def deduplicate(y, ok, quality, tol, period):
+    """Representatives of the distinct points among one parameter point's starts.
+
+    Fixed shapes, jittable, vmap-able (over parameter points). ``y`` (n, d) points;
+    ``ok`` (n,) which points take part; ``quality`` (n,) lower is better (e.g. the
+    residual); ``tol`` (n, d) per-point, per-coordinate tolerance; ``period`` (d,)
+    periods (0 = none; differences are taken modulo the period).
+
+    Greedy: the best remaining point becomes a representative and claims every
+    remaining point within ``tol_i + tol_rep`` in every coordinate; repeat. The loop
+    runs once per distinct point. Returns ``(representative, cluster)``: a bool mask
+    (n,) and, for each point, the index of its representative (-1 if not ``ok``).
+    """
+    n = y.shape[0]
+    periodic = period > 0
+    safe_p = jnp.where(periodic, period, 1.0)
+    score = jnp.where(ok, jnp.where(jnp.isnan(quality), jnp.inf, quality), jnp.inf)
+
+    def cond(state):
+        cluster, _ = state
+        return jnp.any(ok & (cluster < 0))
+
+    def body(state):
+        cluster, rep = state
+        free = ok & (cluster < 0)
+        i = jnp.argmin(jnp.where(free, score, jnp.inf))
+        # when every free point has an infinite score, argmin still picks a free one
+        i = jnp.where(free[i], i, jnp.argmax(free))
+        diff = y - y[i]
+        diff = jnp.where(periodic, diff - safe_p * jnp.round(diff / safe_p), diff)
+        same = jnp.all(jnp.abs(diff) <= tol + tol[i], axis=1) & free
+        same = same.at[i].set(True)
+        cluster = jnp.where(same, i.astype(cluster.dtype), cluster)
+        rep = rep.at[i].set(True)
+        return cluster, rep
+
+    init = (jnp.full((n,), -1, dtype=jnp.int32), jnp.zeros((n,), dtype=bool))
+    cluster, rep = jax.lax.while_loop(cond, body, init)
+    return rep, cluster
+
+
+def dedup_tolerance(solutions: SolveResult, region: Region):
+    """Per-point, per-coordinate tolerances for :func:`deduplicate` (one point)."""
+    a = solutions.analysis
+    scale = jnp.where(
+        region.log, jnp.abs(solutions.y),
+        jnp.where(region.period > 0, region.period, region.upper - region.lower),
+    )
+    sigma = location_uncertainty(a)
+    tol = DEDUP_RTOL * scale + DEDUP_SIGMAS * sigma
+    return jnp.where(jnp.isfinite(tol), tol, 0.0)
+
+
+def is_critical(code):
+    """Starts that ended on a verified critical point (successful, or stationary with
+    the sign of V unresolved)."""
+    return (code == Result.successful) | (code == Result.unresolved)
+
+
+class SearchResult(eqx.Module):
+    """One parameter point's search: every start's :class:`SolveResult`, and which
+    starts represent the distinct critical points."""
+
+    solutions: SolveResult  # batch over starts
+    representative: jax.Array  # bool (n,)
+    cluster: jax.Array  # int (n,): index of the representative, -1 for failed starts
+
+
+def search(model: AbstractModel, region: Region, key, *, starts: int, **options) -> SearchResult:
+    """Sample ``starts`` points, solve from each, and deduplicate: the whole search for
+    one parameter point as one pure function (vmap it over models, regions and keys)."""
+    opts = _options(**options)
+    y0 = sample_starts(model, region, key, starts)
+    return _search_from(model, region, y0, opts)
+
+
+def _search_from(model, region, y0, opts: SolverOptions) -> SearchResult:
+    sols = jax.vmap(lambda yy: _solve(model, yy, region, opts))(y0)
+    ok = is_critical(sols.result)
+    tol = jax.vmap(lambda s: dedup_tolerance(s, region))(sols)
+    rep, cluster = deduplicate(sols.y, ok, sols.analysis.residual, tol, region.period)
+    return SearchResult(solutions=sols, representative=rep, cluster=cluster)
+
+
+@eqx.filter_jit
+def _search_jit(model, region, y0, opts):
+    return _search_from(model, region, y0, opts)
+
+
+# ======================================================================================
+# find_critical_points: the whole search for one model, with a report
+# ======================================================================================
+
+
+@dataclasses.dataclass(frozen=True)
+class FindResult:
+    """Distinct critical points of one model in a region (``jaxvac find``).
+
+    ``to_dict()`` is the JSON object of ``jaxvac find --json`` (DESIGN.md).
+    """
+
+    model: AbstractModel
+    model_name: str
+    region: Region
+    seed: int
+    search: SearchResult  # numpy arrays, batch over starts
+    indices: tuple[int, ...]  # representatives listed, sorted by V
+
+    @property
+    def starts(self) -> int:
+        return int(np.asarray(self.search.solutions.result).shape[0])
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Result code of every start."""
+        return np.asarray(self.search.solutions.result)
+
+    @property
+    def failed_starts(self) -> int:
+        return int(np.sum(self.codes != Result.successful))
+
+    @property
+    def distinct(self) -> int:
+        return len(self.indices)
+
+    def result_counts(self) -> dict[str, int]:
+        codes = self.codes
+        return {r.name: int(np.sum(codes == r)) for r in Result if np.any(codes == r)}
+
+    @property
+    def points(self) -> np.ndarray:
+        """(distinct, d) real coordinates of the critical points listed."""
+        return np.asarray(self.search.solutions.y)[list(self.indices)]
+
+    def analysis(self, k: int) -> PointAnalysis:
+        """The :class:`PointAnalysis` of the k-th critical point listed."""
+        i = self.indices[k]
+        return jax.tree.map(lambda a: np.asarray(a)[i], self.search.solutions.analysis)
+
+    def records(self) -> list[dict[str, Any]]:
+        from ._report import point_record
+
+        cluster = np.asarray(self.search.cluster)
+        out = []
+        for i in self.indices:
+            rec = point_record(self.model, self.search.solutions.analysis, i)
+            rec["basin_starts"] = int(np.sum(cluster == i))
+            out.append(rec)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model_name,
+            "parameters": self.model.parameters(),
+            "starts": self.starts,
+            "failed_starts": self.failed_starts,
+            "distinct": self.distinct,
+            "critical_points": self.records(),
+            "start_results": self.result_counts(),
+            "region": self.region.to_dict(),
+            "seed": self.seed,
+        }
+
+    def to_json(self, **kwargs) -> str:
+        from ._io import dumps
+
+        return dumps(self.to_dict(), **kwargs)
+
+
+#: Default number of starts of :func:`find_critical_points` (docs/search.md: the
+#: completeness measurement behind it).
+DEFAULT_STARTS = 256
+
+
+def find_critical_points(
+    model: AbstractModel,
+    *,
+    region: Region | dict | None = None,
+    starts: int = DEFAULT_STARTS,
+    seed: int = 0,
+    susy: bool = False,
+    name: str | None = None,
+    **options,
+) -> FindResult:
+    """Every critical point of ``model`` found from ``starts`` starts in ``region``.
+
+    Critical points of all types (minima, saddles, maxima) are found, verified by
+    :func:`jaxvac.analyse_point`, deduplicated modulo axion periods and listed by V.
+    ``susy=True`` solves D_aW = 0 instead (supersymmetric critical points only).
+    ``options``: see :class:`SolverOptions`. Reproducible from ``seed``.
+    """
+    ensure_x64()
+    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
+        raise ValueError(f"starts must be an integer >= 1 (got {starts!r}).")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0 (got {seed!r}).")
+    if susy and not isinstance(model, SupergravityModel):
+        raise ValueError("susy=True needs a supergravity model (D_aW = 0 has no meaning for a plain potential).")
+    model = canonical(model)
+    region = as_region(model, region)
+    opts = _options(susy=susy, **options)
+    key = jax.random.key(int(seed))
+    y0 = _sample_jit(model, region, key, int(starts))
+    result = _search_jit(model, region, y0, opts)
+    result = jax.tree.map(np.asarray, result)
+    rep = np.flatnonzero(result.representative)
+    V = np.asarray(result.solutions.analysis.V)[rep]
+    order = np.lexsort((rep, np.where(np.isfinite(V), V, np.inf)))
+    indices = tuple(int(i) for i in rep[order])
+    return FindResult(
+        model=model, model_name=name or type(model).__name__, region=region,
+        seed=int(seed), search=result, indices=indices,
+    )
+
+
+@eqx.filter_jit
+def _sample_jit(model, region, key, n):
+    return sample_starts(model, region, key, n)
