@@ -312,3 +312,23 @@ def test_arbitrary_precision_versions_against_mpmath(pt):
         assert abs(eisenstein3_mp(U, dps=32) / ref_e - 1) < mp.mpf(10) ** -30
     with pytest.raises(ValueError, match="Im U > 0"):
         E3_mp(mp.mpc(0.1, -1))
+
+
+def test_high_precision_interpreter_evaluates_e3_exactly():
+    """E3's own jaxpr under jaxvac's mpmath interpreter (the high-precision check of a model
+    containing 𝓔₃): every constant is exact (π, ζ(5), integer ratios), so at 40 digits the
+    value and the autodiff derivative agree with E3_mp / mpmath differentiation far beyond
+    float64 (the 32-term truncation is ~1e-35)."""
+    from jaxvac._precision import at_precision
+
+    f = lambda x, y: E3(x + 1j * y)  # noqa: E731
+    value = at_precision(f, digits=40)
+    dy = at_precision(jax.grad(f, argnums=1), digits=40)
+    for x, y in [(0.3, 0.7), (0.1, 0.01), (-0.2, 3.34)]:
+        v = value(np.array(x), np.array(y)).item()
+        g = dy(np.array(x), np.array(y)).item()
+        with mp.workdps(40):
+            assert abs(v / E3_mp(mp.mpc(x, y), dps=40) - 1) < mp.mpf(10) ** -33
+        with mp.workdps(60):
+            ref = mp.diff(lambda b: E3_mp(mp.mpc(x, b), dps=90), mp.mpf(y))
+            assert abs(g / ref - 1) < mp.mpf(10) ** -26

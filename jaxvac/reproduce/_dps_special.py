@@ -68,7 +68,13 @@ def e3_critical_points(n_x=24, n_y=24, steps=40):
     keep = in_fundamental_domain(X, Y)
     p = jnp.asarray(np.stack([X[keep], Y[keep]], axis=1))
     for _ in range(steps):
-        step = jnp.linalg.solve(_hess(p), _grad(p)[..., None])[..., 0]
+        h, g = _hess(p), _grad(p)
+        # 2×2 Newton step by Cramer's rule: no batched LAPACK (it can hang XLA's CPU pool).
+        det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0]
+        step = jnp.stack(
+            [h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1], h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]],
+            axis=1,
+        ) / det[:, None]
         p = p - jnp.clip(step, -0.1, 0.1) * jnp.where(p[:, 1:2] > 0, 1.0, 0.0)
         p = p.at[:, 1].set(jnp.maximum(p[:, 1], 1e-4))
     g = np.asarray(_grad(p))
