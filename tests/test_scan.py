@@ -168,6 +168,122 @@ def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
         read_config(tmp_path / "bad.toml")
 
 
+# ---- the point solver ([solver]) ----------------------------------------------------------
+
+ANALYTIC_SOLVER = textwrap.dedent(
+    '''
+    import dataclasses
+    import jax
+    import jax.numpy as jnp
+    from jaxvac._analysis import analyse_point
+    from jaxvac._classify import Result
+    from jaxvac.scan._engine import start_results
+
+    @dataclasses.dataclass(frozen=True)
+    class Analytic:
+        """The Quartic's critical points from its formulas: x = -v, v (and 0 if maximum)."""
+        maximum: bool = True
+
+        def __call__(self, model, key):
+            xs = [-model.v, model.v] + ([0.0 * model.v] if self.maximum else [])
+            a = jax.vmap(lambda y: analyse_point(model, y))(jnp.stack(xs)[:, None])
+            return start_results(a, result=a.result, steps=jnp.zeros(len(xs), jnp.int32),
+                                 distinct=a.result == Result.successful)
+    '''
+)
+
+
+def test_solver_from_toml_is_recorded_and_a_resume_with_another_is_refused(quartic_file, tmp_path):
+    (tmp_path / "analytic.py").write_text(ANALYTIC_SOLVER)
+    toml = textwrap.dedent(
+        f"""
+        model = "{quartic_file}:Quartic"
+        points = 12
+        chunk = 6
+        [fixed]
+        lam = 0.5
+        [sample.v]
+        dist = "uniform"
+        low = 0.5
+        high = 2.0
+        [region]
+        x = [-3, 3]
+        [solver]
+        name = "analytic.py:Analytic"   # relative to this file
+        """
+    )
+    (tmp_path / "scan.toml").write_text(toml)
+    cfg = read_config(tmp_path / "scan.toml")
+    assert cfg.data["solver"] == {"name": "analytic.py:Analytic", "maximum": True}
+    assert cfg.solver_spec == f"{tmp_path}/analytic.py:Analytic"
+    result = scan(tmp_path / "scan.toml", tmp_path / "out", progress=False)
+    t = result.to_pandas()
+    assert len(t) == 12 * 3 and (t["result"] == "successful").all()
+    v, x = t["v"].to_numpy(), t["x"].to_numpy()
+    np.testing.assert_allclose(x, np.tile([-1.0, 1.0, 0.0], 12) * v, rtol=0, atol=0)
+    np.testing.assert_allclose(t["V"], np.where(x == 0, 0.5 + 0.5 * v**4, 0.5), rtol=1e-12)
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text())
+    assert manifest["config"]["solver"] == {"name": "analytic.py:Analytic", "maximum": True}
+    # another solver option: another fingerprint, and the resume is refused naming it
+    (tmp_path / "scan.toml").write_text(toml + "maximum = false\n")
+    other = read_config(tmp_path / "scan.toml")
+    other_fingerprint = other.fingerprint()
+    assert other_fingerprint != cfg.fingerprint()
+    with pytest.raises(InputError, match=r"solver\.maximum: True -> False"):
+        scan(other, tmp_path / "out", resume=True, progress=False)
+    # the solver's source file is part of the fingerprint, as a user model's is
+    (tmp_path / "analytic.py").write_text(ANALYTIC_SOLVER + "\n# edited\n")
+    assert read_config(tmp_path / "scan.toml").fingerprint() != other_fingerprint
+    # and so is the default solver: no [solver] is another configuration
+    default = tmp_path / "default.toml"
+    default.write_text(toml.split("[solver]")[0])
+    with pytest.raises(InputError, match=r"solver: \{.*\} -> '<unset>'"):
+        scan(default, tmp_path / "out", resume=True, progress=False)
+
+
+def test_solver_in_toml_and_in_python_are_one_configuration():
+    from jaxvac.reproduce._rku_scan import LineSolver, scan_config
+    from jaxvac.scan._engine import search_point_solver
+
+    default = read_config(scan_config(100))
+    assert "solver" not in default.data
+    # the default search, given in Python, leaves the configuration (and old scans) alone
+    assert default.with_point_solver(search_point_solver(default)) is default
+    named = read_config({**scan_config(100), "solver": "rku-line"})
+    expected = {"name": "jaxvac.reproduce._rku_scan:LineSolver", "bisections": 60, "n_grid": 2400,
+                "slots": 6, "t_hi": 200.0, "t_lo": 1.0}
+    assert named.data["solver"] == expected
+    assert named.point_solver() == LineSolver()
+    in_python = default.with_point_solver(LineSolver())
+    assert in_python.data == named.data and in_python.fingerprint() == named.fingerprint()
+    assert named.fingerprint() != default.fingerprint()
+    assert named.with_point_solver(LineSolver()) == named
+    with pytest.raises(InputError, match="differs from the configuration's"):
+        named.with_point_solver(LineSolver(n_grid=1200))
+    coarse = read_config({**scan_config(100), "solver": {"name": "rku-line", "n_grid": 1200}})
+    assert coarse.point_solver() == LineSolver(n_grid=1200)
+    assert coarse.fingerprint() != named.fingerprint()
+
+
+@pytest.mark.parametrize(
+    "solver, message",
+    [
+        ("nosuch", "use a short name (search, rku-line), package.module:Class"),
+        ("no_such_module_xyz:Solver", "cannot import 'no_such_module_xyz'"),
+        ("jaxvac.scan._engine:NoSuch", "defines no 'NoSuch'"),
+        ("missing.py:Solver", "file "),
+        ({"name": "search", "starts": 3}, "takes its options from [search]"),
+        ({"name": "rku-line", "grid": 3}, "bad options ['grid']"),
+        ({"n_grid": 3}, "[solver] needs a name"),
+        (3, "solver must be a name or a [solver] table"),
+    ],
+)
+def test_bad_solver_names_the_problem(quartic_file, solver, message):
+    with pytest.raises(InputError) as e:
+        read_config(base_config(quartic_file, solver=solver))
+    assert message in str(e.value)
+
+
 # ---- parameter draws ---------------------------------------------------------------------
 
 

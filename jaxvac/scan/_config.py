@@ -29,7 +29,12 @@ KEEP = ("all", "successful", "minima", "dS", "dS-minima")
 
 DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 TOP_KEYS = ("model", "points", "starts", "seed", "chunk", "keep", "fixed", "sample", "region",
-            "search")
+            "search", "solver")
+
+#: Point solvers a configuration can name by a short name (``solver = "NAME"``, see
+#: docs/scans.md, "[solver]"); anything else is ``package.module:Class`` or
+#: ``path/to/file.py:Class``. ``search`` (the default) is jaxvac's search with ``[search]``.
+POINT_SOLVERS = {"search": None, "rku-line": "jaxvac.reproduce._rku_scan:LineSolver"}
 
 #: Largest number of parameter points (point ids are int64; draws fold in both 32-bit halves).
 MAX_POINTS = 2**53
@@ -297,6 +302,7 @@ class ScanConfig:
     data: dict[str, Any]
     model_spec: str
     source: str | None = None  # the TOML file it came from, if any
+    solver_spec: str | None = None  # the point solver's class as it can be loaded from here
 
     # -- convenient views --
     @property
@@ -340,18 +346,180 @@ class ScanConfig:
         return build_model(self.model_class, self.fixed)
 
     def fingerprint(self) -> str:
-        """sha256 of the normalised configuration (and of a user model's source file)."""
+        """sha256 of the normalised configuration, including the point solver (and of the
+        source files of a user model or point solver given as ``file.py:Class``)."""
         text = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
         h = hashlib.sha256(text.encode())
-        source = model_source_file(self.model_spec)
-        if source is not None:
-            with open(source, "rb") as f:
-                h.update(f.read())
+        for spec in (self.model_spec, self.solver_spec):
+            source = model_source_file(spec) if spec else None
+            if source is not None:
+                with open(source, "rb") as f:
+                    h.update(f.read())
         return h.hexdigest()
+
+    def point_solver(self):
+        """The per-point computation this configuration names (``[solver]``; default: the
+        search with the ``[search]`` options)."""
+        from ._engine import search_point_solver
+
+        table = self.data.get("solver")
+        if table is None:
+            return search_point_solver(self)
+        options = {k: v for k, v in table.items() if k != "name"}
+        if "repr" in options:
+            raise InputError(
+                f"solver {table['name']!r} was given in Python (point_solver=) and its options "
+                "cannot be rebuilt from the configuration: pass the same point_solver= again."
+            )
+        return _instantiate_solver(resolve_solver_class(self.solver_spec or table["name"]),
+                                   options, table["name"])
+
+    def with_point_solver(self, solver) -> ScanConfig:
+        """This configuration with ``solver`` (a Python point solver) recorded in it, so that
+        the fingerprint, the manifest and a resume see which solver made the rows. The
+        default search solver of this configuration leaves it unchanged."""
+        from ._engine import search_point_solver
+
+        if solver == search_point_solver(self):
+            return self
+        described = describe_solver(solver)
+        current = self.data.get("solver")
+        if current is not None and current != described:
+            raise InputError(
+                f"point_solver= {described['name']} differs from the configuration's [solver] "
+                f"{current['name']}: give the solver in one place."
+            )
+        return dataclasses.replace(self, data={**self.data, "solver": described})
 
     def chunk_points(self, index: int) -> int:
         """Number of parameter points in chunk ``index`` (the last one may be short)."""
         return min(self.chunk, self.points - index * self.chunk)
+
+
+# ---- point solvers ----------------------------------------------------------------------
+
+
+def resolve_solver_class(spec: str):
+    """A point-solver class from ``package.module:Class`` or ``path/to/file.py:Class``."""
+    import importlib
+
+    module_part, sep, name = spec.rpartition(":")
+    if not sep or not module_part or not name:
+        known = ", ".join(POINT_SOLVERS)
+        raise InputError(
+            f"solver {spec!r}: use a short name ({known}), package.module:Class or "
+            "path/to/file.py:Class."
+        )
+    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
+        module = _load_file(module_part, f"solver {spec!r}")
+    else:
+        try:
+            module = importlib.import_module(module_part)
+        except ImportError as e:
+            raise InputError(f"solver {spec!r}: cannot import {module_part!r} ({e}).") from None
+    obj = module
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise InputError(f"solver {spec!r}: {module_part!r} defines no {name!r}.")
+    if not callable(obj):
+        raise InputError(f"solver {spec!r}: {name} is not a class or function.")
+    return obj
+
+
+_FILE_NAMESPACES: dict[tuple[str, float], dict] = {}
+
+
+def _load_file(path: str, what: str):
+    """The namespace of a Python file, executed once per (path, modification time)."""
+    import runpy
+    import types
+
+    if not os.path.isfile(path):
+        raise InputError(f"{what}: file {path!r} does not exist.")
+    key = (os.path.abspath(path), os.path.getmtime(path))
+    if key not in _FILE_NAMESPACES:
+        try:
+            run_name = f"_jaxvac_solver_{zlib.crc32(key[0].encode())}"
+            _FILE_NAMESPACES[key] = runpy.run_path(path, run_name=run_name)
+        except Exception as e:  # noqa: BLE001 - report any import failure in one line
+            raise InputError(f"{what}: importing {path!r} failed: {e}") from e
+    return types.SimpleNamespace(**_FILE_NAMESPACES[key])
+
+
+def _instantiate_solver(cls, options: dict, name: str):
+    try:
+        solver = cls(**options)
+    except TypeError as e:
+        raise InputError(f"[solver] {name}: bad options {sorted(options)}: {e}") from None
+    if not callable(solver):
+        raise InputError(f"[solver] {name}: an instance of it is not callable as solver(model, key).")
+    try:
+        hash(solver)
+    except TypeError:
+        raise InputError(
+            f"[solver] {name}: point solvers must be hashable (e.g. a frozen dataclass): "
+            "the chunk function is compiled once per solver."
+        ) from None
+    return solver
+
+
+def _json_option(value):
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [_json_option(v) for v in value]
+        return None if any(i is _NOT_JSON for i in items) else items
+    if isinstance(value, np.generic):
+        return value.item()
+    return _NOT_JSON
+
+
+_NOT_JSON = object()
+
+
+def describe_solver(solver, name: str | None = None) -> dict[str, Any]:
+    """``{"name": "module:Class", **options}``: a point solver as configuration data (the
+    fields of a dataclass solver, defaults included; ``{"repr": ...}`` for others)."""
+    cls = type(solver)
+    name = name or f"{cls.__module__}:{cls.__qualname__}"
+    if dataclasses.is_dataclass(solver):
+        options = {f.name: _json_option(getattr(solver, f.name)) for f in dataclasses.fields(solver)}
+        if all(v is not _NOT_JSON for v in options.values()):
+            return {"name": name, **dict(sorted(options.items()))}
+    return {"name": name, "repr": repr(solver)}
+
+
+def _normalise_solver(raw: Any, base_dir: str | None) -> tuple[dict | None, str | None]:
+    """(``data["solver"]`` or None for the default search, the loadable class spec)."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):
+        table = {"name": raw}
+    elif isinstance(raw, dict):
+        table = dict(raw)
+    else:
+        raise InputError(f"solver must be a name or a [solver] table with a 'name' key (got {raw!r}).")
+    name = table.pop("name", None)
+    if not isinstance(name, str) or not name:
+        raise InputError(f"[solver] needs a name: a short name ({', '.join(POINT_SOLVERS)}), "
+                         "'package.module:Class' or 'path/to/file.py:Class'.")
+    if name == "search":
+        if table:
+            raise InputError(
+                f"[solver]: the search solver takes its options from [search], not [solver] "
+                f"(got {', '.join(sorted(table))})."
+            )
+        return None, None
+    spec = POINT_SOLVERS.get(name, name)
+    path, _, cls_name = spec.rpartition(":")
+    from_file = path.endswith(".py")
+    if from_file and base_dir is not None and not os.path.isabs(path):
+        spec = f"{os.path.join(base_dir, path)}:{cls_name}"
+    solver = _instantiate_solver(resolve_solver_class(spec), table, name)
+    # A class from a file is named as written (the module name of a loaded file is not
+    # stable; the file's content enters the fingerprint); others by module:Class.
+    return describe_solver(solver, name if from_file else None), spec
 
 
 def model_source_file(spec: str) -> str | None:
@@ -456,8 +624,11 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     if not isinstance(search, dict):
         raise InputError("[search] must be a table of search options.")
     data["search"] = dict(sorted(search.items()))
+    solver, solver_spec = _normalise_solver(config.get("solver"), base_dir)
+    if solver is not None:
+        data["solver"] = solver
 
-    cfg = ScanConfig(data=data, model_spec=model_spec, source=origin)
+    cfg = ScanConfig(data=data, model_spec=model_spec, source=origin, solver_spec=solver_spec)
     _check_against_model(cfg, model_cls, fields)
     return cfg
 

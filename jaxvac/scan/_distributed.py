@@ -31,7 +31,8 @@ def _chunk_task(payload: dict, index: int) -> dict:
     fp = payload["fingerprint"]
     engine = _ENGINES.get(fp)
     if engine is None:
-        config = ScanConfig(data=payload["config"], model_spec=payload["model_spec"])
+        config = ScanConfig(data=payload["config"], model_spec=payload["model_spec"],
+                            solver_spec=payload["solver_spec"])
         engine = ChunkEngine(config, payload["point_solver"])
         _ENGINES.clear()
         _ENGINES[fp] = engine
@@ -80,6 +81,7 @@ def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on
         "out_dir": os.path.abspath(out_dir),
         "fingerprint": fingerprint,
         "point_solver": point_solver,
+        "solver_spec": _absolute_spec(config.solver_spec) if config.solver_spec else None,
     }
     owned = cluster is not None
     try:

@@ -157,7 +157,7 @@ class ChunkEngine:
         self.config = config
         self.base = canonical(config.base_model())
         self._dynamic, self._static = eqx.partition(self.base, eqx.is_array)
-        self.solver = point_solver if point_solver is not None else search_point_solver(config)
+        self.solver = point_solver if point_solver is not None else config.point_solver()
         self.sample = _freeze(config.sample)
         self.seed = jnp.asarray(config.seed, jnp.int64)
         self._placed: dict[Any, Any] = {}

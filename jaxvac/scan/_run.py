@@ -224,7 +224,10 @@ def scan(
         devices: local JAX devices to spread chunks over (default: all; an int takes the
             first n). Ignored with ``workers``.
         point_solver: replace the per-point computation (advanced; see
-            :func:`jaxvac.scan._engine.search_point_solver` for the contract).
+            :func:`jaxvac.scan._engine.search_point_solver` for the contract). The
+            configuration's ``[solver]`` does the same from TOML. Either way the solver
+            (its class and, for a dataclass, its fields) is recorded in the manifest and
+            the fingerprint: a resume with another solver is refused.
 
     Returns the :class:`ScanResult` of the directory. Never raises on a bad parameter
     point: every start carries a result code. Raises ``InputError`` for bad input and
@@ -233,6 +236,8 @@ def scan(
     ensure_x64()
     if not isinstance(config, ScanConfig):
         config = read_config(config)
+    if point_solver is not None:
+        config = config.with_point_solver(point_solver)
     out_dir = os.fspath(out_dir)
     base = config.base_model()
     check_column_names(base, config.sample)
