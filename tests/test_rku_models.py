@@ -136,3 +136,27 @@ def test_builtin_names_and_bad_input():
     m = RKU.from_nmax(65, A=-1.0, B=2.0)
     assert (m.N1, m.N2) == (65.0, 64.0)
     assert m.beta == pytest.approx(65 / 64) and m.z == pytest.approx(-0.5)
+
+
+def test_table2_high_precision_recovers_what_float64_loses():
+    """[precision] acceptance: the naive model at a Table-2 point, evaluated by jaxvac's
+    arbitrary-precision interpreter at 40 and 80 digits, agrees with itself and with the
+    independent mpmath evaluation to >= 10 significant digits, where float64 on the same
+    model keeps at most ~8."""
+    from jaxvac._precision import PrecisionFunction
+    from jaxvac._potential import potential_and_scale
+
+    Nmax, z, W0, t = TABLE2_POINTS[0]
+    params = dict(W0=W0, A=-1.0, B=-1.0 / z, N1=float(Nmax), N2=float(Nmax - 1), xi=1e-3)
+    y = np.array([t, 0.3])
+    model = RKUNaive(**params)
+    values = PrecisionFunction(potential_and_scale)
+    V40, _ = values(model, y, digits=40)
+    V80, _ = values(model, y, digits=80)
+    with mp.workdps(80):
+        ref = mp.mpf(_mp_potential(params, t, 0.3, dps=80))
+        for V in (V40.item(), V80.item()):
+            assert -mp.log10(abs(V - ref) / abs(ref)) >= 10
+        assert -mp.log10(abs(V40.item() - V80.item()) / abs(V80.item())) >= 10
+    naive = jaxvac.analyse(model, y)
+    assert -np.log10(abs(float(naive.V) - float(ref)) / abs(float(ref))) <= 8.5
