@@ -1,0 +1,530 @@
+"""Seed 001 (dark dimensions), section 4, stage by stage: tree level (67)-(69), U3 (84)-(86),
+dilaton, volume and t1 (87)-(89), (92)-(94) with footnote 27, Tables 2-3 and section 4.4
+(96)-(109). Targets ``dps-tree``, ``dps-u3``, ``dps-dilaton``, ``dps-tables``; the full
+seven-moduli potential at high precision is ``dps-full`` (``_dps_full.py``).
+
+Every paper value is read from ``jaxvac/data/seed001_tables.json`` (values as printed) or
+copied here with its equation; every jaxvac value is computed. Conventions are those of
+``jaxvac.models._dps`` (module docstring and ``docs/dps.md``):
+S = s/2 + iθ_s, T_i = t_i/2 + iθ_ti, U_i = u_i/2 + iθ_ui (54); 𝓔₃ enters as 𝓔₃(iU₃),
+i.e. :func:`jaxvac.special.E3` at x + iy with y = u₃/2, x = −θ_u₃.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+from pathlib import Path
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import mpmath as mp
+import numpy as np
+
+from .._config import enable_x64
+from ._framework import Report, Row, register
+
+SOURCE = "seed 001 (001_faca987a686c96b8.txt)"
+PI = math.pi
+#: M_Pl in TeV (line 665) and ħc in TeV·µm, for the scales of Tables 2-3.
+M_PL_TEV = 2.43e15
+HBAR_C_TEV_UM = 1.973269804e-13
+#: Fluxes of Tables 2 and 3 (h0, h1, h2, q13, q23, q123).
+FLUXES = (1.0, 1.0, 1.0, 2.0, 2.0, 2.0)
+
+
+def load_tables() -> dict:
+    """Tables 2-3 and the numbers of section 4.4 of seed 001, as printed."""
+    text = resources.files("jaxvac.data").joinpath("seed001_tables.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def table_parameters(name: str) -> dict:
+    """Model parameters of Table 2 or 3 (``name`` = "table2" | "table3")."""
+    t = load_tables()["tables"][name]
+    np_ = t["nonperturbative"]
+    return dict(A=float(np_["A"]), B3=float(np_["B3"]), b3=float(np_["b3"]),
+                lambda_s=float(t["lambda_s"]))
+
+
+def table_point(name: str) -> dict:
+    """The printed moduli of Table 2 or 3 (θ_t printed as 0.85π)."""
+    t = load_tables()["tables"][name]
+    sax = {k: float(v) for k, v in t["saxions"].items()}
+    ax = t["axions"]
+    th_t = 0.85 * PI
+    return dict(sax, theta_u3=float(ax["theta_u3"]), theta_t1=th_t, theta_t2=th_t)
+
+
+# ======================================================================================
+# closed forms of f_np (eq. (82)) on the tree-level vevs (67)
+# ======================================================================================
+
+
+def fnp_exact(s, A, B3, b3, *, alpha=PI, beta3=2 * PI, z=0.5, h0=1.0, q123=2.0, xp=jnp):
+    """Exact f_np(s) = t1 t2 u3 e^{K_tree} K^{αβ̄} D_αW_np D̄_β̄W̄_np on the vevs (67):
+
+    q123/(4 h0 s²) [((1+αs)a + (1+b3 s/2)b)² + (a + (1+β3 z s)(1−b3 s/2)b)² + 2(a + (1−b3 s/2)b)²]
+
+    with a = A e^{−αs/2}, b = B3 e^{−β3 z s/2} (real Pfaffians, axions at 0). Equal to
+    :class:`jaxvac.models.DPSReducedExact` (autodiff of the full model;
+    ``tests/test_dps_models.py``), written out so that it is fast and runs in mpmath.
+    """
+    a = A * xp.exp(-alpha * s / 2)
+    b = B3 * xp.exp(-beta3 * z * s / 2)
+    return q123 / (4 * h0 * s**2) * (
+        ((1 + alpha * s) * a + (1 + b3 * s / 2) * b) ** 2
+        + (a + (1 + beta3 * z * s) * (1 - b3 * s / 2) * b) ** 2
+        + 2 * (a + (1 - b3 * s / 2) * b) ** 2
+    )
+
+
+def fnp_83(s, A, B3, b3, *, alpha=PI, beta3=2 * PI, z=0.5, h0=1.0, q123=2.0, xp=jnp):
+    """f_np(s) in the weak-coupling form printed in (83)."""
+    zb = z * beta3
+    return q123 / (16 * h0 * s) * (
+        4 * A**2 * xp.exp(-alpha * s) * alpha**2 * s
+        + B3**2 * xp.exp(-zb * s) * zb**2 * s * (b3 * s - 2) ** 2
+        + 4 * A * B3 * xp.exp(-(alpha + zb) * s / 2) * ((2 + b3 * s) * alpha + (2 - b3 * s) * zb)
+    )
+
+
+FNP = {"exact": fnp_exact, "(83)": fnp_83}
+
+
+def fnp_critical_points(kind: str, A, B3, b3, *, lo=10.0, hi=80.0, n=1401):
+    """Roots of f_np'(s) = 0 (87) in [lo, hi]: list of dicts s, f, f''/f, kind of extremum.
+
+    f' by autodiff of g(s) = e^{πs} f(s) (f' e^{πs} = g' − πg, O(1) numbers): sign changes
+    on a grid, then bisection to float64 resolution.
+    """
+    enable_x64()
+    f = FNP[kind]
+    g = lambda s: f(s, A, B3, b3) * jnp.exp(PI * s)  # noqa: E731
+    h = jax.jit(jax.vmap(lambda s: jax.grad(g)(s) - PI * g(s)))
+    f2 = jax.jit(jax.grad(jax.grad(lambda s: f(s, A, B3, b3))))
+    ss = np.linspace(lo, hi, n)
+    hv = np.asarray(h(jnp.asarray(ss)))
+    out = []
+    for i in np.nonzero(np.diff(np.sign(hv)))[0]:
+        a_, b_ = ss[i], ss[i + 1]
+        sa = np.sign(hv[i])
+        grid = np.linspace(a_, b_, 64)
+        for _ in range(6):  # six rounds of 64-point refinement ~ float64 resolution
+            vals = np.sign(np.asarray(h(jnp.asarray(grid))))
+            k = int(np.nonzero(vals != sa)[0][0])
+            a_, b_ = grid[k - 1], grid[k]
+            grid = np.linspace(a_, b_, 64)
+        s = 0.5 * (a_ + b_)
+        fs = float(f(s, A, B3, b3))
+        curv = float(f2(s)) / fs if fs != 0 else float("nan")
+        out.append(dict(s=s, f=fs, f2_over_f=curv,
+                        extremum="minimum" if float(f2(s)) > 0 else "maximum"))
+    return out
+
+
+def fnp_zeros(kind: str, A, B3, b3, *, lo=10.0, hi=80.0, n=1401):
+    """Where f_np changes sign in [lo, hi] (none for the exact, positive f_np)."""
+    enable_x64()
+    ss = np.linspace(lo, hi, n)
+    v = np.asarray(jax.jit(jax.vmap(lambda s: FNP[kind](s, A, B3, b3) * jnp.exp(PI * s)))(jnp.asarray(ss)))
+    return [float(ss[i]) for i in np.nonzero(np.diff(np.sign(v)))[0]]
+
+
+# ======================================================================================
+# 𝓔₃ on the U3 plane: G = y² 𝓔₃ and equation (84)
+# ======================================================================================
+
+
+def _e3_xy(p):
+    from ..special import E3
+
+    return E3(p[0] + 1j * p[1])
+
+
+@jax.jit
+def _e3_value_and_grad(p):
+    return jax.value_and_grad(_e3_xy)(p)
+
+
+def u3_equations(u3, theta):
+    """(84) and the θ equation at U3 = u3/2 + iθ, each divided by 𝓔₃:
+    ((2𝓔₃ + u3 ∂_{u3}𝓔₃)/𝓔₃, ∂_θ𝓔₃/𝓔₃, 𝓔₃). Autodiff in (x, y) = (−θ, u3/2)."""
+    enable_x64()
+    p = jnp.asarray([-theta, u3 / 2])
+    E, g = _e3_value_and_grad(p)
+    E = float(E)
+    gx, gy = (float(v) for v in g)
+    # u3 ∂_{u3} = y ∂_y, ∂_θ = −∂_x
+    return float((2 * E + float(p[1]) * gy) / E), -gx / E, E
+
+
+def _G(p):
+    return p[1] ** 2 * _e3_xy(p)
+
+
+def g_critical_points(n_x=11, n_y=24, steps=60, y_lo=0.02, y_hi=5.0):
+    """Critical points of G(x, y) = y² 𝓔₃(x+iy) ⇔ (84) and ∂_θ𝓔₃ = 0, from a grid of
+    Newton starts over x ∈ [−½, ½], y ∈ [y_lo, y_hi].
+
+    Accepted only with a scale-free criterion that (84)'s degeneracy cannot fool:
+    |∇G| ≤ 1e-9 × |G − b| where b = lim_{y→∞} G is the power-law part (at large y,
+    ∇G and G − b are both ∝ e^{−2πy}, so a tolerance relative to G itself would accept
+    every point with y ≳ 3)."""
+    from ..special import E3_ASYMPTOTIC
+
+    enable_x64()
+    gG = jax.jit(jax.vmap(jax.grad(_G)))
+    hG = jax.jit(jax.vmap(jax.hessian(_G)))
+    Gv = jax.jit(jax.vmap(_G))
+    X, Y = np.meshgrid(np.linspace(-0.5, 0.5, n_x), np.exp(np.linspace(np.log(y_lo), np.log(y_hi), n_y)))
+    p = jnp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1))
+    for _ in range(steps):
+        H, g = np.asarray(hG(p)), np.asarray(gG(p))
+        det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
+        det = np.where(np.abs(det) > 1e-300, det, 1e-300)
+        step = np.stack([H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1],
+                         H[:, 0, 0] * g[:, 1] - H[:, 1, 0] * g[:, 0]], axis=1) / det[:, None]
+        step = np.nan_to_num(step)
+        p = p - jnp.clip(jnp.asarray(step), -0.05, 0.05)
+        p = p.at[:, 1].set(jnp.maximum(p[:, 1], 1e-3))
+    g = np.asarray(gG(p))
+    G = np.asarray(Gv(p))
+    ok = np.all(np.isfinite(g), axis=1) & (np.max(np.abs(g), axis=1) <= 1e-9 * np.abs(G - E3_ASYMPTOTIC))
+    found = []
+    for (x, y), H in zip(np.asarray(p)[ok], np.asarray(hG(p))[ok]):
+        x = (x + 0.5) % 1.0 - 0.5
+        if not any(abs(x - a) < 1e-6 and abs(y - b) < 1e-6 for a, b, _ in found):
+            found.append((float(x), float(y), np.linalg.eigvalsh(H).tolist()))
+    return found, int(p.shape[0])
+
+
+# ======================================================================================
+# dps-tree: (67)-(69) from a supersymmetric solve
+# ======================================================================================
+
+
+HEAVY = (0, 3, 4, 5)  # S, T3, U1, U2 in the order of DPS.moduli
+
+
+def _sector(**fluxes):
+    from .._model import canonical
+    from ..models._dps import DPSFluxSector
+
+    return canonical(DPSFluxSector(**fluxes))
+
+
+def _sector_y(v):
+    return jnp.concatenate([jnp.exp(v[:4]), v[4:]])
+
+
+@eqx.filter_jit
+def _sector_resid(sector, v):
+    from .._potential import fterm_parts
+
+    y = _sector_y(v)
+    p = fterm_parts(sector, y)
+    F = 2 * y[:4] * p.F / jnp.abs(p.W)
+    return jnp.concatenate([jnp.real(F), jnp.imag(F)])
+
+
+@eqx.filter_jit
+def _sector_resid_jac(sector, v):
+    return jax.jacfwd(lambda vv: _sector_resid(sector, vv))(v)
+
+
+@eqx.filter_jit
+def _sector_fterms(sector, y):
+    from .._potential import fterm_parts
+
+    p = fterm_parts(sector, y)
+    return p.F, p.W, p.eK_W2
+
+
+def susy_solve(sector, *, starts=8, seed=0, steps=80):
+    """D_αW_tree = 0 on the flux sector (S, U1, U2, T3) from random starts.
+
+    Levenberg-Marquardt (numpy, host side) on the 8 real equations 2Re(z_α)·D_αW/|W|
+    (the F-terms in the natural norm of K_tree: scale-free, and of modulus 1 on every
+    runaway, so no start can converge to infinity), unknowns (log Re z_α, Im z_α).
+    Returns a list of (y, max residual) with y = (Re, Im) of (S, U1, U2, T3)."""
+    enable_x64()
+    rng = np.random.default_rng(seed)
+
+    r_j = lambda v: _sector_resid(sector, jnp.asarray(v))  # noqa: E731
+    J_j = lambda v: _sector_resid_jac(sector, jnp.asarray(v))  # noqa: E731
+    out = []
+    for _ in range(starts):
+        v = np.concatenate([np.log(rng.uniform(0.5, 20.0, 4)), rng.uniform(-0.5, 0.5, 4)])
+        mu = 1e-3
+        r = np.asarray(r_j(jnp.asarray(v)))
+        for _ in range(steps):
+            J = np.asarray(J_j(jnp.asarray(v)))
+            dv = -np.linalg.solve(J.T @ J + mu * np.eye(8), J.T @ r)
+            n = np.max(np.abs(dv))
+            if n > 0.5:
+                dv *= 0.5 / n
+            r_new = np.asarray(r_j(jnp.asarray(v + dv)))
+            if np.all(np.isfinite(r_new)) and r_new @ r_new < r @ r:
+                v, r, mu = v + dv, r_new, max(mu / 10, 1e-12)
+            else:
+                mu *= 10
+            if np.max(np.abs(r)) < 1e-15:
+                break
+        out.append((np.asarray(_sector_y(jnp.asarray(v))), float(np.max(np.abs(r)))))
+    return out
+
+
+@eqx.filter_jit
+def _sector_jac(sector, y):
+    def F(yy):
+        f = _sector_fterms(sector, yy)[0]
+        return jnp.concatenate([jnp.real(f), jnp.imag(f)])
+
+    return jax.jacfwd(F)(y)
+
+
+def sector_jacobian(sector, y):
+    """The 8×8 real Jacobian of (Re, Im) D_αW_tree in the sector's real coordinates."""
+    return np.asarray(_sector_jac(sector, jnp.asarray(y)))
+
+
+@register("dps-tree", source=f"{SOURCE}, eqs. (66)-(69)")
+def reproduce_tree(out_dir: Path, *, full: bool = False) -> Report:
+    """Tree level: D_αW_tree = 0 solved, the vevs (67), W0 (68), M_3/2 (69), flat directions."""
+    from ..models._dps import flux_w0, gravitino_mass, tree_vevs
+
+    enable_x64()
+    rows: list[Row] = []
+    data: dict = {}
+    names = ("h0", "h1", "h2", "q13", "q23", "q123")
+    cases = [("Tables 2-3", dict(zip(names, FLUXES))),
+             ("fluxes (3,1,2,5,3,7)", dict(zip(names, (3.0, 1.0, 2.0, 5.0, 3.0, 7.0))))]
+    for label, fl in cases:
+        sector = _sector(**fl)
+        f6 = tuple(fl[k] for k in names)
+        u1p, u2p, zp = (float(v) for v in tree_vevs(*f6))
+        W0p = complex(flux_w0(*f6))
+        # -- the analytic point (67) at s = 10: F-terms, W, (68), (69), Jacobian rank
+        s0 = 10.0
+        y67 = np.array([s0 / 2, u1p / 2, u2p / 2, zp * s0 / 2, 0, 0, 0, 0], dtype=np.float64)
+        F67, W, _ = _sector_fterms(sector, jnp.asarray(y67))
+        W = complex(W)
+        resid67 = float(np.max(np.abs(np.asarray(F67) * 2 * y67[:4])) / abs(W))
+        rows.append(Row(f"[{label}] max 2Re(z_α)|D_αW_tree|/|W| at (67)", 0.0, resid67,
+                        verdict="match" if resid67 < 1e-14 else "mismatch",
+                        explanation="(67) is a supersymmetric point of W_tree (66) (s = 10; s is free)"))
+        rows.append(Row(f"[{label}] W_tree/s on (67) = W0 (68)", abs(W0p), abs(W / s0), rtol=1e-13,
+                        explanation=f"W0 = {W0p:.6g}; W_tree/s = {W / s0:.6g}"))
+        rows.append(Row(
+            f"[{label}] W_tree/S on (67), as (68) prints it", abs(W0p), abs(W / (s0 / 2)), rtol=1e-6,
+            explanation="(68) writes W_tree = W0·S; on the vevs W_tree = W0·s = 2W0·Re S: read S as s "
+                        "(the factor 2 is also what makes (69) follow from (62)).",
+        ))
+        t1, t2, u3, th3 = 30.0, 40.0, 6.68, 0.52
+        m32 = math.sqrt(2 / PI) * abs(W) / math.sqrt(s0 * zp * s0 * u1p * u2p * t1 * t2 * u3)
+        form1 = float(gravitino_mass(t1, t2, u3, *f6))
+        rows.append(Row(f"[{label}] M_3/2 = e^(K/2)|W| (62) vs (69) first form", form1, m32, rtol=1e-13,
+                        explanation="W with the overall √(2/π) of (64)-(66) (the model's W, as (77), omits it); "
+                                    "t1 = 30, t2 = 40, u3 = 6.68"))
+        h0, h1, h2, q13, q23, q123 = f6
+        Q = math.sqrt((math.sqrt(h2 * q13) + math.sqrt(h1 * q23)) ** 2 + h0 * q123)
+        R = radii(s=s0, t1=t1, t2=t2, t3=zp * s0, u1=u1p, u2=u2p, u3=u3, theta_u3=th3)
+        form2 = Q / (4 * PI * R["R9"] * R["sin_omega89"]) * R["Ms_over_MPl"]
+        rows.append(Row(f"[{label}] (69) second form Q M_s/(4π R9 sin ω89)", form2, m32, rtol=1e-12,
+                        explanation="R9, ω89 from U3 and (56), M_s/M_Pl from (58): the two forms of (69) agree."))
+        J = sector_jacobian(sector, y67)
+        sv = np.linalg.svd(J, compute_uv=False)
+        rank = int(np.sum(sv > 1e-10 * sv[0]))
+        _, _, Vt = np.linalg.svd(J)
+        null = Vt[rank:]
+        data[label] = {"singular_values_at_67": sv.tolist(), "rank_at_67": rank,
+                       "null_space_at_67": null.tolist()}
+        rows.append(Row(
+            f"[{label}] rank of ∂(Re, Im D_αW)/∂(Re, Im of S, U1, U2, T3) at (67)", 7, rank,
+            verdict="match" if rank == 7 else "mismatch",
+            explanation=("8 real equations in 8 unknowns; singular values/largest "
+                         + ", ".join(f"{v / sv[0]:.1e}" for v in sv)
+                         + ". Paper: 4 axions, u1, u2 and s/t3 fixed, one combination of s, t3 flat "
+                           "(text after (69)); T1, T2, U3 do not enter W_tree or the heavy F-terms at all "
+                           "(7 more flat directions in the full model)."),
+        ))
+        null_txt = "; ".join("(" + ", ".join(f"{c:+.3f}" for c in v) + ")" for v in null)
+        rows.append(Row(
+            f"[{label}] flat directions of the F-terms at (67), in (Re S, Re U1, Re U2, Re T3, Im ...)",
+            None, null_txt,
+            explanation=("the null space of the Jacobian. (1, 0, 0, z, 0...)/norm is the dilaton (s, t3 at "
+                         "fixed z) the paper names" + ("; the second vector moves u1 − u2 and θ_u1 + θ_u2 — "
+                                                        "a tree-level flat direction the paper does not list"
+                                                        if rank < 7 else "")),
+        ))
+        # -- random starts
+        sols = susy_solve(sector, starts=12 if full else 8)
+        conv = [(y, r) for y, r in sols if r < 1e-13]
+        data[label].update({"starts": len(sols), "converged": len(conv),
+                            "solutions": [y.tolist() for y, _ in conv]})
+        rows.append(Row(f"[{label}] random starts converging to D_αW_tree = 0", None,
+                        f"{len(conv)}/{len(sols)}",
+                        explanation="Levenberg-Marquardt on 2Re(z_α)D_αW/|W| (α = S, U1, U2, T3), converged "
+                                    "= max residual < 1e-13"))
+        if not conv:
+            continue
+        Y = np.stack([y for y, _ in conv])
+        s_, u1_, u2_, t3_ = 2 * Y[:, 0], 2 * Y[:, 1], 2 * Y[:, 2], 2 * Y[:, 3]
+        dev67 = np.max(np.abs(np.stack([u1_ - u1p, u2_ - u2p, Y[:, 5], Y[:, 6]])), axis=0)
+        on67 = int(np.sum(dev67 < 1e-8))
+        worst_z = float(np.max(np.abs(t3_ / s_ - zp)))
+        m2 = np.array([float(_sector_fterms(sector, jnp.asarray(y))[2]) for y in Y])
+        rows.append(Row(f"[{label}] z = t3/s at every solution found (67)", zp, float(zp + worst_z), rtol=1e-10,
+                        explanation=f"worst of {len(conv)}; s ranges over {s_.min():.3g}..{s_.max():.3g} (flat)"))
+        rows.append(Row(
+            f"[{label}] solutions found that are (67) (u1, u2 of (67), θ_u1 = θ_u2 = 0)", len(conv), on67,
+            verdict="match" if on67 == len(conv) else "mismatch",
+            explanation=("all solutions are (67)" if on67 == len(conv) else
+                         "the other solutions have u1 ≠ u2 and θ_u1 ≈ −θ_u2 ≠ 0, e.g. (u1, u2, θ_u1, θ_u2) = "
+                         + ", ".join(f"({a:.3f}, {b:.3f}, {c:+.3f}, {d:+.3f})"
+                                     for a, b, c, d in zip(u1_[:3], u2_[:3], Y[:3, 5], Y[:3, 6]))
+                         + f"; e^(K_sector)|W|² = {m2.min():.12g}..{m2.max():.12g} on them (M_3/2 unchanged): "
+                           "a one-parameter family of supersymmetric vevs through (67), flat at tree level "
+                           "(V_tree = 0 on it)"),
+        ))
+    # (67) needs h3 = q03 = 0
+    for extra in (dict(h3=1.0), dict(q03=1.0)):  # noqa: B007
+        sector = _sector(**dict(zip(names, FLUXES)), **extra)
+        sols = susy_solve(sector, starts=8, seed=1)
+        best = min(r for _, r in sols)
+        key = next(iter(extra))
+        data[f"{key}=1"] = {"residuals": [r for _, r in sols]}
+        rows.append(Row(
+            f"D_αW_tree = 0 with {key} = 1 (paper: the F-terms 'impose h3 = q03 = 0')", "no solution", best,
+            verdict="match" if best > 1e-8 else "mismatch",
+            explanation=("smallest max residual from 8 starts: "
+                         + ("no supersymmetric point found, consistent with the paper."
+                            if best > 1e-8 else "supersymmetric points exist, contrary to the paper's statement "
+                                                "(they are not (67))")),
+        ))
+    notes = (
+        "The F-terms are the model's autodiff D_αW of `DPSFluxSector` (the heavy sector S, U1, U2, T3 of "
+        "(77) with K_tree and W_tree (66)). (69) is checked in both printed forms: the first with the √(2/π) "
+        "of (64)-(66) (the model's W, as (77), omits it), the second with the radii of (56) and M_s of (58). "
+        "Misprint: (68) writes W_tree = W0·S; on the vevs W_tree = W0·s = 2W0·Re S."
+    )
+    return Report("dps-tree", f"{SOURCE}, eqs. (66)-(69)", rows, title="Seed 001: tree level (67)-(69)",
+                  notes=notes, data=data)
+
+
+def radii(*, s, t1, t2, t3, u1, u2, u3, theta_u3):
+    """Radii (in ℓ_s units) and M_s/M_Pl from the moduli, eqs. (54), (56), (58).
+
+    e^{-φ} = s/2; U1 = i(R5/R4)e^{-iω45} with θ_u1 = 0 gives ω45 = π/2, R5/R4 = u1/2 (same for
+    U2); t3 = s R4R5R6R7; t1 t2 = s² R4R5R6R7 (R8R9 sin ω89)²; t1 = t2 ⇔ R4R5 = R6R7;
+    U3 = u3/2 + iθ = (R9/R8)(sin ω89 + i cos ω89)."""
+    R4567 = t3 / s
+    R89sin = math.sqrt(t1 * t2 / (s * s * R4567))
+    U3 = complex(u3 / 2, theta_u3)
+    sin89 = (u3 / 2) / abs(U3)
+    R8 = math.sqrt(R89sin / (abs(U3) * sin89))
+    R9 = abs(U3) * R8
+    # R4R5 = sqrt(R4567 t2/t1)... with R5 = R4 u1/2 and R7 = R6 u2/2
+    R45 = math.sqrt(R4567 * t2 / t1)
+    R67 = R4567 / R45
+    R4 = math.sqrt(R45 / (u1 / 2))
+    R6 = math.sqrt(R67 / (u2 / 2))
+    return dict(R4=R4, R5=R4 * u1 / 2, R6=R6, R7=R6 * u2 / 2, R8=R8, R9=R9, sin_omega89=sin89,
+                Ms_over_MPl=math.sqrt(4 * PI) * (s * t1 * t2 * t3) ** -0.25)
+
+
+# ======================================================================================
+# dps-u3: (84)-(86)
+# ======================================================================================
+
+
+def _figure_u3(path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    u = np.linspace(1.0, 12.0, 120)
+    fig, ax = plt.subplots(figsize=(5.2, 3.4))
+    for th, style in ((0.0, "-"), (0.25, ":"), (0.5, "--"), (0.52, "-.")):
+        lhs = [abs(u3_equations(x, th)[0]) for x in u]
+        ax.semilogy(u, np.maximum(lhs, 1e-18), style, label=f"θ = {th}")
+    ax.axvline(6.68, color="grey", lw=0.8)
+    ax.set_xlabel("u3")
+    ax.set_ylabel("|2E3 + u3 dE3/du3| / E3")
+    ax.set_title("Eq. (84): the power law cancels; only exp(-pi u3) terms are left", fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+@register("dps-u3", source=f"{SOURCE}, eqs. (84)-(86)")
+def reproduce_u3(out_dir: Path, *, full: bool = False) -> Report:
+    """U3: equation (84) with the exact 𝓔₃ against (85)-(86)."""
+    from ..special import E3_ASYMPTOTIC
+
+    enable_x64()
+    eq = load_tables()["equations"]
+    rows: list[Row] = []
+    u3p, thp = eq["u3_eq85"]["value"], eq["theta_u3_eq85"]["value"]
+    lhs, dth, E = u3_equations(u3p, thp)
+    rows.append(Row("(86) ⟨𝓔₃⟩ = 𝓔₃(iU₃) at (85)", eq["E3_eq86"]["value"], E, rtol=0.03,
+                    explanation=f"jaxvac.special.E3 at y = u3/2 = 3.34, x = −θ; the power law alone, "
+                                f"4·{E3_ASYMPTOTIC:.5f}/u3², gives {4 * E3_ASYMPTOTIC / u3p**2:.6f}"))
+    sin_w = (u3p / 2) / abs(complex(u3p / 2, thp))
+    rows.append(Row("(85) sin ω89 at (85)", eq["sin_omega89_eq85"]["value"], sin_w, rtol=0.01,
+                    explanation="U3 = u3/2 + iθ = (R9/R8)(sin ω89 + i cos ω89) from (54), (56)"))
+    rows.append(Row(
+        "(84) (2𝓔₃ + u3 ∂𝓔₃/∂u3)/𝓔₃ at (85)", 0.0, lhs, verdict="mismatch" if abs(lhs) > 1e-9 else "match",
+        explanation=("not zero. At large u3, 𝓔₃ = [b + (π/4)Σ_N c(N) cos(πNθ) e^{−πNu3/2} P(πNu3/2)]/(u3/2)² "
+                     "(b = 3πλ(5)/4, c(N) = 0 for N odd): the power law b/y² cancels identically in (84), "
+                     "which is left with terms ∝ cos(2πθ) e^{−πu3}: (84) holds only on θ ≈ ¼ (mod ½), where "
+                     "∂_θ𝓔₃ ≠ 0. A root finder with a tolerance ~5e-6 stops at u3 ≈ 6.7 (figure)"),
+    ))
+    rows.append(Row("∂_θ𝓔₃/𝓔₃ at (85) (the θ_u3 equation)", 0.0, dth,
+                    verdict="mismatch" if abs(dth) > 1e-9 else "match",
+                    explanation="∝ sin(2πθ) e^{−πu3}: zero only at θ = 0, ½ (mod 1), not at 0.52"))
+    for u3 in (4.0, 10.0):
+        for th in (0.0, 0.5):
+            v = u3_equations(u3, th)[0]
+            rows.append(Row(f"(84) LHS/𝓔₃ at u3 = {u3:g}, θ = {th:g}", None, v,
+                            explanation="same sign for every u3 at θ = 0 (and at θ = ½ for u3 ≳ 0.3): no root"))
+    grid = np.linspace(20.0, 2.0, 361)
+    res = np.array([abs(u3_equations(u, thp)[0]) for u in grid])
+    for tol in (1e-5, 1e-6):
+        u_tol = float(grid[np.argmax(res > tol)])
+        rows.append(Row(f"largest u3 where |(84) LHS|/𝓔₃ > {tol:g} on θ = 0.52", None, u_tol,
+                        explanation="beyond it (84) is 'solved' to this tolerance at every u3: (85) sits where "
+                                    "the residual reaches ~5e-6"))
+    found, n_starts = g_critical_points()
+    data = {"g_critical_points": found, "newton_starts": n_starts}
+    big = [p for p in found if p[1] > 0.1]
+    rows.append(Row(
+        "solutions of (84) and ∂_θ𝓔₃ = 0 (critical points of G = y²𝓔₃, y = u3/2) with u3 > 0.2",
+        "u3 ≈ 6.68, θ ≈ 0.52", "none" if not big else "; ".join(f"u3={2 * y:.4g}, θ={-x:.4g}" for x, y, _ in big),
+        verdict="mismatch" if not big else "n/a",
+        explanation=(f"Newton from {n_starts} starts over θ ∈ [−½, ½], u3 ∈ [0.04, 10], accepted with "
+                     "|∇G| ≤ 1e-9 |G − b|. All critical points found: "
+                     + "; ".join(f"(u3, θ) = ({2 * y:.4f}, {-x:+.4f}), Hessian eigenvalues "
+                                 f"({h[0]:.3g}, {h[1]:.3g})" for x, y, h in found)
+                     + ". The critical points of the reduced potential (81) in (t, u3, θ) are exactly these "
+                       "(t from (88)): none in the regime of the paper."),
+    ))
+    fig = "dps_u3_eq84.png"
+    _figure_u3(Path(out_dir) / fig)
+    notes = (
+        "Equation (84) is the combination (u3/t)∂_{u3}V − ∂_tV of (81) with ∂_{U3} read as ∂/∂u3 (with "
+        "∂/∂Re U3 = 2∂/∂u3 the power law would not cancel and (84) would have no root at all). Writing "
+        "𝓔₃ = 4G/u3², V(81) = f_np/w − 4λ_pl G/w² with w = t u3: at the power-law level (G = b) V depends "
+        "on t and u3 only through w, and the same holds for the full model (77), whose K contains U3 only "
+        "through t1t2u3 and G (δK_SS = 4k1 G/(t1 t2 u3)). So u3 at fixed t·u3, and θ_u3, are flat up to "
+        "e^{−πu3} ≈ 10⁻⁹ (at u3 = 6.68) and have a critical point only where ∇G = 0, which happens only at "
+        "u3 < 0.2. The printed (85) is a point where the residual of (84) is small (4.9e-6), not a solution; "
+        "its 𝓔₃ = 0.2122 matches (86) because 𝓔₃ there is the power law."
+    )
+    return Report("dps-u3", f"{SOURCE}, eqs. (84)-(86)", rows, title="Seed 001: U3 from (84)",
+                  notes=notes, figures=[fig], data=data)
