@@ -22,6 +22,22 @@ from ._precision import (
     escalate,
     refine,
 )
+from ._search import (
+    FindResult,
+    Region,
+    SearchResult,
+    SolveResult,
+    find_critical_points,
+    solve_from,
+    solve_susy_from,
+)
+from ._implicit import (
+    VacuumObservables,
+    locate_critical_point,
+    vacuum_derivatives,
+    vacuum_observables,
+)
+from ._continuation import ContinuationResult, continue_critical_point
 from . import models
 from . import special
 # `jaxvac.scan` is the function below; the package is `jaxvac.scan` in sys.modules.
@@ -41,6 +57,19 @@ from .scan import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ContinuationResult",
+    "FindResult",
+    "Region",
+    "SearchResult",
+    "SolveResult",
+    "VacuumObservables",
+    "continue_critical_point",
+    "find_critical_points",
+    "locate_critical_point",
+    "solve_from",
+    "solve_susy_from",
+    "vacuum_derivatives",
+    "vacuum_observables",
     "HighPrecisionReport",
     "Refinement",
     "analyse_high_precision",

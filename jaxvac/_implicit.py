@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import lineax as lx
 import optimistix as optx
 
-from ._linalg import JacobiSVD
+from ._linalg import JacobiSVD, cholesky
 
 from ._analysis import _generalised_eigh
 from ._config import ensure_x64
@@ -69,8 +69,7 @@ def canonical_masses(model: AbstractModel, y):
     Differentiable (for non-degenerate eigenvalues)."""
     H = jax.hessian(lambda z: _potential(model, z))(y)
     G = kinetic_metric(model, y)
-    m2, _ = _generalised_eigh(0.5 * (H + H.T), 0.5 * (G + G.T))
-    return m2
+    return _generalised_eigh(0.5 * (H + H.T), cholesky(0.5 * (G + G.T)))
 
 
 class VacuumObservables(eqx.Module):

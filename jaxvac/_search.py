@@ -17,15 +17,19 @@ The method (``docs/search.md`` has the details and the measurements behind the d
    points of every type, tends to a non-zero constant along exponential or power-law
    runaways (so they do not attract the descent), and stays small near critical points
    where V and S vanish (Minkowski vacua), thanks to Q.
-3. **Local phase** (optimistix Levenberg–Marquardt, QR on the damped system): the root
-   of ∇_u V, normalised by its size at the start of the phase. Damping makes the step
-   well defined at saddles and along flat directions.
-4. **Polish** (optimistix Newton with an SVD linear solve, a few steps in the original
-   coordinates y, each kept only if it lowers |∇V|_G): removes the precision lost to
-   the change of coordinates.
+3. **Local phase** (optimistix Newton with the pure-JAX ``JacobiSVD`` linear solve): the
+   root of ∇_u V, normalised by its size at the start of the phase. The SVD gives the
+   minimum-norm step, well defined at saddles and along flat directions (axions
+   without a potential). A start whose last two Newton steps have about the same size
+   and move away from the region's centre is a runaway (:func:`_marching_outward`).
+4. **Polish** (optimistix Newton, SVD solve, a few steps in the original coordinates y,
+   each kept only if it lowers |∇V|): removes the precision lost to the change of
+   coordinates.
 5. **Verification**: :func:`jaxvac.analyse_point` decides whether the final point is a
    critical point and classifies it; the start's result code combines its verdict with
    the solver's state (:func:`_result_code`).
+6. **Deduplication** of the verified points modulo axion periods, within each point's
+   own location uncertainty (:func:`deduplicate`).
 """
 
 from __future__ import annotations
@@ -326,6 +330,10 @@ OBJECTIVE_DELTA2 = 1e-20
 #: A point more than this many region widths outside the region (in unit coordinates)
 #: and not converged is a runaway (``Result.diverged``).
 DIVERGE_MARGIN = 1.0
+#: A start that did not converge is a runaway (``Result.diverged``) when the local
+#: phase's last step was at least this fraction of the one before and moved away from
+#: the region's centre (:func:`_marching_outward`).
+RUNAWAY_RATE = 0.8
 #: The global phase keeps its iterate within this many widths of the region.
 BOX_MARGIN = 3.0
 #: A start whose local phase did not converge is *stalled* (at a non-zero local minimum
@@ -497,7 +505,23 @@ def _local_phase(model, region, u0, opts: SolverOptions):
     u = sol.value
     normF = jnp.linalg.norm(fn(u, n0))
     hit_max = sol.result == optx.RESULTS.nonlinear_max_steps_reached
-    return u, sol.stats["num_steps"], normF, hit_max
+    return u, sol.stats["num_steps"], normF, hit_max, _marching_outward(region, u, sol.state)
+
+
+def _marching_outward(region: Region, u, state):
+    """True if Newton's last two steps had about the same size (no convergence: the
+    ratio is < 1 and shrinking for a root, ~1 along exponential or power-law slopes in
+    log coordinates, > 1 for power laws in linear ones) and the last one moved away
+    from the centre of the region in its non-periodic coordinates: the signature of a
+    runaway — V slopes towards a boundary of field space with no critical point on the
+    way (KKLT's decompactification direction, T → ∞)."""
+    rate = state.diffsize / state.diffsize_prev
+    step = -state.diff  # optimistix: y_new = y - diff
+    u_lo, u_hi = region.unit_bounds()
+    centre = 0.5 * (u_lo + u_hi)
+    away = jnp.where(region.period > 0, 0.0, step * (u - centre))
+    steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & (state.diffsize > 0)
+    return steady & (jnp.sum(away) > 0) & (state.step >= 2)
 
 
 def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
@@ -533,8 +557,13 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
     return y
 
 
-def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled):
-    """Combine the analysis verdict with the solver state (docs/search.md, table)."""
+def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled, runaway=False):
+    """Combine the analysis verdict with the solver state (docs/search.md, table).
+
+    A runaway (Newton still marching outward at an undiminished pace, see
+    :func:`_marching_outward`) is ``diverged`` even where the end point passes the
+    stationarity test: along a power-law slope V ∝ x^-p the scale-free residual p/x
+    falls below any tolerance far enough out, but no critical point is there."""
     r = a.result
     stationary_codes = (r == Result.successful) | (r == Result.unresolved)
     u = region.to_unit(y)
@@ -551,7 +580,7 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     )
     code = jnp.where(
         y_nan, Result.nonfinite,
-        jnp.where(y_inf, Result.diverged,
+        jnp.where(y_inf | runaway, Result.diverged,
         jnp.where(r == Result.left_domain, Result.left_domain,
         jnp.where((r == Result.bad_metric) | (r == Result.nonfinite), r,
         jnp.where(stationary_codes, jnp.where(in_region, r, Result.left_region),
@@ -567,7 +596,7 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
         u1, q1, stall = _global_phase(model, region, u0, opts)
     else:
         u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
-    u2, steps, normF, hit_max = _local_phase(model, region, u1, opts)
+    u2, steps, normF, hit_max, runaway = _local_phase(model, region, u1, opts)
     y2 = region.from_unit(u2)
     finite = jnp.all(jnp.isfinite(y2))
     y3 = polish(model, jnp.where(finite, y2, y0), steps=opts.polish_steps, susy=opts.susy)
@@ -577,7 +606,7 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
     a = eqx.tree_at(lambda t: t.y, a, y3)
     in_region = region.contains(y3)
     stalled = (q1 > STALL_Q) & (stall < STALL_TOL) & region.contains(region.from_unit(u1))
-    code = _result_code(a, y3, region, in_region, hit_max, stalled)
+    code = _result_code(a, y3, region, in_region, hit_max, stalled, runaway)
     return SolveResult(
         y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
         global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,

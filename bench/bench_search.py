@@ -1,0 +1,355 @@
+"""Critical-point search: completeness versus the number of starts, and throughput against
+a baseline, on models whose complete set of critical points is known independently
+(tests/search_models.py: closed forms, numpy roots, mpmath).
+
+    python bench/bench_search.py [--part completeness|throughput|all] [--pool 1024]
+        [--settings default,no-global,...] [--out bench/results]
+
+**Completeness.** For each model and solver setting, one pool of ``--pool`` starts is
+sampled in the default region and solved once (one compilation per model × setting);
+each start is labelled with the reference critical point it reached (verified
+``successful`` and within 1e-6 of it), as *spurious* (``successful`` but no reference
+point there — a false vacuum; must be 0) or as a failure (its result code). The
+completeness for N starts is the mean, over 400 random subsets of N starts of the pool,
+of the fraction of reference points found, and P(all) the fraction of subsets that
+found every point.
+
+**Throughput.** Verified critical points (starts that end on one) per second of
+jaxvac's batched search (compile time reported separately) against the baseline a
+physicist writes today: a Python loop over the same starts of
+``scipy.optimize.root(grad, y0, jac=hess, method="hybr")`` on jitted JAX gradient and
+Hessian of the same V, each end point verified by the same :func:`jaxvac.analyse`. The
+ratio is the number to read; absolute times depend on the machine's load.
+
+Writes search.json, search.md and search_completeness.png to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+from jaxvac.scan._run import avoid_cpu_eigen_hang
+
+avoid_cpu_eigen_hang()  # large vmapped batches on XLA CPU (docs/scans.md, "CPU hang")
+
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)
+
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+import jaxvac  # noqa: E402
+from jaxvac._classify import Result  # noqa: E402
+from jaxvac._io import resolve_model_class  # noqa: E402
+from jaxvac._model import canonical  # noqa: E402
+from jaxvac._search import (  # noqa: E402
+    DEFAULT_STARTS, Region, SolverOptions, _options, _potential, _search_from, sample_starts,
+)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MODELS_FILE = os.path.join(ROOT, "tests", "search_models.py")
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import search_models as sm  # noqa: E402  (reference sets; classes are loaded via jaxvac below)
+
+D_UPLIFT = 3e-11
+
+SETTINGS = {
+    "default": {},
+    "no-global": {"global_steps": 0},
+    "steps64": {"max_steps": 64},
+    "no-global-steps64": {"global_steps": 0, "max_steps": 64},
+}
+
+
+def _cls(name):
+    if name == "KKLTUplift":
+        return resolve_model_class(os.path.join(ROOT, sm.KKLT_UPLIFT))
+    return resolve_model_class(f"{MODELS_FILE}:{name}")
+
+
+def reference_sets():
+    """name -> (model, [(y, V, n_negative)], period array)."""
+    out = {}
+    out["double-well"] = (_cls("DoubleWell")(), sm.double_well_points(), None)
+    out["cosine-product"] = (_cls("CosineProduct")(), sm.cosine_product_points(), None)
+    for label, D in (("kklt", 0.0), ("kklt-uplift", D_UPLIFT)):
+        pts = [(np.array([float(t), float(tau)]), float(V), int(Vtt < 0) + int(Vxx < 0))
+               for t, tau, V, Vtt, Vxx in sm.kklt_critical_points(D=D)]
+        out[label] = (_cls("KKLTUplift")(D=D), pts, None)
+    return out
+
+
+def _match(y, ref, region):
+    """Index of the reference point within 1e-6 (relative, modulo periods) or -1."""
+    per = np.asarray(region.period)
+    for k, (yr, _, _) in enumerate(ref):
+        d = y - yr
+        d = np.where(per > 0, d - per * np.round(d / np.where(per > 0, per, 1.0)), d)
+        if np.all(np.abs(d) <= 1e-6 * np.maximum(1.0, np.abs(yr))):
+            return k
+    return -1
+
+
+def label_starts(codes, ys, ref, region):
+    lab = np.full(len(codes), -2)  # -2 failure, -1 spurious, k >= 0 reference point
+    for i, (c, y) in enumerate(zip(codes, ys)):
+        if c == Result.successful:
+            lab[i] = _match(y, ref, region)
+    return lab
+
+
+def completeness_curve(labels, n_ref, ns, rng, reps=400):
+    rows = []
+    for n in ns:
+        frac, allf = [], []
+        for _ in range(reps):
+            sub = rng.choice(len(labels), size=n, replace=False)
+            found = len(set(int(v) for v in labels[sub] if v >= 0))
+            frac.append(found / n_ref)
+            allf.append(found == n_ref)
+        rows.append({"starts": int(n), "completeness": float(np.mean(frac)),
+                     "p_all": float(np.mean(allf))})
+    return rows
+
+
+def _search_fn():
+    import equinox as eqx
+
+    @eqx.filter_jit
+    def run(model, region, y0, opts):
+        return _search_from(model, region, y0, opts)
+
+    return run
+
+
+def run_pool(model, region, y0, opts, run):
+    t0 = time.perf_counter()
+    r = run(model, region, y0, opts)
+    jax.block_until_ready(r)
+    t1 = time.perf_counter()
+    r = run(model, region, y0, opts)
+    jax.block_until_ready(r)
+    t2 = time.perf_counter()
+    return jax.tree.map(np.asarray, r), t1 - t0, t2 - t1
+
+
+def part_completeness(args, out):
+    refs = reference_sets()
+    run = _search_fn()
+    rng = np.random.default_rng(0)
+    ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
+    results = {}
+    for name, (model, ref, _) in refs.items():
+        if args.models and name not in args.models:
+            continue
+        model = canonical(model)
+        region = Region.from_model(model)
+        y0 = sample_starts(model, region, jax.random.key(12345), args.pool)
+        for sname in args.settings:
+            opts = _options(**SETTINGS[sname])
+            r, t_first, t_run = run_pool(model, region, y0, opts, run)
+            codes = np.asarray(r.solutions.result)
+            lab = label_starts(codes, np.asarray(r.solutions.y), ref, region)
+            counts = {res.name: int(np.sum(codes == res)) for res in Result if np.any(codes == res)}
+            row = {
+                "model": name, "setting": sname, "options": SETTINGS[sname],
+                "n_reference": len(ref), "pool": args.pool,
+                "compile_s": t_first - t_run, "run_s": t_run,
+                "success_rate": float(np.mean(lab >= 0)),
+                "spurious_starts": int(np.sum(lab == -1)),
+                "found_in_pool": len(set(int(v) for v in lab if v >= 0)),
+                "distinct_listed": int(np.sum(r.representative)),
+                "start_results": counts,
+                "basins": [int(np.sum(lab == k)) for k in range(len(ref))],
+                "curve": completeness_curve(lab, len(ref), ns, rng),
+            }
+            results[f"{name}/{sname}"] = row
+            print(f"{name:15s} {sname:18s} compile {row['compile_s']:6.1f}s run {t_run:6.2f}s "
+                  f"success {row['success_rate']:.3f} spurious {row['spurious_starts']} "
+                  f"found {row['found_in_pool']}/{len(ref)} listed {row['distinct_listed']} "
+                  f"{counts}", flush=True)
+            print("   " + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
+                                    for c in row["curve"]), flush=True)
+            _save(out, "completeness", results)
+    return results
+
+
+# ---- throughput -----------------------------------------------------------------------
+
+
+def baseline_loop(model, y0s, region):
+    """scipy.optimize.root (hybr) on jitted JAX gradient and Hessian, one start at a time."""
+    from scipy.optimize import root
+
+    grad = jax.jit(jax.grad(lambda y: _potential(model, y)))
+    hess = jax.jit(jax.hessian(lambda y: _potential(model, y)))
+    grad(y0s[0]).block_until_ready()
+    hess(y0s[0]).block_until_ready()
+    t0 = time.perf_counter()
+    ends = []
+    for y0 in y0s:
+        sol = root(lambda y: np.asarray(grad(y)), y0, jac=lambda y: np.asarray(hess(y)),
+                   method="hybr")
+        ends.append(sol.x)
+    t = time.perf_counter() - t0
+    ends = np.asarray(ends)
+    ends = np.asarray(jax.vmap(region.wrap)(jnp.asarray(ends)))
+    a = jaxvac.analyse(model, ends)
+    inside = np.asarray(jax.vmap(region.contains)(jnp.asarray(ends)))
+    ok = (np.asarray(a.result) == Result.successful) & inside
+    return t, ends, ok
+
+
+def part_throughput(args, out):
+    refs = reference_sets()
+    run = _search_fn()
+    rows = []
+    for name in args.throughput_models:
+        model, ref, _ = refs[name]
+        model = canonical(model)
+        region = Region.from_model(model)
+        opts = _options(**SETTINGS[args.best])
+        for n in args.sizes:
+            y0 = sample_starts(model, region, jax.random.key(7), n)
+            r, t_first, t_run = run_pool(model, region, y0, opts, run)
+            lab = label_starts(np.asarray(r.solutions.result), np.asarray(r.solutions.y), ref, region)
+            row = {"model": name, "setting": args.best, "batch": n, "compile_s": t_first - t_run,
+                   "jaxvac_s": t_run, "jaxvac_success": float(np.mean(lab >= 0)),
+                   "jaxvac_found": len(set(int(v) for v in lab if v >= 0)),
+                   "jaxvac_spurious": int(np.sum(lab == -1))}
+            nb = min(n, args.baseline_max)
+            tb, ends, ok = baseline_loop(model, np.asarray(y0[:nb]), region)
+            labb = label_starts(np.where(ok, Result.successful, Result.not_critical), ends, ref, region)
+            row.update({"baseline_starts": nb, "baseline_s": tb,
+                        "baseline_success": float(np.mean(labb >= 0)),
+                        "baseline_found": len(set(int(v) for v in labb if v >= 0)),
+                        "baseline_spurious": int(np.sum(labb == -1))})
+            rate_j = row["jaxvac_success"] * n / t_run
+            rate_b = row["baseline_success"] * nb / tb if row["baseline_success"] > 0 else float("nan")
+            row.update({"jaxvac_points_per_s": rate_j, "baseline_points_per_s": rate_b,
+                        "starts_per_s_ratio": (n / t_run) / (nb / tb)})
+            rows.append(row)
+            print(f"{name:12s} batch {n:6d}: compile {row['compile_s']:6.1f}s jaxvac {t_run:8.3f}s "
+                  f"({row['jaxvac_success']:.3f} ok, {rate_j:9.1f} pts/s) | scipy loop {nb} starts "
+                  f"{tb:7.2f}s ({row['baseline_success']:.3f} ok, {rate_b:7.1f} pts/s) | "
+                  f"starts/s ratio {row['starts_per_s_ratio']:.0f}x", flush=True)
+            _save(out, "throughput", rows)
+    return rows
+
+
+# ---- output ---------------------------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _save(out, key, value):
+    _STATE[key] = value
+    _STATE["machine"] = {
+        "platform": platform.platform(), "cpus": os.cpu_count(),
+        "load": os.getloadavg()[0], "jax": jax.__version__,
+        "device": str(jax.devices()[0]), "default_starts": DEFAULT_STARTS,
+    }
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "search.json")
+    old = {}
+    if os.path.exists(path):
+        try:
+            old = json.load(open(path))
+        except ValueError:
+            old = {}
+    old.update(_STATE)
+    with open(path, "w") as f:
+        json.dump(old, f, indent=1)
+    _write_md(out, old)
+
+
+def _write_md(out, data):
+    lines = ["# Search benchmark (bench/bench_search.py)", ""]
+    m = data.get("machine", {})
+    lines.append(f"Machine: {m.get('platform')}, {m.get('cpus')} CPUs, load {m.get('load', 0):.1f}, "
+                 f"JAX {m.get('jax')} on {m.get('device')}.")
+    comp = data.get("completeness", {})
+    if comp:
+        ns = [c["starts"] for c in next(iter(comp.values()))["curve"]]
+        lines += ["", "## Completeness (fraction of the known critical points found / P(all found))", "",
+                  "| model | setting | points | success rate | spurious | compile s | "
+                  + " | ".join(f"N={n}" for n in ns) + " |",
+                  "|---|---|---|---|---|---|" + "---|" * len(ns)]
+        for row in comp.values():
+            lines.append(
+                f"| {row['model']} | {row['setting']} | {row['n_reference']} | "
+                f"{row['success_rate']:.3f} | {row['spurious_starts']} | {row['compile_s']:.0f} | "
+                + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in row["curve"]) + " |")
+    thr = data.get("throughput", [])
+    if thr:
+        lines += ["", "## Throughput: verified critical points per second", "",
+                  "| model | batch | compile s | jaxvac s | jaxvac ok | jaxvac pts/s | scipy starts | scipy s "
+                  "| scipy ok | scipy pts/s | starts/s ratio |", "|---" * 11 + "|"]
+        for r in thr:
+            lines.append(
+                f"| {r['model']} | {r['batch']} | {r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
+                f"{r['jaxvac_success']:.3f} | {r['jaxvac_points_per_s']:.1f} | {r['baseline_starts']} | "
+                f"{r['baseline_s']:.2f} | {r['baseline_success']:.3f} | {r['baseline_points_per_s']:.1f} | "
+                f"{r['starts_per_s_ratio']:.0f} |")
+    with open(os.path.join(out, "search.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    if comp:
+        _plot(out, comp)
+
+
+def _plot(out, comp):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    models = sorted({r["model"] for r in comp.values()})
+    fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models), 3.0), squeeze=False)
+    for ax, name in zip(axes[0], models):
+        for row in comp.values():
+            if row["model"] != name:
+                continue
+            ns = [c["starts"] for c in row["curve"]]
+            ax.plot(ns, [c["p_all"] for c in row["curve"]], marker="o", ms=3, label=row["setting"])
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title(f"{name} ({row['n_reference']} pts)", fontsize=9)
+        ax.set_xlabel("starts")
+    axes[0][0].set_ylabel("P(all critical points found)")
+    axes[0][-1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "search_completeness.png"), dpi=110)
+    plt.close(fig)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--part", choices=["completeness", "throughput", "all"], default="all")
+    p.add_argument("--pool", type=int, default=1024)
+    p.add_argument("--settings", default=",".join(SETTINGS))
+    p.add_argument("--models", default="")
+    p.add_argument("--throughput-models", default="kklt-uplift,double-well")
+    p.add_argument("--sizes", default="1,100,10000")
+    p.add_argument("--baseline-max", type=int, default=300)
+    p.add_argument("--best", default="default", help="setting used for the throughput part")
+    p.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = p.parse_args()
+    args.settings = [s for s in args.settings.split(",") if s]
+    args.models = [s for s in args.models.split(",") if s]
+    args.throughput_models = [s for s in args.throughput_models.split(",") if s]
+    args.sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.part in ("completeness", "all"):
+        part_completeness(args, args.out)
+    if args.part in ("throughput", "all"):
+        part_throughput(args, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,470 @@
+"""The critical-point search (jaxvac._search, ``jaxvac find``), implicit derivatives of
+vacua (jaxvac._implicit) and parameter continuation (jaxvac._continuation).
+
+Every expected value comes from outside the code under test (tests/search_models.py):
+closed forms (cosine product, fold), numpy polynomial roots (double well), KKLT's
+potential written out by hand and solved with mpmath (Kachru, Kallosh, Linde, Trivedi,
+hep-th/0301240, eqs. (12)-(14)), the Kallosh-Linde fine-tuning conditions
+(hep-th/0411011, eqs. (2.3)-(2.5)) and the generic mpmath F-term potential of
+tests/mpref.py.
+
+Compilation dominates the run time (one per model class × solver setting), so each
+model's search runs once in a module-scoped fixture and the command-line tests reuse the
+same class and shapes in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import jax
+import jax.numpy as jnp
+import mpmath as mp
+import numpy as np
+import pytest
+
+import jaxvac
+import search_models as sm
+from jaxvac import CriticalType, Result
+from jaxvac._io import resolve_model_class
+from jaxvac._search import DEFAULT_STARTS, Region, deduplicate, find_critical_points
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS_FILE = os.path.join(HERE, "search_models.py")
+#: the user's-model-file example of the repository (KKLT + anti-D3 uplift D/σ²)
+UPLIFT_SPEC = os.path.join(os.path.dirname(HERE), sm.KKLT_UPLIFT)
+D_UPLIFT = 3e-11
+FAILURES = {Result.max_steps, Result.diverged, Result.left_domain, Result.stalled,
+            Result.nonfinite, Result.not_critical, Result.left_region}
+
+
+def model_class(name):
+    """The class as a user's model file (the one `jaxvac find FILE.py:Name` loads)."""
+    if name == "KKLTUplift":
+        return resolve_model_class(UPLIFT_SPEC)
+    return resolve_model_class(f"{MODELS_FILE}:{name}")
+
+
+def periodic_diff(d, period):
+    period = np.asarray(period, dtype=float)
+    safe = np.where(period > 0, period, 1.0)
+    return np.where(period > 0, d - safe * np.round(d / safe), d)
+
+
+def assert_matches(found, reference, period, *, atol, v_rtol):
+    """Every listed point is one reference point and every reference point is listed
+    exactly once: found.distinct == len(reference), no spurious, none missing."""
+    pts = found.points
+    assert found.distinct == len(reference), (found.distinct, pts)
+    used = set()
+    for k in range(found.distinct):
+        a = found.analysis(k)
+        d = [np.max(np.abs(periodic_diff(pts[k] - yr, period))) for yr, _, _ in reference]
+        j = int(np.argmin(d))
+        assert d[j] <= atol, f"listed point {pts[k]} is none of the reference points"
+        assert j not in used, f"reference point {reference[j][0]} listed twice"
+        used.add(j)
+        yr, Vr, n_neg = reference[j]
+        assert float(a.V) == pytest.approx(Vr, rel=v_rtol, abs=1e-14)
+        assert int(a.n_negative) == n_neg
+        expected = {0: CriticalType.minimum, len(yr): CriticalType.maximum}.get(n_neg, CriticalType.saddle)
+        assert int(a.critical_type) == expected
+        assert int(a.result) == Result.successful
+    assert used == set(range(len(reference)))
+
+
+# ======================================================================================
+# Plain potentials with known complete sets, default settings
+# ======================================================================================
+
+
+@pytest.fixture(scope="module")
+def double_well():
+    return find_critical_points(model_class("DoubleWell")(), seed=0)
+
+
+@pytest.fixture(scope="module")
+def cosine_product():
+    return find_critical_points(model_class("CosineProduct")(), seed=0)
+
+
+@pytest.mark.slow
+def test_double_well_complete_with_defaults(double_well):
+    # 9 critical points from numpy.roots of 4x³ - 4x + a and 4y³ - 4y + b
+    r = double_well
+    assert r.starts == DEFAULT_STARTS
+    ref = sm.double_well_points()
+    assert sorted(n for _, _, n in ref) == [0, 0, 0, 0, 1, 1, 1, 1, 2]
+    assert_matches(r, ref, [0.0, 0.0], atol=1e-10, v_rtol=1e-12)
+    # listed by V; every start reached some critical point (a polynomial growing at infinity)
+    V = [float(r.analysis(k).V) for k in range(r.distinct)]
+    assert V == sorted(V)
+    assert r.failed_starts == 0
+
+
+def test_cosine_product_complete_modulo_periods(cosine_product):
+    # 8 critical points per cell: 2 minima, 4 saddles, 2 maxima (closed form)
+    r = cosine_product
+    period = np.asarray(r.region.period)
+    np.testing.assert_allclose(period, [2 * math.pi, math.pi], rtol=1e-15)
+    assert_matches(r, sm.cosine_product_points(), period, atol=1e-9, v_rtol=1e-12)
+    # reported in [lower, lower + period): -π ≤ x < π, -π/2 ≤ y < π/2
+    lo = np.asarray(r.region.lower)
+    assert np.all(r.points >= lo - 1e-12) and np.all(r.points < lo + period)
+    # points on the cell boundary (x = ±π, y = ±π/2) were reached from both sides and merged:
+    # the starts that reached the minimum (π, 0) ≡ (-π, 0) lie in one cluster
+    ys = np.asarray(r.search.solutions.y)
+    near = np.max(np.abs(periodic_diff(ys - np.array([math.pi, 0.0]), period)), axis=1) < 1e-6
+    assert near.sum() >= 2
+    assert len(set(np.asarray(r.search.cluster)[near].tolist())) == 1
+    assert r.failed_starts == 0
+
+
+def test_deduplicate_modulo_period():
+    # hand-made points: a, a + period, a + 2 period - 1e-12, and one distinct point b
+    P = 2 * math.pi
+    y = jnp.array([[0.5, 1.0], [0.5 + P, 1.0], [0.5 + 2 * P - 1e-12, 1.0], [0.5, 2.0], [9.0, 9.0]])
+    ok = jnp.array([True, True, True, True, False])
+    quality = jnp.array([3.0, 1.0, 2.0, 1.0, 0.0])
+    tol = jnp.full(y.shape, 1e-9)
+    rep, cluster = deduplicate(y, ok, quality, tol, jnp.array([P, 0.0]))
+    # the best-converged member (index 1) represents the first three; index 4 takes no part
+    assert np.asarray(rep).tolist() == [False, True, False, True, False]
+    assert np.asarray(cluster).tolist() == [1, 1, 1, 3, -1]
+    # without the period they are three different points
+    rep, _ = deduplicate(y, ok, quality, tol, jnp.array([0.0, 0.0]))
+    assert int(np.sum(rep)) == 4
+
+
+@pytest.mark.slow
+def test_no_critical_point_runaway_codes():
+    # V = (2 + cos y)/x², x > 0: ∂_x V < 0 everywhere, no critical point (closed form)
+    r = find_critical_points(model_class("PowerSlope")(), starts=64, seed=3)
+    codes = r.codes
+    assert r.distinct == 0 and r.points.shape == (0, 2)
+    assert r.failed_starts == r.starts == 64
+    assert set(int(c) for c in codes) <= {int(c) for c in FAILURES}
+    # every start marched towards x → ∞: reported as diverged (runaway), not max_steps
+    assert np.mean(codes == Result.diverged) >= 0.9, r.result_counts()
+    assert r.to_dict()["critical_points"] == []
+
+
+# ======================================================================================
+# KKLT and KKLT + uplift (a user's supergravity model file)
+# ======================================================================================
+
+
+@pytest.fixture(scope="module")
+def kklt_reference():
+    """mpmath: every critical point of KKLT (+ D/t²) with 0.1 < t < 1000, one period."""
+    return {D: sm.kklt_critical_points(D=D) for D in (0.0, D_UPLIFT)}
+
+
+@pytest.fixture(scope="module")
+def kklt_search():
+    cls = model_class("KKLTUplift")
+    return {D: find_critical_points(cls(D=D), seed=0, name="KKLTUplift") for D in (0.0, D_UPLIFT)}
+
+
+def _record_of(result, k):
+    return result.to_dict()["critical_points"][k]
+
+
+def test_kklt_exactly_one_susy_ads_minimum(kklt_search, kklt_reference):
+    ref = kklt_reference[0.0]
+    assert len(ref) == 1  # mpmath: one critical point in the whole region
+    t, tau, V, Vtt, Vxx = ref[0]
+    # KKLT eq. (14): D_T W = 0  <=>  W0 = -A e^{-aσ}(1 + 2aσ/3), solved independently
+    mp.mp.dps = 40
+    sigma = mp.findroot(lambda s: mp.mpf("-1e-4") + mp.e ** (-s / 10) * (1 + s / 15), 100)
+    assert float(t) == pytest.approx(float(sigma), rel=1e-12)
+    r = kklt_search[0.0]
+    assert r.distinct == 1
+    y = r.points[0]
+    assert y[0] == pytest.approx(float(t), rel=1e-10)
+    assert abs(y[1]) < 1e-8
+    rec = _record_of(r, 0)
+    assert rec["V"] == pytest.approx(float(V), rel=1e-9)
+    assert (rec["type"], rec["vacuum"], rec["susy"], rec["bf_stable"], rec["result"]) == (
+        "minimum", "AdS", True, True, "successful")
+    # canonical masses: L = K_TT̄ |∂T|² with K_TT̄ = 3/(4t²)  =>  m² = V'' · 2t²/3
+    masses = sorted([float(Vtt * 2 * t**2 / 3), float(Vxx * 2 * t**2 / 3)])
+    np.testing.assert_allclose(rec["masses_squared"], masses, rtol=1e-6)
+    # the starts that failed never reached a critical point; they are not listed
+    failed = r.codes != Result.successful
+    assert set(int(c) for c in r.codes[failed]) <= {int(c) for c in FAILURES}
+
+
+def test_kklt_uplift_ds_minimum_and_barrier(kklt_search, kklt_reference):
+    ref = kklt_reference[D_UPLIFT]
+    assert len(ref) == 2  # mpmath: the dS minimum and the barrier, nothing else
+    r = kklt_search[D_UPLIFT]
+    assert r.distinct == 2
+    by_t = sorted(range(2), key=lambda k: r.points[k][0])
+    for k, (t, tau, V, Vtt, Vxx) in zip(by_t, sorted(ref, key=lambda p: p[0])):
+        rec = _record_of(r, k)
+        assert r.points[k][0] == pytest.approx(float(t), rel=1e-9)
+        assert abs(periodic_diff(r.points[k][1] - float(tau), 20 * math.pi)) < 1e-7
+        assert rec["V"] == pytest.approx(float(V), rel=1e-8)
+        assert rec["vacuum"] == "dS" and rec["susy"] is False
+        n_neg = int(Vtt < 0) + int(Vxx < 0)
+        assert rec["n_negative"] == n_neg
+        assert rec["type"] == ("minimum" if n_neg == 0 else "saddle")
+    assert [rec["type"] for rec in r.to_dict()["critical_points"]] == ["minimum", "saddle"]
+
+
+# ======================================================================================
+# Command line: jaxvac find (in-process: the compiled search above is reused)
+# ======================================================================================
+
+
+DESIGN_POINT_FIELDS = {"fields", "V", "type", "n_negative", "n_flat", "vacuum", "susy",
+                       "bf_stable", "masses_squared", "gravitino_mass", "residual", "digits",
+                       "result"}
+
+
+def run_cli(argv, capsys, monkeypatch):
+    from jaxvac.cli import main
+
+    monkeypatch.setenv("JAXVAC_CACHE_DIR", "")  # no persistent cache from a test
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_find_cli_json_user_model(kklt_search, kklt_reference, tmp_path, capsys, monkeypatch):
+    out_file = tmp_path / "found.json"
+    spec = UPLIFT_SPEC
+    code, out, err = run_cli(["find", spec, "--set", f"D={D_UPLIFT}", "--json",
+                              "--out", str(out_file)], capsys, monkeypatch)
+    assert code == 0, err
+    data = json.loads(out)
+    assert json.loads(out_file.read_text()) == data
+    assert data["model"] == "KKLTUplift"
+    assert data["parameters"] == {"W0": -1e-4, "A": 1.0, "a": 0.1, "D": D_UPLIFT, "n": 2}
+    assert data["starts"] == DEFAULT_STARTS
+    assert data["distinct"] == len(data["critical_points"]) == 2
+    assert data["failed_starts"] == sum(v for k, v in data["start_results"].items() if k != "successful")
+    for rec in data["critical_points"]:
+        assert DESIGN_POINT_FIELDS <= set(rec)
+        assert set(rec["fields"]) == {"T"} and set(rec["fields"]["T"]) == {"re", "im"}
+        assert rec["bf_stable"] is None  # dS: only meaningful for AdS
+        assert rec["masses_squared"] == sorted(rec["masses_squared"])
+        assert rec["result"] == "successful" and rec["gravitino_mass"] > 0
+    t_ref = sorted(float(p[0]) for p in kklt_reference[D_UPLIFT])
+    t_cli = sorted(rec["fields"]["T"]["re"] for rec in data["critical_points"])
+    np.testing.assert_allclose(t_cli, t_ref, rtol=1e-9)
+    # the same search as the Python API
+    assert data == json.loads(kklt_search[D_UPLIFT].to_json())
+
+
+def test_find_cli_region_and_table(kklt_reference, capsys, monkeypatch):
+    spec = UPLIFT_SPEC
+    t_min, t_max = sorted(float(p[0]) for p in kklt_reference[D_UPLIFT])  # 114.5, 140.2
+    # --region excluding the minimum: only the barrier is listed; starts that converge to
+    # the minimum outside the region are left_region, never listed
+    code, out, err = run_cli(["find", spec, "--set", f"D={D_UPLIFT}", "--region", "T=120:400",
+                              "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["region"]["T.re"] == {"lo": 120.0, "hi": 400.0, "sampling": "log-uniform"}
+    assert data["distinct"] == 1
+    assert data["critical_points"][0]["fields"]["T"]["re"] == pytest.approx(t_max, rel=1e-9)
+    # a region with no critical point (KKLT without uplift, t in [200, 900]): nothing is
+    # listed and every start carries a failure code: runaways towards t → ∞ are
+    # diverged, starts that converged to the SUSY minimum at t = 113.6 are left_region
+    code, out, err = run_cli(["find", spec, "--region", "T=200:900", "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["distinct"] == 0 and data["critical_points"] == []
+    assert data["failed_starts"] == data["starts"]
+    assert "successful" not in data["start_results"]
+    assert set(data["start_results"]) <= {r.name for r in FAILURES}
+    assert data["start_results"].get("diverged", 0) >= 0.5 * data["starts"]
+    # readable table
+    code, out, err = run_cli(["find", spec, "--set", f"D={D_UPLIFT}"], capsys, monkeypatch)
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if "successful" in line and "T=" in line]
+    assert len(rows) == 2
+    assert "minimum" in rows[0] and "dS" in rows[0] and f"{t_min:.6g}"[:6] in rows[0]
+    assert "saddle" in rows[1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--region", "T=-1:5"], "saxion"),
+    (["--region", "X=1:5"], "not a coordinate"),
+    (["--region", "T=5"], "NAME=LO:HI"),
+    (["--region", "T=9:5"], "lo < hi"),
+    (["--starts", "0"], "--starts"),
+    (["--set", "nope=1"], "nope"),
+])
+def test_find_cli_bad_input(argv, message, capsys, monkeypatch):
+    code, out, err = run_cli(["find", UPLIFT_SPEC, *argv], capsys, monkeypatch)
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_exports():
+    assert jaxvac.find_critical_points is find_critical_points
+    assert jaxvac.Region is Region
+    for name in ("FindResult", "solve_from", "locate_critical_point", "vacuum_derivatives",
+                 "continue_critical_point"):
+        assert hasattr(jaxvac, name), name
+
+
+# ======================================================================================
+# Implicit derivatives and continuation (plain potentials: closed forms)
+# ======================================================================================
+
+
+def test_implicit_derivatives_double_well():
+    # x* solves 4x³ - 4x + a = 0: dx*/da = -1/(12x² - 4); dV*/da = x*; m_x² = 12x² - 4
+    from jaxvac._implicit import locate_critical_point, vacuum_derivatives, with_parameter
+
+    model = model_class("DoubleWell")(a=0.3, b=-0.2)
+    x = float(np.sort(np.roots([4, 0, -4, 0.3]).real)[2])
+    y = float(np.sort(np.roots([4, 0, -4, -0.2]).real)[0])
+    d = vacuum_derivatives(model, [x + 1e-3, y - 1e-3], "a")
+    np.testing.assert_allclose(d["y"], [x, y], rtol=1e-13)
+    dx = -1.0 / (12 * x**2 - 4)
+    np.testing.assert_allclose(d["dy"], [dx, 0.0], rtol=1e-10, atol=1e-14)
+    assert d["dV"] == pytest.approx(x, rel=1e-12)
+    # masses ascending: 12y² - 4 and 12x² - 4 (both > 0 here)
+    m2 = sorted([12 * x**2 - 4, 12 * y**2 - 4])
+    np.testing.assert_allclose(d["masses_squared"], m2, rtol=1e-12)
+    i = int(np.argmin(np.abs(np.asarray(d["masses_squared"]) - (12 * x**2 - 4))))
+    assert d["dmasses_squared"][i] == pytest.approx(24 * x * dx, rel=1e-9)
+    # and against central finite differences of vacua re-solved at a ± h
+    h = 1e-5
+    ys = [np.asarray(locate_critical_point(with_parameter(canon(model), "a", 0.3 + s * h),
+                                           jnp.array([x, y]))) for s in (1, -1)]
+    np.testing.assert_allclose(d["dy"], (ys[0] - ys[1]) / (2 * h), rtol=1e-7, atol=1e-12)
+
+
+def canon(model):
+    return jaxvac.canonical(model)
+
+
+def test_continuation_through_fold():
+    # V = x³/3 - p x + y²: minimum (√p, 0) and saddle (-√p, 0) merge at p = 0 (closed form)
+    from jaxvac._continuation import continue_critical_point
+
+    model = model_class("Fold")(p=1.0)
+    c = continue_critical_point(model, [1.0, 0.0], "p", -1.0, max_folds=1)
+    assert c.status == "folded"
+    folds = c.folds
+    assert len(folds) == 1
+    f = folds[0]
+    assert f["refined"] is True
+    assert abs(f["parameter"]) < 1e-10
+    assert abs(f["fields"]["x"]) < 1e-6 and abs(f["fields"]["y"]) < 1e-10
+    assert set(f["merging"]) == {"minimum", "saddle"}
+    # the branch before the fold is the minimum x = √p, after it the saddle x = -√p
+    before = c.parameters > 1e-3
+    np.testing.assert_allclose(c.points[before, 0], np.sqrt(c.parameters[before]), rtol=1e-9)
+    assert all(t == "minimum" for t, b in zip(c.types, before) if b)
+    assert c.types[-1] == "saddle" and c.points[-1, 0] < 0
+    np.testing.assert_allclose(c.points[-1, 0], -np.sqrt(c.parameters[-1]), rtol=1e-9)
+    changes = [e for e in c.events if e["kind"] == "type_change"]
+    assert len(changes) == 1 and (changes[0]["from"], changes[0]["to"]) == ("minimum", "saddle")
+
+
+# ======================================================================================
+# Slow: more supergravity models (each is one more compilation of the whole search)
+# ======================================================================================
+
+
+@pytest.mark.slow
+def test_susy_solver_path(kklt_reference):
+    # D_T W = 0 solved directly: KKLT's SUSY minimum; with the uplift the same D_T W = 0
+    # point is no longer a critical point of V, so nothing is listed
+    cls = model_class("KKLTUplift")
+    r = find_critical_points(cls(D=0.0), susy=True, starts=64, seed=1)
+    assert r.distinct == 1
+    t = float(kklt_reference[0.0][0][0])
+    assert r.points[0][0] == pytest.approx(t, rel=1e-10)
+    assert bool(r.analysis(0).susy)
+    r = find_critical_points(cls(D=D_UPLIFT), susy=True, starts=64, seed=1)
+    assert r.distinct == 0
+    assert np.sum(r.codes == Result.not_critical) >= 1
+
+
+@pytest.mark.slow
+def test_implicit_derivatives_kklt_vs_resolved_vacua(kklt_reference):
+    # ∂(t*, V*, m²)/∂W0 at KKLT's SUSY minimum vs finite differences of vacua re-solved by
+    # mpmath (D_T W = 0 at W0 ± h) — independent of jaxvac
+    from jaxvac._implicit import vacuum_derivatives
+
+    model = model_class("KKLTUplift")(D=0.0)
+    t0 = float(kklt_reference[0.0][0][0])
+    d = vacuum_derivatives(model, [t0 * 1.001, 0.0], "W0")
+    mp.mp.dps = 40
+
+    def vacuum(W0):
+        t = mp.findroot(lambda s: W0 + mp.e ** (-s / 10) * (1 + s / 15), t0)
+        V = sm.kklt_potential(t, 0, W0=W0)
+        m2 = [mp.diff(lambda s: sm.kklt_potential(s, 0, W0=W0), t, 2) * 2 * t**2 / 3,
+              mp.diff(lambda s: sm.kklt_potential(t, s, W0=W0), 0, 2) * 2 * t**2 / 3]
+        return t, V, sorted(m2)
+
+    h = mp.mpf("1e-10")
+    hi, lo = vacuum(mp.mpf("-1e-4") + h), vacuum(mp.mpf("-1e-4") - h)
+    assert d["dy"][0] == pytest.approx(float((hi[0] - lo[0]) / (2 * h)), rel=1e-7)
+    assert abs(d["dy"][1]) < 1e-6 * abs(d["dy"][0])
+    assert d["dV"] == pytest.approx(float((hi[1] - lo[1]) / (2 * h)), rel=1e-7)
+    dm = [float((a - b) / (2 * h)) for a, b in zip(hi[2], lo[2])]
+    np.testing.assert_allclose(d["dmasses_squared"], dm, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_kallosh_linde_racetrack_susy_minkowski():
+    # KL hep-th/0411011: W = W0 + A e^{-aT} + B e^{-bT} has W = ∂_T W = 0 at
+    # σ_cr = ln(aA/(-bB))/(a - b) when W0 = -A e^{-aσ_cr} - B e^{-bσ_cr}: a SUSY Minkowski
+    # minimum (eqs. (2.3)-(2.5)), computed here from those formulas
+    A, B, a, b = 1.0, -1.03, 2 * math.pi / 100, 2 * math.pi / 99
+    sigma_cr = math.log(a * A / (-b * B)) / (a - b)
+    W0_cr = -A * math.exp(-a * sigma_cr) - B * math.exp(-b * sigma_cr)
+    model = jaxvac.models.Racetrack(W0=W0_cr, A=A, B=B, a=a, b=b)
+    r = find_critical_points(model, region={"T": (20.0, 300.0), "T.im": (-500.0, 500.0)},
+                             starts=128, seed=0)
+    recs = r.to_dict()["critical_points"]
+    mink = [k for k, rec in enumerate(recs) if abs(rec["fields"]["T"]["re"] - sigma_cr) < 1e-6 * sigma_cr]
+    assert len(mink) >= 1
+    rec = recs[mink[0]]
+    assert rec["susy"] is True and rec["type"] == "minimum"
+    assert abs(rec["V"]) <= 10 * max(r.analysis(mink[0]).V_error, 1e-30)
+    assert rec["vacuum"] in ("Minkowski", "unresolved")
+
+
+@pytest.mark.slow
+def test_lvs_minimum_against_mpmath():
+    # LVS (hep-th/0502058): a non-supersymmetric AdS minimum at large volume. Every point
+    # listed is checked against tests/mpref.py's F-term potential (K and W written again
+    # in mpmath, derivatives by mp.diff): V agrees and the mpmath gradient vanishes there
+    # relative to the size of V's terms (no spurious points)
+    import mpref
+
+    W0, A, a, xi = 1.0, 1.0, 2 * math.pi / 10, 1.0
+    model = jaxvac.models.LVS(W0=W0, A=A, a=a, xi=xi)
+    r = find_critical_points(model, starts=256, seed=0)
+    recs = r.to_dict()["critical_points"]
+    assert any(rec["type"] == "minimum" and rec["vacuum"] == "AdS" and not rec["susy"]
+               and rec["result"] == "successful" for rec in recs)
+    mp.mp.dps = 30
+
+    def K(rr):
+        return -2 * mp.log(rr[0] ** 1.5 - rr[1] ** 1.5 + mp.mpf(xi) / 2)
+
+    def W(z):
+        return W0 + A * mp.exp(-a * z[1])
+
+    for k, rec in enumerate(recs):
+        y = [mp.mpf(float(v)) for v in r.points[k]]
+        V = lambda *v: mpref.fterm_potential(K, W, list(v))
+        Vy = V(*y)
+        assert rec["V"] == pytest.approx(float(Vy), rel=1e-8)
+        g = [mpref._partial(lambda rr: V(*rr), y, mpref._order(4, i)) for i in range(4)]
+        scaled = max(abs(gi) * max(abs(yi), 1) for gi, yi in zip(g, y)) / abs(Vy)
+        assert scaled < 1e-6, (rec["fields"], scaled)
