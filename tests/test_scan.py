@@ -241,6 +241,12 @@ def test_solver_from_toml_is_recorded_and_a_resume_with_another_is_refused(quart
     with pytest.raises(InputError, match=r"solver: \{.*\} -> '<unset>'"):
         scan(default, tmp_path / "out", resume=True, progress=False)
 
+def test_resume_of_a_default_search_scan_with_a_named_solver_is_refused(reference, quartic_file,
+                                                                         analytic_solver):
+    with pytest.raises(InputError, match="records no point solver: it was made with the default"):
+        scan(base_config(quartic_file, solver=analytic_solver), reference.path, resume=True,
+             progress=False)
+
 
 @pytest.fixture(scope="session")
 def analytic_solver(tmp_path_factory):

@@ -92,10 +92,14 @@ def _prepare_directory(config: ScanConfig, out_dir: str, resume: bool, model) ->
         manifest = read_manifest(out_dir)
         if manifest["config_fingerprint"] != fingerprint:
             diff = _config_diff(manifest["config"], config.data)
-            detail = "; ".join(diff) if diff else "the user model's source file changed"
+            detail = "; ".join(diff) if diff else "the user model's or solver's source file changed"
+            hint = ""
+            if "solver" in config.data and "solver" not in manifest["config"]:
+                hint = (" Its manifest records no point solver: it was made with the default search"
+                        " (or with a point_solver= given in Python before jaxvac recorded solvers).")
             raise InputError(
                 f"--resume: the configuration differs from the one the scan in {out_dir!r} "
-                f"was started with ({detail}). Resume with the original configuration, or "
+                f"was started with ({detail}).{hint} Resume with the original configuration, or "
                 "start a new scan in a new directory."
             )
     else:
