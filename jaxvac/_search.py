@@ -20,8 +20,8 @@ The method (``docs/search.md`` has the details and the measurements behind the d
 3. **Local phase** (optimistix Newton with the pure-JAX ``JacobiSVD`` linear solve): the
    root of ∇_u V, normalised by its size at the start of the phase. The SVD gives the
    minimum-norm step, well defined at saddles and along flat directions (axions
-   without a potential). A start whose last two Newton steps have about the same size
-   and move away from the region's centre is a runaway (:func:`_marching_outward`).
+   without a potential). A start whose last Newton steps keep their size and direction
+   while the scale of V falls by orders of magnitude is a runaway (:func:`_marching`).
 4. **Polish** (optimistix Newton, SVD solve, a few steps in the original coordinates y,
    each kept only if it lowers |∇V|): removes the precision lost to the change of
    coordinates.
@@ -302,7 +302,7 @@ class SolverOptions:
     global_steps: int = 80
     learning_rate: float = 0.05
     final_lr_fraction: float = 0.01
-    max_steps: int = 24
+    max_steps: int = 64
     polish_steps: int = 2
     rtol: float = DEFAULT_RTOL
     solver_tol: float = 1e-10
@@ -330,10 +330,14 @@ OBJECTIVE_DELTA2 = 1e-20
 #: A point more than this many region widths outside the region (in unit coordinates)
 #: and not converged is a runaway (``Result.diverged``).
 DIVERGE_MARGIN = 1.0
-#: A start that did not converge is a runaway (``Result.diverged``) when the local
-#: phase's last step was at least this fraction of the one before and moved away from
-#: the region's centre (:func:`_marching_outward`).
+#: A start is a runaway (``Result.diverged``) when the local phase's last step was at
+#: least RUNAWAY_RATE times the one before, pointed along the phase's whole path
+#: (cosine ≥ RUNAWAY_COSINE; :func:`_marching`), and the natural scale S of V fell by
+#: more than the factor RUNAWAY_SCALE_DROP on the way: Newton on ∇V follows slopes
+#: towards where V flattens out (T → ∞ in KKLT) — a decompactification-like runaway.
 RUNAWAY_RATE = 0.8
+RUNAWAY_COSINE = 0.9
+RUNAWAY_SCALE_DROP = 1e-2
 #: The global phase keeps its iterate within this many widths of the region.
 BOX_MARGIN = 3.0
 #: A start whose local phase did not converge is *stalled* (at a non-zero local minimum
@@ -505,23 +509,31 @@ def _local_phase(model, region, u0, opts: SolverOptions):
     u = sol.value
     normF = jnp.linalg.norm(fn(u, n0))
     hit_max = sol.result == optx.RESULTS.nonlinear_max_steps_reached
-    return u, sol.stats["num_steps"], normF, hit_max, _marching_outward(region, u, sol.state)
+    return u, sol.stats["num_steps"], normF, hit_max, _marching(u0, u, sol.state)
 
 
-def _marching_outward(region: Region, u, state):
-    """True if Newton's last two steps had about the same size (no convergence: the
-    ratio is < 1 and shrinking for a root, ~1 along exponential or power-law slopes in
-    log coordinates, > 1 for power laws in linear ones) and the last one moved away
-    from the centre of the region in its non-periodic coordinates: the signature of a
-    runaway — V slopes towards a boundary of field space with no critical point on the
-    way (KKLT's decompactification direction, T → ∞)."""
+def _marching(u_start, u, state):
+    """True if Newton's last two steps had about the same size (the ratio is < 1 and
+    shrinking near a root; ~1 along exponential or power-law slopes in log coordinates,
+    > 1 for power laws in linear ones) and the last one points along the whole path of
+    the local phase: Newton was still marching in one direction when it stopped."""
     rate = state.diffsize / state.diffsize_prev
     step = -state.diff  # optimistix: y_new = y - diff
-    u_lo, u_hi = region.unit_bounds()
-    centre = 0.5 * (u_lo + u_hi)
-    away = jnp.where(region.period > 0, 0.0, step * (u - centre))
+    path = u - u_start
+    cos = jnp.dot(step, path) / jnp.maximum(
+        jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny)
     steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & (state.diffsize > 0)
-    return steady & (jnp.sum(away) > 0) & (state.step >= 2)
+    return steady & (cos >= RUNAWAY_COSINE) & (state.step >= 2)
+
+
+def _natural_scale(model, y):
+    """S: the size of the terms of V at y (supergravity: the F-term formula's terms;
+    plain potentials: |V|, plus ``potential_scale`` if the model defines it)."""
+    if isinstance(model, SupergravityModel):
+        return fterm_parts(model, y).scale
+    V = jnp.abs(jnp.asarray(model.potential(y), y.dtype))
+    custom = model.potential_scale(y)
+    return V if custom is None else V + jnp.abs(jnp.asarray(custom, y.dtype))
 
 
 def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
@@ -561,7 +573,7 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     """Combine the analysis verdict with the solver state (docs/search.md, table).
 
     A runaway (Newton still marching outward at an undiminished pace, see
-    :func:`_marching_outward`) is ``diverged`` even where the end point passes the
+    :func:`_marching`, with V's scale falling) is ``diverged`` even where the end point passes the
     stationarity test: along a power-law slope V ∝ x^-p the scale-free residual p/x
     falls below any tolerance far enough out, but no critical point is there."""
     r = a.result
@@ -596,8 +608,11 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
         u1, q1, stall = _global_phase(model, region, u0, opts)
     else:
         u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
-    u2, steps, normF, hit_max, runaway = _local_phase(model, region, u1, opts)
+    u2, steps, normF, hit_max, marching = _local_phase(model, region, u1, opts)
     y2 = region.from_unit(u2)
+    # a runaway: still marching, down a slope whose scale fell by orders of magnitude
+    S1, S2 = _natural_scale(model, region.from_unit(u1)), _natural_scale(model, y2)
+    runaway = marching & (S2 < RUNAWAY_SCALE_DROP * S1)
     finite = jnp.all(jnp.isfinite(y2))
     y3 = polish(model, jnp.where(finite, y2, y0), steps=opts.polish_steps, susy=opts.susy)
     y3 = jnp.where(finite, y3, y2)

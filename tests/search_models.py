@@ -147,7 +147,7 @@ def kklt_critical_points(W0=-1e-4, A=1.0, a=0.1, D=0.0, t_range=(0.1, 1000.0)):
     out = []
     for tau in (mp.mpf(0), mp.pi / a):
         dV = lambda t, tau=tau: mp.diff(lambda s: kklt_potential(s, tau, W0, A, a, D), t)
-        grid = [mp.mpf(x) for x in np.geomspace(t_range[0], t_range[1], 600)]
+        grid = [mp.mpf(x) for x in np.geomspace(t_range[0], t_range[1], 240)]
         vals = [dV(g) for g in grid]
         for lo, hi, flo, fhi in zip(grid, grid[1:], vals, vals[1:]):
             if flo * fhi < 0:
