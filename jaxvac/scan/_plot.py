@@ -192,6 +192,9 @@ def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, st
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+    for axis, log in ((ax.xaxis, logx), (ax.yaxis, logy)):
+        if not log:  # small ranges as a ×10^k offset, so that tick labels never overlap
+            axis.get_major_formatter().set_powerlimits((-2, 3))
     ax.set_xlabel(f"{params[0]}  (model units, Planck units M_P = 1)")
     ax.set_ylabel(f"{params[1]}  (model units, Planck units M_P = 1)")
     f = vacuum_fractions(result)[kind]
