@@ -60,11 +60,12 @@ import search_models as sm  # noqa: E402  (reference sets; classes are loaded vi
 
 D_UPLIFT = 3e-11
 
+#: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()).
 SETTINGS = {
     "default": {},
     "no-global": {"global_steps": 0},
-    "steps64": {"max_steps": 64},
-    "no-global-steps64": {"global_steps": 0, "max_steps": 64},
+    "steps24": {"max_steps": 24},
+    "no-global-steps24": {"global_steps": 0, "max_steps": 24},
 }
 
 
@@ -272,6 +273,8 @@ def _save(out, key, value):
 
 def _write_md(out, data):
     lines = ["# Search benchmark (bench/bench_search.py)", ""]
+    if data.get("note"):
+        lines += [data["note"], ""]
     m = data.get("machine", {})
     lines.append(f"Machine: {m.get('platform')}, {m.get('cpus')} CPUs, load {m.get('load', 0):.1f}, "
                  f"JAX {m.get('jax')} on {m.get('device')}.")
@@ -290,14 +293,15 @@ def _write_md(out, data):
     thr = data.get("throughput", [])
     if thr:
         lines += ["", "## Throughput: verified critical points per second", "",
-                  "| model | batch | compile s | jaxvac s | jaxvac ok | jaxvac pts/s | scipy starts | scipy s "
-                  "| scipy ok | scipy pts/s | starts/s ratio |", "|---" * 11 + "|"]
+                  "| model | setting | batch | compile s | jaxvac s | jaxvac ok | jaxvac pts/s | scipy starts "
+                  "| scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio |", "|---" * 13 + "|"]
         for r in thr:
+            ratio = r["jaxvac_points_per_s"] / r["baseline_points_per_s"] if r["baseline_points_per_s"] > 0 else float("nan")
             lines.append(
-                f"| {r['model']} | {r['batch']} | {r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
+                f"| {r['model']} | {r['setting']} | {r['batch']} | {r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
                 f"{r['jaxvac_success']:.3f} | {r['jaxvac_points_per_s']:.1f} | {r['baseline_starts']} | "
                 f"{r['baseline_s']:.2f} | {r['baseline_success']:.3f} | {r['baseline_points_per_s']:.1f} | "
-                f"{r['starts_per_s_ratio']:.0f} |")
+                f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} |")
     with open(os.path.join(out, "search.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     if comp:
@@ -313,14 +317,13 @@ def _plot(out, comp):
     models = sorted({r["model"] for r in comp.values()})
     fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models), 3.0), squeeze=False)
     for ax, name in zip(axes[0], models):
-        for row in comp.values():
-            if row["model"] != name:
-                continue
+        rows = [row for row in comp.values() if row["model"] == name]
+        for row in rows:
             ns = [c["starts"] for c in row["curve"]]
             ax.plot(ns, [c["p_all"] for c in row["curve"]], marker="o", ms=3, label=row["setting"])
         ax.set_xscale("log", base=2)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(f"{name} ({row['n_reference']} pts)", fontsize=9)
+        ax.set_title(f"{name} ({rows[0]['n_reference']} points)", fontsize=9)
         ax.set_xlabel("starts")
     axes[0][0].set_ylabel("P(all critical points found)")
     axes[0][-1].legend(fontsize=7)
