@@ -1,0 +1,169 @@
+"""Seed 001, section 4 stage by stage (jaxvac/reproduce/_dps.py, _dps_full.py) against
+independent numbers: mpmath closed forms and numerical derivatives, hand-written F-terms of
+(66), the mpmath 𝓔₃ of jaxvac.special.E3_mp (finite differences of it), and identities between the paper's formulas."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import mpmath as mp
+import numpy as np
+import pytest
+
+from jaxvac.models._dps import DPSReducedExact
+from jaxvac.reproduce import _dps as D
+
+T2 = dict(A=9.99e-3, B3=-0.70, b3=0.048)
+
+
+def test_exact_fnp_closed_form_is_the_model():
+    """The closed form used by the targets equals the autodiff f_np of the full model."""
+    red = DPSReducedExact(**T2)
+    for s in (41.66, 42.3):
+        assert float(D.fnp_exact(s, **T2)) == pytest.approx(float(jax.jit(red.fnp)(s)), rel=1e-12)
+
+
+def test_fnp_critical_points_against_mpmath():
+    """(87): the roots of f_np' found by autodiff + bisection are roots of the mpmath
+    derivative of the closed forms; (83) is negative between its two sign changes."""
+    for kind in ("exact", "(83)"):
+        cps = D.fnp_critical_points(kind, **T2)
+        assert len(cps) == 2
+        with mp.workdps(30):
+            f = lambda s: D.FNP[kind](s, T2["A"], T2["B3"], T2["b3"], xp=mp) * mp.exp(mp.pi * s)  # noqa: E731
+            for c in cps:
+                root = mp.findroot(lambda s: mp.diff(f, s) - mp.pi * f(s), c["s"])
+                assert c["s"] == pytest.approx(float(root), abs=1e-9)
+    ex = D.fnp_critical_points("exact", **T2)
+    assert [c["extremum"] for c in ex] == ["minimum", "maximum"]
+    assert ex[0]["s"] == pytest.approx(41.6646, abs=1e-4)  # ≈ 2/b3: the printed g_s = b3
+    assert ex[1]["s"] == pytest.approx(42.2967, abs=1e-4)
+    c83 = D.fnp_critical_points("(83)", **T2)
+    assert c83[0]["f"] < 0 < c83[1]["f"]
+    zeros = D.fnp_zeros("(83)", **T2)
+    assert len(zeros) == 2 and 40.9 < zeros[0] < 41.1 and 42.2 < zeros[1] < 42.35
+
+
+def test_u3_equation_84_is_degenerate():
+    """(84) at the printed (85) against central differences of the 50-digit mpmath 𝓔₃: not zero,
+    and ∝ e^{−πu3} (the power law cancels)."""
+    from jaxvac.special import E3_mp
+
+    lhs, dth, E = D.u3_equations(6.68, 0.52)
+    with mp.workdps(25):
+        e = lambda y, x: mp.re(E3_mp(mp.mpc(x, y), 50))  # noqa: E731  (U_string = −θ + i u3/2)
+        y0, x0 = mp.mpf("3.34"), mp.mpf("-0.52")
+        E_mp = e(y0, x0)
+        h = mp.mpf("1e-10")  # central differences of the 50-digit lattice sum
+        dy = (e(y0 + h, x0) - e(y0 - h, x0)) / (2 * h)
+        dx = (e(y0, x0 + h) - e(y0, x0 - h)) / (2 * h)
+    assert E == pytest.approx(float(E_mp), rel=1e-12)
+    assert lhs == pytest.approx(float((2 * E_mp + y0 * dy) / E_mp), rel=1e-5)
+    assert dth == pytest.approx(float(-dx / E_mp), rel=1e-5)
+    assert lhs == pytest.approx(4.9031e-6, rel=1e-4)
+    # e^{-πu3} scaling between u3 = 6 and 8 (with the polynomial P of K_{5/2} ~ u3²)
+    r = D.u3_equations(8.0, 0.5)[0] / D.u3_equations(6.0, 0.5)[0]
+    assert 0.5 * math.exp(-2 * math.pi) < r < 3 * math.exp(-2 * math.pi)
+    assert D.u3_equations(4.0, 0.0)[0] < 0 < D.u3_equations(4.0, 0.5)[0]
+
+
+def _fterms_by_hand(y, h0=1.0, h1=1.0, h2=1.0, q13=2.0, q23=2.0, q123=2.0):
+    """D_αW = ∂_αW − W/(z_α + z̄_α) for W of (66) (h3 = q03 = 0), α = S, U1, U2, T3."""
+    S, U1, U2, T3 = (complex(y[i], y[4 + i]) for i in range(4))
+    W = S * (1j * h0 - h1 * U1 - h2 * U2) + T3 * (-q13 * U1 - q23 * U2 + 1j * q123 * U1 * U2)
+    dW = [1j * h0 - h1 * U1 - h2 * U2, -h1 * S + T3 * (-q13 + 1j * q123 * U2),
+          -h2 * S + T3 * (-q23 + 1j * q123 * U1), -q13 * U1 - q23 * U2 + 1j * q123 * U1 * U2]
+    return np.array([d - W / (2 * z.real) for d, z in zip(dW, (S, U1, U2, T3))]), W
+
+
+def test_tree_level_family_beyond_67():
+    """The F-term Jacobian at (67) has rank 6, and the solver finds supersymmetric points
+    that are not (67): checked with F-terms written by hand."""
+    sector = D._sector()
+    y67 = np.array([5.0, 1.0, 1.0, 2.5, 0, 0, 0, 0])
+    F, W = _fterms_by_hand(y67)
+    assert np.max(np.abs(F)) < 1e-14 * abs(W)
+    sv = np.linalg.svd(D.sector_jacobian(sector, y67), compute_uv=False)
+    assert sv[5] > 1e-2 * sv[0] and sv[6] < 1e-14 * sv[0]
+    sols = D.susy_solve(sector, starts=3, seed=0)
+    for y, r in sols:
+        assert r < 1e-13
+        F, W = _fterms_by_hand(y)
+        assert np.max(np.abs(F * 2 * y[:4])) < 1e-12 * abs(W)
+        assert y[3] / y[0] == pytest.approx(0.5, rel=1e-12)  # z = t3/s of (67)
+    assert any(abs(y[1] - 1.0) > 1e-3 for y, _ in sols)  # u1 ≠ 2: not (67)
+
+
+def test_footnote_27_and_eq_94():
+    t = 4.096e57
+    _, d = D.t1_from_93(t, 1.0, 1.0)
+    assert abs(float(d)) < 1e-20
+    _, d = D.t1_from_93(t, 1.0, 2.0)
+    assert float(d) == pytest.approx(math.log(0.5) / (2 * math.pi), rel=1e-9)
+
+
+def test_scales_follow_eq_97():
+    """Conventions (54), (56), (58): Λ = λ_pl𝓔₃/t² (96) in M_Pl⁴ equals (97)'s
+    λ_s^(ℓs)/4 · 𝓔₃u3²/sin⁴ω89 · M_s⁴/R9⁴ computed from the derived M_s and R9."""
+    p = dict(s=41.0, t1=6.4e28, t2=6.4e28, t3=20.5, u1=2.0, u2=2.0, u3=6.68, theta_u3=0.52)
+    d = D.derived_scales(**p)
+    E = D.u3_equations(6.68, 0.52)[2]
+    lam_s = 6.6e-4
+    lhs = lam_s / math.pi**2 * E / (p["t1"] * p["t2"]) ** 2
+    Ms = d["Ms_over_MPl"]
+    rhs = lam_s / (2 * math.pi) ** 4 / 4 * E * 6.68**2 / d["sin_omega89"] ** 4 * Ms**4 / d["R9"] ** 4
+    assert rhs == pytest.approx(lhs, rel=1e-12)
+    assert d["M_s_TeV"] == pytest.approx(6.324, rel=1e-3)
+    assert d["R9_tilde_um"] == pytest.approx(2.712, rel=1e-3)
+    assert d["R_alpha_prime"] == pytest.approx(2 * math.pi * 0.5**0.25, rel=1e-12)
+
+
+def test_full_potential_at_printed_point_is_reduced_potential():
+    """(77) at Table 2's printed point at 100 digits equals (81) with the exact f_np, and is
+    ~360× the printed Λ; ~61 digits cancel."""
+    from jaxvac.reproduce import _dps_full as F
+
+    fp = F.FullPotential(100)
+    model = F.model_for("table2")
+    pt = D.table_point("table2")
+    y = model.point(s=41.0, t1=6.4e28, t2=6.4e28, u3=6.68, theta_u3=0.52,
+                    theta_t1=pt["theta_t1"], theta_t2=pt["theta_t2"])
+    with mp.workdps(100):
+        V, S = (a.item() for a in fp("value", model, y))
+        t = mp.mpf(6.4e28) ** 2
+        E = mp.mpf(D.u3_equations(6.68, 0.52)[2])
+        V81 = D.fnp_exact(mp.mpf(41), **T2, xp=mp) / (t * 6.68) - 6.6e-4 / mp.pi**2 * E / t**2
+        assert abs(V / V81 - 1) < 1e-12
+        assert 55 < mp.log10(S / V) < 65
+    assert float(V) == pytest.approx(2.6075e-118, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_full_potential_critical_point_table2():
+    """Newton on the 9 resolvable directions of (77) at 100 digits from the staged point
+    (exact f_np maximum): quadratic convergence to a dS point with V = 6.394e-121,
+    s = 42.3356, t1 = t2 = 6.863e28 and two tachyons (s and t); the (u3, θ_u3) slope is
+    the one (84) predicts."""
+    from jaxvac.reproduce import _dps_full as F
+
+    fp = F.FullPotential(100)
+    model = F.model_for("table2")
+    x0, fixed, info = F.staged_point("table2", "maximum")
+    x, steps = F.chord_newton(fp, model, x0, fixed)
+    assert steps[-1] < 1e-30 and steps[-2] < 1e-14  # quadratic tail
+    with mp.workdps(100):
+        y = fp("y_of", x, fixed)
+        V = fp("value", model, y)[0].item()
+        g = fp("grad_y", model, y)
+        d_flat = (y[6] * g[6] - (y[1] * g[1] + y[2] * g[2]) / 2) / V
+    assert float(mp.exp(x[0])) == pytest.approx(42.3356, abs=1e-4)
+    assert float(mp.exp(x[1])) == pytest.approx(6.863e28, rel=1e-3)
+    assert float(V) == pytest.approx(6.394e-121, rel=1e-3)
+    lhs = D.u3_equations(6.68, 0.52)[0]
+    # ∂V/∂ε = −(λ𝓔₃/t²)·lhs and λ𝓔₃/t² = V·(1 + O(heavy)) up to the ratio computed here
+    t = mp.exp(2 * x[1])
+    lamE = 6.6e-4 / mp.pi**2 * info["E3"]
+    assert float(d_flat) == pytest.approx(float(-lamE / t**2 / V) * lhs, rel=1e-6)
+    ev, labels = F._signature_and_masses(fp, model, x, fixed)
+    neg = [lab for e, lab in zip(ev, labels) if e < 0]
+    assert sorted(neg) == sorted(["log s", "log t1=log t2"])
