@@ -17,7 +17,10 @@ def register(sub) -> None:
             "Multi-start search for the critical points (minima, saddles, maxima) of V: "
             "each start runs a global descent on a scale-free stationarity objective, then "
             "Newton; every final point is verified and classified, duplicates (modulo "
-            "axion periods) are merged. See docs/search.md."
+            "axion periods) are merged. Every start ends with a result code (successful, "
+            "diverged = runaway, max_steps, stalled, left_region, ...), counted on the "
+            "'starts' line and in start_results of --json; only successful points are "
+            "vacua. See docs/search.md."
         ),
     )
     add_model_arguments(p)
