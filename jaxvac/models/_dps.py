@@ -27,7 +27,7 @@ Conventions (decided from the paper's own formulas; ``docs/dps.md`` has the deri
   factor 2 is needed for (69) to follow from (62)).
 - The one-loop coefficient: Ξ(δK_SS) = -6 δK_SS (App. D with the eigen-equation of 𝓔₃), so
   the matching of V_ss (71) gives k1 = λ_pl ⟨z u1 u2⟩ / (6|W0|²) (:func:`k1_from_lambda`),
-  not (74) as printed (:func:`k1_eq74`); see ``experiments/results/dps_identity.md``.
+  not (74) as printed (:func:`k1_eq74`); see ``experiments/results/dps-identity.md``.
 """
 
 from __future__ import annotations

@@ -264,8 +264,9 @@ def reproduce_full(out_dir: Path, *, full: bool = False) -> Report:
         rows.append(Row(f"[{tag}] s at the critical point of the slice", pt["s"], float(s_c), rtol=0.01,
                         explanation=f"staged (87): {info['s']:.10f}; shift by the heavy fields "
                                     f"{float(s_c - info['s']):.2e}. (From the f_np minimum s = 2/b3, the s the "
-                                    "printed g_s points to, Newton does not converge: f_np(min) ~ 1e-63 is "
-                                    "below the heavy-field correction)"))
+                                    "printed g_s points to, Newton walks off to t → ∞ with V < 0 (Table 2: t1 = 2.7e30, "
+                                    "V = −2.5e-127 after 8 steps): with the heavy moduli's response the effective f_np "
+                                    "there is negative and there is no t extremum)"))
         rows.append(Row(f"[{tag}] t1 = t2 at the critical point of the slice", pt["t1"], float(tau_c), rtol=0.05,
                         explanation=f"staged (88): √t = {float(mp.sqrt(info['t'])):.6e}"))
         rows.append(Row(f"[{tag}] V(77) at the critical point of the slice = Λ", Lp, float(Vc), rtol=0.05,
