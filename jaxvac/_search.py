@@ -522,7 +522,10 @@ def _marching(u_start, u, state):
     path = u - u_start
     cos = jnp.dot(step, path) / jnp.maximum(
         jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny)
-    steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & (state.diffsize > 0)
+    # diffsize is the step in units of the solver's tolerance: > 1 means Newton had not
+    # converged in its own norm (a linearly converging degenerate root stops with tiny
+    # steps and is not marching)
+    steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & (state.diffsize > 1)
     return steady & (cos >= RUNAWAY_COSINE) & (state.step >= 2)
 
 
@@ -569,13 +572,16 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
     return y
 
 
-def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled, runaway=False):
+def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled, runaway=False,
+                 unfinished=False):
     """Combine the analysis verdict with the solver state (docs/search.md, table).
 
     A runaway (Newton still marching outward at an undiminished pace, see
     :func:`_marching`, with V's scale falling) is ``diverged`` even where the end point passes the
     stationarity test: along a power-law slope V ∝ x^-p the scale-free residual p/x
-    falls below any tolerance far enough out, but no critical point is there."""
+    falls below any tolerance far enough out, but no critical point is there. Likewise
+    a start ``unfinished`` (Newton stopped while still marching) is not converged:
+    ``max_steps`` (or ``stalled``/``diverged`` by the usual rules)."""
     r = a.result
     stationary_codes = (r == Result.successful) | (r == Result.unresolved)
     u = region.to_unit(y)
@@ -588,14 +594,14 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     not_converged = jnp.where(
         far, Result.diverged,
         jnp.where(stalled, Result.stalled,
-                  jnp.where(hit_max, Result.max_steps, Result.not_critical)),
+                  jnp.where(hit_max | unfinished, Result.max_steps, Result.not_critical)),
     )
     code = jnp.where(
         y_nan, Result.nonfinite,
         jnp.where(y_inf | runaway, Result.diverged,
         jnp.where(r == Result.left_domain, Result.left_domain,
         jnp.where((r == Result.bad_metric) | (r == Result.nonfinite), r,
-        jnp.where(stationary_codes, jnp.where(in_region, r, Result.left_region),
+        jnp.where(stationary_codes & ~unfinished, jnp.where(in_region, r, Result.left_region),
                   not_converged)))),
     )
     return code.astype(jnp.int32)
@@ -613,15 +619,25 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
     # a runaway: still marching, down a slope whose scale fell by orders of magnitude
     S1, S2 = _natural_scale(model, region.from_unit(u1)), _natural_scale(model, y2)
     runaway = marching & (S2 < RUNAWAY_SCALE_DROP * S1)
+    # stopped while still marching (out of steps, or optimistix's Cauchy test fooled by
+    # a step ratio ≥ 1): not converged, whatever the analysis says at the last point
+    # (where V's terms cancel, e.g. a no-scale K written out as -3 log(T + T̄), a slope
+    # can pass the scale-free stationarity test)
+    unfinished = marching & ~runaway
     finite = jnp.all(jnp.isfinite(y2))
     y3 = polish(model, jnp.where(finite, y2, y0), steps=opts.polish_steps, susy=opts.susy)
     y3 = jnp.where(finite, y3, y2)
     y3 = jnp.where(jnp.isfinite(y3), region.wrap(y3), y3)
     a = analyse_point(model, jnp.where(jnp.all(jnp.isfinite(y3)), y3, y0), opts.rtol)
     a = eqx.tree_at(lambda t: t.y, a, y3)
+    # a verified point must also be where Newton has converged: the step it would still
+    # take must lie within the point's own location uncertainty (the dedup tolerance)
+    step, sigma, _ = _newton_step_and_uncertainty(a)
+    tol = _point_tolerance(y3, sigma, region)
+    unfinished = unfinished | jnp.any(jnp.abs(step) > tol)
     in_region = region.contains(y3)
     stalled = (q1 > STALL_Q) & (stall < STALL_TOL) & region.contains(region.from_unit(u1))
-    code = _result_code(a, y3, region, in_region, hit_max, stalled, runaway)
+    code = _result_code(a, y3, region, in_region, hit_max, stalled, runaway, unfinished)
     return SolveResult(
         y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
         global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,
@@ -673,14 +689,13 @@ DEDUP_RTOL = 1e-6
 DEDUP_SIGMAS = 10.0
 
 
-def location_uncertainty(a: PointAnalysis):
-    """Per-coordinate uncertainty of a critical point's location (one point).
-
-    The Newton step that the gradient's resolution (rounding error of ∇V, the residual
-    left, and the position resolution EPS·|y|) allows, through the canonical mass
-    matrix with eigenvalues floored at their resolution: directions that are flat to
-    float64 get a large uncertainty, so points spread along them are identified.
-    """
+def _newton_step_and_uncertainty(a: PointAnalysis):
+    """(δy, σ_rounding, σ): the Newton step -H⁻¹∇V that would still be taken at the
+    point, the location uncertainty from rounding alone (of ∇V and of the position),
+    and the per-coordinate location uncertainty of :func:`location_uncertainty`, which
+    also counts the gradient left at the point. All use the
+    canonical mass matrix with eigenvalues floored at their resolution, so directions
+    flat to float64 give bounded steps."""
     G = 0.5 * (a.metric + a.metric.T)
     G = jnp.where(jnp.all(jnp.isfinite(G)), G, jnp.eye(G.shape[0]))
     L = cholesky(G)
@@ -689,14 +704,32 @@ def location_uncertainty(a: PointAnalysis):
     A = solve_triangular(L, H, lower=True)
     A = solve_triangular(L, A.T, lower=True)
     lam, Q = eigh(0.5 * (A + A.T))
-    dy = EPS * jnp.abs(a.y)
-    e_y = jnp.abs(a.gradient_error) + jnp.abs(H) @ dy + jnp.abs(a.gradient)
-    e_y = jnp.where(jnp.isfinite(e_y), e_y, 0.0)
-    e_c = jnp.abs(solve_triangular(L, e_y, lower=True))
     floor = jnp.maximum(10.0 * a.masses_error, jnp.finfo(jnp.float64).tiny)
-    step_c = jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / jnp.maximum(jnp.abs(lam), floor))
+    lam_f = jnp.maximum(jnp.abs(lam), floor)
     Linv_T = solve_triangular(L, jnp.eye(L.shape[0], dtype=L.dtype), lower=True).T
-    return jnp.abs(Linv_T) @ step_c
+    g = jnp.where(jnp.isfinite(a.gradient), a.gradient, 0.0)
+    g_c = solve_triangular(L, g, lower=True)
+    step = Linv_T @ (Q @ ((Q.T @ g_c) / (jnp.sign(lam) + (lam == 0)) / lam_f))
+    dy = EPS * jnp.abs(a.y)
+
+    def spread(e_y):
+        e_y = jnp.where(jnp.isfinite(e_y), e_y, 0.0)
+        e_c = jnp.abs(solve_triangular(L, e_y, lower=True))
+        return jnp.abs(Linv_T) @ (jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / lam_f))
+
+    rounding = jnp.abs(a.gradient_error) + jnp.abs(H) @ dy
+    return -step, spread(rounding), spread(rounding + jnp.abs(a.gradient))
+
+
+def location_uncertainty(a: PointAnalysis):
+    """Per-coordinate uncertainty of a critical point's location (one point).
+
+    The Newton step that the gradient's resolution (rounding error of ∇V, the residual
+    left, and the position resolution EPS·|y|) allows, through the canonical mass
+    matrix with eigenvalues floored at their resolution: directions that are flat to
+    float64 get a large uncertainty, so points spread along them are identified.
+    """
+    return _newton_step_and_uncertainty(a)[2]
 
 
 def deduplicate(y, ok, quality, tol, period):
@@ -740,16 +773,18 @@ def deduplicate(y, ok, quality, tol, period):
     return rep, cluster
 
 
-def dedup_tolerance(solutions: SolveResult, region: Region):
-    """Per-point, per-coordinate tolerances for :func:`deduplicate` (one point)."""
-    a = solutions.analysis
+def _point_tolerance(y, sigma, region: Region):
     scale = jnp.where(
-        region.log, jnp.abs(solutions.y),
+        region.log, jnp.abs(y),
         jnp.where(region.period > 0, region.period, region.upper - region.lower),
     )
-    sigma = location_uncertainty(a)
     tol = DEDUP_RTOL * scale + DEDUP_SIGMAS * sigma
     return jnp.where(jnp.isfinite(tol), tol, 0.0)
+
+
+def dedup_tolerance(solutions: SolveResult, region: Region):
+    """Per-point, per-coordinate tolerances for :func:`deduplicate` (one point)."""
+    return _point_tolerance(solutions.y, location_uncertainty(solutions.analysis), region)
 
 
 def is_critical(code):

@@ -122,6 +122,28 @@ class Fold(jaxvac.PotentialModel):
 KKLT_UPLIFT = "experiments/kklt_uplift.py:KKLTUplift"
 
 
+class KKLTPlainK(jaxvac.SupergravityModel):
+    """KKLT written as DESIGN.md's model contract writes it: K = -3 log(T + T̄) as a plain
+    ``kahler_potential`` (no declared no-scale logarithm). At large t the no-scale
+    cancellation leaves V many orders below the size of its terms, so the scale-free
+    stationarity test is weak there — the hard case for "no false vacua"."""
+
+    moduli: ClassVar[tuple[str, ...]] = ("T",)
+    saxions: ClassVar[tuple[str, ...]] = ("T",)
+    W0: float = -1e-4
+    A: float = 1.0
+    a: float = 0.1
+
+    def kahler_potential(self, z, zbar):
+        return -3.0 * jnp.log(z[0] + zbar[0])
+
+    def superpotential(self, z):
+        return self.W0 + self.A * jnp.exp(-self.a * z[0])
+
+    def periods(self):
+        return {"T": 2 * jnp.pi / self.a}
+
+
 def kklt_potential(t, tau, W0=-1e-4, A=1.0, a=0.1, D=0.0):
     """V(T = t + iτ) of KKLT + D/t², written out by hand (mpmath numbers in, out):
 

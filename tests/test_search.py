@@ -377,6 +377,22 @@ def test_continuation_through_fold():
 
 
 @pytest.mark.slow
+def test_no_false_vacua_where_no_scale_cancellation_is_not_declared(kklt_reference):
+    # KKLT with K = -3 log(T + T̄) as a plain kahler_potential: at t ≳ 300 V is ~10⁻¹³ of
+    # its terms, and starts still marching down the slope there used to end "successful"
+    # (12 of 1024 starts, a false vacuum at t ≈ 406 with 2 digits of V). The only
+    # successful point must be KKLT's minimum (mpmath).
+    r = find_critical_points(model_class("KKLTPlainK")(), starts=1024, seed=5)
+    recs = r.to_dict()["critical_points"]
+    ok = [rec for rec in recs if rec["result"] == "successful"]
+    assert len(ok) == 1, r.result_counts()
+    assert ok[0]["fields"]["T"]["re"] == pytest.approx(float(kklt_reference[0.0][0][0]), rel=1e-9)
+    for rec in recs:
+        if rec is not ok[0]:
+            assert rec["result"] == "unresolved" and rec["digits"] < 1, rec
+
+
+@pytest.mark.slow
 def test_susy_solver_path(kklt_reference):
     # D_T W = 0 solved directly: KKLT's SUSY minimum; with the uplift the same D_T W = 0
     # point is no longer a critical point of V, so nothing is listed
