@@ -10,7 +10,7 @@ The method (``docs/search.md`` has the details and the measurements behind the d
    direction.
 2. **Global phase** (optax Adam, ``global_steps`` steps): descent on the squashed,
    scale-free stationarity objective ``asinh(q / δ²)`` with
-   ``q = |∇V|²_G / (|∇V|²_G + S² + Q²)``, where |∇V|_G is the canonical gradient norm,
+   ``q = |∇V|²_G / (S² + Q²)``, where |∇V|_G is the canonical gradient norm,
    S the natural scale of V (the size of its terms) and Q the size of the canonical
    curvature (for supergravity the supersymmetric mass scale e^K |∂∂W|²_K, for plain
    potentials the Frobenius norm of the canonical Hessian). q is 0 exactly at critical
