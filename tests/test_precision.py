@@ -333,3 +333,45 @@ def test_escalation_of_an_unresolved_float64_record():
         assert 12 <= certified <= 16
         assert_digits(mp.mpf(rec["V_decimal"]), (x**2 - 2) ** 2, certified - 1, "V")
     assert rec["vacuum"] == "dS"
+
+
+CANCEL_MODEL = '''
+from typing import ClassVar
+import jax.numpy as jnp
+import jaxvac
+
+class Cancel(jaxvac.PotentialModel):
+    """V = (exp(x^2) - 1 - x^2) + 1e-30: near x = 0 its terms cancel below float64."""
+    fields: ClassVar[tuple[str, ...]] = ("x",)
+
+    def potential(self, phi):
+        x = phi[0]
+        return (jnp.exp(x**2) - 1.0 - x**2) + 1e-30
+'''
+
+
+def test_cli_find_escalate(tmp_path, capsys):
+    """`find --escalate N`: the minimum at x = 0, whose V = 1e-30 float64 cannot resolve
+    against terms ~1, is re-checked at N digits, keeping the search's own fields."""
+    from jaxvac.cli import main
+
+    path = tmp_path / "cancel.py"
+    path.write_text(CANCEL_MODEL)
+    spec = f"{path}:Cancel"
+    args = ["find", spec, "--region", "x=-1:1", "--starts", "8", "--json"]
+    assert main(args) == 0
+    (plain,) = json.loads(capsys.readouterr().out)["critical_points"]
+    assert plain["vacuum"] == "unresolved" and plain["advice"]
+    assert main(args + ["--escalate", "40"]) == 0
+    (rec,) = json.loads(capsys.readouterr().out)["critical_points"]
+    assert rec["escalated"] and rec["precision"] == 40
+    assert rec["float64"]["vacuum"] == "unresolved"
+    assert rec["basin_starts"] == plain["basin_starts"]
+    assert rec["vacuum"] == "dS" and rec["type"] == "minimum"
+    # V at the (float64) point found, evaluated independently in mpmath.
+    with mp.workdps(60):
+        x = mp.mpf(rec["fields"]["x"])
+        ref = mp.exp(x**2) - 1 - x**2 + mp.mpf("1e-30")
+        assert_digits(mp.mpf(rec["V_decimal"]), ref, 10, "V")
+    assert main(args + ["--escalate", "5"]) == 2
+    assert "--escalate must be between" in capsys.readouterr().err

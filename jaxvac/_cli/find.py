@@ -40,6 +40,9 @@ def register(sub) -> None:
                    "(supergravity models; finds supersymmetric critical points only)")
     p.add_argument("--rtol", type=float, default=None,
                    help="tolerance on the scale-free stationarity residual (default 1e-9)")
+    p.add_argument("--escalate", type=int, nargs="?", const=60, default=None, metavar="N",
+                   help="re-check at N significant digits (default 60) every critical point "
+                   "whose type, vacuum or sign float64 cannot resolve (see 'advice')")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="also write the JSON object to FILE")
@@ -81,6 +84,12 @@ def cmd_find(args) -> int:
         if not args.rtol > 0:
             raise InputError(f"--rtol must be > 0 (got {args.rtol}).")
         options["rtol"] = args.rtol
+    if args.escalate is not None:
+        from .._precision import MAX_DIGITS_ALLOWED, MIN_DIGITS
+
+        if not MIN_DIGITS <= args.escalate <= MAX_DIGITS_ALLOWED:
+            raise InputError(f"--escalate must be between {MIN_DIGITS} and "
+                             f"{MAX_DIGITS_ALLOWED} digits (got {args.escalate}).")
     bounds = parse_region(args.region, model)
     _enable_compilation_cache()
     result = find_critical_points(
@@ -88,6 +97,8 @@ def cmd_find(args) -> int:
         **options,
     )
     record = result.to_dict()
+    if args.escalate is not None:
+        record["critical_points"] = _escalate(model, record["critical_points"], args)
     if args.out:
         try:
             with open(args.out, "w") as f:
@@ -99,6 +110,21 @@ def cmd_find(args) -> int:
     else:
         print(format_find(record))
     return 0
+
+
+def _escalate(model, points: list[dict], args) -> list[dict]:
+    """Re-check the points float64 cannot classify at ``--escalate`` digits; the search's
+    own fields (start counts, ...) are kept, the analysis fields replaced."""
+    from .._analysis import DEFAULT_RTOL
+    from .._precision import escalate
+
+    rtol = DEFAULT_RTOL if args.rtol is None else args.rtol
+    out = []
+    for old, new in zip(points, escalate(model, points, digits=args.escalate, rtol=rtol)):
+        if new.get("escalated"):
+            new = {**old, **new}
+        out.append(new)
+    return out
 
 
 def format_find(record: dict) -> str:
