@@ -113,12 +113,15 @@ class Racetrack(SupergravityModel):
     """Kallosh-Linde racetrack: K = -3 log(T + T̄), W = W0 + A e^{-aT} + B e^{-bT}.
 
     Kallosh, Linde, JHEP 0412 (2004) 004 (hep-th/0411011). W = ∂W = 0 at one point
-    (a supersymmetric Minkowski vacuum) when W0 satisfies their fine-tuning condition.
+    (a supersymmetric Minkowski vacuum) when W0 satisfies their fine-tuning condition
+    ∂_T W = 0 at σ_cr with e^{(b-a)σ_cr} = -bB/(aA), and W0 = -A e^{-aσ_cr} - B e^{-bσ_cr}.
+    With the default A, B, a, b: σ_cr = 62.4095 and W0_cr = -1.98152e-4, the default W0
+    (any other W0 gives a supersymmetric AdS vacuum instead).
     """
 
     moduli: ClassVar[tuple[str, ...]] = ("T",)
     saxions: ClassVar[tuple[str, ...]] = ("T",)
-    W0: float = -1e-4
+    W0: float = -0.00019815225514415195  # the fine-tuned W0_cr (mpmath, 30 digits)
     A: float = 1.0
     B: float = -1.03
     a: float = 2 * math.pi / 100
@@ -150,10 +153,13 @@ class LVS(SupergravityModel):
 
     moduli: ClassVar[tuple[str, ...]] = ("Tb", "Ts")
     saxions: ClassVar[tuple[str, ...]] = ("Tb", "Ts")
+    # Defaults in the large-volume regime (a τ_s ≈ 7, volume ~ 10³, a non-supersymmetric
+    # AdS minimum; tests/test_search.py checks it against mpmath). With a = 2π/10, ξ = 1
+    # there is no LVS minimum (a τ_s < 1).
     W0: float = 1.0
     A: float = 1.0
-    a: float = 2 * math.pi / 10
-    xi: float = 1.0
+    a: float = 2 * math.pi / 3
+    xi: float = 10.0
 
     def __check_init__(self):
         if _concrete(self.a):
