@@ -16,8 +16,12 @@ import math
 from importlib import resources
 from pathlib import Path
 
+import equinox as eqx
+import jax
+import jax.numpy as jnp
 import numpy as np
 
+from .._potential import scalar_potential
 from ._framework import Report, Row, register
 from . import _rku_formulas as F
 
@@ -49,8 +53,11 @@ CASES_X = (3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 142.0, 200.0)
 XI, A_REF = 1e-3, -1.0
 
 
-def formula_case(N1, N2, x, xi=XI, A=A_REF):
-    """Exact full-model window and vacuum at x = a t against (2.3)-(2.8)."""
+def formula_case(N1, N2, x, xi=XI, A=A_REF, windows=None):
+    """Exact full-model window and vacuum at x = a t against (2.3)-(2.8).
+
+    ``windows``: the full model's windows at t = x/a if already computed
+    (``_rku_landscape.windows_at`` batches them over x)."""
     from ..models._rku import RKU
     from . import _rku_exact as E
     from . import _rku_landscape as L
@@ -64,7 +71,8 @@ def formula_case(N1, N2, x, xi=XI, A=A_REF):
     cy, cx, upper = F.window_c_exact(x, beta)
     out.update(lam0=lam0, C0=C0, lam_min_25=lmin, lam_max_25=lmax,
                C_y_reduced=cy, C_x_reduced=cx if upper else float("nan"))
-    windows = L.window_at(t, N1, N2, xi, A=A)
+    if windows is None:
+        windows = L.window_at(t, N1, N2, xi, A=A)
     # the window of the racetrack branch (W0/A < 0), the one (2.3)-(2.8) describe
     windows = [w for w in windows if w["mid"]["W0"] / A < 0] or windows
     if not windows:
@@ -97,16 +105,10 @@ def formula_case(N1, N2, x, xi=XI, A=A_REF):
     return out
 
 
+@eqx.filter_jit
 def _line_potential(model, ts):
-    """V(t, τ = 0) at every t of ``ts`` (compiled once per model class)."""
-    import equinox as eqx
-    import jax
-    import jax.numpy as jnp
-
-    from .._potential import scalar_potential
-
-    f = eqx.filter_jit(lambda m, tt: jax.vmap(lambda t: scalar_potential(m, jnp.stack([t, 0.0 * t])))(tt))
-    return f(model, ts)
+    """V(t, τ = 0) at every t of ``ts`` (compiled once per model class and shape)."""
+    return jax.vmap(lambda t: scalar_potential(model, jnp.stack([t, 0.0 * t])))(ts)
 
 
 def potential_panel(case, xi=XI, A=A_REF) -> dict:
@@ -180,9 +182,13 @@ def rku_formulas(out_dir: Path, *, full: bool) -> Report:
     cases = []
     xs = CASES_X if full else (5.0, 20.0, 142.0)
     betas = CASES_BETA if full else ((65, 64), (10, 9))
+    from . import _rku_landscape as L
+
     for N1, N2 in betas:
-        for x in xs:
-            cases.append(formula_case(N1, N2, x))
+        a = 2 * math.pi / N1
+        windows = L.windows_at([x / a for x in xs], N1, N2, XI, A=A_REF)
+        for x, w in zip(xs, windows):
+            cases.append(formula_case(N1, N2, x, windows=w))
     rows = []
     key = {(65, 64, 142.0), (10, 9, 20.0), (10, 9, 5.0), (202, 201, 142.0)}
     for c in cases:

@@ -2,55 +2,44 @@
 
 With real W0, A, B the potential of :class:`jaxvac.models.RKU` is even in τ, so
 ∂_τ V = 0 on τ = 0 and the vacua the paper studies are roots of the one-dimensional
-equation ∂_t V(t, 0) = 0. :func:`critical_t` solves it with optimistix (Newton in
-log t); :func:`line_analysis` classifies the point with :func:`jaxvac.analyse` and
-splits the canonical masses into the t and τ directions (the Hessian and the Kähler
-metric are both diagonal in (t, τ) at τ = 0).
+equation ∂_t V(t, 0) = 0. :func:`critical_t` solves it by Newton in log t;
+:func:`line_analysis` classifies the point with :func:`jaxvac.analyse` and splits the
+canonical masses into the t and τ directions (the Hessian and the Kähler metric are both
+diagonal in (t, τ) at τ = 0).
 """
 
 from __future__ import annotations
 
-import equinox as eqx
-import jax
-import jax.numpy as jnp
+import math
+
 import numpy as np
-import optimistix as optx
 
 from .._analysis import analyse
 from .._classify import CriticalType, Result, Vacuum
 from .._model import canonical
-from .._potential import potential_and_scale
 
 
-def _dv_dlogt(model, u):
-    """t ∂_t V(t, 0) at t = e^u."""
-    t = jnp.exp(u)
-    return t * jax.grad(lambda tt: potential_and_scale(model, jnp.stack([tt, 0.0 * tt]))[0])(t)
+def critical_t(model, t0: float, *, rtol: float = 1e-14, max_steps: int = 80) -> tuple[float, bool]:
+    """The root of ∂_t V(t, τ=0) = 0 reached by Newton from ``t0`` (in u = log t).
 
-
-@eqx.filter_jit
-def _newton_t(model, u0):
-    scale = jax.lax.stop_gradient(
-        potential_and_scale(model, jnp.stack([jnp.exp(u0), 0.0 * u0]))[1]
-    )
-    scale = jnp.where(scale > 0, scale, 1.0)
-
-    def fn(u, _):
-        return _dv_dlogt(model, u) / scale
-
-    sol = optx.root_find(fn, optx.Newton(rtol=1e-14, atol=1e-14), u0, max_steps=80, throw=False)
-    return sol.value, sol.result == optx.RESULTS.successful
-
-
-def critical_t(model, t0: float) -> tuple[float, bool]:
-    """The root of ∂_t V(t, τ=0) = 0 reached by Newton from ``t0`` (in log t).
-
-    Returns ``(t, converged)``; whether ``t`` is a vacuum is decided by
-    :func:`line_analysis` (``result == "successful"``).
+    Newton on f(u) = t ∂_t V with f'(u) = t ∂_t V + t² ∂²_t V, both from the autodiff
+    gradient and Hessian of :func:`jaxvac.analyse`: the one compiled function per model
+    class that :func:`line_analysis` needs anyway. Returns ``(t, converged)``; whether
+    ``t`` is a vacuum is decided by :func:`line_analysis` (``result == "successful"``).
     """
     model = canonical(model)
-    u, ok = _newton_t(model, jnp.log(jnp.asarray(float(t0), dtype=jnp.float64)))
-    return float(jnp.exp(u)), bool(ok)
+    u = math.log(float(t0))
+    for _ in range(max_steps):
+        t = math.exp(u)
+        a = analyse(model, np.array([t, 0.0]))
+        g, h = float(a.gradient[0]), float(a.hessian[0, 0])
+        step = t * g / (t * g + t * t * h)
+        if not math.isfinite(step):
+            return t, False
+        u -= step
+        if abs(step) <= rtol + rtol * abs(u):
+            return math.exp(u), True
+    return math.exp(u), False
 
 
 def line_analysis(model, t: float) -> dict:

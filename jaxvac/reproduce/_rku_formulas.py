@@ -241,20 +241,28 @@ class Distribution29:
             L = -mp.mpf(log10_lambda) * mp.log(10)
             return float(self._mass(L) / self._mass(self.Lc))
 
+    def _dmass(self, L):
+        """d/dL of :meth:`_mass`: -ε^{5/2} (εL)^{-5/2} e^{-εL} (∂_x Γ(s, x) = -x^{s-1}e^{-x})."""
+        x = self.eps * L
+        return -self.eps**2.5 * x**-2.5 * mp.exp(-x)
+
     def log10_quantile(self, q) -> float:
-        """log10 Λ_q with ∫_0^{Λ_q} P = q ∫_0^{Λc} P (bisection in -ln Λ)."""
+        """log10 Λ_q with ∫_0^{Λ_q} P = q ∫_0^{Λc} P: the root in -ln Λ, bracketed, then
+        Newton (the mass is monotonic and convex in L) to the working precision."""
         with mp.workdps(self.dps):
-            total = self._mass(self.Lc)
+            target = q * self._mass(self.Lc)
             lo, hi = self.Lc, self.Lc + 10
-            while self._mass(hi) / total > q:
-                hi = 2 * hi
-            for _ in range(200):
-                mid = (lo + hi) / 2
-                if self._mass(mid) / total > q:
-                    lo = mid
-                else:
-                    hi = mid
-            return float(-(lo + hi) / 2 / mp.log(10))
+            while self._mass(hi) > target:
+                lo, hi = hi, 2 * hi
+            # g(L) = mass(L) - target is decreasing and convex: Newton from the left end
+            # of the bracket increases monotonically to the root.
+            L = lo
+            for _ in range(100):
+                step = (self._mass(L) - target) / self._dmass(L)
+                L = L - step
+                if abs(step) <= mp.mpf(10) ** (-self.dps + 3) * L:
+                    break
+            return float(-L / mp.log(10))
 
     def mean(self) -> float:
         with mp.workdps(self.dps):

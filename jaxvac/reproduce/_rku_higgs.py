@@ -13,15 +13,12 @@ import math
 from pathlib import Path
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 import numpy as np
-import optimistix as optx
 
 from .._analysis import analyse
 from .._classify import CriticalType, Result, Vacuum
 from .._model import canonical
-from .._potential import potential_and_scale
 from ._framework import Report, Row, register
 from . import _rku_formulas as F
 
@@ -47,8 +44,30 @@ def base_vacuum():
     return vac
 
 
-def _classify(model, y):
-    a = analyse(model, np.asarray(y, dtype=float))
+def _newton(model, y0, idx=None, *, rtol=1e-13, atol=1e-13, max_steps=100):
+    """Newton on ∂V/∂y_idx = 0 (all coordinates by default; the others held fixed) with the
+    autodiff gradient and Hessian of :func:`jaxvac.analyse`, so that one compiled function
+    per model class serves both the solve and the classification. Host-side 2x2..8x8
+    solves (numpy). Returns ``(y, converged, analysis at y)``."""
+    y = np.array(y0, dtype=float)
+    idx = np.arange(y.size) if idx is None else np.asarray(idx)
+    converged = False
+    for _ in range(max_steps + 1):
+        a = analyse(model, y)
+        if converged:
+            break
+        g = np.asarray(a.gradient)[idx]
+        H = np.asarray(a.hessian)[np.ix_(idx, idx)]
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+            break
+        step = np.linalg.solve(H, g)
+        y[idx] -= step
+        converged = bool(np.all(np.abs(step) <= atol + rtol * np.abs(y[idx])))
+    return y, converged, a
+
+
+def _classify(model, y, a=None):
+    a = analyse(model, np.asarray(y, dtype=float)) if a is None else a
     return {
         "V": float(a.V), "masses_squared": [float(v) for v in np.asarray(a.masses_squared)],
         "type": CriticalType(int(a.critical_type)).name, "vacuum": Vacuum(int(a.vacuum)).name,
@@ -57,32 +76,10 @@ def _classify(model, y):
     }
 
 
-@eqx.filter_jit
-def _newton_all(model, y0):
-    """Newton on ∇V = 0 in all real coordinates from a good start (scaled by V's size)."""
-    scale = jax.lax.stop_gradient(potential_and_scale(model, y0)[1])
-    grad = jax.grad(lambda y: potential_and_scale(model, y)[0])
-
-    def fn(y, _):
-        return grad(y) / scale
-
-    sol = optx.root_find(fn, optx.Newton(rtol=1e-13, atol=1e-13), y0, max_steps=100, throw=False)
-    return sol.value, sol.result == optx.RESULTS.successful
-
-
-@eqx.filter_jit
 def _phi_valley(model, t, phi0):
     """φ(t) minimising V at fixed T = t (τ = 0): staged stabilisation of the heavy field."""
-    def V(p):
-        return potential_and_scale(model, jnp.stack([t, p[0], 0.0 * t, p[1]]))
-
-    scale = jax.lax.stop_gradient(V(phi0)[1])
-
-    def fn(p, _):
-        return jax.grad(lambda q: V(q)[0])(p) / scale
-
-    sol = optx.root_find(fn, optx.Newton(rtol=1e-14, atol=1e-14), phi0, max_steps=100, throw=False)
-    return sol.value, V(sol.value)[0]
+    y, _, a = _newton(model, [t, phi0[0], 0.0, phi0[1]], idx=[1, 3], rtol=1e-14, atol=1e-14)
+    return y[[1, 3]], float(a.V)
 
 
 def higgs_case(mu, rho, alpha_p, branch, vac):
@@ -96,10 +93,8 @@ def higgs_case(mu, rho, alpha_p, branch, vac):
         c_phi, phi0 = -4 * mu**3 / (27 * rho**2), F.phi_ssb(mu, rho)
     model = canonical(RKUHiggs(W0=vac["W0"], c_phi=c_phi, mu=mu, rho=rho, alpha_p=alpha_p,
                                A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI))
-    y0 = jnp.array([vac["t"], phi0, 0.0, 0.0])
-    y, ok = _newton_all(model, y0)
-    y = np.asarray(y)
-    info = _classify(model, y)
+    y, ok, an = _newton(model, [vac["t"], phi0, 0.0, 0.0])
+    info = _classify(model, y, an)
     m2 = sorted(info["masses_squared"])
     m2_phi = F.m_phi2_lo(mu, y[0], alpha_p)
     return dict(mu=mu, rho=rho, alpha_p=alpha_p, branch=branch, y=y.tolist(), newton=bool(ok),
@@ -120,10 +115,10 @@ def ssb_potential_shift(mu, rho, alpha_p, vac, ts):
     d = F.d_36(alpha_p, mu, a, XI, rho)
     C = F.c_hat(a, W0, XI, A_REF)
     out = []
-    phi = jnp.array([F.phi_ssb(mu, rho), 0.0])
+    phi = np.array([F.phi_ssb(mu, rho), 0.0])
     for t in ts:
-        phi, Vh = _phi_valley(mh, jnp.float64(t), phi)
-        V0 = float(potential_and_scale(canonical(m0), jnp.array([t, 0.0]))[0])
+        phi, Vh = _phi_valley(mh, float(t), phi)
+        V0 = float(analyse(m0, np.array([t, 0.0])).V)  # the compiled analysis of base_vacuum
         x = a * t
         claimed = -A_REF * a**3 * W0 / 2 * d * C / x**4
         out.append(dict(t=float(t), dV=float(Vh) - V0, claimed=claimed, V0=V0,
@@ -207,10 +202,8 @@ def dynamical_check(vac):
     xi_hat = XI / s**1.5  # ξ(S) = ξ̂ s^{3/2} = ξ at the solution
     dyn = canonical(RKUDynamical(c1=k * c, c2=k * c2, b1=k * b1, b2=k * b2, d1=k * d1, d2=k * d2,
                                  A=A_REF, B=vac["B"], N1=N1, N2=N2, xi_hat=xi_hat))
-    y0 = jnp.array([vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0])
-    y, ok = _newton_all(dyn, y0)
-    y = np.asarray(y)
-    info = _classify(dyn, y)
+    y, ok, an = _newton(dyn, [vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0])
+    info = _classify(dyn, y, an)
     K_cs = -math.log(2 * s) - math.log(2 * u1) - math.log(2 * u2)
     frozen = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI, K_cs=K_cs)
     finfo = _classify(frozen, np.array([vac["t"], 0.0]))

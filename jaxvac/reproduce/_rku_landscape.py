@@ -615,23 +615,36 @@ def window_at(t, N1, N2, xi, A=-1.0, **grid):
     ``{"C_hat": ..., "W0": ..., "B": ..., "V": ..., "lam": ..., "m2_t": ..., "m2_tau": ...}``
     (``lo``/``mid``/``hi`` sorted by Ĉ), where λ = V / (-a³ A W0 / 2) (eq. (2.2)).
     """
+    return windows_at([t], N1, N2, xi, A=A, **grid)[0]
+
+
+def windows_at(ts, N1, N2, xi, A=-1.0, **grid):
+    """:func:`window_at` at every t of ``ts`` (one batched grid and bisection: the cost of
+    one t, not of len(ts))."""
     a = 2.0 * math.pi / N1
-    intervals, _ = stable_intervals([t], N1, N2, xi, **grid)
-    out = []
-    for h, ca, cb, root in intervals[0]:
-        cs = np.array([ca, 0.5 * (ca + cb), cb])
-        p, _, _ = evaluate(np.full(3, t), np.full(3, h), cs, N1, N2, xi)
-        p = jax.tree.map(lambda v: v[:, root], p)
+    ts = np.atleast_1d(np.asarray(ts, dtype=float))
+    intervals, _ = stable_intervals(ts, N1, N2, xi, **grid)
+    flat = [(i, h, ca, cb, root) for i, ivs in enumerate(intervals) for h, ca, cb, root in ivs]
+    out = [[] for _ in ts]
+    if not flat:
+        return out
+    cs = np.array([[ca, 0.5 * (ca + cb), cb] for _, _, ca, cb, _ in flat]).ravel()
+    tt = np.repeat([ts[i] for i, *_ in flat], 3)
+    hh = np.repeat([h for _, h, *_ in flat], 3)
+    p_all, _, _ = evaluate(tt, hh, cs, N1, N2, xi)
+    for k, (i, h, ca, cb, root) in enumerate(flat):
+        p = jax.tree.map(lambda v: v[3 * k:3 * k + 3, root], p_all)
+        c3 = cs[3 * k:3 * k + 3]
         # scale ρ so that A is the requested value: chart Z has A = cρ, chart S A = ρ
-        rho = A / cs if h == CHART_Z else np.full(3, A)
+        rho = A / c3 if h == CHART_Z else np.full(3, A)
         W0 = p.w * rho
-        B = rho if h == CHART_Z else cs * rho
+        B = rho if h == CHART_Z else c3 * rho
         V = p.V * rho**2
         C = -3.0 * a**1.5 * W0 * xi / (32.0 * math.sqrt(2.0) * A)
         lam = V / (-(a**3) * A * W0 / 2.0)
-        rows = [dict(C_hat=C[i], W0=W0[i], B=B[i], V=V[i], lam=lam[i],
-                     m2_t=p.v_tt[i] / p.metric[i] * rho[i] ** 2,
-                     m2_tau=p.v_tautau[i] / p.metric[i] * rho[i] ** 2) for i in range(3)]
+        rows = [dict(C_hat=C[j], W0=W0[j], B=B[j], V=V[j], lam=lam[j],
+                     m2_t=p.v_tt[j] / p.metric[j] * rho[j] ** 2,
+                     m2_tau=p.v_tautau[j] / p.metric[j] * rho[j] ** 2) for j in range(3)]
         lo, mid, hi = sorted(rows, key=lambda r: r["C_hat"])
-        out.append({"chart": h, "root": root, "lo": lo, "mid": mid, "hi": hi})
+        out[i].append({"chart": h, "root": root, "lo": lo, "mid": mid, "hi": hi})
     return out
