@@ -50,6 +50,7 @@ def _e3_xy(p):
     return special.E3(p[0] + 1j * p[1])
 
 
+_value = jax.jit(jax.vmap(_e3_xy))
 _grad = jax.jit(jax.vmap(jax.grad(_e3_xy)))
 _hess = jax.jit(jax.vmap(jax.hessian(_e3_xy)))
 
@@ -78,7 +79,7 @@ def e3_critical_points(n_x=24, n_y=24, steps=40):
         p = p - jnp.clip(step, -0.1, 0.1) * jnp.where(p[:, 1:2] > 0, 1.0, 0.0)
         p = p.at[:, 1].set(jnp.maximum(p[:, 1], 1e-4))
     g = np.asarray(_grad(p))
-    values = np.asarray(jax.vmap(_e3_xy)(p))
+    values = np.asarray(_value(p))
     ok = np.all(np.isfinite(g), axis=1) & (np.max(np.abs(g), axis=1) <= 1e-11 * values)
     found = []
     for x, y in np.asarray(p)[ok]:
@@ -110,7 +111,7 @@ def _laplacian_eigenvalue(points):
     """Δ𝓔₃/𝓔₃ with Δ = −y²(∂ₓ² + ∂ᵧ²) (145), by autodiff, at each point."""
     p = jnp.asarray(points)
     h = np.asarray(_hess(p))
-    v = np.asarray(jax.vmap(_e3_xy)(p))
+    v = np.asarray(_value(p))
     y = np.asarray(p)[:, 1]
     return -(y**2) * (h[:, 0, 0] + h[:, 1, 1]) / v
 
@@ -312,31 +313,34 @@ _w_grad = jax.jit(lambda m, y: jax.grad(m.potential)(y))
 _w_hess = jax.jit(lambda m, y: jax.hessian(m.potential)(y))
 
 
+def _dF(e, z, t):
+    """∂F/∂z along the unit direction ``e`` (the others at 0), by autodiff."""
+    return jax.grad(lambda s: brane_factors(s * e, t))(z)
+
+
+# every direction and every point in one call: compiled once (per shape), not once per I
+_dF_batch = jax.jit(jax.vmap(_dF, in_axes=(0, 0, None)))
+
+
 def _factor_critical_values(t, n=1000):
     """Stationary values of F along each direction I (others at 0) over one period: the
-    autodiff derivative is tabulated, its sign changes bracketed and bisected."""
+    autodiff derivative is tabulated, its sign changes bracketed and bisected (all
+    brackets of all directions at once)."""
     t = jnp.asarray(t)
-
-    def dF(k, z):
-        e = jnp.zeros(6).at[k].set(1.0)
-        return jax.grad(lambda s: brane_factors(s * e, t))(z)
-
-    dF_batch = jax.jit(jax.vmap(dF, in_axes=(None, 0)), static_argnums=0)
-    out = []
-    for k in range(6):
-        z = np.linspace(0.0, 1.0, n + 1) + 0.5 / n  # no grid point on a quarter value
-        d = np.asarray(dF_batch(k, jnp.asarray(z)))
-        roots = []
-        for i in np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]:
-            lo, hi = z[i], z[i + 1]
-            dlo = d[i]
-            for _ in range(60):
-                mid = 0.5 * (lo + hi)
-                dm = float(dF_batch(k, jnp.asarray([mid]))[0])
-                lo, hi, dlo = (mid, hi, dm) if np.sign(dm) == np.sign(dlo) else (lo, mid, dlo)
-            roots.append(float(0.5 * (lo + hi)) % 1.0)
-        out.append(sorted(roots))
-    return out
+    z = np.linspace(0.0, 1.0, n + 1) + 0.5 / n  # no grid point on a quarter value
+    eye = np.eye(6)
+    d = np.asarray(_dF_batch(jnp.asarray(np.repeat(eye, z.size, axis=0)),
+                             jnp.asarray(np.tile(z, 6)), t)).reshape(6, z.size)
+    ks, idx = np.nonzero(np.sign(d[:, :-1]) != np.sign(d[:, 1:]))
+    lo, hi, dlo = z[idx], z[idx + 1], d[ks, idx]
+    e = jnp.asarray(eye[ks])
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        dm = np.asarray(_dF_batch(e, jnp.asarray(mid), t))
+        same = np.sign(dm) == np.sign(dlo)
+        lo, hi, dlo = np.where(same, mid, lo), np.where(same, hi, mid), np.where(same, dm, dlo)
+    roots = (0.5 * (lo + hi)) % 1.0
+    return [sorted(float(r) for r in roots[ks == k]) for k in range(6)]
 
 
 def _figure_wilson(path: Path, t):
@@ -347,11 +351,12 @@ def _figure_wilson(path: Path, t):
 
     model = _wilson_model(t)
     s = np.linspace(0, 1, 401)
+    potential = jax.jit(jax.vmap(model.potential))  # one compile for the three lines
     fig, ax = plt.subplots(figsize=(6.0, 3.6), dpi=100)
     for k, name in [(4, "8"), (5, "9"), (0, "4")]:
         Y = np.zeros((s.size, 12))
         Y[:, 6 + k] = s
-        V = np.asarray(jax.vmap(model.potential)(jnp.asarray(Y)))
+        V = np.asarray(potential(jnp.asarray(Y)))
         ax.plot(s, V, label=f"SO brane along $b^{name}$ (a = 0)")
     ax.axhline(0, color="k", lw=0.5)
     ax.set_xlabel("Wilson line $b^I$")
