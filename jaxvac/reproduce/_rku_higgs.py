@@ -52,9 +52,9 @@ def _newton(model, y0, idx=None, *, rtol=1e-13, atol=1e-13, max_steps=100):
     y = np.array(y0, dtype=float)
     idx = np.arange(y.size) if idx is None else np.asarray(idx)
     converged = False
-    for _ in range(max_steps + 1):
+    for i in range(max_steps + 1):
         a = analyse(model, y)
-        if converged:
+        if converged or i == max_steps:
             break
         g = np.asarray(a.gradient)[idx]
         H = np.asarray(a.hessian)[np.ix_(idx, idx)]
