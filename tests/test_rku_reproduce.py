@@ -11,6 +11,7 @@ import pytest
 
 import jaxvac
 from jaxvac.models._rku import RKU, FluxSector2
+from jaxvac.reproduce import _rku_exact as E
 from jaxvac.reproduce import _rku_formulas as F
 from jaxvac.reproduce import _rku_landscape as L
 from jaxvac.reproduce._rku import load_tables, log10_of, table2_conventions, table2_points
@@ -28,6 +29,9 @@ def test_distribution_29_cdf_against_quadrature():
     assert d.cdf_log10(-30.0) == pytest.approx(float(part / total), rel=1e-10)
     # the printed prefactor normalises (2.9) on (0, Λc] for the cut-off it picks
     assert F.Distribution29(beta).normalisation == pytest.approx(1.0, rel=1e-12)
+    # the quantiles (Newton on the mass) invert the CDF
+    for q in (0.1, 0.5, 0.9):
+        assert d.cdf_log10(d.log10_quantile(q)) == pytest.approx(q, rel=1e-12)
 
 
 def test_eq_2_10_reproduces_table_1():
@@ -117,6 +121,21 @@ def test_window_edges_in_full_model_match_closed_forms():
     assert w["hi"]["C_hat"] == pytest.approx(cx, rel=1e-4)
     assert w["lo"]["lam"] == pytest.approx(F.window_lo(x, beta)[0], rel=1e-4)
     assert w["lo"]["m2_tau"] == pytest.approx(0.0, abs=1e-8 * w["mid"]["m2_tau"])
+    # batched over x: the same windows as one x at a time
+    both = L.windows_at([5.0 / a, x / a], 10.0, 9.0, 1e-3)
+    w2 = [w for w in both[1] if w["mid"]["W0"] / -1.0 < 0][0]
+    for edge in ("lo", "mid", "hi"):
+        assert w2[edge]["C_hat"] == pytest.approx(w[edge]["C_hat"], rel=1e-14)
+    assert both[0] and both[0][0]["lo"]["C_hat"] < both[0][0]["hi"]["C_hat"]
+    # the window is built so that T = x/a is critical at its centre: Newton (analyse's
+    # gradient and Hessian, in log t) from 5% below lands there, on a stable dS minimum
+    # (the barrier, a saddle, is only 0.5% above it)
+    mid = w["mid"]
+    vac = E.vacuum_near(RKU(W0=mid["W0"], A=-1.0, B=mid["B"], N1=10.0, N2=9.0, xi=1e-3), 0.95 * x / a)
+    assert vac["newton_converged"] and vac["result"] == "successful"
+    assert vac["t"] == pytest.approx(x / a, rel=1e-10)
+    assert (vac["type"], vac["vacuum"]) == ("minimum", "dS")
+    assert vac["m2_tau"] == pytest.approx(mid["m2_tau"], rel=1e-6)
 
 
 def test_flux_solution_39_is_supersymmetric():
