@@ -179,3 +179,140 @@ def kklt_critical_points(W0=-1e-4, A=1.0, a=0.1, D=0.0, t_range=(0.1, 1000.0)):
                 Vxx = mp.diff(lambda s: kklt_potential(t, s, W0, A, a, D), tau, 2)
                 out.append((t, tau, V, Vtt, Vxx))
     return out
+
+
+# ======================================================================================
+# A 7-modulus STU-type supergravity model with exponential terms (bench/bench_search.py)
+# ======================================================================================
+
+SEVEN_MODULI = ("S", "T1", "T2", "T3", "U1", "U2", "U3")
+
+
+def seven_moduli_A(W0, a, tstar):
+    """Coefficients A_k that put a supersymmetric AdS point at Φ_k = t*_k (axions 0).
+
+    With K = −Σ log(Φ_k + Φ̄_k) and W = W0 + Σ A_k e^{−a_k Φ_k}, D_kW = ∂_kW − W/(2t_k) = 0
+    at real Φ_k = t_k reads A_k e^{−a_k t_k} = −W/(2 a_k t_k); summing gives
+    W* = W0 / (1 + Σ_k 1/(2 a_k t_k)). Returns (A, W*)."""
+    a, tstar = np.asarray(a, float), np.asarray(tstar, float)
+    Wst = W0 / (1.0 + np.sum(1.0 / (2 * a * tstar)))
+    return -Wst / (2 * a * tstar) * np.exp(a * tstar), Wst
+
+
+class SevenModuli(jaxvac.SupergravityModel):
+    """7-modulus STU-type test model: K = −log(S+S̄) − Σ_i log(T_i+T̄_i) − Σ_i log(U_i+Ū_i),
+    W = W0 + Σ_k A_k e^{−a_k Φ_k} over Φ = (S, T1, T2, T3, U1, U2, U3), with A_k chosen
+    (:func:`seven_moduli_A`) so that D_kW = 0 at Φ_k = t*_k. Its supersymmetric critical
+    points are all known (:func:`seven_moduli_susy_points`); its non-supersymmetric ones
+    are not, and are checked independently (:func:`seven_moduli_check`)."""
+
+    moduli: ClassVar[tuple[str, ...]] = SEVEN_MODULI
+    saxions: ClassVar[tuple[str, ...]] = SEVEN_MODULI
+    W0: float = -0.05
+    a: tuple = (0.3, 0.5, 0.6, 0.7, 0.4, 0.8, 0.9)
+    tstar: tuple = (10.0, 8.0, 6.0, 5.0, 9.0, 4.0, 3.5)
+    #: search region of each saxion: [t*_k / spread, t*_k · spread]
+    spread: float = 2.0
+
+    def kahler_logs(self):
+        return {m: 1.0 for m in SEVEN_MODULI}
+
+    def kahler_remainder(self, z, zbar):
+        return jnp.zeros((), dtype=jnp.float64)
+
+    def _a_A(self):
+        a = jnp.stack([jnp.asarray(v, jnp.float64) for v in self.a])
+        t = jnp.stack([jnp.asarray(v, jnp.float64) for v in self.tstar])
+        Wst = self.W0 / (1.0 + jnp.sum(1.0 / (2 * a * t)))
+        return a, -Wst / (2 * a * t) * jnp.exp(a * t)
+
+    def superpotential(self, z):
+        a, A = self._a_A()
+        return self.W0 + jnp.sum(A * jnp.exp(-a * z))
+
+    def periods(self):
+        return {m: 2 * jnp.pi / ak for m, ak in zip(SEVEN_MODULI, self.a)}
+
+    def search_region(self):
+        return {m: (t / self.spread, t * self.spread) for m, t in zip(SEVEN_MODULI, self.tstar)}
+
+
+def seven_moduli_potential(y, W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar):
+    """V(y) of :class:`SevenModuli` written out by hand in mpmath (y = (Re Φ, Im Φ)):
+    V = e^K (Σ_k 4 t_k² |D_kW|² − 3|W|²), e^K = Π 1/(2t_k), D_kW = −a_k A_k e^{−a_kΦ_k} − W/(2t_k)."""
+    import mpmath as mp
+
+    A, _ = seven_moduli_A(W0, a, tstar)
+    n = len(a)
+    t = [mp.mpf(v) for v in y[:n]]
+    th = [mp.mpf(v) for v in y[n:]]
+    a = [mp.mpf(v) for v in a]
+    A = [mp.mpf(v) for v in A]
+    E = [A[k] * mp.exp(-a[k] * mp.mpc(t[k], th[k])) for k in range(n)]
+    W = mp.mpf(W0) + mp.fsum(E)
+    eK = 1 / mp.fprod(2 * tk for tk in t)
+    DW = [-a[k] * E[k] - W / (2 * t[k]) for k in range(n)]
+    terms = mp.fsum(4 * t[k] ** 2 * abs(DW[k]) ** 2 for k in range(n))
+    return eK * (terms - 3 * abs(W) ** 2), eK * (terms + 3 * abs(W) ** 2)
+
+
+def seven_moduli_check(y, W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar, dps=30):
+    """Independent (mpmath, no JAX) stationarity check of a point y: the largest
+    |t_k ∂V/∂t_k|, |∂V/∂θ_k| / a_k over the scale e^K(Σ 4t²|DW|² + 3|W|²) of V's terms,
+    derivatives by mpmath central differences at ``dps`` digits. Returns (V, that ratio)."""
+    import mpmath as mp
+
+    with mp.workdps(dps):
+        y = [mp.mpf(float(v)) for v in y]
+        n = len(a)
+        V, scale = seven_moduli_potential(y, W0, a, tstar)
+        g = []
+        for i in range(2 * n):
+            h = mp.mpf(10) ** (-dps // 3) * (y[i] if i < n else 1)
+            yp, ym = list(y), list(y)
+            yp[i] += h
+            ym[i] -= h
+            d = (seven_moduli_potential(yp, W0, a, tstar)[0]
+                 - seven_moduli_potential(ym, W0, a, tstar)[0]) / (2 * h)
+            g.append(abs(d) * (y[i] if i < n else 1 / mp.mpf(a[i - n])))
+        return float(V), float(max(g) / scale)
+
+
+def seven_moduli_susy_points(W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar,
+                             t_range=(0.0, math.inf)):
+    """All supersymmetric critical points (D_kW = 0) of :class:`SevenModuli` with every
+    saxion in ``t_range`` (default: all), axions in one period.
+
+    D_kW = 0 ⇔ a_kA_k e^{−a_kΦ_k} = −W/(2t_k) with A_k > 0: summing over k gives
+    W(1 + Σ 1/(2a_kt_k)) = W0, so W is real (sign of W0) and each A_k e^{−a_kΦ_k} is real
+    positive, hence every axion is 0 mod its period; x_k = a_kt_k then solves
+    x e^{−x} = −W/(2A_k), x = −LambertW_b(W/(2A_k)) on branch b ∈ {0, −1}. For each of the
+    2^7 branch choices the remaining scalar equation W(1 + Σ 1/(2x_k)) = W0 is solved by
+    bracketing in W (mpmath). Returns [(y, V, -1)] (n_negative not computed)."""
+    import mpmath as mp
+
+    mp.mp.dps = 30
+    A, _ = seven_moduli_A(W0, a, tstar)
+    n = len(a)
+    A = [mp.mpf(v) for v in A]
+    am = [mp.mpf(v) for v in a]
+    W0m = mp.mpf(W0)
+    # W in (W0 ... 0) range: -W/(2A_k) must be in (0, 1/e] for a real x_k
+    wlim = min(2 * Ak / mp.e for Ak in A)  # |W| <= wlim
+    out = []
+    for br in itertools.product((0, -1), repeat=n):
+        def xs(W, br=br):
+            return [-mp.lambertw(W / (2 * A[k]), br[k]).real for k in range(n)]
+
+        def f(W, br=br):
+            return W * (1 + mp.fsum(1 / (2 * x) for x in xs(W))) - W0m
+        grid = [-(wlim * s) for s in np.linspace(1e-9, 1.0 - 1e-12, 120)]
+        vals = [f(mp.mpf(g)) for g in grid]
+        for lo, hi, flo, fhi in zip(grid, grid[1:], vals, vals[1:]):
+            if flo * fhi < 0:
+                W = mp.findroot(f, (mp.mpf(lo), mp.mpf(hi)), solver="anderson")
+                t = [x / am[k] for k, x in enumerate(xs(W))]
+                if all(t_range[0] <= float(tk) <= t_range[1] for tk in t):
+                    y = np.array([float(tk) for tk in t] + [0.0] * n)
+                    out.append((y, seven_moduli_potential(y, W0, a, tstar)[0], -1))
+    return out
