@@ -134,9 +134,11 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     metric_ok = jnp.all(jnp.diag(L_G) > 0)  # NaN (not > 0) when G is not positive definite
     L = jnp.where(metric_ok, L_G, jnp.eye(G.shape[0], dtype=dtype))
 
-    def G_norm(v):  # sqrt(vᵀ G⁻¹ v)
+    def G_norm(v):  # sqrt(vᵀ G⁻¹ v), scaled so that squares cannot underflow
         w = _linalg.solve_triangular(L, v, lower=True)
-        return jnp.sqrt(jnp.sum(w**2))
+        big = jnp.max(jnp.abs(w))
+        unit = jnp.where(big > 0, big, 1.0)
+        return big * jnp.sqrt(jnp.sum((w / unit) ** 2))
 
     V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S, eps)
     # A float64 point is itself only known to EPS·|y|: at a critical point whose terms
@@ -149,7 +151,6 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
 
     # --- stationarity -------------------------------------------------------------
     gnorm = G_norm(grad_V)
-    gnorm2 = gnorm**2
     g_err_norm = G_norm(g_err)
     residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
     g_pos_norm = G_norm(g_pos)
@@ -203,7 +204,7 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         susy_ratio = jnp.asarray(jnp.nan, dtype)
         susy = jnp.asarray(False)
     bf_stable = m2[0] >= 0.75 * V - m2_err
-    epsilon = 0.5 * gnorm2 / V**2
+    epsilon = 0.5 * (gnorm / V) ** 2
     eta = m2[0] / V
 
     # --- result -------------------------------------------------------------------------

@@ -201,3 +201,17 @@ def test_one_compile_serves_every_parameter_point():
     for w0 in (-2e-4, -3e-4, -5e-5):
         jaxvac.analyse(KKLT(W0=w0, a=0.2), np.array([90.0, 0.1]))
     assert _analyse_jit._cached._cache_size() == before
+
+
+def test_far_runaway_is_not_a_critical_point_despite_underflow():
+    """Seven saxions at 1e30: V ~ 1e-215, so |∇V|²_G ~ 1e-430 underflows float64. The
+    gradient norm is formed without squaring tiny numbers: the point is not critical,
+    and ε = ½|∇V|²_G/V² = 7 (V ∝ Π 1/t_k with G_tt = 1/(2t²): ½ Σ_k 2 = 7)."""
+    from search_models import SevenModuli
+
+    y = np.concatenate([np.full(7, 1e30), np.zeros(7)])
+    a = jaxvac.analyse(SevenModuli(), y)
+    assert 0 < float(a.V) < 1e-200
+    assert jaxvac.Result(int(a.result)) == jaxvac.Result.not_critical
+    assert float(a.residual) > 1.0
+    assert float(a.epsilon) == pytest.approx(7.0, rel=1e-12, abs=0)
