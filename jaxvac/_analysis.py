@@ -25,6 +25,10 @@ RESOLVED_FACTOR = 10.0
 DEFAULT_RTOL = 1e-9
 #: A point is supersymmetric when sqrt(e^K |DW|^2 / S) is below this.
 SUSY_TOL = 1e-7
+#: A stationary point must also be where Newton has converged: the canonical length of
+#: the step -H⁻¹∇V still to take (field distance, Planck units) must be at most this
+#: plus RESOLVED_FACTOR times its rounding uncertainty (docs/numerics.md).
+STEP_ATOL = 1e-6
 
 
 class PointAnalysis(eqx.Module):
@@ -39,7 +43,10 @@ class PointAnalysis(eqx.Module):
     gradient_error: jax.Array  # rounding-error estimate of each component
     gradient_norm: jax.Array  # sqrt(∇Vᵀ G⁻¹ ∇V): canonical gradient norm
     residual: jax.Array  # gradient_norm / V_scale: scale-free stationarity residual
-    stationary: jax.Array  # bool: residual <= rtol or gradient below its resolution
+    newton_step: jax.Array  # canonical length of the Newton step -H⁻¹∇V still to take
+    newton_step_error: jax.Array  # its rounding uncertainty (same units)
+    stationary: jax.Array  # bool: (residual <= rtol or gradient below its resolution)
+    #   and newton_step <= STEP_ATOL + RESOLVED_FACTOR * newton_step_error
     hessian: jax.Array  # ∂²V/∂y∂y
     metric: jax.Array  # kinetic metric G (L = ½ G ∂y ∂y)
     masses_squared: jax.Array  # eigenvalues of G⁻¹ H, ascending (Planck units)
@@ -80,6 +87,23 @@ def _canonical_matrix(H, L):
 def _generalised_eigh(H, L):
     """Eigenvalues of H relative to G = L Lᵀ (H v = m² G v), ascending."""
     return _linalg.eigvalsh(_canonical_matrix(H, L))
+
+
+def _canonical_newton_step(m2, Q, floor, g_c, e_c):
+    """(|δφ|, σ): the canonical length of the Newton step -A⁻¹g_c (A = Q diag(m2) Qᵀ the
+    canonical mass matrix, g_c = L⁻¹∇V) with |m²| floored at ``floor``, so directions flat
+    to the working precision give bounded steps, and the step's rounding uncertainty
+    from the gradient's error e_c (≥ 0, canonical) through the same floored spectrum."""
+    lam = jnp.maximum(jnp.abs(m2), floor)
+    step = Q @ ((Q.T @ g_c) / lam)
+    sigma = jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / lam)
+
+    def norm(v):  # scaled so that squares cannot underflow or overflow
+        big = jnp.max(jnp.abs(v))
+        unit = jnp.where(big > 0, big, 1.0)
+        return big * jnp.sqrt(jnp.sum((v / unit) ** 2))
+
+    return norm(step), norm(sigma)
 
 
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
@@ -154,13 +178,28 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     g_err_norm = G_norm(g_err)
     residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
     g_pos_norm = G_norm(g_pos)
-    stationary = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * (g_err_norm + g_pos_norm))
+    small_gradient = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * (g_err_norm + g_pos_norm))
 
     # --- masses ----------------------------------------------------------------------
-    m2 = _generalised_eigh(H_V, L)
+    m2, Q = _linalg.eigh(_canonical_matrix(H_V, L))
     # Spectral norm of the canonical Hessian error, bounded by its Frobenius norm (at most
     # sqrt(d) times larger: conservative, and no second eigendecomposition).
     m2_err = jnp.sqrt(jnp.sum(_canonical_matrix(0.5 * (H_err + H_err.T), L) ** 2))
+
+    # --- converged: the Newton step still to take is within resolution ------------------
+    # The residual alone is fooled where V is far below its terms' size S for a reason
+    # other than rounding (e.g. a no-scale K written out undeclared): a slope can pass
+    # residual <= rtol. A critical point is also where Newton would not move measurably.
+    tiny = jnp.finfo(dtype).tiny
+    step_floor = jnp.maximum(RESOLVED_FACTOR * m2_err, tiny)
+    g_c = _linalg.solve_triangular(L, jnp.where(jnp.isfinite(grad_V), grad_V, 0.0), lower=True)
+    e_c = jnp.abs(_linalg.solve_triangular(
+        L, jnp.where(jnp.isfinite(g_err + g_pos), g_err + g_pos, 0.0), lower=True))
+    newton_step, newton_step_err = _canonical_newton_step(
+        jnp.where(jnp.isfinite(m2), m2, 0.0), jnp.where(jnp.isfinite(Q), Q, 0.0),
+        step_floor, g_c, e_c)
+    converged = newton_step <= STEP_ATOL + RESOLVED_FACTOR * newton_step_err
+    stationary = small_gradient & converged
     threshold = RESOLVED_FACTOR * m2_err
     n_neg = jnp.sum(m2 < -threshold)
     n_pos = jnp.sum(m2 > threshold)
@@ -232,7 +271,7 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     return PointAnalysis(
         y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
         gradient=grad_V, gradient_error=g_err, gradient_norm=gnorm, residual=residual,
-        stationary=stationary, hessian=H_V, metric=G,
+        newton_step=newton_step, newton_step_error=newton_step_err, stationary=stationary, hessian=H_V, metric=G,
         masses_squared=m2, masses_error=m2_err, masses_digits=m2_digits,
         n_negative=n_neg, n_flat=n_flat, n_positive=n_pos,
         critical_type=ctype.astype(jnp.int32), vacuum=vacuum.astype(jnp.int32),

@@ -84,6 +84,8 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
             "masses_error": float(a.masses_error),
             "masses_digits": [float(v) for v in a.masses_digits],
             "gradient_norm": float(a.gradient_norm),
+            "newton_step": float(a.newton_step),
+            "newton_step_error": float(a.newton_step_error),
             "epsilon": float(a.epsilon),
             "eta": float(a.eta),
         }

@@ -215,3 +215,33 @@ def test_far_runaway_is_not_a_critical_point_despite_underflow():
     assert jaxvac.Result(int(a.result)) == jaxvac.Result.not_critical
     assert float(a.residual) > 1.0
     assert float(a.epsilon) == pytest.approx(7.0, rel=1e-12, abs=0)
+
+
+def test_slope_that_passes_the_residual_is_not_critical():
+    """KKLT with K = -3 log(T + T̄) written out (not declared): at t = 400 the no-scale
+    cancellation leaves V ~ 1e-28, thirteen orders below its terms S, so the scale-free
+    residual |∇V|_G / S is ~4e-11 and passes rtol = 1e-9 although t = 400 is on a slope.
+    The Newton step still to take decides: its canonical length sqrt(3/2) |V_t / V_tt| / t
+    (mpmath, from the hand-written potential) is ~0.03, resolved, so the point is
+    not_critical. At the supersymmetric AdS minimum the step is below 1e-6."""
+    import mpmath as mp
+    from search_models import KKLTPlainK, kklt_critical_points, kklt_potential
+
+    model = KKLTPlainK()
+    t = 400.0
+    a = jaxvac.analyse(model, np.array([t, 0.0]))
+    assert float(a.residual) < 1e-9  # the old test alone would have called it stationary
+    mp.mp.dps = 40
+    Vt = mp.diff(lambda s: kklt_potential(s, 0), t)
+    Vtt = mp.diff(lambda s: kklt_potential(s, 0), t, 2)
+    expected = float(mp.sqrt(mp.mpf(3) / 2) * abs(Vt / Vtt) / t)
+    assert float(a.newton_step) == pytest.approx(expected, rel=1e-2)
+    assert float(a.newton_step) > 1e-6 + 10 * float(a.newton_step_error)
+    assert jaxvac.Result(int(a.result)) == jaxvac.Result.not_critical
+    assert not bool(a.stationary)
+
+    (t0, tau0, V0, _, _), = [p for p in kklt_critical_points() if p[1] == 0 and p[2] < 0]
+    b = jaxvac.analyse(model, np.array([float(t0), float(tau0)]))
+    assert jaxvac.Result(int(b.result)) == jaxvac.Result.successful
+    assert float(b.newton_step) < 1e-6
+    assert float(b.V) == pytest.approx(float(V0), rel=1e-6)
