@@ -71,6 +71,8 @@ SETTINGS = {
     "no-global": {"global_steps": 0},
     "steps24": {"max_steps": 24},
     "no-global-steps24": {"global_steps": 0, "max_steps": 24},
+    "steps64": {"max_steps": 64},
+    "no-global-steps64": {"global_steps": 0, "max_steps": 64},
 }
 
 

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import lineax as lx
 import optimistix as optx
 
-from ._linalg import JacobiSVD, cholesky
+from ._linalg import JacobiSymmetricSVD, cholesky
 
 from ._analysis import _generalised_eigh
 from ._config import ensure_x64
@@ -55,10 +55,10 @@ def locate_critical_point(model: AbstractModel, y_guess, *, max_steps: int = 32,
     def fn(y, m):
         return _gradient(m, y)
 
-    solver = optx.Newton(rtol=tol, atol=tol, linear_solver=JacobiSVD())
+    solver = optx.Newton(rtol=tol, atol=tol, linear_solver=JacobiSymmetricSVD())
     sol = optx.root_find(
         fn, solver, y_guess, args=model, max_steps=max_steps, throw=False,
-        adjoint=optx.ImplicitAdjoint(linear_solver=JacobiSVD()),
+        adjoint=optx.ImplicitAdjoint(linear_solver=JacobiSymmetricSVD()),
     )
     return sol.value
 

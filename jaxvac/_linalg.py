@@ -228,3 +228,30 @@ class JacobiSVD(lx.AbstractLinearSolver):
 
     def assume_full_rank(self):
         return False
+
+
+def symmetric_svd(A):
+    """``(U, s, Vᵀ)`` of a real symmetric matrix from :func:`eigh` of A itself
+    (A = Q Λ Qᵀ = (Q sign Λ) |Λ| Qᵀ), s descending: the SVD at the cost of an n × n
+    eigen-decomposition instead of :func:`svd`'s 2n × 2n one (about 8× fewer flops)."""
+    w, Q = eigh(A)
+    order = jnp.argsort(-jnp.abs(w))
+    w, Q = w[order], Q[:, order]
+    sign = jnp.where(w < 0, -1.0, 1.0).astype(A.dtype)
+    return Q * sign[None, :], jnp.abs(w), Q.T
+
+
+class JacobiSymmetricSVD(JacobiSVD):
+    """:class:`JacobiSVD` for operators that are symmetric (a Hessian, the Jacobian of a
+    gradient): the factorisation comes from :func:`symmetric_svd` of the symmetrised
+    matrix. Same pseudo-inverse (least-squares, minimum-norm) solution; the operator's
+    antisymmetric part, rounding noise for a Hessian, is dropped."""
+
+    def init(self, operator, options):
+        del options
+        from lineax._solver.misc import pack_structures  # lineax's own state layout
+
+        matrix = operator.as_matrix()
+        if jnp.iscomplexobj(matrix) or matrix.shape[0] != matrix.shape[1]:
+            raise TypeError("JacobiSymmetricSVD supports real square operators only.")
+        return symmetric_svd(0.5 * (matrix + matrix.T)), pack_structures(operator)

@@ -17,7 +17,7 @@ The method (``docs/search.md`` has the details and the measurements behind the d
    points of every type, tends to a non-zero constant along exponential or power-law
    runaways (so they do not attract the descent), and stays small near critical points
    where V and S vanish (Minkowski vacua), thanks to Q.
-3. **Local phase** (optimistix Newton with the pure-JAX ``JacobiSVD`` linear solve): the
+3. **Local phase** (optimistix Newton with a pure-JAX SVD linear solve): the
    root of ∇_u V, normalised by its size at the start of the phase. The SVD gives the
    minimum-norm step, well defined at saddles and along flat directions (axions
    without a potential). A start whose last Newton steps keep their size and direction
@@ -50,7 +50,7 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._classify import Result
 from ._config import EPS, ensure_x64
 from ._io import InputError
-from ._linalg import JacobiSVD, cho_solve, cholesky, eigh, solve_triangular
+from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._potential import fterm_parts
 
@@ -302,7 +302,7 @@ class SolverOptions:
     global_steps: int = 80
     learning_rate: float = 0.05
     final_lr_fraction: float = 0.01
-    max_steps: int = 64
+    max_steps: int = 48
     polish_steps: int = 2
     rtol: float = DEFAULT_RTOL
     solver_tol: float = 1e-10
@@ -491,6 +491,14 @@ def _global_phase(model, region, u0, opts: SolverOptions):
     return u, q, stall
 
 
+def _newton_linear_solver(susy: bool):
+    """The Newton steps' linear solve: a pseudo-inverse (SVD; singular and indefinite
+    Jacobians are the rule at flat axions and saddles). The Jacobian of ∇V = 0 is a
+    Hessian (in unit coordinates D H D + diag(D' ∇V), still symmetric), so its SVD comes
+    from an n × n eigen-decomposition; D_aW = 0 has a general Jacobian (2n × 2n SVD)."""
+    return JacobiSVD() if susy else JacobiSymmetricSVD()
+
+
 def _local_phase(model, region, u0, opts: SolverOptions):
     """Newton (optimistix, SVD linear solve) on ∇_u V = 0 (or D_aW = 0), normalised by
     the equations' size at the start. Returns (u, steps, |F|, hit_max_steps)."""
@@ -501,7 +509,8 @@ def _local_phase(model, region, u0, opts: SolverOptions):
     def fn(u, args):
         return _local_residual(model, region, u, opts.susy) / args
 
-    solver = optx.Newton(rtol=opts.solver_tol, atol=opts.solver_tol, linear_solver=JacobiSVD())
+    solver = optx.Newton(rtol=opts.solver_tol, atol=opts.solver_tol,
+                         linear_solver=_newton_linear_solver(opts.susy))
     sol = optx.root_find(
         fn, solver, u0, args=n0, max_steps=opts.max_steps, throw=False,
         adjoint=optx.RecursiveCheckpointAdjoint(),
@@ -555,7 +564,8 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
 
     def one(y_cur, _):
         sol = optx.root_find(
-            equations, optx.Newton(rtol=0.0, atol=0.0, linear_solver=JacobiSVD()), y_cur,
+            equations, optx.Newton(rtol=0.0, atol=0.0, linear_solver=_newton_linear_solver(susy)),
+            y_cur,
             max_steps=1, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
         )
         y_new = sol.value
