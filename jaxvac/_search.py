@@ -296,7 +296,11 @@ class SolverOptions:
     - ``rtol``: tolerance on the scale-free stationarity residual for verification
       (:func:`jaxvac.analyse_point`);
     - ``solver_tol``: relative/absolute tolerance of the local phase;
-    - ``susy``: solve D_aW = 0 instead of ∇V = 0 (supergravity models only).
+    - ``susy``: solve D_aW = 0 instead of ∇V = 0 (supergravity models only);
+    - ``batch_size``: starts solved together in one ``vmap``; more starts than this are
+      solved in consecutive batches of this size (``jax.lax.map``), so memory stays bounded
+      (batched autodiff of a supergravity potential needs ~3 MB per start for 7 moduli:
+      10⁴ starts at once asked for 33 GB). Results do not depend on it.
     """
 
     global_steps: int = 80
@@ -307,14 +311,16 @@ class SolverOptions:
     rtol: float = DEFAULT_RTOL
     solver_tol: float = 1e-10
     susy: bool = False
+    batch_size: int = 1024
 
     def __post_init__(self):
-        for name in ("global_steps", "max_steps", "polish_steps"):
+        for name in ("global_steps", "max_steps", "polish_steps", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0 (got {value!r}).")
-        if self.max_steps < 1:
-            raise ValueError(f"max_steps must be >= 1 (got {self.max_steps!r}).")
+        for name in ("max_steps", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1 (got {getattr(self, name)!r}).")
         for name in ("learning_rate", "rtol", "solver_tol"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0 and math.isfinite(value)):
@@ -822,7 +828,13 @@ def search(model: AbstractModel, region: Region, key, *, starts: int, **options)
 
 
 def _search_from(model, region, y0, opts: SolverOptions) -> SearchResult:
-    sols = jax.vmap(lambda yy: _solve(model, yy, region, opts))(y0)
+    def solve(yy):
+        return _solve(model, yy, region, opts)
+
+    if y0.shape[0] > opts.batch_size:  # consecutive vmapped batches: bounded memory
+        sols = jax.lax.map(solve, y0, batch_size=opts.batch_size)
+    else:
+        sols = jax.vmap(solve)(y0)
     ok = is_critical(sols.result)
     tol = jax.vmap(lambda s: dedup_tolerance(s, region))(sols)
     rep, cluster = deduplicate(sols.y, ok, sols.analysis.residual, tol, region.period)
