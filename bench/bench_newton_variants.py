@@ -1,16 +1,22 @@
-"""A rejected idea, measured: Newton on the scale-free residual r = ∇_uV / √(S² + Q²)
-instead of ∇_uV in the search's local phase (docs/search.md, "Performance").
+"""Rejected ideas for a faster local phase, measured (docs/search.md, "Performance").
 
-    python bench/bench_scale_free_newton.py [--pool 1024] [--out bench/results]
+    python bench/bench_newton_variants.py [--pool 1024] [--out bench/results]
 
 For KKLT and KKLT + uplift (the reference sets of bench_search.py), one pool of starts in
 the default region, ``global_steps = 0``: the successful starts (verified ``successful`` on
 a reference point), the starts per reference point and the Newton steps of the successful
-ones, for jaxvac's local phase (optimistix Newton on ∇_uV) and for a Newton loop on r with
-its step clipped to at most CLIP region widths (CLIP = inf: unclipped). Everything after the
-local phase (runaway test, polish, verification) is jaxvac's. The variant's local phase is
-swapped in by replacing ``jaxvac._search._local_phase`` for the run (private API: this is
-an experiment, not a feature). Writes scale_free_newton.json and .md to --out.
+ones, for jaxvac's local phase (optimistix Newton on ∇_uV) and for two variants meant to
+cross exponential and power-law slopes (where Newton advances by a constant amount per
+step) in fewer steps:
+
+- Newton on the scale-free residual r = ∇_uV / √(S² + Q²), its step clipped to at most
+  CLIP region widths (CLIP = inf: unclipped);
+- Newton on ∇_uV whose step is doubled (up to AMAX times the Newton step) while the steps
+  keep their direction (cosine > 0.9) and size (ratio in [0.5, 2]), reset at any turn.
+
+Everything after the local phase (runaway test, polish, verification) is jaxvac's. A
+variant's local phase is swapped in by replacing ``jaxvac._search._local_phase`` for the run
+(private API: this is an experiment, not a feature). Writes newton_variants.json and .md.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import numpy as np  # noqa: E402
 
 import jaxvac._search as js  # noqa: E402
 from jaxvac._classify import Result  # noqa: E402
-from jaxvac._linalg import JacobiSVD  # noqa: E402
+from jaxvac._linalg import JacobiSVD, JacobiSymmetricSVD  # noqa: E402
 from jaxvac._model import canonical  # noqa: E402
 
 PLAIN_LOCAL_PHASE = js._local_phase
@@ -68,14 +74,54 @@ def scale_free_local_phase(clip):
 
         z = jnp.zeros_like(u0)
         u, k, d, dprev, done = jax.lax.while_loop(cond, body, (u0, 0, z, z, False))
-        rate = jnp.linalg.norm(d) / jnp.linalg.norm(dprev)
-        path = u - u0
-        cos = jnp.dot(d, path) / jnp.maximum(jnp.linalg.norm(d) * jnp.linalg.norm(path), 1e-300)
-        marching = (jnp.isfinite(rate) & (rate >= js.RUNAWAY_RATE) & (cos >= js.RUNAWAY_COSINE)
-                    & (k >= 2) & ~done)
-        return u, k, jnp.linalg.norm(F(u)), ~done, marching
+        return u, k, jnp.linalg.norm(F(u)), ~done, _marching(u0, u, d, dprev, k, done)
 
     return local
+
+
+def accelerated_local_phase(amax):
+    """A drop-in for _local_phase: Newton on ∇_uV (JacobiSymmetricSVD), each step multiplied
+    by alpha, which doubles (up to amax) while Newton keeps marching and resets to 1."""
+
+    def local(model, region, u0, opts):
+        n0 = jnp.linalg.norm(js._local_residual(model, region, u0, False))
+        n0 = jnp.where(jnp.isfinite(n0) & (n0 > 0), n0, 1.0)
+        F = lambda u: js._local_residual(model, region, u, False) / n0
+
+        def cond(c):
+            return (c[1] < opts.max_steps) & ~c[4]
+
+        def body(c):
+            u, k, d, _, _, alpha = c
+            r, J = F(u), jax.jacfwd(F)(u)
+            dn = -lx.linear_solve(lx.MatrixLinearOperator(J), r, JacobiSymmetricSVD(),
+                                  throw=False).value
+            nd, nprev = jnp.linalg.norm(dn), jnp.linalg.norm(d) / alpha
+            cos = jnp.dot(dn, d) / jnp.maximum(nd * jnp.linalg.norm(d), 1e-300)
+            ratio = nd / jnp.maximum(nprev, 1e-300)
+            steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (k >= 1)
+            alpha = jnp.where(steady, jnp.minimum(2 * alpha, amax), 1.0)
+            delta = alpha * dn
+            finite = jnp.all(jnp.isfinite(delta))
+            small = jnp.max(jnp.abs(dn)) <= opts.solver_tol * (1 + jnp.max(jnp.abs(u)))
+            done = ~finite | (small & (jnp.linalg.norm(r) < 1e-6))
+            return jnp.where(finite, u + delta, u), k + 1, delta, d, done, alpha
+
+        z = jnp.zeros_like(u0)
+        one = jnp.ones((), u0.dtype)
+        u, k, d, dprev, done, _ = jax.lax.while_loop(cond, body, (u0, 0, z, z, False, one))
+        return u, k, jnp.linalg.norm(F(u)), ~done, _marching(u0, u, d, dprev, k, done)
+
+    return local
+
+
+def _marching(u0, u, d, dprev, k, done):
+    """jaxvac's marching test (_search._marching) on a variant's last two steps."""
+    rate = jnp.linalg.norm(d) / jnp.linalg.norm(dprev)
+    path = u - u0
+    cos = jnp.dot(d, path) / jnp.maximum(jnp.linalg.norm(d) * jnp.linalg.norm(path), 1e-300)
+    return (jnp.isfinite(rate) & (rate >= js.RUNAWAY_RATE) & (cos >= js.RUNAWAY_COSINE)
+            & (k >= 2) & ~done)
 
 
 def main():
@@ -84,7 +130,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
     refs = bs.reference_sets()
-    variants = [("∇V (jaxvac)", None)] + [(f"∇V/S, clip {c:g}", c) for c in (math.inf, 0.05, 0.2)]
+    variants = ([("∇V (jaxvac)", PLAIN_LOCAL_PHASE)]
+                + [(f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c)) for c in (math.inf, 0.05, 0.2)]
+                + [(f"∇V, step doubled while marching, ≤ {a}×", accelerated_local_phase(float(a)))
+                   for a in (8, 64)])
     rows = []
     for name in ("kklt-uplift", "kklt"):
         model, ref, _ = refs[name]
@@ -92,8 +141,8 @@ def main():
         region = js.Region.from_model(model)
         y0 = js.sample_starts(model, region, jax.random.key(12345), args.pool)
         opts = js._options(global_steps=0)
-        for label, clip in variants:
-            js._local_phase = PLAIN_LOCAL_PHASE if clip is None else scale_free_local_phase(clip)
+        for label, local_phase in variants:
+            js._local_phase = local_phase
             r, _, t_run = bs.run_pool(model, region, y0, opts, bs._search_fn())
             codes = np.asarray(r.solutions.result)
             lab = bs.label_starts(codes, np.asarray(r.solutions.y), ref, region)
@@ -109,11 +158,11 @@ def main():
             print(json.dumps(row, ensure_ascii=False), flush=True)
     js._local_phase = PLAIN_LOCAL_PHASE
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "scale_free_newton.json"), "w") as f:
+    with open(os.path.join(args.out, "newton_variants.json"), "w") as f:
         json.dump({"platform": bs.platform.platform(), "jax": jax.__version__, "rows": rows}, f,
                   indent=1, ensure_ascii=False)
-    lines = ["# Newton on ∇V vs on the scale-free residual ∇V/√(S²+Q²)", "",
-             f"`python bench/bench_scale_free_newton.py --pool {args.pool}` (global_steps = 0; "
+    lines = ["# The search's local phase: Newton on ∇V vs two rejected variants", "",
+             f"`python bench/bench_newton_variants.py --pool {args.pool}` (global_steps = 0; "
              "successful = verified on a reference point).", "",
              "| model | local phase | successful starts | starts per reference point | "
              "Newton steps of the successful (mean / max) | result codes |", "|---|---|---|---|---|---|"]
@@ -121,7 +170,7 @@ def main():
         st = "—" if q["steps_mean"] is None else f"{q['steps_mean']:.1f} / {q['steps_max']}"
         lines.append(f"| {q['model']} | {q['variant']} | {100 * q['success_rate']:.1f}% | "
                      f"{q['basins']} | {st} | {q['results']} |")
-    with open(os.path.join(args.out, "scale_free_newton.md"), "w") as f:
+    with open(os.path.join(args.out, "newton_variants.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
 
