@@ -208,6 +208,12 @@ def main():
             box = {}
 
             def run_dask(w=w, box=box):
+                try:
+                    _run_dask(w, box)
+                except Exception as e:  # recorded in the report, not hidden as a hang
+                    box["error"] = f"{type(e).__name__}: {e}"
+
+            def _run_dask(w, box):
                 with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
                                               dashboard_address=None) as cluster, \
                         distributed.Client(cluster) as client:
@@ -223,10 +229,11 @@ def main():
             thread.start()
             thread.join(timeout=1800)
             if "result" not in box:
-                wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers: HUNG "
-                              "(XLA CPU hang in a worker; see docs/scans.md)", "points": n,
-                              "seconds": float("nan"), "points_per_s": float("nan")})
-                print(f"dask {w} workers: hung")
+                what = (f"FAILED ({box['error']})" if "error" in box
+                        else "HUNG (no result in 30 min; XLA CPU hang in a worker? docs/scans.md)")
+                wrows.append({"workers": w, "label": f"Dask LocalCluster, {w} workers: {what}",
+                              "points": n, "seconds": float("nan"), "points_per_s": float("nan")})
+                print(f"dask {w} workers: {what}")
                 if "cluster" in box:
                     box["cluster"].close()
                 continue

@@ -174,6 +174,31 @@ def test_dask_worker_killed_mid_scan_same_rows(config_file, env, uninterrupted, 
 
 
 @pytest.mark.slow
+def test_dask_scan_on_a_shared_scheduler_uses_its_own_configuration(config_file, env, uninterrupted,
+                                                                    tmp_path, monkeypatch):
+    """Another client's data already held on the scheduler under the names of a scan's
+    settings ("config", "out_dir", ...): the scan still computes its own chunks into its own
+    directory. (It once scattered its settings as a dict, whose keys are global on the
+    scheduler: a second scatter under the same keys silently got the first one's values.)"""
+    distributed = pytest.importorskip("distributed")
+    from jaxvac.scan import scan
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out, other = tmp_path / "out", tmp_path / "other"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        held = client.scatter({"config": {"points": 1}, "out_dir": str(other),  # noqa: F841
+                               "fingerprint": "0" * 64, "model_spec": "elsewhere.py:Other",
+                               "point_solver": None, "solver_spec": None}, broadcast=True)
+        result = scan(str(config_file), out, workers=client, progress=False)
+    assert result.complete
+    assert not other.exists()
+    check_same(out, uninterrupted)
+
+
+@pytest.mark.slow
 def test_cli_workers_spec_starts_a_local_cluster(config_file, env, uninterrupted, tmp_path):
     pytest.importorskip("distributed")
     out = tmp_path / "out"

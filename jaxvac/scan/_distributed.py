@@ -85,9 +85,13 @@ def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on
     }
     owned = cluster is not None
     try:
-        data = client.scatter(payload, broadcast=True)
+        # The payload (a few strings and the configuration dict) travels inside each task.
+        # Not client.scatter(payload, broadcast=True): that names the scattered values by the
+        # dict's keys ("config", ...), which collide between scans sharing a scheduler, and
+        # its replication lost a key under load ("Key lost during replication", every chunk
+        # then cancelled for lost dependencies; seen with 2 local workers, bench_scan.py).
         futures = [
-            client.submit(_chunk_task, data, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
+            client.submit(_chunk_task, payload, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
                           pure=False, retries=2)
             for i in pending
         ]
