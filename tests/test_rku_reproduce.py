@@ -168,3 +168,15 @@ def test_landscape_exponents_match_the_asymptotic_analysis():
         dens, _ = L.density_histogram(ss, draws, edges)
         slope, _, _ = L.fit_power_law(edges, dens, -80.0, -30.0)
         assert slope == pytest.approx(expect, rel=0.04)
+
+
+def test_lines_of_the_rku_scan_are_taken_modulo_the_period():
+    """The rku-scan report counts dS minima off the lines τ = 0, N1N2/2. A minimum found at
+    τ = -3e-13 (as the 2-D search returns one) is on τ = 0; rounding τ mod 90 gave 90.0 and
+    counted it off the lines."""
+    from jaxvac.reproduce._rku_scan import _on_lines
+
+    tau = np.array([-3e-13, 0.0, 45.0, 90.0, 90 - 3e-13, 45 + 5e-7, -45.0, 135.0])
+    assert _on_lines(tau, 90.0, 1e-6).all()
+    off = np.array([1e-5, 10.0, 22.5, 44.99, 67.5, 89.9])
+    assert not _on_lines(off, 90.0, 1e-6).any()
