@@ -1,7 +1,7 @@
 """Seed 000 (RKU) brute-force landscape scans with the [scans] engine, checked against the
 exact Kac–Rice landscape: target ``rku-scan`` into experiments/results/.
 
-    python experiments/rku_scan.py [--full]      # --full: 40k box + 100k cube draws (~1 h on 2 cores)
+    python experiments/rku_scan.py [--full]      # --full: 40k box + 50k cube draws (~12 min on 2 cores)
 
 The flagship configuration for ``jaxvac scan`` is experiments/scan_rku.toml (same draws);
 this script runs it with the line solver (``jaxvac.reproduce._rku_scan.LineSolver``) and
