@@ -20,11 +20,12 @@ step) in fewer steps:
 - Newton on the scale-free residual r = ∇_uV / √(S² + Q²), its step clipped to at most
   CLIP region widths (CLIP = inf: unclipped);
 - Newton on ∇_uV whose step is doubled (up to AMAX times the Newton step) while the steps
-  keep their direction (cosine > 0.9) and size (ratio in [0.5, 2]), reset at any turn.
+  keep their direction (cosine > 0.9) and size (ratio in [0.5, 2]), reset at any turn:
+  jaxvac's opt-in ``step_doubling = AMAX`` (``SolverOptions``).
 
-Everything after the local phase (runaway test, polish, verification) is jaxvac's. A
-variant's local phase is swapped in by replacing ``jaxvac._search._local_phase`` for the run
-(private API: this is an experiment, not a feature). Writes newton_variants.json and .md.
+Everything after the local phase (runaway test, polish, verification) is jaxvac's. The
+scale-free variant's local phase is swapped in by replacing ``jaxvac._search._local_phase``
+for the run (private API: an experiment, not a feature). Writes newton_variants.json and .md.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import numpy as np  # noqa: E402
 
 import jaxvac._search as js  # noqa: E402
 from jaxvac._classify import Result  # noqa: E402
-from jaxvac._linalg import JacobiSVD, JacobiSymmetricSVD  # noqa: E402
+from jaxvac._linalg import JacobiSVD  # noqa: E402
 from jaxvac._model import canonical  # noqa: E402
 
 PLAIN_LOCAL_PHASE = js._local_phase
@@ -82,54 +83,10 @@ def scale_free_local_phase(clip):
 
         z = jnp.zeros_like(u0)
         u, k, d, dprev, done = jax.lax.while_loop(cond, body, (u0, 0, z, z, False))
-        return u, k, jnp.linalg.norm(F(u)), ~done, _marching(u0, u, d, dprev, k, done)
+        rate = jnp.linalg.norm(d) / jnp.linalg.norm(dprev)
+        return u, k, jnp.linalg.norm(F(u)), ~done, js._still_marching(u0, u, d, rate, ~done, k)
 
     return local
-
-
-def accelerated_local_phase(amax):
-    """A drop-in for _local_phase: Newton on ∇_uV (JacobiSymmetricSVD), each step multiplied
-    by alpha, which doubles (up to amax) while Newton keeps marching and resets to 1."""
-
-    def local(model, region, u0, opts):
-        n0 = jnp.linalg.norm(js._local_residual(model, region, u0, False))
-        n0 = jnp.where(jnp.isfinite(n0) & (n0 > 0), n0, 1.0)
-        F = lambda u: js._local_residual(model, region, u, False) / n0
-
-        def cond(c):
-            return (c[1] < opts.max_steps) & ~c[4]
-
-        def body(c):
-            u, k, d, _, _, alpha = c
-            r, J = F(u), jax.jacfwd(F)(u)
-            dn = -lx.linear_solve(lx.MatrixLinearOperator(J), r, JacobiSymmetricSVD(),
-                                  throw=False).value
-            nd, nprev = jnp.linalg.norm(dn), jnp.linalg.norm(d) / alpha
-            cos = jnp.dot(dn, d) / jnp.maximum(nd * jnp.linalg.norm(d), 1e-300)
-            ratio = nd / jnp.maximum(nprev, 1e-300)
-            steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (k >= 1)
-            alpha = jnp.where(steady, jnp.minimum(2 * alpha, amax), 1.0)
-            delta = alpha * dn
-            finite = jnp.all(jnp.isfinite(delta))
-            small = jnp.max(jnp.abs(dn)) <= opts.solver_tol * (1 + jnp.max(jnp.abs(u)))
-            done = ~finite | (small & (jnp.linalg.norm(r) < 1e-6))
-            return jnp.where(finite, u + delta, u), k + 1, delta, d, done, alpha
-
-        z = jnp.zeros_like(u0)
-        one = jnp.ones((), u0.dtype)
-        u, k, d, dprev, done, _ = jax.lax.while_loop(cond, body, (u0, 0, z, z, False, one))
-        return u, k, jnp.linalg.norm(F(u)), ~done, _marching(u0, u, d, dprev, k, done)
-
-    return local
-
-
-def _marching(u0, u, d, dprev, k, done):
-    """jaxvac's marching test (_search._marching) on a variant's last two steps."""
-    rate = jnp.linalg.norm(d) / jnp.linalg.norm(dprev)
-    path = u - u0
-    cos = jnp.dot(d, path) / jnp.maximum(jnp.linalg.norm(d) * jnp.linalg.norm(path), 1e-300)
-    return (jnp.isfinite(rate) & (rate >= js.RUNAWAY_RATE) & (cos >= js.RUNAWAY_COSINE)
-            & (k >= 2) & ~done)
 
 
 def part_rku(out):
@@ -142,21 +99,21 @@ def part_rku(out):
     n1, n2, xi, n = 10.0, 9.0, 1e-3, 200
     ss = L.stable_set(n1, n2, xi, x_lo=2 * math.pi / n1, x_hi=60.0)
     samples = L.sample_vacua(ss, L.Draws(**BOX), n, seed=12)
-    runs = [("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 32, (1.0, 200.0)),
-            ("∇V, step doubled while marching, ≤ 8×", accelerated_local_phase(8.0), 32, (1.0, 200.0)),
-            ("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 128, (1.0, 200.0)),
-            ("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 32, (10.0, 50.0))]
+    runs = [("∇V (jaxvac default)", 1, 32, (1.0, 200.0)),
+            ("∇V, step doubled while marching, ≤ 8× (step_doubling = 8)", 8, 32, (1.0, 200.0)),
+            ("∇V (jaxvac default)", 1, 128, (1.0, 200.0)),
+            ("∇V (jaxvac default)", 1, 32, (10.0, 50.0))]
     rows = []
-    for label, local_phase, starts, (lo, hi) in runs:
-        js._local_phase = local_phase
+    for label, doubling, starts, (lo, hi) in runs:
         cfg = scan_config(n, box=BOX, chunk=n, starts=starts, region={"T": [lo, hi]})
+        if doubling > 1:
+            cfg["search"] = {"step_doubling": doubling}
         t0 = time.perf_counter()
         found, off = _search_finds(samples, search_point_solver(read_config(cfg)))
         row = {"variant": label, "starts": starts, "T": [lo, hi], "vacua": n, "found": found,
                "off_line_dS_minima": off, "seconds_incl_compile": time.perf_counter() - t0}
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    js._local_phase = PLAIN_LOCAL_PHASE
     with open(os.path.join(out, "newton_variants_rku.json"), "w") as f:
         json.dump({"platform": bs.platform.platform(), "jax": jax.__version__, "rows": rows}, f,
                   indent=1, ensure_ascii=False)
@@ -183,19 +140,20 @@ def main():
     if args.part == "rku":
         return part_rku(args.out)
     refs = bs.reference_sets()
-    variants = ([("∇V (jaxvac)", PLAIN_LOCAL_PHASE)]
-                + [(f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c)) for c in (math.inf, 0.05, 0.2)]
-                + [(f"∇V, step doubled while marching, ≤ {a}×", accelerated_local_phase(float(a)))
-                   for a in (8, 64)])
+    variants = ([("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 1)]
+                + [(f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c), 1)
+                   for c in (math.inf, 0.05, 0.2)]
+                + [(f"∇V, step doubled while marching, ≤ {a}× (step_doubling = {a})",
+                    PLAIN_LOCAL_PHASE, a) for a in (8, 64)])
     rows = []
     for name in ("kklt-uplift", "kklt"):
         model, ref, _ = refs[name]
         model = canonical(model)
         region = js.Region.from_model(model)
         y0 = js.sample_starts(model, region, jax.random.key(12345), args.pool)
-        opts = js._options(global_steps=0)
-        for label, local_phase in variants:
+        for label, local_phase, doubling in variants:
             js._local_phase = local_phase
+            opts = js._options(global_steps=0, step_doubling=doubling)
             r, _, t_run = bs.run_pool(model, region, y0, opts, bs._search_fn())
             codes = np.asarray(r.solutions.result)
             lab = bs.label_starts(codes, np.asarray(r.solutions.y), ref, region)

@@ -300,7 +300,12 @@ class SolverOptions:
     - ``batch_size``: starts solved together in one ``vmap``; more starts than this are
       solved in consecutive batches of this size (``jax.lax.map``), so memory stays bounded
       (batched autodiff of a supergravity potential needs ~3 MB per start for 7 moduli:
-      10⁴ starts at once asked for 33 GB). Results do not depend on it.
+      10⁴ starts at once asked for 33 GB). Results do not depend on it;
+    - ``step_doubling``: the largest multiple of the Newton step the local phase may take:
+      while successive Newton steps keep their direction (cosine > 0.9) and size (ratio in
+      [0.5, 2]) the step is doubled, up to this factor, and reset at any turn. 1 (default):
+      plain Newton. 8 finds ~3× more shallow minima in narrow basins at equal cost (seed 000's
+      RKU dS vacua) but flings starts past large-basin minima (KKLT's); see docs/search.md.
     """
 
     global_steps: int = 80
@@ -312,13 +317,14 @@ class SolverOptions:
     solver_tol: float = 1e-10
     susy: bool = False
     batch_size: int = 1024
+    step_doubling: int = 1
 
     def __post_init__(self):
-        for name in ("global_steps", "max_steps", "polish_steps", "batch_size"):
+        for name in ("global_steps", "max_steps", "polish_steps", "batch_size", "step_doubling"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0 (got {value!r}).")
-        for name in ("max_steps", "batch_size"):
+        for name in ("max_steps", "batch_size", "step_doubling"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1 (got {getattr(self, name)!r}).")
         for name in ("learning_rate", "rtol", "solver_tol"):
@@ -515,6 +521,8 @@ def _local_phase(model, region, u0, opts: SolverOptions):
     def fn(u, args):
         return _local_residual(model, region, u, opts.susy) / args
 
+    if opts.step_doubling > 1:
+        return _doubling_newton(lambda u: fn(u, n0), u0, opts)
     solver = optx.Newton(rtol=opts.solver_tol, atol=opts.solver_tol,
                          linear_solver=_newton_linear_solver(opts.susy))
     sol = optx.root_find(
@@ -532,16 +540,56 @@ def _marching(u_start, u, state):
     shrinking near a root; ~1 along exponential or power-law slopes in log coordinates,
     > 1 for power laws in linear ones) and the last one points along the whole path of
     the local phase: Newton was still marching in one direction when it stopped."""
-    rate = state.diffsize / state.diffsize_prev
-    step = -state.diff  # optimistix: y_new = y - diff
-    path = u - u_start
-    cos = jnp.dot(step, path) / jnp.maximum(
-        jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny)
     # diffsize is the step in units of the solver's tolerance: > 1 means Newton had not
     # converged in its own norm (a linearly converging degenerate root stops with tiny
     # steps and is not marching)
-    steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & (state.diffsize > 1)
-    return steady & (cos >= RUNAWAY_COSINE) & (state.step >= 2)
+    return _still_marching(u_start, u, -state.diff,  # optimistix: y_new = y - diff
+                           state.diffsize / state.diffsize_prev, state.diffsize > 1, state.step)
+
+
+def _still_marching(u_start, u, step, rate, unconverged, steps):
+    path = u - u_start
+    cos = jnp.dot(step, path) / jnp.maximum(
+        jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny)
+    steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & unconverged
+    return steady & (cos >= RUNAWAY_COSINE) & (steps >= 2)
+
+
+def _doubling_newton(F, u0, opts: SolverOptions):
+    """Newton on F(u) = 0 whose step is doubled (up to ``opts.step_doubling`` times the
+    Newton step) while successive Newton steps keep direction and size, and reset to the
+    Newton step at any turn: crosses exponential and power-law slopes, where Newton advances
+    by a constant amount per step, in logarithmically many steps. Its own loop because
+    optimistix's Newton has no step scaling. Returns what :func:`_local_phase` returns."""
+    linear_solver = _newton_linear_solver(opts.susy)
+    tol = opts.solver_tol
+    cap = float(opts.step_doubling)
+
+    def cond(c):
+        return (c[1] < opts.max_steps) & ~c[4]
+
+    def body(c):
+        u, k, step, _, _, alpha = c
+        r, J = F(u), jax.jacfwd(F)(u)
+        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, linear_solver, throw=False).value
+        size, size_prev = jnp.linalg.norm(newton), jnp.linalg.norm(step) / alpha
+        tiny = jnp.finfo(u.dtype).tiny
+        cos = jnp.dot(newton, step) / jnp.maximum(size * jnp.linalg.norm(step), tiny)
+        ratio = size / jnp.maximum(size_prev, tiny)
+        steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (k >= 1)
+        alpha = jnp.where(steady, jnp.minimum(2.0 * alpha, cap), 1.0)
+        new_step = alpha * newton
+        finite = jnp.all(jnp.isfinite(new_step))
+        converged = (jnp.max(jnp.abs(newton)) <= tol * (1.0 + jnp.max(jnp.abs(u)))) & (
+            jnp.linalg.norm(r) < 1e-6)
+        return jnp.where(finite, u + new_step, u), k + 1, new_step, step, ~finite | converged, alpha
+
+    zero = jnp.zeros_like(u0)
+    init = (u0, jnp.asarray(0), zero, zero, jnp.asarray(False), jnp.ones((), u0.dtype))
+    u, k, step, step_prev, done, _ = jax.lax.while_loop(cond, body, init)
+    rate = jnp.linalg.norm(step) / jnp.linalg.norm(step_prev)
+    marching = _still_marching(u0, u, step, rate, ~done, k)
+    return u, k, jnp.linalg.norm(F(u)), ~done, marching
 
 
 def _natural_scale(model, y):

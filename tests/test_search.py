@@ -509,3 +509,31 @@ def test_batched_starts_give_the_same_search():
     np.testing.assert_allclose(batched.points, one.points, rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
         find_critical_points(model, starts=8, batch_size=0)
+
+
+def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
+    """``step_doubling``: Newton's step doubled while it keeps marching. On KKLT + uplift the
+    barrier (a small basin for plain Newton) is reached by several times more starts; every
+    successful start still ends on one of the two critical points mpmath finds, and no
+    start is a false vacuum. (The price, measured in bench/bench_newton_variants.py: fewer
+    starts reach the large-basin dS minimum.)"""
+    ref = sorted(kklt_reference[D_UPLIFT], key=lambda p: p[0])  # dS minimum, barrier
+    model = model_class("KKLTUplift")(D=D_UPLIFT)
+    per_point = {}
+    for doubling in (1, 8):
+        r = find_critical_points(model, starts=256, seed=5, global_steps=0,
+                                 step_doubling=doubling)
+        ok = r.codes == Result.successful
+        ys = np.asarray(r.search.solutions.y)[ok]
+        counts = [0, 0]
+        for y in ys:
+            hits = [k for k, (t, tau, *_) in enumerate(ref)
+                    if abs(y[0] - float(t)) < 1e-8 * float(t)
+                    and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6]
+            assert len(hits) == 1, f"successful start at {y} is no reference point"
+            counts[hits[0]] += 1
+        per_point[doubling] = counts
+        assert r.distinct == 2
+    assert per_point[8][1] >= 3 * max(per_point[1][1], 1), per_point
+    with pytest.raises(ValueError, match="step_doubling must be >= 1"):
+        find_critical_points(model, starts=8, step_doubling=0)
