@@ -199,8 +199,19 @@ def main():
     chunk = args.chunks[len(args.chunks) // 2]
     n = chunk * 4 * max(args.workers)
     local = robust_run(config(args.model, n, chunk, args.starts, seed=5), os.path.join(tmp, "local"), env)
-    wrows.append({"workers": 0, "label": "in-process (compute time)", "points": n,
+    wrows.append({"workers": 0, "label": "in-process, 1 chunk in flight (compute time)", "points": n,
                   "seconds": local["compute_s"], "points_per_s": n / local["compute_s"]})
+    # the default: one thread per core runs chunks concurrently (jaxvac/_parallel.py)
+    from jaxvac.scan._run import _in_flight
+
+    width = _in_flight(jax.local_devices())
+    timed_scan(config(args.model, chunk, chunk, args.starts, seed=97), os.path.join(tmp, "twarm"))
+    wall, r = timed_scan(config(args.model, n, chunk, args.starts, seed=5), os.path.join(tmp, "threads"))
+    same = r.counts == local["counts"]
+    wrows.append({"workers": 0, "label": f"in-process, {width} chunks in flight (default; wall, warm)",
+                  "points": n, "seconds": wall, "points_per_s": n / wall, "same_counts_as_local": same})
+    print(f"in-process, {width} in flight: {n / wall:9.1f} points/s (one in flight "
+          f"{n / local['compute_s']:.1f}); same counts: {same}")
     if distributed is not None:
         import threading
 
@@ -289,7 +300,7 @@ def markdown(r) -> str:
               f"compiled once): {b['points_per_s']:.2f} points/s, {b['vacua_per_s']:.2f} vacua/s "
               f"(compile {b['compile_seconds']:.1f} s). Best scan / loop: "
               f"**{r['speedup_best_chunk_vs_loop']:.1f}×**.", "",
-              "## Throughput vs Dask workers", "",
+              "## Throughput: chunks in flight in-process, and Dask workers", "",
               "| run | points | wall s | points/s |", "|---|---|---|---|"]
     for row in r["workers"]:
         extra = "" if "same_counts_as_local" not in row else (

@@ -636,3 +636,24 @@ def test_heat_map_recomputes_the_draws_of_every_point(reference):
     t = reference.to_pandas().groupby("point")[["c", "v"]].first()
     np.testing.assert_array_equal(values["c"], t["c"].to_numpy())
     np.testing.assert_array_equal(values["v"], t["v"].to_numpy())
+
+
+@pytest.mark.parametrize("in_flight", ["1", "3"])
+def test_chunks_in_flight_do_not_change_the_rows(reference, quartic_file, tmp_path, monkeypatch,
+                                                 in_flight):
+    """Chunks run from several threads at once (XLA's CPU backend runs one execution on ~one
+    core; jaxvac/_parallel.py) and are written in order: one or three in flight give the rows
+    of the reference scan, chunk files 0..4 and a complete manifest."""
+    monkeypatch.setenv("JAXVAC_SCAN_IN_FLIGHT", in_flight)
+    out = tmp_path / f"inflight{in_flight}"
+    result = scan(base_config(quartic_file), out, progress=False)
+    assert_same_rows(result.table(), reference.table())
+    assert sorted(chunk_files(out)) == [0, 1, 2, 3, 4]
+    assert json.loads((out / "_manifest.json").read_text())["completed_chunks"] == [0, 1, 2, 3, 4]
+
+
+def test_bad_chunks_in_flight_is_refused(quartic_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("JAXVAC_SCAN_IN_FLIGHT", "0")
+    with pytest.raises(InputError, match="JAXVAC_SCAN_IN_FLIGHT must be an integer >= 1"):
+        scan(base_config(quartic_file, points=16), tmp_path / "bad", progress=False)
+    assert chunk_files(tmp_path / "bad") == {}  # refused before any chunk ran

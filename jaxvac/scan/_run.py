@@ -6,11 +6,14 @@ import collections
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+
 import jax
 import numpy as np
 
 from .._config import ensure_x64
 from .._io import InputError
+from .._parallel import check_threads, default_threads
 from ._config import ScanConfig, read_config
 from ._engine import ChunkEngine, PointSolver
 from ._result import ScanResult, load_scan
@@ -174,33 +177,55 @@ def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, 
     return meta
 
 
-#: Chunks dispatched ahead per device: 2 lets a device compute while the host writes; 1 runs
-#: one execution at a time (env JAXVAC_SCAN_IN_FLIGHT overrides; see docs/scans.md).
+#: Chunks in flight per device: 2 lets a device compute while the host writes; 1 runs one
+#: execution at a time (env JAXVAC_SCAN_IN_FLIGHT overrides; see docs/scans.md). On the CPU
+#: backend at least one per core (jaxvac/_parallel.py: XLA runs an execution on ~one core).
 IN_FLIGHT_PER_DEVICE = 2
 
 
+def _in_flight(devices) -> int:
+    env = os.environ.get("JAXVAC_SCAN_IN_FLIGHT")
+    if env:
+        return len(devices) * check_threads(env, "JAXVAC_SCAN_IN_FLIGHT")
+    n = IN_FLIGHT_PER_DEVICE * len(devices)
+    if jax.default_backend() == "cpu":
+        n = max(n, default_threads())
+    return n
+
+
 def _run_local(engine: ChunkEngine, fingerprint, out_dir, pending, devices, on_done) -> None:
-    """Dispatch chunks round-robin over ``devices``, ``IN_FLIGHT_PER_DEVICE`` in flight per
-    device, so devices compute while the host writes the previous chunk."""
+    """Run chunks round-robin over ``devices``, each from its own thread (executions started
+    from one thread do not overlap; from several they do), :func:`_in_flight` at a time; the
+    first runs alone (it compiles). This thread writes the chunks in order as they complete,
+    so an interrupted scan has written a prefix of them and never half a chunk."""
     single = len(devices) == 1
-    queue = collections.deque(pending)
-    inflight: collections.deque = collections.deque()
+    width = max(1, _in_flight(devices))  # checks JAXVAC_SCAN_IN_FLIGHT before any work
+    queue = collections.deque(enumerate(pending))
 
-    def dispatch(device):
-        if queue:
-            index = queue.popleft()
-            out = engine.run(index, None if single else device)
-            inflight.append((index, device, time.perf_counter(), out))
-
-    depth = int(os.environ.get("JAXVAC_SCAN_IN_FLIGHT", IN_FLIGHT_PER_DEVICE))
-    for k in range(min(len(queue), max(1, depth) * len(devices))):
-        dispatch(devices[k % len(devices)])
-    while inflight:
-        index, device, t0, out = inflight.popleft()
+    def run(index, device):
+        out = engine.run(index, None if single else device)  # compiles on the first call
+        t0 = time.perf_counter()  # so a chunk's seconds are its execution, not compilation
         values, starts = jax.device_get(out)
-        seconds = time.perf_counter() - t0
-        dispatch(device)
+        return index, device, values, starts, time.perf_counter() - t0
+
+    def finish(result):
+        index, device, values, starts, seconds = result
         on_done(_finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, device))
+
+    if not queue:
+        return
+    k, index = queue.popleft()
+    finish(run(index, devices[k % len(devices)]))
+    pool = ThreadPoolExecutor(max_workers=width)
+    inflight: collections.deque = collections.deque()
+    try:
+        while queue or inflight:
+            while queue and len(inflight) < width:
+                k, index = queue.popleft()
+                inflight.append(pool.submit(run, index, devices[k % len(devices)]))
+            finish(inflight.popleft().result())
+    finally:  # on an error or interrupt: start nothing new, write nothing more
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def scan(
