@@ -301,7 +301,9 @@ class SolverOptions:
     - ``batch_size``: starts solved together in one ``vmap``; more starts than this are
       solved in consecutive batches of this size (``jax.lax.map``), so memory stays bounded
       (batched autodiff of a supergravity potential needs ~3 MB per start for 7 moduli:
-      10⁴ starts at once asked for 33 GB). Results do not depend on it;
+      10⁴ starts at once asked for 33 GB). A threaded search (:func:`search_threaded`)
+      keeps at most this many starts in flight over all its threads. Results do not depend
+      on it;
     - ``step_doubling``: the largest multiple of the Newton step the local phase may take:
       while successive Newton steps keep their direction (cosine > 0.9) and size (ratio in
       [0.5, 2]) the step is doubled, up to this factor, and reset at any turn. 1 (default):
@@ -918,13 +920,15 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     (the last padded with copies of the first start, dropped afterwards) share one
     compilation; deduplication runs once over all starts. Same result for any ``threads``."""
     n = int(y0.shape[0])
-    threads = max(1, min(int(threads), n // MIN_STARTS_PER_THREAD))
+    # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
+    threads = max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
+                         opts.batch_size // MIN_STARTS_PER_THREAD))
     if threads == 1:
         return _search_jit(model, region, y0, opts)
-    # equal parts of at most THREAD_PART starts (and one batch), handed out to the threads
-    # as they finish (balances the load: a part's Newton loop lasts as long as its slowest
-    # start)
-    parts = max(threads, -(-n // min(THREAD_PART, opts.batch_size)))
+    # equal parts of at most THREAD_PART starts (and batch_size / threads), handed out to the
+    # threads as they finish (balances the load: a part's Newton loop lasts as long as its
+    # slowest start)
+    parts = max(threads, -(-n // min(THREAD_PART, opts.batch_size // threads)))
     size = -(-n // parts)
     padded = jnp.concatenate([y0, jnp.broadcast_to(y0[:1], (parts * size - n,) + y0.shape[1:])])
     calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]

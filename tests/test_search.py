@@ -526,6 +526,12 @@ def test_threaded_search_gives_the_same_search():
                                rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(three.search.representative, one.search.representative)
     assert one.indices == three.indices and one.distinct == 9
+    # batch_size bounds the starts in flight over all threads: 2 threads × parts of 29
+    small = find_critical_points(model, starts=200, seed=3, threads=3, batch_size=64)
+    np.testing.assert_array_equal(one.codes, small.codes)
+    np.testing.assert_allclose(small.search.solutions.y, one.search.solutions.y,
+                               rtol=1e-12, atol=1e-12)
+    assert small.indices == one.indices
     for bad in (0, -1, 1.5, "two", True):
         with pytest.raises(ValueError, match="threads must be an integer >= 1"):
             find_critical_points(model, starts=8, threads=bad)
