@@ -397,11 +397,11 @@ def _write_md(out, data):
         if chk:
             lines += ["", "Models checked independently (reference set = supersymmetric points only; "
                       "other end points verified by the model's own mpmath gradient):", "",
-                      "| model | setting | batch | jaxvac distinct points (reference) | jaxvac spurious "
-                      "| jaxvac start results | scipy distinct points (reference) |", "|---" * 7 + "|"]
+                      "| model | setting | batch | threads | jaxvac distinct points (reference) | jaxvac spurious "
+                      "| jaxvac start results | scipy distinct points (reference) |", "|---" * 8 + "|"]
             for r in chk:
                 lines.append(
-                    f"| {r['model']} | {r['setting']} | {r['batch']} | {r['jaxvac_found']} "
+                    f"| {r['model']} | {r['setting']} | {r['batch']} | {r.get('threads', 1)} | {r['jaxvac_found']} "
                     f"({r['jaxvac_found_reference']}/{r['reference_points']}) | {r['jaxvac_spurious']} | "
                     + ", ".join(f"{k} {v}" for k, v in r.get("jaxvac_results", {}).items())
                     + f" | {r['baseline_found']} ({r['baseline_found_reference']}/{r['reference_points']}) |")
