@@ -1,12 +1,13 @@
 """Concurrent executions on the host's cores.
 
-XLA's CPU backend runs an execution on essentially one core (jaxvac turns Eigen's
-multi-threading off, docs/scans.md "CPU hang"), and executions dispatched from one Python
-thread run one after the other — asynchronous dispatch does not overlap them. Executions
-started from separate threads do run side by side. So the batched search splits its starts,
-and a scan its chunks, over :func:`default_threads` threads: on the 2-core machine a KKLT
-search of 10⁴ starts takes 0.57 s instead of 0.97 s (bench/results/search.md). Results do
-not depend on the number of threads (each start is solved on its own).
+XLA's CPU backend runs an execution on about one core (1.35 of 2 measured for a KKLT search;
+jaxvac turns Eigen's multi-threading off, docs/scans.md "CPU hang"), and executions
+dispatched from one Python thread run one after the other — asynchronous dispatch does not
+overlap them. Executions started from separate threads do run side by side. So the batched
+search splits its starts, and a scan its chunks, over :func:`default_threads` threads: on the
+2-core machine a KKLT search of 10⁴ starts takes 0.69 s instead of 1.13 s (best of 3,
+bench/results/search.md). Results do not depend on the number of threads (each start is
+solved on its own).
 """
 
 from __future__ import annotations

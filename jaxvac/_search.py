@@ -52,8 +52,8 @@ from ._config import EPS, ensure_x64
 from ._io import InputError
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
-from ._potential import fterm_parts
 from ._parallel import call_signature, check_threads, default_threads, map_concurrently
+from ._potential import fterm_parts
 
 #: Default search range of a saxion or positive field (log-uniform).
 DEFAULT_POSITIVE_RANGE = (0.1, 1000.0)
