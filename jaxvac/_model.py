@@ -174,11 +174,17 @@ class SupergravityModel(AbstractModel):
     # ---- derived ---------------------------------------------------------------
 
     def kahler_log_part(self, z, zbar):
-        """K0 = -Σ n log(z_i + z̄_i) over the declared logarithms."""
+        """K0 = -Σ n log(z_i + z̄_i) over the declared logarithms.
+
+        Computed as the real logarithm of Re(z_i + z̄_i) (jaxvac always calls K with
+        z̄ = conj(z), where z + z̄ = 2 Re z is real): the complex logarithm would compute
+        the same value through a phase and a modulus, and its autodiff derivatives up to
+        the fourth order (the Hessian of V) through complex arithmetic. Measured on KKLT:
+        V 2.1× and the search's Newton phase 1.2× faster (docs/search.md)."""
         total = 0.0
         for name, n in self.kahler_logs().items():
             i = self.moduli.index(name)
-            total = total - n * jnp.log(z[i] + zbar[i])
+            total = total - n * jnp.log(jnp.real(z[i] + zbar[i]))
         return total
 
     def log_weights(self):
