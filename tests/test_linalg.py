@@ -50,33 +50,43 @@ def test_eigvalsh_derivative_matches_finite_differences():
     np.testing.assert_allclose(jnp.sum(g * dA), tangent[0], rtol=1e-10)
 
 
-def test_cholesky_and_solves_complex_hermitian():
+# sizes on both sides of UNROLL_MAX: unrolled rows and the fori_loop
+SIZES = sorted({1, la.UNROLL_MAX, la.UNROLL_MAX + 1, 7})
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_cholesky_and_solves_complex_hermitian(n):
     rng = np.random.default_rng(3)
-    M = rng.normal(size=(7, 7)) + 1j * rng.normal(size=(7, 7))
-    M = M @ M.conj().T + 7 * np.eye(7)
+    M = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
+    M = M @ M.conj().T + n * np.eye(n)
     L = la.cholesky(jnp.asarray(M))
     np.testing.assert_allclose(np.asarray(L) @ np.asarray(L).conj().T, M, atol=1e-13)
     assert np.allclose(np.triu(np.asarray(L), 1), 0)
-    b = rng.normal(size=7) + 1j * rng.normal(size=7)
+    b = rng.normal(size=n) + 1j * rng.normal(size=n)
     np.testing.assert_allclose(M @ np.asarray(la.cho_solve(L, jnp.asarray(b))), b, atol=1e-13)
-    X = la.cho_solve(L, jnp.eye(7, dtype=complex))
-    np.testing.assert_allclose(M @ np.asarray(X), np.eye(7), atol=1e-13)
+    X = la.cho_solve(L, jnp.eye(n, dtype=complex))
+    np.testing.assert_allclose(M @ np.asarray(X), np.eye(n), atol=1e-13)
     upper = la.solve_triangular(L, jnp.asarray(b), lower=True, conjugate_transpose=True)
     np.testing.assert_allclose(np.asarray(L).conj().T @ np.asarray(upper), b, atol=1e-13)
+    R = np.triu(rng.normal(size=(n, n))) + 3 * np.eye(n)  # a real upper-triangular solve
+    x = la.solve_triangular(jnp.asarray(R), jnp.asarray(b.real), lower=False)
+    np.testing.assert_allclose(R @ np.asarray(x), b.real, atol=1e-13)
 
 
-def test_cholesky_flags_indefinite():
-    L = la.cholesky(jnp.asarray(np.diag([1.0, -2.0, 3.0])))
+@pytest.mark.parametrize("n", [2, la.UNROLL_MAX + 2])
+def test_cholesky_flags_indefinite(n):
+    L = la.cholesky(jnp.asarray(np.diag([1.0, -2.0] + [3.0] * (n - 2))))
     assert not np.all(np.asarray(jnp.diag(L)) > 0)
 
 
-def test_solve_derivative_matches_finite_differences():
+@pytest.mark.parametrize("n", [la.UNROLL_MAX, la.UNROLL_MAX + 3])
+def test_solve_derivative_matches_finite_differences(n):
     rng = np.random.default_rng(4)
-    A = rng.normal(size=(5, 5))
-    A = A @ A.T + 5 * np.eye(5)
-    dA = rng.normal(size=(5, 5))
+    A = rng.normal(size=(n, n))
+    A = A @ A.T + n * np.eye(n)
+    dA = rng.normal(size=(n, n))
     dA = dA + dA.T
-    b = rng.normal(size=5)
+    b = rng.normal(size=n)
     f = lambda t: la.cho_solve(la.cholesky(jnp.asarray(A) + t * dA), jnp.asarray(b))
     _, tangent = jax.jvp(f, (0.0,), (1.0,))
     h = 1e-6
@@ -136,3 +146,17 @@ def test_symmetric_svd_solver_matches_lstsq_under_vmap():
     one = lx.linear_solve(lx.MatrixLinearOperator(jnp.array([[-4.0]])), jnp.array([2.0]),
                           la.JacobiSymmetricSVD()).value
     np.testing.assert_allclose(one, [-0.5], rtol=1e-15)
+
+
+def test_argsort_matches_numpy_stable_order():
+    """The comparison-count argsort (short vectors) and XLA's sort (longer ones) give
+    numpy's stable ascending order, with ties, infinities and NaNs (last)."""
+    rng = np.random.default_rng(6)
+    f = jax.jit(la.argsort)
+    for n in range(1, la.SORT_BY_RANK_MAX + 3):
+        for _ in range(40):
+            k = rng.choice([-1.5, 0.0, 0.5, 2.0], size=n) + (rng.random(n) < 0.5) * rng.normal(size=n)
+            k[rng.random(n) < 0.2] = np.nan
+            k[rng.random(n) < 0.1] = -np.inf
+            k[rng.random(n) < 0.1] = np.inf
+            np.testing.assert_array_equal(f(jnp.asarray(k)), np.argsort(k, kind="stable"))
