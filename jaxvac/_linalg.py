@@ -14,8 +14,9 @@ products: no custom calls, identical on CPU and GPU, batched by
 - :func:`cholesky`, :func:`cho_solve`, :func:`solve_triangular`: ``fori_loop`` over
   rows/columns with masked vector operations; matrices of at most :data:`UNROLL_MAX`
   rows are written out row by row instead, with static slices (no loop, no index
-  arithmetic or masks for XLA to run inside a Newton iteration: on KKLT the search's
-  Newton phase is ~7% faster; docs/search.md).
+  arithmetic or masks for XLA to run inside a Newton iteration; on KKLT the gain is
+  within the noise of this machine: 7% and 11% on the Newton phase in two A/B runs, none
+  on the whole solve in the second; docs/search.md).
 - :func:`argsort` of short vectors by counting comparisons (XLA's CPU sort is slow on
   batches of tiny vectors).
 - :func:`eigh`: cyclic Jacobi with a round-robin ("parallel") ordering, n/2 disjoint
