@@ -78,6 +78,8 @@ SETTINGS = {
     "no-global-steps24": {"global_steps": 0, "max_steps": 24},
     "steps64": {"max_steps": 64},
     "no-global-steps64": {"global_steps": 0, "max_steps": 64},
+    "doubling8": {"step_doubling": 8},
+    "no-global-doubling8": {"global_steps": 0, "step_doubling": 8},
 }
 
 
@@ -200,6 +202,12 @@ def part_completeness(args, out):
     rng = np.random.default_rng(0)
     ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
     results = {}
+    path = os.path.join(out, "search.json")
+    if os.path.exists(path):  # keep rows of earlier runs (other models / settings)
+        try:
+            results = dict(json.load(open(path)).get("completeness", {}))
+        except ValueError:
+            results = {}
     for name, (model, ref, _) in refs.items():
         if args.models and name not in args.models:
             continue
