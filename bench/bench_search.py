@@ -196,18 +196,22 @@ def run_pool(model, region, y0, opts, run, repeats=1):
     return jax.tree.map(np.asarray, r), t1 - t0, min(warm)
 
 
+def _earlier(out, key, empty):
+    """The ``key`` results of earlier runs in ``out``/search.json (kept, so that a run of some
+    models or settings does not drop the others' rows)."""
+    path = os.path.join(out, "search.json")
+    try:
+        return json.load(open(path)).get(key, empty) if os.path.exists(path) else empty
+    except ValueError:
+        return empty
+
+
 def part_completeness(args, out):
     refs = reference_sets()
     run = _search_fn()
     rng = np.random.default_rng(0)
     ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
-    results = {}
-    path = os.path.join(out, "search.json")
-    if os.path.exists(path):  # keep rows of earlier runs (other models / settings)
-        try:
-            results = dict(json.load(open(path)).get("completeness", {}))
-        except ValueError:
-            results = {}
+    results = dict(_earlier(out, "completeness", {}))  # other models / settings
     for name, (model, ref, _) in refs.items():
         if args.models and name not in args.models:
             continue
@@ -280,13 +284,7 @@ def part_throughput(args, out):
     def run(model, region, y0, opts):
         return search_threaded(model, region, y0, opts, threads)
 
-    rows = []
-    path = os.path.join(out, "search.json")
-    if os.path.exists(path):  # keep rows of earlier runs (other models / settings / sizes)
-        try:
-            rows = list(json.load(open(path)).get("throughput", []))
-        except ValueError:
-            rows = []
+    rows = list(_earlier(out, "throughput", []))  # other models / settings / sizes
     for name in args.throughput_models:
         if name in LAZY_MODELS and name not in refs:
             refs[name] = LAZY_MODELS[name]()
