@@ -15,7 +15,7 @@ from ._classify import CriticalType, Result, Vacuum
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._model import AbstractModel, SupergravityModel, canonical
 from ._potential import _check_point, fterm_parts, potential_and_scale
-from . import _linalg, _rounding
+from . import _linalg, _range, _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
 ULPS_PER_TERM = 16.0
@@ -63,6 +63,9 @@ class PointAnalysis(eqx.Module):
     gravitino_mass: jax.Array  # e^{K/2}|W| (NaN for plain potentials)
     epsilon: jax.Array  # ½ ∇Vᵀ G⁻¹ ∇V / V²
     eta: jax.Array  # min m² / V
+    range_flags: jax.Array  # uint8 bit mask of float64 range events in the intermediates
+    #   of V, S, ∇V, H (jaxvac._range: 1 overflow absorbed, 2 underflow); 0 at N digits.
+    #   A flagged point is never successful (result unresolved).
     result: jax.Array  # Result code
 
 
@@ -117,9 +120,10 @@ def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=E
         return V_err, g_err, H_err
     # First-order running error bounds are proportional to the unit roundoff.
     ratio = eps / EPS
-    _, V_err = _rounding.value_and_error(model.potential)(y)
-    _, g_err = _rounding.value_and_error(jax.grad(model.potential))(y)
-    _, H_err = _rounding.value_and_error(jax.hessian(model.potential))(y)
+    potential = _range.safe(model.potential)  # the derivatives analyse_point uses
+    _, V_err = _rounding.value_and_error(potential)(y)
+    _, g_err = _rounding.value_and_error(jax.grad(potential))(y)
+    _, H_err = _rounding.value_and_error(jax.hessian(potential))(y)
     return ratio * V_err, ratio * g_err, ratio * H_err
 
 
@@ -138,9 +142,20 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     # Evaluate at a safe point outside the domain, so NaNs cannot poison gradients.
     safe_y = jnp.where(in_domain, y, jnp.ones_like(y))
 
-    (V, S), (grad_V, grad_S), (H_V, H_S) = _derivatives(
-        lambda yy: potential_and_scale(model, yy), safe_y
-    )
+    def derivatives(yy):
+        return _derivatives(lambda y3: potential_and_scale(model, y3), yy)
+
+    if eps is EPS:
+        # float64: every intermediate is watched for overflow and underflow (jaxvac._range).
+        derivs, flags = _range.range_checked(derivatives)(safe_y)
+        # V, ∇V and H (not the natural scale S: for plain potentials S is a rounding
+        # bound, whose products of tiny errors may underflow harmlessly).
+        (flags_V, _), (flags_g, _), (flags_H, _) = flags
+        range_flags = _range.any_flags((flags_V, flags_g, flags_H))
+    else:  # N digits (mpmath): no float64 range to leave
+        derivs = derivatives(safe_y)
+        range_flags = jnp.asarray(0, jnp.uint8)
+    (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
     is_sugra = isinstance(model, SupergravityModel)
     if is_sugra:
@@ -172,6 +187,12 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     g_pos = jnp.abs(H_V) @ dy
     V_pos_err = jnp.dot(jnp.abs(grad_V), dy) + 0.5 * jnp.dot(dy, jnp.abs(H_V) @ dy)
     V_err = V_err + V_pos_err
+    if eps is EPS:
+        # A V computed from flushed terms is known to TINY at best: V = 0 because every
+        # term underflowed is not a resolved zero (not Minkowski). So is one whose
+        # rounding bound 16 ε S fell below the range itself (S < 1e-292).
+        below = ((range_flags & _range.UNDERFLOW) != 0) | (S > 0)
+        V_err = jnp.where(below, jnp.maximum(V_err, _range.TINY), V_err)
 
     # --- stationarity -------------------------------------------------------------
     gnorm = G_norm(grad_V)
@@ -266,7 +287,8 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         jnp.where(~metric_ok, Result.bad_metric,
         jnp.where(~finite, Result.nonfinite,
         jnp.where(~stationary, Result.not_critical,
-        jnp.where(vacuum == Vacuum.unresolved, Result.unresolved, Result.successful)))),
+        jnp.where((vacuum == Vacuum.unresolved) | (range_flags != 0), Result.unresolved,
+                  Result.successful)))),
     )
     return PointAnalysis(
         y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
@@ -277,6 +299,7 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         critical_type=ctype.astype(jnp.int32), vacuum=vacuum.astype(jnp.int32),
         susy=susy, susy_ratio=susy_ratio, bf_stable=bf_stable,
         gravitino_mass=gravitino, epsilon=epsilon, eta=eta,
+        range_flags=range_flags,
         result=result.astype(jnp.int32),
     )
 

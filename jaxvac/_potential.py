@@ -25,7 +25,7 @@ import jax.numpy as jnp
 
 from ._config import EPS, ensure_x64
 from ._model import AbstractModel, PotentialModel, SupergravityModel
-from . import _linalg, _rounding
+from . import _linalg, _range, _rounding
 
 
 class Wirtinger(eqx.Module):
@@ -75,6 +75,7 @@ class FTermParts(eqx.Module):
 
 def _kahler_real(fun, model: SupergravityModel):
     n = model.n_moduli
+    fun = _range.safe(fun)
 
     def k(y):
         z = y[:n] + 1j * y[n:]
@@ -108,8 +109,9 @@ def fterm_parts(model: SupergravityModel, y) -> FTermParts:
         v0 = jnp.zeros_like(x)
         n0 = jnp.zeros((), x.dtype)
 
-    W = jnp.asarray(model.superpotential(z), dtype=jnp.complex128)
-    W_a = jax.jacfwd(lambda xx: jnp.asarray(model.superpotential(xx + 1j * t), jnp.complex128))(x)
+    superpotential = _range.safe(model.superpotential)
+    W = jnp.asarray(superpotential(z), dtype=jnp.complex128)
+    W_a = jax.jacfwd(lambda xx: jnp.asarray(superpotential(xx + 1j * t), jnp.complex128))(x)
 
     chol = _linalg.cholesky(M)
 
@@ -135,7 +137,7 @@ def fterm_parts(model: SupergravityModel, y) -> FTermParts:
         + jnp.abs(n0 - 3.0) * W2
     )
 
-    V_extra = jnp.asarray(model.extra_potential(z, jnp.conj(z)))
+    V_extra = jnp.asarray(_range.safe(model.extra_potential)(z, jnp.conj(z)))
     V_extra = jnp.real(V_extra).astype(x.dtype)
     F = W_a + k * W
     F_norm2 = jnp.real(jnp.vdot(F, solve(F)))
@@ -186,11 +188,12 @@ def potential_and_scale(model: AbstractModel, y):
         parts = fterm_parts(model, y)
         return parts.V, parts.scale
     if isinstance(model, PotentialModel):
-        V = jnp.asarray(model.potential(y), y.dtype)
+        potential = _range.safe(model.potential)
+        V = jnp.asarray(potential(y), y.dtype)
         custom = model.potential_scale(y)
         if custom is not None:
             return V, jnp.asarray(custom, y.dtype)
-        _, err = _rounding.value_and_error(model.potential)(y)
+        _, err = _rounding.value_and_error(potential)(y)
         return V, err / EPS
     raise TypeError(f"Not a jaxvac model: {type(model).__name__}.")
 
@@ -200,7 +203,7 @@ def scalar_potential(model: AbstractModel, y):
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):
         return fterm_parts(model, y).V
-    return jnp.asarray(model.potential(y), y.dtype)
+    return jnp.asarray(_range.safe(model.potential)(y), y.dtype)
 
 
 def kinetic_metric(model: AbstractModel, y):

@@ -10,6 +10,7 @@ import jax
 import numpy as np
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
+from . import _range
 from ._classify import CriticalType, Result, Vacuum
 from ._config import ensure_x64
 from ._io import dumps, per_field, point_to_y, y_to_fields
@@ -26,11 +27,26 @@ def _index(analysis: PointAnalysis, i):
     return jax.tree.map(lambda a: np.asarray(a)[i], analysis)
 
 
+#: Message of a point whose V, gradient or Hessian depends on a float64 range event.
+RANGE_MESSAGE = (
+    "float64 range error: {events} in an intermediate of V, its gradient or its Hessian "
+    "(values below 2.2e-308 are flushed to 0, an inf divided into gives 0), so these "
+    "numbers cannot be trusted here; re-check with --digits N, where there is no range "
+    "to leave"
+)
+
+
 def advice(record: dict[str, Any]) -> str | None:
     """Escalation hint when float64 is not enough to classify the point."""
     digits = record.get("digits")
     if record.get("result") in ("left_domain", "bad_metric", "nonfinite"):
         return None
+    if record.get("range_errors"):
+        return (
+            f"float64 {' and '.join(record['range_errors'])} in the computation of V and its "
+            "derivatives at this point: re-check at high precision with `jaxvac check ... "
+            "--digits 60` (Python: jaxvac.check(..., digits=60))."
+        )
     if digits is not None and digits < ADVICE_DIGITS and record.get("vacuum") != "Minkowski":
         return (
             f"float64 keeps {digits:.1f} significant digits of V at this point (the terms "
@@ -73,12 +89,17 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
     record["masses_squared"] = [float(v) for v in a.masses_squared]
     if sugra:
         record["gravitino_mass"] = float(a.gravitino_mass)
+    range_errors = _range.describe(a.range_flags)
+    message = Result(int(a.result)).message
+    if range_errors:
+        message = RANGE_MESSAGE.format(events=" and ".join(range_errors))
     record.update(
         {
             "residual": float(a.residual),
             "digits": float(a.digits),
             "result": Result(int(a.result)).name,
-            "message": Result(int(a.result)).message,
+            "message": message,
+            "range_errors": range_errors,
             "V_scale": float(a.V_scale),
             "V_error": float(a.V_error),
             "masses_error": float(a.masses_error),

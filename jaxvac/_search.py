@@ -54,6 +54,7 @@ from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, s
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._parallel import call_signature, check_threads, default_threads, map_concurrently
 from ._potential import fterm_parts
+from . import _range
 
 #: Default search range of a saxion or positive field (log-uniform).
 DEFAULT_POSITIVE_RANGE = (0.1, 1000.0)
@@ -405,7 +406,7 @@ def _stationarity_terms(model: AbstractModel, y):
         G = _metric_from_kahler(M)
         Q = jnp.zeros((), y.dtype)
     elif isinstance(model, PotentialModel):
-        pot = lambda yy: jnp.asarray(model.potential(yy), yy.dtype)
+        pot = lambda yy: jnp.asarray(_range.safe(model.potential)(yy), yy.dtype)
         V, g = jax.value_and_grad(pot)(y)
         H = jax.hessian(pot)(y)
         G = jnp.asarray(model.field_metric(y), y.dtype)
@@ -463,7 +464,7 @@ def _local_residual(model, region, u, susy: bool):
 def _potential(model, y):
     if isinstance(model, SupergravityModel):
         return fterm_parts(model, y).V
-    return jnp.asarray(model.potential(y), y.dtype)
+    return jnp.asarray(_range.safe(model.potential)(y), y.dtype)
 
 
 def _global_phase(model, region, u0, opts: SolverOptions):
@@ -600,7 +601,7 @@ def _natural_scale(model, y):
     plain potentials: |V|, plus ``potential_scale`` if the model defines it)."""
     if isinstance(model, SupergravityModel):
         return fterm_parts(model, y).scale
-    V = jnp.abs(jnp.asarray(model.potential(y), y.dtype))
+    V = jnp.abs(jnp.asarray(_range.safe(model.potential)(y), y.dtype))
     custom = model.potential_scale(y)
     return V if custom is None else V + jnp.abs(jnp.asarray(custom, y.dtype))
 
