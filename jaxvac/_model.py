@@ -91,8 +91,9 @@ def _scalar_field(f: dataclasses.Field) -> bool:
 def parameter_problem(f: dataclasses.Field, value) -> str | None:
     """What is wrong with ``value`` for the model parameter ``f`` (None if nothing): a
     string, a bool or a list where a number is declared, a non-numeric array, a float32
-    value, or a value that is not finite. Tracers and objects it does not know (mpmath
-    numbers, ...) pass; so do parameters with no numeric default."""
+    value, or a value that is not finite. Tracers and numbers it does not know (mpmath,
+    Fraction, Decimal: exact values for the high-precision code) pass; so do parameters with
+    no numeric default."""
     if value is None or isinstance(value, jax.core.Tracer):
         return None
     scalar = _scalar_field(f)
@@ -102,7 +103,7 @@ def parameter_problem(f: dataclasses.Field, value) -> str | None:
         return f"must be a number (got {value!r})" if scalar or _numeric_field(f) else None
     if isinstance(value, (list, tuple, dict)) and scalar:
         return f"must be a number (got {value!r})"
-    if isinstance(value, (numbers.Number, np.ndarray, np.generic, jax.Array)):
+    if isinstance(value, (int, float, complex, np.ndarray, np.generic, jax.Array)):
         arr = np.asarray(value)
         if arr.dtype.kind not in "biufc":
             return f"must be numeric (got {value!r})"

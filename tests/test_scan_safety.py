@@ -216,6 +216,12 @@ def test_model_accepts_numbers_arrays_and_tracers():
     assert KKLT(W0=np.float64(-2e-4)).W0 == -2e-4
     assert KKLT(W0=-1e-4 + 1e-5j).W0 == -1e-4 + 1e-5j
     assert float(KKLT(W0=jnp.asarray(-3e-4)).W0) == -3e-4
+    import fractions
+
+    import mpmath
+
+    assert KKLT(W0=mpmath.mpf("-1e-4")).W0 == mpmath.mpf("-1e-4")  # exact values pass
+    assert KKLT(W0=fractions.Fraction(-1, 10000)).W0 == fractions.Fraction(-1, 10000)
     ws = jnp.asarray([-1e-4, -2e-4])
     np.testing.assert_array_equal(jax.vmap(lambda w: KKLT(W0=w).W0)(ws), ws)  # traced: not checked
     from jaxvac.models import REGISTRY

@@ -6,6 +6,10 @@ must be on a file system every worker sees, as on a SLURM cluster). Only this pr
 writes the manifest, as tasks complete. A worker that dies mid-task loses nothing: Dask
 re-runs the task elsewhere and the recomputed chunk is identical; a chunk file written
 twice is replaced atomically by the same rows.
+
+Dask pickles task payloads and jaxvac configures no TLS or authentication: whoever can reach
+a ``tcp://`` scheduler can run code on its workers, so use only a scheduler you trust
+(docs/scans.md, "Safety").
 """
 
 from __future__ import annotations
