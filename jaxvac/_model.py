@@ -27,21 +27,13 @@ class AbstractModel(eqx.Module):
     :class:`PotentialModel`, not this."""
 
     def __check_init__(self):
-        # Every numeric parameter must be finite. Traced values (models built inside
-        # jit/vmap) are checked by whoever built them.
+        # Every numeric parameter must be a number of the field's kind, in 64 bits, and
+        # finite. Only concrete values are checked (cheap, and nothing here is traced):
+        # traced values (models built inside jit/vmap) are checked by whoever built them.
         for f in dataclasses.fields(self):
-            value = getattr(self, f.name, None)
-            if isinstance(value, jax.core.Tracer) or value is None:
-                continue
-            if isinstance(value, (bool, np.bool_)):
-                continue
-            if isinstance(value, (numbers.Number, np.ndarray, jax.Array)):
-                arr = np.asarray(value)
-                if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
-                    raise ValueError(
-                        f"{type(self).__name__}: parameter {f.name!r} must be finite "
-                        f"(got {value!r})."
-                    )
+            problem = parameter_problem(f, getattr(self, f.name, None))
+            if problem:
+                raise ValueError(f"{type(self).__name__}: parameter {f.name!r} {problem}.")
 
     # ---- layout -------------------------------------------------------------------
 
@@ -81,6 +73,66 @@ class AbstractModel(eqx.Module):
         for f in dataclasses.fields(self):
             out[f.name] = _to_python(getattr(self, f.name))
         return out
+
+
+#: Inexact dtypes narrower than float64: a parameter given in one has already lost digits.
+_NARROW = ("float16", "bfloat16", "float32", "complex64")
+
+
+def _scalar_field(f: dataclasses.Field) -> bool:
+    """A parameter declared as one number: its default is an int, float or complex (not a
+    bool), or, without a default, its annotation says so."""
+    default = f.default
+    if default is dataclasses.MISSING:
+        return f.type in ("float", "int", "complex", float, int, complex)
+    return isinstance(default, (int, float, complex)) and not isinstance(default, bool)
+
+
+def parameter_problem(f: dataclasses.Field, value) -> str | None:
+    """What is wrong with ``value`` for the model parameter ``f`` (None if nothing): a
+    string, a bool or a list where a number is declared, a non-numeric array, a float32
+    value, or a value that is not finite. Tracers and numbers it does not know (mpmath,
+    Fraction, Decimal: exact values for the high-precision code) pass; so do parameters with
+    no numeric default."""
+    if value is None or isinstance(value, jax.core.Tracer):
+        return None
+    scalar = _scalar_field(f)
+    if isinstance(value, (bool, np.bool_)):
+        return f"must be a number (got {value!r})" if scalar else None
+    if isinstance(value, (str, bytes)):
+        return f"must be a number (got {value!r})" if scalar or _numeric_field(f) else None
+    if isinstance(value, (list, tuple, dict)) and scalar:
+        return f"must be a number (got {value!r})"
+    if isinstance(value, (int, float, complex, np.ndarray, np.generic, jax.Array)):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufc":
+            return f"must be numeric (got {value!r})"
+        if scalar and arr.ndim:
+            return f"must be a number (got an array of shape {arr.shape})"
+        if arr.dtype.name in _NARROW:
+            return (f"is {arr.dtype.name} ({value!r}): jaxvac computes in float64; give it "
+                    "as a Python number or a float64 array")
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            return f"must be finite (got {value!r})"
+    elif isinstance(value, (list, tuple)) and _numeric_field(f):
+        leaves = jax.tree.leaves(value)
+        if any(isinstance(x, (str, bytes, bool, np.bool_)) for x in leaves):
+            return f"must be numeric (got {value!r})"
+        if any(isinstance(x, float) and not math.isfinite(x) for x in leaves):
+            return f"must be finite (got {value!r})"
+    return None
+
+
+def _numeric_field(f: dataclasses.Field) -> bool:
+    """A parameter whose default is an array or a (nested) tuple of numbers."""
+    default = f.default
+    if isinstance(default, (np.ndarray, jax.Array)):
+        return np.asarray(default).dtype.kind in "biufc"
+    if isinstance(default, (list, tuple)) and default:
+        leaves = jax.tree.leaves(default)
+        return bool(leaves) and all(
+            isinstance(x, numbers.Number) and not isinstance(x, bool) for x in leaves)
+    return False
 
 
 def _to_python(value):

@@ -12,10 +12,22 @@ from ._config import enable_x64
 from ._io import InputError
 
 
+class _UsageError(Exception):
+    """A command line argparse refuses (reported in one line by :func:`main`)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors in one line (``jaxvac CMD: error: ...``) and exit code 2,
+    like every other refusal, instead of a usage block."""
+
+    def error(self, message):
+        raise _UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import _cli
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jaxvac",
         description="Find, verify and classify the vacua of 4d N=1 supergravity potentials.",
     )
@@ -30,11 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     enable_x64()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as e:
+        print(e, file=sys.stderr)
+        return 2
     try:
         code = args.func(args)
     except InputError as e:
-        print(f"jaxvac {args.command}: error: {e}", file=sys.stderr)
+        message = " ".join(str(e).splitlines())  # one line, whatever the message holds
+        print(f"jaxvac {args.command}: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

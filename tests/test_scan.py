@@ -311,9 +311,11 @@ def test_solver_in_toml_and_in_python_are_one_configuration():
 @pytest.mark.parametrize(
     "solver, message",
     [
-        ("nosuch", "use a short name (search, rku-line), package.module:Class"),
-        ("no_such_module_xyz:Solver", "cannot import 'no_such_module_xyz'"),
-        ("jaxvac.scan._engine:NoSuch", "defines no 'NoSuch'"),
+        ("nosuch", "use a short name (search, rku-line) or path/to/file.py:Class"),
+        # no module is imported unless it is one of jaxvac's own solvers (issue #14)
+        ("no_such_module_xyz:Solver", "not a built-in point solver"),
+        ("jaxvac.scan._engine:NoSuch", "not a built-in point solver"),
+        ("os:system", "not a built-in point solver"),
         ("missing.py:Solver", "file "),
         ({"name": "search", "starts": 3}, "takes its options from [search]"),
         ({"name": "rku-line", "grid": 3}, "bad options ['grid']"),
@@ -473,20 +475,26 @@ def test_refuses_non_empty_directory_and_changed_configuration(reference, quarti
     assert_same_rows(again.table(), reference.table())
 
 
-def test_resume_after_losing_chunks(reference, quartic_file, tmp_path):
+def test_resume_after_losing_chunks(reference, quartic_file, tmp_path, capsys):
     import shutil
 
     out = tmp_path / "partial"
     shutil.copytree(reference.path, out)
     os.unlink(out / "chunk-000001.parquet")
     os.unlink(out / "chunk-000004.parquet")
-    (out / ".chunk-000002.parquet.abc.tmp").write_bytes(b"half a file")
+    (out / ".chunk-000002.parquet.0123456789ab.tmp").write_bytes(b"half a file")
     (out / "chunk-000003.parquet").write_bytes(b"torn")  # not a Parquet file: recomputed
-    partial = load_scan(out)
-    assert sorted(partial.files) == [0, 2]
+    # the manifest records chunks 0-4: reading the scan names the first file that is not there
+    with pytest.raises(InputError, match=r"chunk-000001.parquet is damaged \(the file is missing\)"):
+        load_scan(out)
     resumed = scan(base_config(quartic_file), out, resume=True, progress=False)
     assert_same_rows(resumed.table(), reference.table())
     assert not [n for n in os.listdir(out) if n.endswith(".tmp")]
+    said = capsys.readouterr().err.splitlines()
+    assert said == ["jaxvac scan: chunk-000001.parquet is missing; recomputing it",
+                    "jaxvac scan: chunk-000003.parquet is damaged (its sha256 differs from the one "
+                    "the manifest records, or it does not read); recomputing it",
+                    "jaxvac scan: chunk-000004.parquet is missing; recomputing it"]
 
 
 def test_full_disk_leaves_a_valid_dataset_and_resumes(reference, quartic_file, tmp_path, monkeypatch):
@@ -507,7 +515,8 @@ def test_full_disk_leaves_a_valid_dataset_and_resumes(reference, quartic_file, t
         scan(base_config(quartic_file), out, progress=False)
     msg = str(e.value)
     assert "No space left on device" in msg and "--resume" in msg and "chunk-000002" in msg
-    assert sorted(os.listdir(out)) == ["_manifest.json", "chunk-000000.parquet", "chunk-000001.parquet"]
+    assert sorted(os.listdir(out)) == [".jaxvac.lock", "_manifest.json", "chunk-000000.parquet",
+                                       "chunk-000001.parquet"]  # the failed write's temporary is gone
     assert json.loads((out / "_manifest.json").read_text())["completed_chunks"] == [0, 1]
     assert load_scan(out).table().num_rows == 2 * 8 * 6
     monkeypatch.setattr(pq, "write_table", real)

@@ -114,7 +114,9 @@ def test_killed_many_times_at_random_moments(config_file, env, uninterrupted, tm
         # kill at a random moment: after a random number of chunks, plus a random delay
         # that lands anywhere inside a chunk's compute or write
         after = rng.randint(0, POINTS // CHUNK - 1) if attempt else 0
-        killed = run_and_kill(_cmd(config_file, out, attempt > 0), env, out, after,
+        # --resume once a manifest exists (it is refused where a kill came before one)
+        started = (out / "_manifest.json").exists()
+        killed = run_and_kill(_cmd(config_file, out, started), env, out, after,
                               delay=rng.uniform(0.0, 0.3))
         kills += killed
     assert kills >= 4

@@ -22,6 +22,17 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_escalate(args) -> None:
+    """``--escalate N`` is a number of digits in the range the high-precision code accepts
+    (checked whether or not a point turns out to need it)."""
+    if args.escalate is not None:
+        from .._precision import MAX_DIGITS_ALLOWED, MIN_DIGITS
+
+        if not MIN_DIGITS <= args.escalate <= MAX_DIGITS_ALLOWED:
+            raise InputError(f"--escalate must be between {MIN_DIGITS} and "
+                             f"{MAX_DIGITS_ALLOWED} digits (got {args.escalate}).")
+
+
 def model_from_args(args):
     params = parse_assignments(args.set, what="--set")
     return load_model(args.model, params), model_name(args.model)
@@ -94,6 +105,7 @@ def cmd_check(args) -> int:
 
     model, name = model_from_args(args)
     point = parse_assignments(args.at, what="--at")
+    check_escalate(args)
     kwargs = {}
     if args.rtol is not None:
         if not args.rtol > 0:

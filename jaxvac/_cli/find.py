@@ -6,7 +6,7 @@ import os
 import sys
 
 from .._io import InputError, dumps
-from .core import add_model_arguments, model_from_args
+from .core import add_model_arguments, check_escalate, model_from_args
 
 
 def register(sub) -> None:
@@ -49,6 +49,21 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_find)
 
 
+#: Largest seed: JAX's PRNG keys take a 64-bit signed integer.
+MAX_SEED = 2**63 - 1
+
+
+def check_output_file(path: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise InputError(f"--out {path!r} is a directory; give a file name.")
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK) or (
+            os.path.exists(path) and not os.access(path, os.W_OK)):
+        reason = "no such directory" if not os.path.isdir(folder) else "permission denied"
+        raise InputError(f"--out {path!r}: cannot write ({reason}).")
+
+
 def _enable_compilation_cache() -> None:
     """Reuse compiled solvers across runs (JAX persistent cache). Set
     JAXVAC_CACHE_DIR to choose the directory, or to an empty string to disable."""
@@ -75,8 +90,8 @@ def cmd_find(args) -> int:
     starts = DEFAULT_STARTS if args.starts is None else args.starts
     if starts < 1 or starts > 10_000_000:
         raise InputError(f"--starts must be between 1 and 10000000 (got {starts}).")
-    if args.seed < 0:
-        raise InputError(f"--seed must be >= 0 (got {args.seed}).")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise InputError(f"--seed must be between 0 and {MAX_SEED} (got {args.seed}).")
     if args.susy and not isinstance(model, SupergravityModel):
         raise InputError(f"--susy needs a supergravity model; {name} is a plain potential.")
     options = {}
@@ -84,12 +99,9 @@ def cmd_find(args) -> int:
         if not args.rtol > 0:
             raise InputError(f"--rtol must be > 0 (got {args.rtol}).")
         options["rtol"] = args.rtol
-    if args.escalate is not None:
-        from .._precision import MAX_DIGITS_ALLOWED, MIN_DIGITS
-
-        if not MIN_DIGITS <= args.escalate <= MAX_DIGITS_ALLOWED:
-            raise InputError(f"--escalate must be between {MIN_DIGITS} and "
-                             f"{MAX_DIGITS_ALLOWED} digits (got {args.escalate}).")
+    check_escalate(args)
+    if args.out:
+        check_output_file(args.out)
     bounds = parse_region(args.region, model)
     _enable_compilation_cache()
     result = find_critical_points(

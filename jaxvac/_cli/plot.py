@@ -51,7 +51,10 @@ def cmd_plot(args) -> int:
         raise InputError(f"--bins must be >= 1 (got {args.bins}).")
     if args.fit_upper is not None and not args.fit_upper > 0:
         raise InputError(f"--fit-upper must be > 0 (got {args.fit_upper}).")
-    result = load_scan(args.dir)
+    result = load_scan(args.dir)  # reads data only: nothing in the scan directory is run
+    if not result.files:
+        raise InputError(f"{args.dir!r} has no completed chunk yet: nothing to plot (continue the "
+                         "scan with jaxvac scan CONFIG --out DIR --resume).")
     options = {"bins": args.bins, "fit_upper": args.fit_upper, "log_power": args.log_power}
     if args.beta is not None:
         if not args.beta > 1:
@@ -66,10 +69,12 @@ def cmd_plot(args) -> int:
         summary = make_report(result, out, lambda_kind=args.kind, fraction_kind=args.kind,
                               mass_kind=args.mass_kind, params=tuple(args.params) if args.params else None,
                               **options)
+        with open(os.path.join(out, "summary.json"), "w") as f:
+            json.dump(json_safe(summary), f, indent=1)
+    except OSError as e:
+        raise InputError(f"--out {out!r}: cannot write ({e.strerror or e}).") from None
     except ValueError as e:
         raise InputError(str(e)) from None
-    with open(os.path.join(out, "summary.json"), "w") as f:
-        json.dump(json_safe(summary), f, indent=1)
     frac = summary["fractions_per_point"][args.kind]
     print(f"{result.path}: {frac['k']}/{frac['n']} parameter points with {args.kind} vacua "
           f"({frac['value']:.4g}, 95% [{frac['low']:.4g}, {frac['high']:.4g}])")

@@ -45,7 +45,8 @@ def register(sub) -> None:
 
 
 def _read_points(source: str, index: int | None):
-    """(points, parameters from the file) from a check/find output or {"fields": ...}."""
+    """(points, parameters from the file) from a check/find output or {"fields": ...}. The
+    structure is checked here; the values by jaxvac._io.point_to_y as each point is read."""
     try:
         if source == "-":
             import sys
@@ -54,21 +55,35 @@ def _read_points(source: str, index: int | None):
         else:
             if not os.path.isfile(source):
                 raise InputError(f"--from: file {source!r} does not exist.")
-            with open(source) as fh:
-                data = json.load(fh)
+            with open(source, "rb") as fh:
+                data = json.loads(fh.read().decode())
+    except UnicodeDecodeError as e:
+        raise InputError(f"--from: {source!r} is not valid UTF-8 ({e.reason} at byte {e.start}).") from None
     except json.JSONDecodeError as e:
         raise InputError(f"--from: {source!r} is not valid JSON ({e}).") from None
+    except OSError as e:
+        raise InputError(f"--from: cannot read {source!r} ({e.strerror}).") from None
     items = data if isinstance(data, list) else [data]
     points, parameters, model = [], {}, None
     for item in items:
         if not isinstance(item, dict):
             raise InputError("--from: expected JSON objects with a 'fields' or 'critical_points' key.")
+        if not isinstance(item.get("parameters") or {}, dict):
+            raise InputError("--from: 'parameters' must be an object {NAME: VALUE}.")
         parameters.update(item.get("parameters") or {})
+        if item.get("model") is not None and not isinstance(item["model"], str):
+            raise InputError("--from: 'model' must be a model name.")
         model = model or item.get("model")
         if "critical_points" in item:
-            points.extend(cp["fields"] for cp in item["critical_points"])
+            cps = item["critical_points"]
+            if not isinstance(cps, list):
+                raise InputError("--from: 'critical_points' must be a list of objects with 'fields'.")
+            for k, cp in enumerate(cps):
+                if not isinstance(cp, dict) or "fields" not in cp:
+                    raise InputError(f"--from: critical_points[{k}] has no 'fields'.")
+                points.append(_fields(cp["fields"]))
         elif "fields" in item:
-            points.append(item["fields"])
+            points.append(_fields(item["fields"]))
         else:
             raise InputError("--from: an object has neither 'fields' nor 'critical_points'.")
     if index is not None:
@@ -78,6 +93,12 @@ def _read_points(source: str, index: int | None):
     if not points:
         raise InputError(f"--from: {source!r} holds no point.")
     return points, parameters, model
+
+
+def _fields(fields):
+    if not isinstance(fields, dict):
+        raise InputError("--from: 'fields' must be an object {FIELD: VALUE}.")
+    return fields
 
 
 def _parameter_value(value):

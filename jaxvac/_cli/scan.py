@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .._io import InputError
@@ -51,6 +52,8 @@ def cmd_scan(args) -> int:
     if args.stall_timeout is not None:
         if not args.stall_timeout > 0:
             raise InputError(f"--stall-timeout must be > 0 seconds (got {args.stall_timeout}).")
+        if args.max_restarts < 0:
+            raise InputError(f"--max-restarts must be >= 0 (got {args.max_restarts}).")
         return supervise(args)
     try:
         result = scan(args.config, args.out, resume=args.resume, workers=args.workers,
@@ -90,7 +93,7 @@ def supervise(args) -> int:
     import subprocess
     import time
 
-    from ..scan._storage import chunk_files
+    from ..scan._storage import MANIFEST, chunk_files
 
     resume = args.resume
     for attempt in range(args.max_restarts + 1):
@@ -117,7 +120,8 @@ def supervise(args) -> int:
             # killed by a signal (out of memory, an operator's kill): resume too
             print(f"jaxvac scan: the scan process was killed by signal {-code}; restarting "
                   f"with --resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
-        resume = True
+        # resume what the killed process started (--resume is refused where it wrote nothing)
+        resume = args.resume or os.path.isfile(os.path.join(args.out, MANIFEST))
     print(f"jaxvac scan: error: gave up after {args.max_restarts} restarts; the completed "
           "chunks are intact (run again with --resume).", file=sys.stderr)
     return 1

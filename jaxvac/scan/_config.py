@@ -21,7 +21,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._io import InputError, build_model, parse_value, resolve_model_class
+from .._io import (InputError, build_model, load_file_object, parse_value, resolve_model_class,
+                   source_file)
 from .._model import AbstractModel
 
 #: What a scan writes for each parameter point (see docs/scans.md, "keep").
@@ -31,9 +32,11 @@ DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 TOP_KEYS = ("model", "points", "starts", "seed", "chunk", "keep", "fixed", "sample", "region",
             "search", "solver")
 
-#: Point solvers a configuration can name by a short name (``solver = "NAME"``, see
-#: docs/scans.md, "[solver]"); anything else is ``package.module:Class`` or
-#: ``path/to/file.py:Class``. ``search`` (the default) is jaxvac's search with ``[search]``.
+#: jaxvac's own point solvers, by the short name a configuration gives them (``solver =
+#: "NAME"``, docs/scans.md, "[solver]"): the only modules a configuration can make jaxvac
+#: import (by the short name or by the ``module:Class`` written here, which the manifest
+#: records); any other solver is a ``path/to/file.py:Class`` (docs/scans.md, "Safety").
+#: ``search`` (the default) is jaxvac's search with ``[search]``.
 POINT_SOLVERS = {"search": None, "rku-line": "jaxvac.reproduce._rku_scan:LineSolver"}
 
 #: Largest number of parameter points (point ids are int64; draws fold in both 32-bit halves).
@@ -77,11 +80,22 @@ def normalise_distribution(table: Any, where: str) -> dict[str, Any]:
     return DISTRIBUTIONS[dist][0](dict(table), where)
 
 
+def _finite_draws(where: str, *extremes: float) -> None:
+    """Refuse a law whose draws can overflow float64: ``extremes`` are the largest values
+    its draw function computes on the way (e.g. high - low for a uniform law)."""
+    if not all(math.isfinite(x) for x in extremes):
+        raise InputError(
+            f"{where}: draws are not finite in float64 with these bounds (the draw computes "
+            f"{' and '.join(f'{x:g}' for x in extremes)}); narrow the range."
+        )
+
+
 def _norm_uniform(t, where):
     _only(t, ("dist", "low", "high"), where)
     low, high = _num(t, "low", where), _num(t, "high", where)
     if not low < high:
         raise InputError(f"{where}: need low < high (got low={low}, high={high}).")
+    _finite_draws(where, high - low)  # jax.random.uniform: low + (high - low) u
     return {"dist": "uniform", "low": low, "high": high}
 
 
@@ -90,6 +104,7 @@ def _norm_symmetric(t, where):
     scale = _num(t, "scale", where)
     if not scale > 0:
         raise InputError(f"{where}.scale must be > 0 (got {scale}).")
+    _finite_draws(where, 2 * scale)
     return {"dist": "symmetric", "scale": scale}
 
 
@@ -110,6 +125,7 @@ def _norm_normal(t, where):
     std = _num(t, "std", where)
     if not std > 0:
         raise InputError(f"{where}.std must be > 0 (got {std}).")
+    _finite_draws(where, abs(mean) + NORMAL_MAX * std)
     return {"dist": "normal", "mean": mean, "std": std}
 
 
@@ -139,9 +155,16 @@ def _norm_integer(t, where):
     for key, v in (("low", low), ("high", high)):
         if isinstance(v, bool) or not isinstance(v, int):
             raise InputError(f"{where}.{key} must be an integer (got {v!r}).")
+        if not -(2**63) <= v < 2**63 - 1:  # int64 draws of randint(low, high + 1)
+            raise InputError(f"{where}.{key} must be an integer between {-(2**63)} and "
+                             f"{2**63 - 2} (got {v}).")
     if not low <= high:
         raise InputError(f"{where}: need low <= high (got low={low}, high={high}).")
     return {"dist": "integer", "low": low, "high": high}
+
+
+#: Largest |z| of jax.random.normal in float64 (sqrt(2) erfinv(1 - 2^-53) = 8.29), rounded up.
+NORMAL_MAX = 8.5
 
 
 def _draw_uniform(d, key, shape):
@@ -240,12 +263,14 @@ def parameter_salt(name: str) -> int:
 # ---- the configuration ------------------------------------------------------------------
 
 
-def _int(config: dict, key: str, low: int, high: int) -> int:
+def _int(config: dict, key: str, low: int, high: int, where: str = "") -> int:
+    if key not in config:
+        raise InputError(f"{where}missing key {key!r}.")
     value = config[key]
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{key} must be an integer (got {value!r}).")
+        raise InputError(f"{where}{key} must be an integer (got {value!r}).")
     if not low <= value <= high:
-        raise InputError(f"{key} must be between {low} and {high} (got {value}).")
+        raise InputError(f"{where}{key} must be between {low} and {high} (got {value}).")
     return value
 
 
@@ -319,7 +344,9 @@ class ScanConfig:
 
     @property
     def chunk(self) -> int:
-        return self.data["chunk"]
+        """Parameter points per chunk: ``chunk`` as configured, at most ``points`` (a larger
+        value would only allocate padding; the configuration keeps what was written)."""
+        return min(self.data["chunk"], self.data["points"])
 
     @property
     def seed(self) -> int:
@@ -351,11 +378,24 @@ class ScanConfig:
         text = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
         h = hashlib.sha256(text.encode())
         for spec in (self.model_spec, self.solver_spec):
-            source = model_source_file(spec) if spec else None
+            source = source_file(spec)
             if source is not None:
                 with open(source, "rb") as f:
                     h.update(f.read())
         return h.hexdigest()
+
+    def sources(self) -> dict[str, dict[str, str]]:
+        """``{"model" / "solver": {"file": absolute path, "sha256": of its content}}`` for a
+        user model or point solver given as ``file.py:Class`` (what the fingerprint covers
+        besides the configuration; the manifest records it to name what changed)."""
+        out = {}
+        for kind, spec in (("model", self.model_spec), ("solver", self.solver_spec)):
+            source = source_file(spec)
+            if source is not None:
+                with open(source, "rb") as f:
+                    out[kind] = {"file": os.path.abspath(source),
+                                 "sha256": hashlib.sha256(f.read()).hexdigest()}
+        return out
 
     def point_solver(self):
         """The per-point computation this configuration names (``[solver]``; default: the
@@ -396,55 +436,50 @@ class ScanConfig:
         return min(self.chunk, self.points - index * self.chunk)
 
 
+def manifest_sampling(config: Any, where: str = "manifest: config") -> dict[str, Any]:
+    """What a recorded configuration (a manifest's ``config``) says each parameter point
+    drew: ``points``, ``chunk`` (as the scan used it), ``seed`` and ``sample``, validated as
+    data. Reading a scan needs nothing else: its model is neither imported nor built."""
+    if not isinstance(config, dict):
+        raise InputError(f"{where} must be a table.")
+    points = _int(config, "points", 1, MAX_POINTS, f"{where}.")
+    chunk = min(_int(config, "chunk", 1, 10_000_000, f"{where}."), points)
+    seed = _int(config, "seed", 0, 2**63 - 1, f"{where}.")
+    sample = config.get("sample", {})
+    if not isinstance(sample, dict):
+        raise InputError(f"{where}.sample must be a table of distributions.")
+    sample = {name: normalise_distribution(table, f"{where}.sample.{name}")
+              for name, table in sample.items()}
+    return {"points": points, "chunk": chunk, "seed": seed, "sample": sample}
+
+
 # ---- point solvers ----------------------------------------------------------------------
 
 
 def resolve_solver_class(spec: str):
-    """A point-solver class from ``package.module:Class`` or ``path/to/file.py:Class``."""
+    """A point-solver class: one of jaxvac's own (:data:`POINT_SOLVERS`, by its short name
+    or its ``module:Class``) or ``path/to/file.py:Class``. No other module is imported
+    (docs/scans.md, "Safety"), and nothing is called here."""
     import importlib
 
-    module_part, sep, name = spec.rpartition(":")
-    if not sep or not module_part or not name:
-        known = ", ".join(POINT_SOLVERS)
+    builtin = POINT_SOLVERS.get(spec, spec)
+    if builtin is not None and builtin in POINT_SOLVERS.values():
+        module, _, name = builtin.partition(":")
+        return getattr(importlib.import_module(module), name)
+    known = ", ".join(POINT_SOLVERS)
+    if ":" not in spec:
+        raise InputError(f"solver {spec!r}: use a short name ({known}) or path/to/file.py:Class.")
+    path, _, name = spec.rpartition(":")
+    if not path.endswith(".py"):
         raise InputError(
-            f"solver {spec!r}: use a short name ({known}), package.module:Class or "
-            "path/to/file.py:Class."
+            f"solver {spec!r}: not a built-in point solver ({known}) nor path/to/file.py:Class; "
+            "jaxvac imports no other module named in a configuration (docs/scans.md, 'Safety')."
         )
-    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
-        module = _load_file(module_part, f"solver {spec!r}")
-    else:
-        try:
-            module = importlib.import_module(module_part)
-        except ImportError as e:
-            raise InputError(f"solver {spec!r}: cannot import {module_part!r} ({e}).") from None
-    obj = module
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            raise InputError(f"solver {spec!r}: {module_part!r} defines no {name!r}.")
-    if not callable(obj):
-        raise InputError(f"solver {spec!r}: {name} is not a class or function.")
-    return obj
-
-
-_FILE_NAMESPACES: dict[tuple[str, float], dict] = {}
-
-
-def _load_file(path: str, what: str):
-    """The namespace of a Python file, executed once per (path, modification time)."""
-    import runpy
-    import types
-
-    if not os.path.isfile(path):
-        raise InputError(f"{what}: file {path!r} does not exist.")
-    key = (os.path.abspath(path), os.path.getmtime(path))
-    if key not in _FILE_NAMESPACES:
-        try:
-            run_name = f"_jaxvac_solver_{zlib.crc32(key[0].encode())}"
-            _FILE_NAMESPACES[key] = runpy.run_path(path, run_name=run_name)
-        except Exception as e:  # noqa: BLE001 - report any import failure in one line
-            raise InputError(f"{what}: importing {path!r} failed: {e}") from e
-    return types.SimpleNamespace(**_FILE_NAMESPACES[key])
+    cls = load_file_object(spec, "solver")
+    if not isinstance(cls, type):
+        raise InputError(f"solver {spec!r}: {name} is not a class (a point solver is a class "
+                         "constructed with the other keys of [solver]).")
+    return cls
 
 
 def _instantiate_solver(cls, options: dict, name: str):
@@ -520,14 +555,6 @@ def _normalise_solver(raw: Any, base_dir: str | None) -> tuple[dict | None, str 
     # A class from a file is named as written (the module name of a loaded file is not
     # stable; the file's content enters the fingerprint); others by module:Class.
     return describe_solver(solver, name if from_file else None), spec
-
-
-def model_source_file(spec: str) -> str | None:
-    if ":" in spec:
-        path = spec.rpartition(":")[0]
-        if os.path.isfile(path):
-            return path
-    return None
 
 
 def read_config(source: str | os.PathLike | dict) -> ScanConfig:

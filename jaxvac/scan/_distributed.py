@@ -6,6 +6,10 @@ must be on a file system every worker sees, as on a SLURM cluster). Only this pr
 writes the manifest, as tasks complete. A worker that dies mid-task loses nothing: Dask
 re-runs the task elsewhere and the recomputed chunk is identical; a chunk file written
 twice is replaced atomically by the same rows.
+
+Dask pickles task payloads and jaxvac configures no TLS or authentication: whoever can reach
+a ``tcp://`` scheduler can run code on its workers, so use only a scheduler you trust
+(docs/scans.md, "Safety").
 """
 
 from __future__ import annotations
@@ -39,42 +43,54 @@ def _chunk_task(payload: dict, index: int) -> dict:
     return compute_chunk(engine, fp, payload["out_dir"], index)
 
 
-def _client(workers):
+def workers_spec(workers):
+    """Check a ``workers`` argument before anything runs or is written: ``("client", c)``,
+    ``("local", n or None)`` or ``("address", "tcp://...")``; dask.distributed must import."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise InputError(
             "--workers needs dask.distributed: pip install 'jaxvac[distributed]'."
         ) from None
     if isinstance(workers, Client):
-        return workers, None
+        return ("client", workers)
     spec = str(workers).strip()
     if spec.isdigit():
         n = int(spec)
         if n < 1:
             raise InputError(f"--workers: need at least 1 worker (got {n}).")
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        return Client(cluster), cluster
+        return ("local", n)
     if spec == "local":
-        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
-        return Client(cluster), cluster
+        return ("local", None)
     if "://" in spec or ":" in spec:
-        try:
-            return Client(spec, timeout="30s"), None
-        except OSError as e:
-            raise InputError(f"--workers {spec!r}: cannot reach the Dask scheduler ({e}).") from None
+        return ("address", spec)
     raise InputError(
         f"--workers must be a number of local workers, 'local', or a scheduler address "
         f"such as tcp://host:8786 (got {workers!r})."
     )
 
 
-def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on_done) -> None:
-    """Submit every pending chunk; record each in the manifest as it completes."""
+def connect(spec):
+    """(client, cluster this call started or None) for a :func:`workers_spec`."""
+    from distributed import Client, LocalCluster
+
+    kind, value = spec
+    if kind == "client":
+        return value, None
+    if kind == "local":
+        extra = {} if value is None else {"n_workers": value}
+        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None, **extra)
+        return Client(cluster), cluster
+    try:
+        return Client(value, timeout="30s"), None
+    except OSError as e:
+        raise InputError(f"--workers {value!r}: cannot reach the Dask scheduler ({e}).") from None
+
+
+def run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done) -> None:
+    """Submit every pending chunk to ``client``; record each in the manifest as it completes."""
     from distributed import as_completed
 
-    client, cluster = _client(workers)
     payload = {
         "config": config.data,
         "model_spec": _absolute_spec(config.model_spec),
@@ -83,26 +99,20 @@ def run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on
         "point_solver": point_solver,
         "solver_spec": _absolute_spec(config.solver_spec) if config.solver_spec else None,
     }
-    owned = cluster is not None
+    # The payload (a few strings and the configuration dict) travels inside each task.
+    # Not client.scatter(payload, broadcast=True): that names the scattered values by the
+    # dict's keys ("config", ...), which collide between scans sharing a scheduler, and
+    # its replication lost a key under load ("Key lost during replication", every chunk
+    # then cancelled for lost dependencies; seen with 2 local workers, bench_scan.py).
+    futures = [
+        client.submit(_chunk_task, payload, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
+                      pure=False, retries=2)
+        for i in pending
+    ]
     try:
-        # The payload (a few strings and the configuration dict) travels inside each task.
-        # Not client.scatter(payload, broadcast=True): that names the scattered values by the
-        # dict's keys ("config", ...), which collide between scans sharing a scheduler, and
-        # its replication lost a key under load ("Key lost during replication", every chunk
-        # then cancelled for lost dependencies; seen with 2 local workers, bench_scan.py).
-        futures = [
-            client.submit(_chunk_task, payload, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
-                          pure=False, retries=2)
-            for i in pending
-        ]
-        try:
-            for future in as_completed(futures):
-                on_done(future.result())
-                future.release()
-        except BaseException:
-            client.cancel(futures)
-            raise
-    finally:
-        if owned:
-            client.close()
-            cluster.close()
+        for future in as_completed(futures):
+            on_done(future.result())
+            future.release()
+    except BaseException:
+        client.cancel(futures)
+        raise

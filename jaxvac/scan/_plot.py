@@ -115,33 +115,70 @@ def plot_lambda_histogram(result: ScanResult, path: str, *, kind: str = "dS-mini
 
 def _all_parameter_values(result: ScanResult, names) -> dict[str, np.ndarray]:
     """The sampled values of every parameter point of the scan (rows may hold only some
-    points with ``keep``): recomputed from (seed, point id), as the scan drew them."""
-    import jax
-    import jax.numpy as jnp
+    points with ``keep``): recomputed from (seed, point id), as the scan drew them.
 
-    from .._model import canonical
-    from ._config import read_config
+    Only data is read: the distributions, seed and chunking from the manifest (validated
+    as data) and each parameter's shape and type from the chunk files' columns. The
+    model is neither imported nor built (docs/scans.md, "Safety")."""
+    import types
+
+    import jax
+
+    from ._config import manifest_sampling
     from ._engine import _freeze, draw_parameters
 
-    config = read_config(result.config | {"model": _model_spec(result)})
-    base = canonical(config.base_model())
-    frozen = _freeze(config.sample)
-    fn = jax.jit(jax.vmap(lambda pid: draw_parameters(frozen, base, config.seed, pid)))
+    s = manifest_sampling(result.config)
+    leaves = _parameter_leaves(result, s["sample"])
+    frozen = _freeze(s["sample"])
+    base = types.SimpleNamespace(**leaves)  # all draw_parameters reads: shapes and dtypes
+    fn = jax.jit(jax.vmap(lambda pid: draw_parameters(frozen, base, s["seed"], pid)))
+    chunk = s["chunk"]
     out = {n: [] for n in names}
     for index in sorted(result.files):
-        n_pts = config.chunk_points(index)
-        ids = jnp.arange(index * config.chunk, index * config.chunk + n_pts, dtype=jnp.int64)
+        n_pts = min(chunk, s["points"] - index * chunk)
+        ids = np.arange(index * chunk, index * chunk + n_pts, dtype=np.int64)
         values = fn(ids)
         for n in names:
             out[n].append(np.asarray(values[n]))
-        out.setdefault("point", []).append(np.asarray(ids))
+        out.setdefault("point", []).append(ids)
     return {k: np.concatenate(v) if v else np.array([]) for k, v in out.items()}
 
 
-def _model_spec(result: ScanResult) -> str:
-    spec = result.config["model"]
-    src = result.manifest.get("model_spec")
-    return src or spec
+def _parameter_leaves(result: ScanResult, sample) -> dict[str, np.ndarray]:
+    """A zero of each sampled parameter's shape and dtype, from its column in the chunk
+    files (a number, or a fixed-size list for an array parameter)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(result.files[min(result.files)])
+    out = {}
+    for name in sample:
+        if name not in schema.names:
+            raise ValueError(f"the manifest samples {name!r}, which is not a column of the scan.")
+        t = schema.field(name).type
+        shape = ()
+        if pa.types.is_fixed_size_list(t):
+            shape, t = (t.list_size,), t.value_type
+        try:
+            dtype = np.dtype(t.to_pandas_dtype())
+        except NotImplementedError:
+            dtype = np.dtype(object)
+        if dtype.kind not in "biuf":
+            raise ValueError(f"column {name!r} of the scan is not numeric ({t}).")
+        out[name] = np.zeros(shape, dtype)
+    return out
+
+
+def _heat_map_parameters(result: ScanResult, params) -> tuple[str, str] | None:
+    """The two sampled parameters of the heat map (default: the first two; None if there
+    are not two); ValueError names a requested one that is not sampled."""
+    sampled = result.parameters
+    if params is None:
+        return (sampled[0], sampled[1]) if len(sampled) >= 2 else None
+    for p in params:
+        if p not in sampled:
+            raise ValueError(f"--params: {p!r} is not a sampled parameter ({', '.join(sampled)}).")
+    return tuple(params)
 
 
 def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, str] | None = None,
@@ -150,14 +187,9 @@ def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, st
     over two sampled parameters (default: the first two)."""
     from matplotlib.colors import LogNorm, Normalize
 
-    sampled = result.parameters
+    params = _heat_map_parameters(result, params)
     if params is None:
-        if len(sampled) < 2:
-            return {"skipped": "needs two sampled parameters"}
-        params = (sampled[0], sampled[1])
-    for p in params:
-        if p not in sampled:
-            raise ValueError(f"--params: {p!r} is not a sampled parameter ({', '.join(sampled)}).")
+        return {"skipped": "needs two sampled parameters"}
     allp = _all_parameter_values(result, params)
     has = set(np.asarray(result.vacua(kind, columns=["point"]).column("point")).tolist())
     hit = np.isin(allp["point"], list(has))
@@ -252,6 +284,11 @@ def plot_mass_spectra(result: ScanResult, path: str, *, kind: str = "minima",
 
 def make_report(result: ScanResult, out_dir: str, **options) -> dict[str, Any]:
     """Write the three standard figures into ``out_dir``; return what they show."""
+    # refuse bad --params, or a manifest whose draws cannot be recomputed, before writing
+    if _heat_map_parameters(result, options.get("params")) is not None:
+        from ._config import manifest_sampling
+
+        manifest_sampling(result.config)
     os.makedirs(out_dir, exist_ok=True)
     lam_kind = options.pop("lambda_kind", "dS-minima")
     params = options.pop("params", None)

@@ -9,7 +9,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from ._storage import KINDS, chunk_files, read_chunk_meta, read_manifest
+from .._io import InputError
+from ._storage import (KINDS, check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
+                       read_manifest, recorded_chunks)
 
 
 def _add_counts(total: dict, counts: dict) -> None:
@@ -61,7 +63,11 @@ class ScanResult:
         """The rows as one Arrow table, ordered by (point, start)."""
         if not self.files:
             return pa.table({})
-        table = self.dataset().to_table(columns=columns, filter=filter)
+        try:
+            table = self.dataset().to_table(columns=columns, filter=filter)
+        except (OSError, pa.ArrowInvalid) as e:  # a damaged file the manifest has no checksum of
+            raise InputError(f"{self.path}: cannot read the chunk files ({e}); run the scan again "
+                             "with --resume to recompute a damaged chunk.") from None
         if columns is None or ("point" in columns and "start" in columns):
             table = table.sort_by([("point", "ascending"), ("start", "ascending")])
         return table
@@ -90,18 +96,30 @@ class ScanResult:
         return self.table(columns, f)
 
 
-def load_scan(path: str | os.PathLike) -> ScanResult:
-    """Open a scan directory written by :func:`jaxvac.scan` (complete or not)."""
+def load_scan(path: str | os.PathLike, *, verify: bool = True) -> ScanResult:
+    """Open a scan directory written by :func:`jaxvac.scan` (complete or not).
+
+    The scan is the chunks its manifest records as complete (index < ``chunks_total``, file
+    named exactly ``chunk-NNNNNN.parquet``); other files in the directory are ignored. With
+    ``verify`` (default) every recorded chunk's sha256 is checked against the manifest
+    first: a damaged or missing file raises :class:`jaxvac._io.InputError` naming it.
+    Reading a scan runs no code: nothing named in the manifest is imported or called.
+    """
     path = os.fspath(path)
     manifest = read_manifest(path)
     files = {}
     counts: dict[str, Any] = {}
     seconds = 0.0
     fingerprint = manifest["config_fingerprint"]
-    for index, file in sorted(chunk_files(path).items()):
+    for index, record in sorted(recorded_chunks(manifest).items()):
+        file = os.path.join(path, chunk_name(index))
+        if record is not None and verify:
+            check_recorded_chunk(file, record)
         meta = read_chunk_meta(file)
-        if meta is None or meta.get("config_fingerprint") != fingerprint:
-            continue
+        if meta is None or meta["config_fingerprint"] != fingerprint or meta["chunk"] != index:
+            if record is None:  # a manifest without checksums: as before, skip it
+                continue
+            raise damaged(file, "its metadata is not that of this scan's chunk")
         files[index] = file
         _add_counts(counts, meta["counts"])
         seconds += float(meta.get("seconds", 0.0))

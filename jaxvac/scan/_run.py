@@ -22,13 +22,16 @@ from ._storage import (
     ScanStorageError,
     _storage_error,
     check_column_names,
-    chunk_files,
+    chunk_name,
     chunk_table,
+    file_sha256,
+    lock_directory,
     new_manifest,
-    read_chunk_meta,
     read_manifest,
+    recorded_chunks,
     remove_temporaries,
     update_manifest,
+    verify_chunk_file,
     write_chunk,
 )
 
@@ -73,57 +76,144 @@ def _config_diff(old: dict, new: dict, prefix="") -> list[str]:
     return out
 
 
-def _prepare_directory(config: ScanConfig, out_dir: str, resume: bool, model) -> tuple[dict, set[int]]:
-    """Check/create ``out_dir``; return (manifest, completed chunk indices)."""
-    fingerprint = config.fingerprint()
+def _fingerprint_difference(manifest: dict, config: ScanConfig) -> str:
+    """What differs between a scan's manifest and ``config`` when their fingerprints do:
+    the configuration, the source of a user model or solver file, or else the recorded
+    fingerprint itself."""
+    diff = _config_diff(manifest["config"], config.data)
+    if diff:
+        return "; ".join(diff)
+    current = config.sources()
+    recorded = manifest.get("sources")
+    if isinstance(recorded, dict):
+        changed = []
+        for kind in sorted(set(current) | set(recorded)):
+            old, new = recorded.get(kind), current.get(kind)
+            old_sha = old.get("sha256") if isinstance(old, dict) else None
+            new_sha = new["sha256"] if new else None
+            if old_sha != new_sha:
+                where = (new or old)["file"] if isinstance(new or old, dict) else "?"
+                changed.append(f"the source of the {kind} file {where!r} changed "
+                               f"(sha256 {str(old_sha)[:12]}... -> {str(new_sha)[:12]}...)")
+        if changed:
+            return "; ".join(changed)
+    elif current:
+        files = ", ".join(f"{kind} {s['file']!r}" for kind, s in sorted(current.items()))
+        return (f"the source of the {files} changed since the scan started, or its manifest's "
+                "config_fingerprint was edited")
+    return (f"the manifest's config_fingerprint {manifest['config_fingerprint'][:12]}... is not "
+            f"the fingerprint of the configuration it records ({config.fingerprint()[:12]}...): "
+            f"its {MANIFEST} was edited or damaged")
+
+
+def _check_directory(config: ScanConfig, out_dir: str, resume: bool, fingerprint: str) -> dict | None:
+    """Refuse a directory the scan cannot use, reading only: returns the manifest of the
+    scan to resume, or None for a new scan (``out_dir`` absent or without visible entries)."""
     exists = os.path.isdir(out_dir)
     if os.path.exists(out_dir) and not exists:
         raise InputError(f"--out {out_dir!r} exists and is not a directory.")
     entries = [e for e in os.listdir(out_dir) if not e.startswith(".")] if exists else []
     has_manifest = exists and os.path.isfile(os.path.join(out_dir, MANIFEST))
-    if entries and not resume:
-        raise InputError(
-            f"--out {out_dir!r} is not empty; to continue the scan there use --resume, or "
-            "choose a new directory."
-        )
-    if entries and not has_manifest:
-        raise InputError(
-            f"--resume: {out_dir!r} is not empty and has no {MANIFEST}: it is not a jaxvac "
-            "scan directory."
-        )
-    if has_manifest:
-        manifest = read_manifest(out_dir)
-        if manifest["config_fingerprint"] != fingerprint:
-            diff = _config_diff(manifest["config"], config.data)
-            detail = "; ".join(diff) if diff else "the user model's or solver's source file changed"
-            hint = ""
-            if "solver" in config.data and "solver" not in manifest["config"]:
-                hint = (" Its manifest records no point solver: it was made with the default search"
-                        " (or with a point_solver= given in Python before jaxvac recorded solvers).")
+    if not resume:
+        if entries:
             raise InputError(
-                f"--resume: the configuration differs from the one the scan in {out_dir!r} "
-                f"was started with ({detail}).{hint} Resume with the original configuration, or "
-                "start a new scan in a new directory."
+                f"--out {out_dir!r} is not empty; to continue the scan there use --resume, or "
+                "choose a new directory."
             )
-    else:
+        return None
+    if not has_manifest:
+        if entries:
+            raise InputError(
+                f"--resume: {out_dir!r} is not empty and has no {MANIFEST}: it is not a jaxvac "
+                "scan directory."
+            )
+        raise InputError(f"--resume: there is no scan in {out_dir!r} (no {MANIFEST}); run "
+                         "without --resume to start one.")
+    manifest = read_manifest(out_dir)
+    if manifest["config_fingerprint"] != fingerprint:
+        hint = ""
+        if "solver" in config.data and "solver" not in manifest["config"]:
+            hint = (" Its manifest records no point solver: it was made with the default search"
+                    " (or with a point_solver= given in Python before jaxvac recorded solvers).")
+        raise InputError(
+            f"--resume: the configuration differs from the one the scan in {out_dir!r} "
+            f"was started with ({_fingerprint_difference(manifest, config)}).{hint} Resume "
+            "with the original configuration, or start a new scan in a new directory."
+        )
+    return manifest
+
+
+def _completed_chunks(config: ScanConfig, out_dir: str, manifest: dict, fingerprint: str) -> dict:
+    """The chunks of a resumed scan that need no recomputation: index -> manifest record.
+    A recorded chunk counts if its file's sha256 matches (else it is deleted, and said on
+    stderr); a chunk file the manifest does not record (written just before a crash, or
+    by a jaxvac that recorded no checksums) if it reads completely and is this scan's."""
+    done = {}
+    recorded = recorded_chunks(manifest)
+    legacy = "chunks" not in manifest
+    for index in range(config.n_chunks):
+        path = os.path.join(out_dir, chunk_name(index))
+        record = recorded.get(index)
+        if not os.path.isfile(path):
+            if index in recorded:
+                print(f"jaxvac scan: {chunk_name(index)} is missing; recomputing it", file=sys.stderr)
+            continue
+        if record is not None:
+            try:
+                ok = file_sha256(path) == record["sha256"]
+            except OSError:
+                ok = False
+            if ok:
+                done[index] = record
+                continue
+        else:
+            record = verify_chunk_file(path, index, fingerprint, index * config.chunk,
+                                       config.chunk_points(index))
+            if record is not None:
+                done[index] = record
+                continue
+            if not legacy or index not in recorded:  # a torn or foreign file: just replace it
+                continue
+        print(f"jaxvac scan: {chunk_name(index)} is damaged (its sha256 differs from the one "
+              f"the manifest records, or it does not read); recomputing it", file=sys.stderr)
         try:
-            os.makedirs(out_dir, exist_ok=True)
+            os.unlink(path)
         except OSError as e:
-            raise _storage_error("the scan directory", out_dir, e) from e
-        if not os.access(out_dir, os.W_OK):
-            raise ScanStorageError(
-                f"cannot write to {out_dir!r}: permission denied. Choose a writable directory."
-            )
+            raise _storage_error("a damaged chunk", out_dir, e) from e
+    return done
+
+
+def _open_directory(config: ScanConfig, out_dir: str, manifest: dict | None, fingerprint: str,
+                    model) -> tuple[dict, dict]:
+    """With the directory's lock held: write the manifest of a new scan, or check the
+    chunks of the one resumed. Returns (manifest, completed chunks)."""
+    if manifest is None:
+        entries = [e for e in os.listdir(out_dir) if not e.startswith(".")]
+        if entries:  # another process started a scan here since _check_directory
+            raise InputError(f"--out {out_dir!r} is not empty; to continue the scan there use "
+                             "--resume, or choose a new directory.")
         manifest = new_manifest(config, fingerprint, model, _version())
-    remove_temporaries(out_dir)
-    done = set()
-    for index, path in chunk_files(out_dir).items():
-        meta = read_chunk_meta(path)
-        if (meta is not None and meta.get("config_fingerprint") == fingerprint
-                and meta.get("chunk") == index and index < config.n_chunks):
-            done.add(index)
+        done: dict = {}
+    else:
+        manifest = read_manifest(out_dir)  # as it is now that no one else writes it
+        if manifest["config_fingerprint"] != fingerprint:
+            raise InputError(f"--resume: the scan in {out_dir!r} changed while starting; run again.")
+        manifest.setdefault("sources", config.sources())
+        remove_temporaries(out_dir)
+        done = _completed_chunks(config, out_dir, manifest, fingerprint)
     update_manifest(out_dir, manifest, done)
     return manifest, done
+
+
+def _make_directory(out_dir: str) -> None:
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as e:
+        raise _storage_error("the scan directory", out_dir, e) from e
+    if not os.access(out_dir, os.W_OK):
+        raise ScanStorageError(
+            f"cannot write to {out_dir!r}: permission denied. Choose a writable directory."
+        )
 
 
 def _progress_bar(config: ScanConfig, done: set[int], progress):
@@ -144,7 +234,8 @@ def _select_devices(devices) -> list:
     if isinstance(devices, int):
         local = jax.local_devices()
         if not 1 <= devices <= len(local):
-            raise InputError(f"devices must be between 1 and {len(local)} (got {devices}).")
+            raise InputError(f"--devices must be between 1 and {len(local)}, the number of "
+                             f"local JAX devices (got {devices}).")
         return local[:devices]
     return list(devices)
 
@@ -167,14 +258,15 @@ def compute_chunk(engine: ChunkEngine, fingerprint: str, out_dir: str, index: in
 
 
 def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, device) -> dict:
+    """Write chunk ``index``; returns its metadata plus the file's ``sha256`` and ``rows``."""
     config = engine.config
     starts = {k: np.asarray(v) for k, v in starts.items()}
     values = {k: np.asarray(v) for k, v in values.items()}
     table, counts = chunk_table(config, engine.base, index, values, starts)
     dev = str(device if device is not None else jax.devices()[0])
     meta = _chunk_meta(config, fingerprint, index, counts, seconds, dev)
-    write_chunk(out_dir, index, table, meta)
-    return meta
+    record = write_chunk(out_dir, index, table, meta)
+    return {**meta, **record}
 
 
 #: Chunks in flight per device: 2 lets a device compute while the host writes; 1 runs one
@@ -199,7 +291,7 @@ def _run_local(engine: ChunkEngine, fingerprint, out_dir, pending, devices, on_d
     first runs alone (it compiles). This thread writes the chunks in order as they complete,
     so an interrupted scan has written a prefix of them and never half a chunk."""
     single = len(devices) == 1
-    width = max(1, _in_flight(devices))  # checks JAXVAC_SCAN_IN_FLIGHT before any work
+    width = max(1, _in_flight(devices))
     queue = collections.deque(enumerate(pending))
 
     def run(index, device):
@@ -270,30 +362,59 @@ def scan(
     out_dir = os.fspath(out_dir)
     base = config.base_model()
     check_column_names(base, config.sample)
-    manifest, done = _prepare_directory(config, out_dir, resume, base)
-    fingerprint = manifest["config_fingerprint"]
-    pending = [i for i in range(config.n_chunks) if i not in done]
-    if pending:
-        bar = _progress_bar(config, done, progress)
+    # every option is checked, and the directory too, before anything is written
+    if workers is None:
+        devices = _select_devices(devices)
+        _in_flight(devices)  # checks JAXVAC_SCAN_IN_FLIGHT
+    else:
+        from ._distributed import connect, workers_spec
 
-        found = [0]
-
-        def on_done(meta):
-            done.add(meta["chunk"])
-            update_manifest(out_dir, manifest, done)
-            found[0] += meta["counts"]["vacua"]["successful"]
-            if bar is not None:
-                bar.set_postfix(vacua=found[0], refresh=False)
-                bar.update(meta["counts"]["points"])
-        try:
-            if workers is None:
-                engine = ChunkEngine(config, point_solver)
-                _run_local(engine, fingerprint, out_dir, pending, _select_devices(devices), on_done)
-            else:
-                from ._distributed import run_on_dask
-
-                run_on_dask(config, out_dir, fingerprint, pending, workers, point_solver, on_done)
-        finally:
-            if bar is not None:
-                bar.close()
+        workers = workers_spec(workers)
+    fingerprint = config.fingerprint()
+    manifest = _check_directory(config, out_dir, resume, fingerprint)
+    client = cluster = None
+    lock = None
+    try:
+        if workers is not None:
+            client, cluster = connect(workers)
+        if manifest is None:
+            _make_directory(out_dir)
+        lock = lock_directory(out_dir)
+        manifest, done = _open_directory(config, out_dir, manifest, fingerprint, base)
+        pending = [i for i in range(config.n_chunks) if i not in done]
+        if pending:
+            _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress,
+                         devices, point_solver, client)
+    finally:
+        if client is not None and workers[0] != "client":  # ours to close, not the caller's
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        if lock is not None:
+            lock.close()  # releases the lock (so does the end of the process, however it ends)
     return load_scan(out_dir)
+
+
+def _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress, devices,
+                 point_solver, client) -> None:
+    bar = _progress_bar(config, done, progress)
+    found = [0]
+
+    def on_done(meta):
+        done[meta["chunk"]] = {"sha256": meta["sha256"], "rows": meta["rows"]}
+        update_manifest(out_dir, manifest, done)
+        found[0] += meta["counts"]["vacua"]["successful"]
+        if bar is not None:
+            bar.set_postfix(vacua=found[0], refresh=False)
+            bar.update(meta["counts"]["points"])
+    try:
+        if client is None:
+            engine = ChunkEngine(config, point_solver)
+            _run_local(engine, fingerprint, out_dir, pending, devices, on_done)
+        else:
+            from ._distributed import run_on_dask
+
+            run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done)
+    finally:
+        if bar is not None:
+            bar.close()

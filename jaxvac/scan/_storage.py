@@ -10,7 +10,9 @@ Every file is written to a hidden temporary name in ``DIR`` (ignored by pyarrow,
 polars and DuckDB globs), flushed with ``fsync`` and renamed over its final name, and the
 directory is synced: a reader sees a chunk completely or not at all, a crash at any moment
 leaves only complete chunks, and a chunk recomputed after a crash replaces its file with an
-identical one. Only the process driving the scan writes the manifest.
+identical one. Only the process driving the scan writes the manifest, holding an exclusive
+lock on ``DIR/.jaxvac.lock``; the manifest records the sha256 and row count of every
+completed chunk, and only the chunks it records (checksum matching) are part of the scan.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from __future__ import annotations
 import contextlib
 import datetime
 import errno
+import hashlib
 import json
 import os
 import re
 import uuid
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .._classify import CriticalType, Result, Vacuum
@@ -38,6 +42,11 @@ FORMAT = "jaxvac-scan"
 MANIFEST = "_manifest.json"  # "_" prefix: dataset readers skip it (like _SUCCESS)
 CHUNK_RE = re.compile(r"^chunk-(\d{6,})\.parquet$")
 METADATA_KEY = b"jaxvac"
+#: The lock a writing process holds (fcntl.flock; released when it exits, however it exits).
+LOCK = ".jaxvac.lock"
+#: Temporaries of write_atomic: ".NAME.<12 hex>.tmp" for a chunk or the manifest. Only these
+#: are ever deleted, and only in a directory with a manifest.
+TEMPORARY_RE = re.compile(r"^\.(chunk-\d{6,}\.parquet|_manifest\.json)\.[0-9a-f]{12}\.tmp$")
 
 #: Columns every row has besides the parameters and the coordinates (docs/scans.md).
 ROW_COLUMNS = (
@@ -276,16 +285,40 @@ def chunk_table(config: ScanConfig, base_model, index: int, values: dict, s: dic
     return table, counts
 
 
-def write_chunk(out_dir: str, index: int, table: pa.Table, meta: dict) -> str:
-    """Write one chunk file atomically; ``meta`` goes into the Parquet key-value metadata."""
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_chunk(out_dir: str, index: int, table: pa.Table, meta: dict) -> dict:
+    """Write one chunk file atomically; ``meta`` goes into the Parquet key-value metadata.
+    Returns its record for the manifest: ``{"sha256": ..., "rows": ...}`` of the file as
+    written (hashed before it takes its final name)."""
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
-    path = os.path.join(out_dir, chunk_name(index))
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-    return path
+    record = {"rows": table.num_rows}
+
+    def write(tmp):
+        pq.write_table(table, tmp, compression="zstd")
+        record["sha256"] = file_sha256(tmp)
+
+    write_atomic(os.path.join(out_dir, chunk_name(index)), write)
+    return record
+
+
+def _counts_ok(counts) -> bool:
+    if not isinstance(counts, dict):
+        return False
+    return all(isinstance(k, str) and (_counts_ok(v) if isinstance(v, dict) else
+                                       isinstance(v, int) and not isinstance(v, bool))
+               for k, v in counts.items())
 
 
 def read_chunk_meta(path: str) -> dict | None:
-    """The jaxvac metadata of a chunk file, or None if the file is unreadable."""
+    """The jaxvac metadata of a chunk file, or None if the file is unreadable or the
+    metadata is not what jaxvac writes."""
     try:
         schema = pq.read_schema(path)
     except Exception:  # noqa: BLE001 - any unreadable file counts as not completed
@@ -294,13 +327,42 @@ def read_chunk_meta(path: str) -> dict | None:
     if raw is None:
         return None
     try:
-        return json.loads(raw)
+        meta = json.loads(raw)
     except ValueError:
         return None
+    if not (isinstance(meta, dict) and isinstance(meta.get("chunk"), int)
+            and isinstance(meta.get("config_fingerprint"), str) and _counts_ok(meta.get("counts"))
+            and isinstance(meta.get("seconds", 0.0), (int, float))):
+        return None
+    return meta
+
+
+def verify_chunk_file(path: str, index: int, fingerprint: str, first_point: int,
+                      n_points: int) -> dict | None:
+    """The manifest record of a chunk file no manifest vouches for (written just before a
+    crash, or by a jaxvac that recorded no checksums), or None unless the whole file reads
+    and is chunk ``index`` of this scan: its metadata names it, and its rows are its points."""
+    meta = read_chunk_meta(path)
+    if meta is None or meta["chunk"] != index or meta["config_fingerprint"] != fingerprint:
+        return None
+    try:
+        table = pq.read_table(path)  # decompresses every page: a damaged one raises
+    except Exception:  # noqa: BLE001 - any unreadable file is not a completed chunk
+        return None
+    if table.num_rows:
+        if "point" not in table.column_names:
+            return None
+        points = table.column("point")
+        lo, hi = pc.min(points).as_py(), pc.max(points).as_py()
+        if lo is None or lo < first_point or hi >= first_point + n_points:
+            return None
+    return {"rows": table.num_rows, "sha256": file_sha256(path)}
 
 
 def chunk_files(out_dir: str) -> dict[int, str]:
-    """Completed chunk files present in ``out_dir`` by chunk index."""
+    """Chunk files present in ``out_dir`` by chunk index, each under exactly the name jaxvac
+    gives it (``chunk-000001.parquet``, not ``chunk-0000001.parquet``). Which of them are
+    part of the scan is the manifest's record (:func:`recorded_chunks`)."""
     out = {}
     try:
         names = os.listdir(out_dir)
@@ -308,17 +370,57 @@ def chunk_files(out_dir: str) -> dict[int, str]:
         return out
     for name in names:
         m = CHUNK_RE.match(name)
-        if m:
+        if m and name == chunk_name(int(m.group(1))):
             out[int(m.group(1))] = os.path.join(out_dir, name)
     return out
 
 
 def remove_temporaries(out_dir: str) -> None:
-    """Temporary files of interrupted writes (never read by anyone)."""
+    """Temporaries of jaxvac's interrupted writes (:data:`TEMPORARY_RE`; never read by
+    anyone). Call only with the lock held, in a directory with a manifest: nothing else
+    there is touched (a user's ``.notes.tmp`` stays)."""
     for name in os.listdir(out_dir):
-        if name.startswith(".") and name.endswith(".tmp"):
+        if TEMPORARY_RE.match(name):
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(out_dir, name))
+
+
+def lock_directory(out_dir: str) -> IO | None:
+    """Take the exclusive lock of a scan directory (``DIR/.jaxvac.lock``, ``fcntl.flock``):
+    held until the returned file is closed or the process ends, however it ends. Another
+    process holding it is refused with :class:`InputError`. None where the platform or the
+    file system has no locks (then nothing guards against a second writer)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return None
+    path = os.path.join(out_dir, LOCK)
+    try:
+        f = open(path, "a+")
+    except OSError as e:
+        raise _storage_error("the lock file", out_dir, e) from e
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip()
+        f.close()
+        pid = f" (pid {holder})" if holder.isdigit() else ""
+        raise InputError(
+            f"{out_dir!r} is being written by another jaxvac process{pid}; wait for it to "
+            "finish (or stop it), then run again with --resume."
+        ) from None
+    except OSError as e:  # e.g. ENOLCK on some network file systems
+        if e.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+            f.close()
+            return None
+        f.close()
+        raise _storage_error("the lock file", out_dir, e) from e
+    f.seek(0)
+    f.truncate()
+    f.write(f"{os.getpid()}\n")
+    f.flush()
+    return f
 
 
 def _absolute_spec(spec: str) -> str:
@@ -340,37 +442,109 @@ def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> d
         "updated": now,
         "config": config.data,
         "config_fingerprint": fingerprint,
+        "sources": config.sources(),
         "seed": config.seed,
         "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
         "model_spec": _absolute_spec(config.model_spec),
         "coordinates": list(coordinate_columns(model)),
         "chunks_total": config.n_chunks,
         "completed_chunks": [],
+        "chunks": {},
         "complete": False,
     }
+
+
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_manifest(manifest: Any, path: str) -> None:
+    """The fields a reader relies on have their types (a manifest is data anyone can edit)."""
+    def bad(key, what):
+        raise InputError(f"{path!r}: manifest: {key!r} must be {what}.")
+
+    def is_int(v, low=0):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise InputError(f"{path!r} is not a jaxvac scan manifest.")
+    version = manifest.get("schema_version", 0)
+    if not is_int(version):
+        bad("schema_version", "an integer")
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"{path!r} was written with schema version {version}; this jaxvac reads up to "
+            f"{SCHEMA_VERSION}: upgrade jaxvac."
+        )
+    if not isinstance(manifest.get("config"), dict) or not isinstance(
+            manifest["config"].get("model"), str):
+        bad("config", "a table with the scan's configuration")
+    if not (isinstance(manifest.get("config_fingerprint"), str)
+            and _SHA256_RE.match(manifest["config_fingerprint"])):
+        bad("config_fingerprint", "a sha256 (64 hexadecimal digits)")
+    if not is_int(manifest.get("chunks_total")):
+        bad("chunks_total", "an integer >= 0")
+    completed = manifest.get("completed_chunks")
+    if not isinstance(completed, list) or not all(is_int(c) for c in completed):
+        bad("completed_chunks", "a list of chunk indices")
+    coordinates = manifest.get("coordinates")
+    if not isinstance(coordinates, list) or not all(isinstance(c, str) for c in coordinates):
+        bad("coordinates", "a list of names")
+    chunks = manifest.get("chunks")
+    if chunks is not None:
+        if not isinstance(chunks, dict) or not all(
+                k.isdigit() and isinstance(v, dict) and is_int(v.get("rows"))
+                and isinstance(v.get("sha256"), str) and _SHA256_RE.match(v["sha256"])
+                for k, v in chunks.items()):
+            bad("chunks", 'a table {"INDEX": {"sha256": ..., "rows": ...}}')
 
 
 def read_manifest(out_dir: str) -> dict:
     path = os.path.join(out_dir, MANIFEST)
     try:
-        with open(path) as f:
-            manifest = json.load(f)
+        with open(path, "rb") as f:
+            manifest = json.loads(f.read().decode())
     except FileNotFoundError:
         raise InputError(f"{out_dir!r} is not a jaxvac scan directory (no {MANIFEST}).") from None
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError) as e:  # UnicodeDecodeError and JSONDecodeError too
         raise InputError(f"{path!r}: unreadable manifest ({e}).") from None
-    if manifest.get("format") != FORMAT:
-        raise InputError(f"{path!r} is not a jaxvac scan manifest.")
-    if manifest.get("schema_version", 0) > SCHEMA_VERSION:
-        raise InputError(
-            f"{path!r} was written with schema version {manifest['schema_version']}; this "
-            f"jaxvac reads up to {SCHEMA_VERSION}: upgrade jaxvac."
-        )
+    _check_manifest(manifest, path)
     return manifest
 
 
-def update_manifest(out_dir: str, manifest: dict, completed) -> None:
+def recorded_chunks(manifest: dict) -> dict[int, dict | None]:
+    """The chunks the manifest says are complete: index -> ``{"sha256", "rows"}``, or None
+    for every chunk of a manifest written before jaxvac recorded checksums. Only indices
+    below ``chunks_total`` count."""
+    total = manifest["chunks_total"]
+    if "chunks" in manifest:
+        return {int(k): v for k, v in manifest["chunks"].items() if int(k) < total}
+    return {i: None for i in manifest["completed_chunks"] if i < total}
+
+
+def damaged(path: str, why: str) -> InputError:
+    folder, name = os.path.split(path)
+    return InputError(
+        f"{path}: chunk file {name} is damaged ({why}); run the scan again with --resume "
+        f"(jaxvac scan CONFIG --out {folder} --resume) to recompute it."
+    )
+
+
+def check_recorded_chunk(path: str, record: dict) -> None:
+    """Raise :func:`damaged` unless ``path`` is the file the manifest records."""
+    try:
+        digest = file_sha256(path)
+    except FileNotFoundError:
+        raise damaged(path, "the file is missing") from None
+    except OSError as e:
+        raise damaged(path, f"cannot read it: {e.strerror}") from None
+    if digest != record["sha256"]:
+        raise damaged(path, "its sha256 differs from the one the manifest records")
+
+
+def update_manifest(out_dir: str, manifest: dict, completed: dict[int, dict]) -> None:
+    """Record the completed chunks (index -> ``{"sha256", "rows"}``) and write the manifest."""
     manifest["completed_chunks"] = sorted(int(c) for c in completed)
+    manifest["chunks"] = {str(i): dict(completed[i]) for i in manifest["completed_chunks"]}
     manifest["complete"] = len(manifest["completed_chunks"]) == manifest["chunks_total"]
     manifest["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     write_json_atomic(os.path.join(out_dir, MANIFEST), manifest)
