@@ -63,9 +63,9 @@ class PointAnalysis(eqx.Module):
     gravitino_mass: jax.Array  # e^{K/2}|W| (NaN for plain potentials)
     epsilon: jax.Array  # ½ ∇Vᵀ G⁻¹ ∇V / V²
     eta: jax.Array  # min m² / V
-    range_flags: jax.Array  # uint8 bit mask of float64 range events in the intermediates
-    #   of V, S, ∇V, H (jaxvac._range: 1 overflow absorbed, 2 underflow); 0 at N digits.
-    #   A flagged point is never successful (result unresolved).
+    range_flags: jax.Array  # uint8 bit mask of the float64 range events (jaxvac._range:
+    #   1 underflow, 2 absorbed overflow) in the intermediates of V, ∇V or H that can
+    #   matter here (see _range_limits); 0 at N digits. Such a point is never successful.
     result: jax.Array  # Result code
 
 
@@ -127,6 +127,26 @@ def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=E
     return ratio * V_err, ratio * g_err, ratio * H_err
 
 
+def _range_limits(*quantities):
+    """The range events that can matter, as one bit mask, from ``(flags, rounding_error)``
+    pairs of V, ∇V and H (element-wise arrays).
+
+    An absorbed overflow always matters. An underflow matters where the quantity's
+    rounding error (its largest component's: components that vanish by symmetry have
+    none) is below 2.2e-308/ε ≈ 1e-292: there what was flushed (at most 2.2e-308 per
+    flushed intermediate) can be comparable to what float64 resolves, e.g. V, ∇V and H
+    all exactly 0 because every term was flushed. Elsewhere a flushed term is below the
+    rounding error unless the model itself multiplies it by more than 1/ε afterwards —
+    jaxvac's own derivative rules no longer do (jaxvac._range.safe)."""
+    mask = jnp.asarray(0, jnp.uint8)
+    for flags, err in quantities:
+        over = (flags & _range.OVERFLOW) != 0
+        under = ((flags & _range.UNDERFLOW) != 0) & (jnp.max(err) < _range.SMALL_TERMS)
+        mask = mask | jnp.where(jnp.any(over), _range.OVERFLOW, 0).astype(jnp.uint8)
+        mask = mask | jnp.where(jnp.any(under), _range.UNDERFLOW, 0).astype(jnp.uint8)
+    return mask
+
+
 def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointAnalysis:
     """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises.
 
@@ -151,10 +171,9 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         # V, ∇V and H (not the natural scale S: for plain potentials S is a rounding
         # bound, whose products of tiny errors may underflow harmlessly).
         (flags_V, _), (flags_g, _), (flags_H, _) = flags
-        range_flags = _range.any_flags((flags_V, flags_g, flags_H))
     else:  # N digits (mpmath): no float64 range to leave
         derivs = derivatives(safe_y)
-        range_flags = jnp.asarray(0, jnp.uint8)
+        flags_V = flags_g = flags_H = None
     (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
     is_sugra = isinstance(model, SupergravityModel)
@@ -187,11 +206,15 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     g_pos = jnp.abs(H_V) @ dy
     V_pos_err = jnp.dot(jnp.abs(grad_V), dy) + 0.5 * jnp.dot(dy, jnp.abs(H_V) @ dy)
     V_err = V_err + V_pos_err
+    range_flags = jnp.asarray(0, jnp.uint8)
     if eps is EPS:
-        # A V computed from flushed terms is known to TINY at best: V = 0 because every
-        # term underflowed is not a resolved zero (not Minkowski). So is one whose
-        # rounding bound 16 ε S fell below the range itself (S < 1e-292).
-        below = ((range_flags & _range.UNDERFLOW) != 0) | (S > 0)
+        range_flags = _range_limits(
+            (flags_V, V_err), (flags_g, g_err + g_pos), (flags_H, 0.5 * (H_err + H_err.T))
+        )
+        # V computed from flushed terms is known to TINY at best (V = 0 because every
+        # term underflowed is not a resolved zero, not Minkowski); so is V whose rounding
+        # bound 16 ε S fell below the range itself (S < 1e-292).
+        below = (range_flags != 0) | (S > 0)
         V_err = jnp.where(below, jnp.maximum(V_err, _range.TINY), V_err)
 
     # --- stationarity -------------------------------------------------------------

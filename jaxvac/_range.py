@@ -38,9 +38,10 @@ output element the flags of all its operands; loops carry flags with their state
 an inf or an underflow in the branch of a ``jnp.where`` that is not taken raises
 nothing, while one that any output depends on is never lost.
 
-The check is strict: a flag says that something was lost, not that it mattered — a
-term flushed to 0 may have been negligible. jaxvac treats every flagged quantity as
-unresolved in float64 (:func:`jaxvac.analyse_point`); the remedy is the same
+A flag says that something was lost, not that it mattered — a term flushed to 0 may
+have been negligible. :func:`jaxvac.analyse_point` decides that: an absorbed overflow
+always matters, an underflow where the quantity it feeds has a rounding error below
+2.2e-308/ε (docs/numerics.md, "Range errors"); the remedy for such a point is the same
 computation at N digits (``--digits``), where there is no range to leave.
 """
 

@@ -168,3 +168,33 @@ def test_genuine_kklt_vacuum_is_untouched():
     d = jaxvac.check(KKLT(), {"T": 113.589124073558}).to_dict()
     assert d["result"] == "successful" and d["range_errors"] == []
     assert d["vacuum"] == "AdS" and d["type"] == "minimum"
+
+
+class KKLTWithFlushedTerm(jaxvac.SupergravityModel):
+    """KKLT plus B e^{-bT} with b T ≈ 1100 at the vacuum: the term is flushed to 0 (and
+    its derivatives too) but is negligible there, so it must not cost the vacuum."""
+
+    moduli: ClassVar[tuple[str, ...]] = ("T",)
+    saxions: ClassVar[tuple[str, ...]] = ("T",)
+    W0: float = -1e-4
+    A: float = 1.0
+    a: float = 0.1
+    B: float = 1.0
+    b: float = 10.0
+
+    def kahler_potential(self, z, zbar):
+        return -3.0 * jnp.log(z[0] + zbar[0])
+
+    def superpotential(self, z):
+        return self.W0 + self.A * jnp.exp(-self.a * z[0]) + self.B * jnp.exp(-self.b * z[0])
+
+
+def test_a_negligible_flushed_term_does_not_cost_the_vacuum():
+    d = jaxvac.check(KKLTWithFlushedTerm(), {"T": 113.589124073558}).to_dict()
+    assert d["result"] == "successful" and d["range_errors"] == []
+    ref = jaxvac.check(KKLT(), {"T": 113.589124073558}).to_dict()
+    assert d["V"] == pytest.approx(ref["V"], rel=1e-14)
+    assert d["masses_squared"] == pytest.approx(ref["masses_squared"], rel=1e-12)
+    # ... while the same flushed term where it is all there is, is a range error
+    d = jaxvac.check(KKLTWithFlushedTerm(W0=0.0, A=0.0), {"T": 113.589124073558}).to_dict()
+    assert d["result"] != "successful"
