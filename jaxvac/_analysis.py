@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from ._classify import CriticalType, Result, Vacuum
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._model import AbstractModel, SupergravityModel, canonical
-from ._potential import _check_point, fterm_parts, potential_and_scale
+from ._potential import _check_point, fterm_parts, potential_and_scale, superpotential_rounding
 from . import _linalg, _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
@@ -240,6 +240,8 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     )
 
     # --- vacuum energy --------------------------------------------------------------
+    if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
+        V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
     vacuum = jnp.where(
