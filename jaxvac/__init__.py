@@ -32,6 +32,7 @@ from ._search import (
     solve_susy_from,
 )
 from ._implicit import (
+    LocatedCriticalPoint,
     VacuumObservables,
     locate_critical_point,
     vacuum_derivatives,
@@ -62,6 +63,7 @@ __all__ = [
     "Region",
     "SearchResult",
     "SolveResult",
+    "LocatedCriticalPoint",
     "VacuumObservables",
     "continue_critical_point",
     "find_critical_points",

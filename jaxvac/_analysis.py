@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from ._classify import CriticalType, Result, Vacuum
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._model import AbstractModel, SupergravityModel, canonical
-from ._potential import _check_point, fterm_parts, potential_and_scale
+from ._potential import _check_point, fterm_parts, potential_and_scale, superpotential_rounding
 from . import _linalg, _range, _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
@@ -43,8 +43,13 @@ class PointAnalysis(eqx.Module):
     gradient_error: jax.Array  # rounding-error estimate of each component
     gradient_norm: jax.Array  # sqrt(∇Vᵀ G⁻¹ ∇V): canonical gradient norm
     residual: jax.Array  # gradient_norm / V_scale: scale-free stationarity residual
+    gradient_resolution: jax.Array  # canonical norms of ∇V's rounding error + position term
     newton_step: jax.Array  # canonical length of the Newton step -H⁻¹∇V still to take
     newton_step_error: jax.Array  # its rounding uncertainty (same units)
+    stationarity_tests: jax.Array  # (3,) ratios, each passing when <= 1: residual / rtol,
+    #   gradient_norm / (RESOLVED_FACTOR * gradient_resolution),
+    #   newton_step / (STEP_ATOL + RESOLVED_FACTOR * newton_step_error)
+    stationarity: jax.Array  # max(min(tests[0], tests[1]), tests[2]): <= 1 iff stationary
     stationary: jax.Array  # bool: (residual <= rtol or gradient below its resolution)
     #   and newton_step <= STEP_ATOL + RESOLVED_FACTOR * newton_step_error
     hessian: jax.Array  # ∂²V/∂y∂y
@@ -55,8 +60,9 @@ class PointAnalysis(eqx.Module):
     n_negative: jax.Array
     n_flat: jax.Array
     n_positive: jax.Array
-    critical_type: jax.Array  # CriticalType code
-    vacuum: jax.Array  # Vacuum code
+    critical_type: jax.Array  # CriticalType code (not_critical where not stationary)
+    curvature: jax.Array  # CriticalType code of the Hessian's signature, stationary or not
+    vacuum: jax.Array  # Vacuum code (not_critical where not stationary)
     susy: jax.Array  # bool (supergravity only)
     susy_ratio: jax.Array  # sqrt(e^K K^{ab̄} D_aW D_bW̄ / S)
     bf_stable: jax.Array  # bool: all m² >= 3V/4 (meaningful for AdS)
@@ -78,6 +84,16 @@ def _derivatives(f, y):
 
     hessians, (grads, values) = jax.jacfwd(grads_and_values, has_aux=True)(y)
     return values, grads, hessians
+
+
+def _test_ratio(value, bound):
+    """``value / bound``, which is <= 1 exactly when ``value <= bound`` (up to the rounding
+    of one division): 0 / 0 is 0, x / 0 is inf for x > 0, NaN stays NaN."""
+    positive = bound > 0
+    return jnp.where(
+        positive, value / jnp.where(positive, bound, 1.0),
+        jnp.where(value == 0, 0.0, jnp.where(value > 0, jnp.inf, jnp.nan)),
+    )
 
 
 def _canonical_matrix(H, L):
@@ -222,7 +238,12 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     g_err_norm = G_norm(g_err)
     residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
     g_pos_norm = G_norm(g_pos)
-    small_gradient = (residual <= rtol) | (gnorm <= RESOLVED_FACTOR * (g_err_norm + g_pos_norm))
+    gradient_resolution = g_err_norm + g_pos_norm
+    # Each test as a ratio that passes when <= 1, so that the figure reported beside a
+    # result is the one the rule tested (docs/numerics.md, "Stationarity").
+    residual_test = _test_ratio(residual, rtol)
+    resolution_test = _test_ratio(gnorm, RESOLVED_FACTOR * gradient_resolution)
+    small_gradient = jnp.fmin(residual_test, resolution_test) <= 1.0
 
     # --- masses ----------------------------------------------------------------------
     m2, Q = _linalg.eigh(_canonical_matrix(H_V, L))
@@ -242,8 +263,11 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     newton_step, newton_step_err = _canonical_newton_step(
         jnp.where(jnp.isfinite(m2), m2, 0.0), jnp.where(jnp.isfinite(Q), Q, 0.0),
         step_floor, g_c, e_c)
-    converged = newton_step <= STEP_ATOL + RESOLVED_FACTOR * newton_step_err
+    step_test = _test_ratio(newton_step, STEP_ATOL + RESOLVED_FACTOR * newton_step_err)
+    converged = step_test <= 1.0
     stationary = small_gradient & converged
+    stationarity_tests = jnp.stack([residual_test, resolution_test, step_test])
+    stationarity = jnp.maximum(jnp.fmin(residual_test, resolution_test), step_test)
     threshold = RESOLVED_FACTOR * m2_err
     n_neg = jnp.sum(m2 < -threshold)
     n_pos = jnp.sum(m2 > threshold)
@@ -260,6 +284,8 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     )
 
     # --- vacuum energy --------------------------------------------------------------
+    if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
+        V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
     vacuum = jnp.where(
@@ -300,11 +326,17 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     nan = jnp.asarray(jnp.nan, dtype)
     ctype = jnp.where(invalid, CriticalType.unresolved, ctype)
     vacuum = jnp.where(invalid, Vacuum.unresolved, vacuum)
+    # A point that is not stationary has no critical-point or vacuum type: its Hessian's
+    # signature is kept as its curvature only.
+    curvature = ctype
+    off_critical = ~invalid & ~stationary
+    ctype = jnp.where(off_critical, CriticalType.not_critical, ctype)
+    vacuum = jnp.where(off_critical, Vacuum.not_critical, vacuum)
     V = jnp.where(in_domain, V, nan)
     S = jnp.where(in_domain, S, nan)
     digits = jnp.where(invalid, 0.0, digits)
     susy = susy & ~invalid
-    bf_stable = bf_stable & ~invalid
+    bf_stable = bf_stable & ~invalid & ~off_critical
     result = jnp.where(
         ~in_domain, Result.left_domain,
         jnp.where(~metric_ok, Result.bad_metric,
@@ -316,10 +348,14 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     return PointAnalysis(
         y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
         gradient=grad_V, gradient_error=g_err, gradient_norm=gnorm, residual=residual,
-        newton_step=newton_step, newton_step_error=newton_step_err, stationary=stationary, hessian=H_V, metric=G,
+        gradient_resolution=gradient_resolution,
+        newton_step=newton_step, newton_step_error=newton_step_err,
+        stationarity_tests=stationarity_tests, stationarity=stationarity,
+        stationary=stationary, hessian=H_V, metric=G,
         masses_squared=m2, masses_error=m2_err, masses_digits=m2_digits,
         n_negative=n_neg, n_flat=n_flat, n_positive=n_pos,
-        critical_type=ctype.astype(jnp.int32), vacuum=vacuum.astype(jnp.int32),
+        critical_type=ctype.astype(jnp.int32), curvature=curvature.astype(jnp.int32),
+        vacuum=vacuum.astype(jnp.int32),
         susy=susy, susy_ratio=susy_ratio, bf_stable=bf_stable,
         gravitino_mass=gravitino, epsilon=epsilon, eta=eta,
         range_flags=range_flags,

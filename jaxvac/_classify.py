@@ -48,21 +48,28 @@ _RESULT_MESSAGES = {
 
 
 class CriticalType(enum.IntEnum):
-    """Type of a critical point, from the resolved mass eigenvalues."""
+    """Type of a critical point, from the resolved mass eigenvalues.
+
+    ``not_critical``: the point is not stationary (result ``not_critical``), so it has no
+    critical-point type; the Hessian's signature there is reported as its *curvature*
+    (:attr:`jaxvac.PointAnalysis.curvature`, one of the other four codes)."""
 
     minimum = 0
     saddle = 1
     maximum = 2
     unresolved = 3
+    not_critical = 4
 
 
 class Vacuum(enum.IntEnum):
-    """Sign of the vacuum energy, within resolution."""
+    """Sign of the vacuum energy, within resolution. ``not_critical``: the point is not
+    stationary, so it is no vacuum of any kind (V is still reported)."""
 
     dS = 0
     AdS = 1
     Minkowski = 2
     unresolved = 3
+    not_critical = 4
 
 
 def result_name(code) -> str:

@@ -121,7 +121,7 @@ class ContinuationResult:
     n_negative: np.ndarray  # (k,)
     types: tuple[str, ...]
     events: tuple[dict[str, Any], ...]
-    status: str  # "reached" | "max_points" | "lost"
+    status: str  # "reached" | "max_points" | "folded" | "lost"
 
     @property
     def folds(self) -> list[dict[str, Any]]:
@@ -162,7 +162,9 @@ def continue_critical_point(
     when the parameter reaches ``stop`` (``status="reached"``), after ``max_points``
     points, after ``max_folds`` folds (``"folded"``; e.g. ``max_folds=1`` follows a
     vacuum until it disappears and one step beyond), or when the corrector fails at the
-    smallest step (``"lost"``).
+    smallest step or the final solve at ``stop`` does not end at a critical point
+    (``"lost"``). Raises ValueError when ``y0`` is not near a critical point
+    (:func:`jaxvac.locate_critical_point` fails from it).
     ``step``: initial arclength step in scaled units (default 1% of |stop − start|
     relative to the parameter's size).
     """
@@ -172,7 +174,14 @@ def continue_critical_point(
     p0 = float(np.asarray(getattr(model, parameter)))
     if not math.isfinite(stop) or stop == p0:
         raise ValueError(f"stop must be a finite value different from {parameter}={p0} (got {stop!r}).")
-    y0 = np.asarray(locate_critical_point(model, jnp.asarray(y0, jnp.float64)))
+    start = locate_critical_point(model, jnp.asarray(y0, jnp.float64))
+    if not bool(start.ok):
+        raise ValueError(
+            f"continue_critical_point: no critical point found near y0 (the Newton solve "
+            f"ended with result {Result(int(start.result)).name}); start from a critical "
+            "point, e.g. one from jaxvac.find_critical_points."
+        )
+    y0 = np.asarray(start.y)
     scale = np.concatenate([np.maximum(np.abs(y0), 1.0), [abs(p0) if p0 != 0 else abs(stop)]])
     scale = jnp.asarray(scale)
     direction = np.zeros(len(y0) + 1)
@@ -211,7 +220,10 @@ def continue_critical_point(
                 jnp.asarray(z[:-1] * scale[:-1])
                 + (stop - p_old) / (p_new - p_old) * (z_new[:-1] - z[:-1]) * scale[:-1],
             )
-            points.append(np.concatenate([np.asarray(y_stop), [stop]]))
+            if not bool(y_stop.ok):  # the branch is not continued to `stop` by a failed solve
+                status = "lost"
+                break
+            points.append(np.concatenate([np.asarray(y_stop.y), [stop]]))
             tangents.append(np.asarray(t_new))
             status = "reached"
             break

@@ -9,6 +9,12 @@ and the masses follow by the chain rule. :func:`locate_critical_point` is a Newt
 root-find (optimistix) whose derivative with respect to the model is this formula
 (``optx.ImplicitAdjoint`` with an SVD linear solve, so exactly flat directions get the
 minimum-norm answer): wrap it in ``jax.grad``/``jax.jacfwd``/``eqx.filter_grad``.
+
+The formula holds only at a critical point. Every solve therefore carries a
+:class:`~jaxvac.Result` code (the solver's outcome, then :func:`jaxvac.analyse_point`'s
+verdict at the point it returns), and the derivatives of a solve that did not end at a
+critical point are NaN, never the derivative of some other point (docs/search.md,
+"Differentiable vacua").
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import optimistix as optx
 
 from ._linalg import JacobiSymmetricSVD, cholesky
 
-from ._analysis import _generalised_eigh
+from ._analysis import DEFAULT_RTOL, PointAnalysis, _generalised_eigh, analyse_point
+from ._classify import Result
 from ._config import ensure_x64
 from ._model import AbstractModel, SupergravityModel
 from ._potential import fterm_parts, kinetic_metric
@@ -41,13 +48,98 @@ def _potential(model: AbstractModel, y):
     return jnp.asarray(model.potential(y), y.dtype)
 
 
-def locate_critical_point(model: AbstractModel, y_guess, *, max_steps: int = 32, tol: float = 1e-13):
+#: Result codes after which the implicit-function derivatives hold: the solve ended at a
+#: stationary point (``unresolved``: stationary, only the sign of V is not resolved).
+STATIONARY_RESULTS = (Result.successful, Result.unresolved)
+
+
+@jax.custom_jvp
+def _derivative_valid_only_if(y, ok, parameters):
+    """``y`` itself. Its tangent is y's own where ``ok``; elsewhere it is NaN times the
+    tangents of ``parameters`` (the model's array leaves) and y's own is dropped. Linear in
+    the tangents, so reverse mode transposes it: the cotangents of the parameters become
+    NaN, while the one passed back into the root-find's implicit solve is 0 (lineax
+    rejects non-finite right-hand sides)."""
+    return y
+
+
+@_derivative_valid_only_if.defjvp
+def _derivative_valid_only_if_jvp(primals, tangents):
+    y, ok, parameters = primals
+    ty, _, tp = tangents
+    moved = sum((jnp.sum(jnp.real(t)) for t in jax.tree.leaves(tp)), jnp.zeros((), y.dtype))
+    return y, ty * jnp.where(ok, 1.0, 0.0) + jnp.where(ok, 0.0, jnp.nan) * moved
+
+
+def _solver_result(sol_result, analysis_result, finite):
+    """jaxvac Result code of a root-find: the solver's failure if it failed, else the
+    analysis' verdict at the point it returned."""
+    R = optx.RESULTS
+    code = jnp.where(
+        ~finite, Result.nonfinite,
+        jnp.where(sol_result == R.successful, analysis_result,
+        jnp.where((sol_result == R.nonlinear_max_steps_reached) | (sol_result == R.max_steps_reached),
+                  Result.max_steps,
+        jnp.where(sol_result == R.nonlinear_divergence, Result.diverged,
+        jnp.where((sol_result == R.nonfinite) | (sol_result == R.nonfinite_input), Result.nonfinite,
+                  Result.stalled)))),
+    )
+    return code.astype(jnp.int32)
+
+
+class LocatedCriticalPoint(eqx.Module):
+    """What :func:`locate_critical_point` returns: the point and how it was reached.
+
+    ``y``: the point (real coordinates); its derivatives with respect to the model are the
+    implicit-function ones where ``result`` is ``successful`` or ``unresolved``, NaN
+    otherwise. ``result``: :class:`~jaxvac.Result` code (``max_steps``, ``diverged``,
+    ``nonfinite`` or ``stalled`` when the Newton solve failed; otherwise the verdict of
+    :func:`jaxvac.analyse_point` at ``y``, e.g. ``not_critical``). ``steps``: Newton steps
+    taken. ``analysis``: :func:`jaxvac.analyse_point` at ``y`` (not differentiated).
+
+    For code written against the earlier return value (the point alone),
+    ``np.asarray(located)``, ``jnp.asarray(located)`` and ``located[i]`` give ``y``.
+    """
+
+    y: jax.Array
+    result: jax.Array
+    steps: jax.Array
+    analysis: PointAnalysis
+
+    @property
+    def ok(self) -> jax.Array:
+        """True where the solve ended at a stationary point (derivatives are valid)."""
+        return (self.result == Result.successful) | (self.result == Result.unresolved)
+
+    def __jax_array__(self):
+        return self.y
+
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+
+        return np.asarray(self.y, dtype=dtype)
+
+    def __getitem__(self, index):
+        return self.y[index]
+
+
+def locate_critical_point(
+    model: AbstractModel, y_guess, *, max_steps: int = 32, tol: float = 1e-13,
+    rtol: float = DEFAULT_RTOL, throw: bool = False,
+) -> LocatedCriticalPoint:
     """The critical point of V near ``y_guess`` (Newton, SVD linear solve).
 
     Pure and jittable; differentiable with respect to ``model`` (its array parameters)
     by the implicit function theorem, ∂y*/∂p = -H⁻¹ ∂_p∇V (module docstring). Start
-    from a converged point (e.g. from :func:`jaxvac.find_critical_points`); the result
-    is not re-verified here (use :func:`jaxvac.analyse_point`).
+    from a converged point (e.g. from :func:`jaxvac.find_critical_points`).
+
+    Returns a :class:`LocatedCriticalPoint`: the point ``y``, its ``result`` code and
+    ``analysis``. The Newton solve's outcome is checked (``max_steps``, ``diverged``, ...)
+    and so is the point it returns (:func:`jaxvac.analyse_point` with ``rtol``: a point
+    where Newton stopped that is not stationary is ``not_critical``). Where the result is
+    neither ``successful`` nor ``unresolved``, the derivatives of ``y`` (and of everything
+    computed from it) are NaN; ``throw=True`` raises instead (an ``equinox`` runtime error,
+    also under ``jit``; under ``vmap`` one failed element raises for the whole batch).
     """
     ensure_x64()
     y_guess = jnp.asarray(y_guess, jnp.float64)
@@ -60,7 +152,27 @@ def locate_critical_point(model: AbstractModel, y_guess, *, max_steps: int = 32,
         fn, solver, y_guess, args=model, max_steps=max_steps, throw=False,
         adjoint=optx.ImplicitAdjoint(linear_solver=JacobiSymmetricSVD()),
     )
-    return sol.value
+    y_stop = jax.lax.stop_gradient(sol.value)
+    finite = jnp.all(jnp.isfinite(y_stop))
+    constant_model = jax.tree.map(lambda x: jax.lax.stop_gradient(x) if eqx.is_array(x) else x, model)
+    analysis = analyse_point(
+        constant_model, jnp.where(finite, y_stop, y_guess), jnp.asarray(rtol, jnp.float64)
+    )
+    result = _solver_result(sol.result, analysis.result, finite)
+    ok = (result == Result.successful) | (result == Result.unresolved)
+    if throw:
+        ok = eqx.error_if(
+            ok, ~ok,
+            "locate_critical_point: the solve did not end at a critical point (its result "
+            "code is not successful or unresolved: Newton ran out of steps, diverged, or "
+            "stopped where the gradient is not zero). Start closer to a critical point, "
+            "e.g. from jaxvac.find_critical_points, or raise max_steps.",
+        )
+    parameters = [x for x in jax.tree.leaves(model) if eqx.is_inexact_array(x)]
+    y = _derivative_valid_only_if(sol.value, ok, parameters)
+    return LocatedCriticalPoint(
+        y=y, result=result, steps=jnp.asarray(sol.stats["num_steps"], jnp.int32), analysis=analysis,
+    )
 
 
 def canonical_masses(model: AbstractModel, y):
@@ -73,18 +185,25 @@ def canonical_masses(model: AbstractModel, y):
 
 
 class VacuumObservables(eqx.Module):
-    """Location, V and masses of a critical point (differentiable in the parameters)."""
+    """Location, V and masses of a critical point (differentiable in the parameters), and
+    the :class:`~jaxvac.Result` code of the solve that found it: derivatives are NaN
+    unless ``result`` is ``successful`` or ``unresolved``."""
 
     y: jax.Array
     V: jax.Array
     masses_squared: jax.Array
+    result: jax.Array
 
 
 def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObservables:
-    """:func:`locate_critical_point`, then V and the canonical masses there — all
-    differentiable with respect to the model's parameters."""
-    y = locate_critical_point(model, y_guess, **kwargs)
-    return VacuumObservables(y=y, V=_potential(model, y), masses_squared=canonical_masses(model, y))
+    """:func:`locate_critical_point` (``kwargs`` go to it), then V and the canonical masses
+    there — all differentiable with respect to the model's parameters; all derivatives
+    NaN when the solve did not end at a critical point (see ``result``)."""
+    located = locate_critical_point(model, y_guess, **kwargs)
+    y = located.y
+    return VacuumObservables(
+        y=y, V=_potential(model, y), masses_squared=canonical_masses(model, y), result=located.result,
+    )
 
 
 def with_parameter(model: AbstractModel, name: str, value) -> AbstractModel:
@@ -97,15 +216,15 @@ def with_parameter(model: AbstractModel, name: str, value) -> AbstractModel:
     return eqx.tree_at(lambda m: getattr(m, name), model, jnp.asarray(value, jnp.float64))
 
 
-def _observables_of(model, name, y_guess, p):
-    return vacuum_observables(with_parameter(model, name, p), y_guess)
+def _observables_of(model, name, y_guess, p, max_steps, tol):
+    return vacuum_observables(with_parameter(model, name, p), y_guess, max_steps=max_steps, tol=tol)
 
 
 @eqx.filter_jit
-def _derivatives_jit(model, name_holder, y_guess, p):
+def _derivatives_jit(model, name_holder, y_guess, p, max_steps, tol):
     name = name_holder.name
     obs, tangent = jax.jvp(
-        lambda q: _observables_of(model, name, y_guess, q), (p,), (jnp.ones_like(p),)
+        lambda q: _observables_of(model, name, y_guess, q, max_steps, tol), (p,), (jnp.ones_like(p),)
     )
     return obs, tangent
 
@@ -114,11 +233,14 @@ class _Name(eqx.Module):
     name: str = eqx.field(static=True)
 
 
-def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str) -> dict[str, Any]:
+def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_steps: int = 32,
+                       tol: float = 1e-13) -> dict[str, Any]:
     """The critical point near ``y_guess`` and the derivatives of its location, V and
     masses with respect to one (real, scalar) parameter, by implicit differentiation.
 
-    Returns ``{"y", "V", "masses_squared", "dy", "dV", "dmasses_squared"}`` (numpy)."""
+    Returns ``{"y", "V", "masses_squared", "dy", "dV", "dmasses_squared", "result"}``
+    (numpy; ``result`` the :class:`~jaxvac.Result` name of the solve). The derivatives are
+    NaN unless ``result`` is ``"successful"`` or ``"unresolved"``."""
     import numpy as np
 
     from ._model import canonical
@@ -134,8 +256,10 @@ def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str) -> dict[st
     p = jnp.asarray(value, jnp.float64)
     if p.ndim != 0 or jnp.iscomplexobj(value):
         raise ValueError(f"parameter {parameter!r} must be a real scalar to differentiate by.")
-    obs, tan = _derivatives_jit(model, _Name(parameter), jnp.asarray(y_guess, jnp.float64), p)
+    obs, tan = _derivatives_jit(model, _Name(parameter), jnp.asarray(y_guess, jnp.float64), p,
+                                max_steps, tol)
     return {
         "y": np.asarray(obs.y), "V": float(obs.V), "masses_squared": np.asarray(obs.masses_squared),
         "dy": np.asarray(tan.y), "dV": float(tan.V), "dmasses_squared": np.asarray(tan.masses_squared),
+        "result": Result(int(obs.result)).name,
     }

@@ -447,8 +447,10 @@ def _complex_text(v):
 
 
 def needs_high_precision(record: dict[str, Any]) -> bool:
-    """True when a float64 record advises a high-precision re-check."""
-    return bool(record.get("advice")) and record.get("result") not in ("left_domain", "bad_metric", "nonfinite")
+    """True when a float64 record advises a high-precision re-check (a point that is not
+    critical is advised to be refined instead)."""
+    return bool(record.get("advice")) and record.get("result") not in (
+        "left_domain", "bad_metric", "nonfinite", "not_critical")
 
 
 def escalate(model: AbstractModel, records: Sequence[dict[str, Any]], *, digits: int = DEFAULT_DIGITS,

@@ -16,6 +16,11 @@ from ._config import ensure_x64
 from ._io import dumps, per_field, point_to_y, y_to_fields
 from ._model import AbstractModel, SupergravityModel
 
+#: Names of the three ratios in ``stationarity_tests`` (each passes when <= 1): the
+#: residual over rtol, the canonical gradient over ten times its resolution, and the Newton
+#: step still to take over its bound (docs/numerics.md, "Stationarity").
+STATIONARITY_TESTS = ("residual", "resolved_gradient", "newton_step")
+
 #: Digits of V below which a point's vacuum type is not trusted and a high-precision
 #: re-check is advised.
 ADVICE_DIGITS = 3.0
@@ -37,7 +42,8 @@ RANGE_MESSAGE = (
 
 
 def advice(record: dict[str, Any]) -> str | None:
-    """Escalation hint when float64 is not enough to classify the point."""
+    """What to do next: for a point that is not critical, how to find the critical point
+    nearby; otherwise an escalation hint when float64 is not enough to classify it."""
     digits = record.get("digits")
     if record.get("result") in ("left_domain", "bad_metric", "nonfinite"):
         return None
@@ -46,6 +52,15 @@ def advice(record: dict[str, Any]) -> str | None:
             f"float64 {' and '.join(record['range_errors'])} in the computation of V and its "
             "derivatives at this point: re-check at high precision with `jaxvac check ... "
             "--digits 60` (Python: jaxvac.check(..., digits=60))."
+        )
+    if record.get("result") == "not_critical":
+        return (
+            f"not a critical point, so no vacuum (stationarity {record['stationarity']:.2g} > 1; "
+            f"its Hessian's signature here, '{record['curvature']}', is only the local "
+            f"curvature). The Newton step to the critical point nearby is "
+            f"{record['newton_step']:.2e} (canonical field distance): refine it with "
+            "`jaxvac check ... --json > p.json; jaxvac refine MODEL --from p.json --digits 30`, "
+            "or search around it with `jaxvac find MODEL --region NAME=LO:HI`."
         )
     if digits is not None and digits < ADVICE_DIGITS and record.get("vacuum") != "Minkowski":
         return (
@@ -78,6 +93,7 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
         "fields": y_to_fields(model, a.y),
         "V": float(a.V),
         "type": CriticalType(int(a.critical_type)).name,
+        "curvature": CriticalType(int(a.curvature)).name,
         "index": int(a.n_negative),
         "n_negative": int(a.n_negative),
         "n_flat": int(a.n_flat),
@@ -96,6 +112,9 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
     record.update(
         {
             "residual": float(a.residual),
+            "stationarity": float(a.stationarity),
+            "stationarity_tests": dict(zip(STATIONARITY_TESTS, map(float, a.stationarity_tests))),
+            "gradient_resolution": float(a.gradient_resolution),
             "digits": float(a.digits),
             "result": Result(int(a.result)).name,
             "message": message,

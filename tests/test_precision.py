@@ -332,7 +332,13 @@ def test_escalation_of_an_unresolved_float64_record():
         certified = rec["certified_digits"]["V"]
         assert 12 <= certified <= 16
         assert_digits(mp.mpf(rec["V_decimal"]), (x**2 - 2) ** 2, certified - 1, "V")
-    assert rec["vacuum"] == "dS"
+    # At 30 digits the binary point, ~1e-16 from √2, is resolved as *not* critical (its
+    # gradient 4x(x² - 2) ~ 2e-15 is 7e8 times rtol): V > 0 there is no dS vacuum. Its type
+    # and vacuum say so; the Hessian's signature is kept as the curvature.
+    assert rec["result"] == "not_critical"
+    assert rec["type"] == "not_critical" and rec["vacuum"] == "not_critical"
+    assert rec["curvature"] == "minimum" and rec["stationarity"] > 1e8
+    assert mp.mpf(rec["V_decimal"]) > 0
 
 
 CANCEL_MODEL = '''

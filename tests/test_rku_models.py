@@ -66,8 +66,12 @@ def test_table2_digits_safe_vs_naive(Nmax, z, W0, t, tau):
     kept_naive = -np.log10(abs(float(naive.V) - ref) / abs(ref) + 1e-17)
     assert kept_safe >= 12.0
     assert kept_naive <= 8.5
-    # jaxvac's own digits estimate is conservative for both forms
-    assert float(safe.digits) >= 12.0 and float(safe.digits) <= kept_safe + 1.0
+    # jaxvac's own digits estimate is conservative for both forms. Here the error of V is
+    # that of ∂_T W (terms ~2e-63 cancelling to 6e-65, each exp(-142) carrying the rounding
+    # of its argument): measured 1.3e-13 relative in ∂_T W, 7.7e-137 in V. The estimate
+    # counts it through superpotential_rounding (running bound 4.5e-12 on ∂_T W): 11.0-11.1
+    # digits for 12.5-12.6 kept. Without it the estimate said 13.1-13.2, above the truth.
+    assert kept_safe - 2.0 <= float(safe.digits) <= kept_safe
     assert float(naive.digits) <= kept_naive + 1.0
 
 

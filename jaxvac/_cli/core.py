@@ -156,13 +156,21 @@ def format_record(record: dict) -> str:
         f"{record['digits']:.1f} digits)"
     )
     lines.append(f"result     {record['result']}: {record['message']}")
-    lines.append(
-        f"type       {record['type']} (negative {record['n_negative']}, flat {record['n_flat']})"
-        f"   vacuum {record['vacuum']}"
-        + (f"   susy {record['susy']}" if "susy" in record else "")
-        + (f"   BF-stable {record['bf_stable']}" if record.get("bf_stable") is not None else "")
-    )
-    lines.append(f"residual   {record['residual']:.3e}")
+    signature = f"negative {record['n_negative']}, flat {record['n_flat']}"
+    susy = f"   susy {record['susy']}" if "susy" in record else ""
+    if record["type"] == "not_critical":
+        lines.append(
+            f"type       not_critical: no vacuum here (curvature {record.get('curvature')}: "
+            f"{signature}){susy}"
+        )
+    else:
+        lines.append(
+            f"type       {record['type']} ({signature})   vacuum {record['vacuum']}{susy}"
+            + (f"   BF-stable {record['bf_stable']}" if record.get("bf_stable") is not None else "")
+        )
+    lines.append(f"residual   {record['residual']:.3e}  (|∇V|_G / scale)")
+    if record.get("stationarity") is not None:
+        lines.append(f"stationary {format_stationarity(record)}")
     m2 = ", ".join(f"{m:.4e}" for m in record["masses_squared"])
     lines.append(f"masses²    [{m2}]  (± {record['masses_error']:.1e})")
     if "gravitino_mass" in record and record["gravitino_mass"] is not None:
@@ -170,6 +178,19 @@ def format_record(record: dict) -> str:
     if record.get("advice"):
         lines.append(f"advice     {record['advice']}")
     return "\n".join(lines)
+
+
+def format_stationarity(record: dict) -> str:
+    """The stationarity figure the result was decided by, and its three tests."""
+    s = record["stationarity"]
+    verdict = f"yes: {s:.2g} <= 1" if s <= 1 else f"no: {s:.2g} > 1"
+    tests = record.get("stationarity_tests") or {}
+    if not tests:
+        return verdict
+    return (
+        f"{verdict}  (residual/rtol {tests['residual']:.2g} or gradient/resolution "
+        f"{tests['resolved_gradient']:.2g}, and Newton step/bound {tests['newton_step']:.2g})"
+    )
 
 
 def fail(message: str) -> int:

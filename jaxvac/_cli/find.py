@@ -154,7 +154,7 @@ def format_find(record: dict) -> str:
     sugra = "susy" in points[0]
     header = f"{'#':>3}  {'fields':<44} {'V':>13}  {'type':<10} {'neg':>3} {'flat':>4} {'vacuum':<10}"
     header += f" {'susy':<5}" if sugra else ""
-    header += f" {'residual':>9} {'digits':>6}  {'starts':>6}  result"
+    header += f" {'stationarity':>12} {'digits':>6}  {'starts':>6}  result"
     lines.append(header)
     for k, rec in enumerate(points):
         fields = ", ".join(
@@ -166,8 +166,12 @@ def format_find(record: dict) -> str:
             f"{rec['n_flat']:>4} {rec['vacuum']:<10}"
         )
         row += f" {str(rec['susy']):<5}" if sugra else ""
-        row += f" {rec['residual']:>9.1e} {rec['digits']:>6.1f}  {rec['basin_starts']:>6}  {rec['result']}"
+        stat = rec.get("stationarity")
+        stat = f"{stat:>12.1e}" if stat is not None else f"{'-':>12}"
+        row += f" {stat} {rec['digits']:>6.1f}  {rec['basin_starts']:>6}  {rec['result']}"
         lines.append(row)
+    lines.append("stationarity: the figure each result was decided by (<= 1: stationary; "
+                 "docs/numerics.md); the residual |∇V|_G / scale is in --json")
     advice = [f"  #{k}: {rec['advice']}" for k, rec in enumerate(points) if rec.get("advice")]
     if advice:
         lines.append("advice")
