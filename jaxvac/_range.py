@@ -56,7 +56,7 @@ import numpy as np
 from jax import lax
 
 from ._config import EPS
-from ._interpret import Interpreter, is_inexact
+from ._interpret import IDENTITY, Interpreter, is_inexact
 
 #: Bit set where an intermediate with a non-zero exact value underflowed (< TINY).
 UNDERFLOW = 1
@@ -412,8 +412,10 @@ class SafeInterpreter(Interpreter):
 
     name = "range-safe derivatives"
     concrete = False
+    #: Bound as they are: custom derivative rules, and the primitives that are the identity
+    #: on values but not on derivatives (stop_gradient).
     OPAQUE = frozenset({"custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr",
-                        "custom_linear_solve"})
+                        "custom_linear_solve"}) | IDENTITY
 
     def __init__(self):
         self.rules = _Rules(_safe_rule)

@@ -198,3 +198,15 @@ def test_a_negligible_flushed_term_does_not_cost_the_vacuum():
     # ... while the same flushed term where it is all there is, is a range error
     d = jaxvac.check(KKLTWithFlushedTerm(W0=0.0, A=0.0), {"T": 113.589124073558}).to_dict()
     assert d["result"] != "successful"
+
+
+def test_safe_keeps_stop_gradient_and_custom_rules():
+    # an earlier version dropped stop_gradient (the identity on values), so reverse mode
+    # differentiated 𝓔₃'s modular reduction and returned NaN
+    f = lambda x: x * jax.lax.stop_gradient(x) + jnp.sin(x)  # noqa: E731
+    assert float(jax.grad(safe(f))(0.7)) == pytest.approx(float(jax.grad(f)(0.7)), rel=1e-15)
+    from jaxvac.models._dps import eisenstein_e3
+
+    g = lambda x: jnp.real(eisenstein_e3(x + 0.2j))  # noqa: E731
+    for d in (jax.grad, jax.jacfwd):
+        assert float(d(safe(g))(1.55)) == pytest.approx(float(d(g)(1.55)), rel=1e-13)
