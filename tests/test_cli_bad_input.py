@@ -188,6 +188,11 @@ ROWS = [
     ("scan {toml} --out {tmp}/o --workers abc", "--workers must be a number of local workers", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --workers 0", "--workers: need at least 1 worker", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --workers 2", "--workers needs dask.distributed", {"toml": {}, "no_dask": True}),
+    # a wrong value is named as such whether or not dask is installed (CI has no dask)
+    ("scan {toml} --out {tmp}/o --workers abc", "--workers must be a number of local workers",
+     {"toml": {}, "no_dask": True}),
+    ("scan {toml} --out {tmp}/o --workers 0", "--workers: need at least 1 worker",
+     {"toml": {}, "no_dask": True}),
     ("scan {toml} --out {tmp}/o --devices 5", "--devices must be between 1 and", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --devices 0", "--devices must be >= 1", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --stall-timeout 0", "--stall-timeout must be > 0", {"toml": {}}),

@@ -45,29 +45,43 @@ def _chunk_task(payload: dict, index: int) -> dict:
 
 def workers_spec(workers):
     """Check a ``workers`` argument before anything runs or is written: ``("client", c)``,
-    ``("local", n or None)`` or ``("address", "tcp://...")``; dask.distributed must import."""
+    ``("local", n or None)`` or ``("address", "tcp://...")``.  The value is checked first, so
+    a wrong value reads the same with or without dask; then dask.distributed must import."""
+    if isinstance(workers, (str, int)) and not isinstance(workers, bool):
+        spec = str(workers).strip()
+        if spec.isdigit() or (spec.startswith("-") and spec[1:].isdigit()):
+            n = int(spec)
+            if n < 1:
+                raise InputError(f"--workers: need at least 1 worker (got {n}).")
+            parsed = ("local", n)
+        elif spec == "local":
+            parsed = ("local", None)
+        elif "://" in spec or ":" in spec:
+            parsed = ("address", spec)
+        else:
+            raise InputError(
+                f"--workers must be a number of local workers, 'local', or a scheduler address "
+                f"such as tcp://host:8786 (got {workers!r})."
+            )
+        _require_distributed()
+        return parsed
+    Client = _require_distributed()
+    if isinstance(workers, Client):
+        return ("client", workers)
+    raise InputError(
+        f"--workers must be a number of local workers, 'local', a scheduler address "
+        f"or a distributed.Client (got {type(workers).__name__})."
+    )
+
+
+def _require_distributed():
     try:
         from distributed import Client
     except ImportError:
         raise InputError(
             "--workers needs dask.distributed: pip install 'jaxvac[distributed]'."
         ) from None
-    if isinstance(workers, Client):
-        return ("client", workers)
-    spec = str(workers).strip()
-    if spec.isdigit():
-        n = int(spec)
-        if n < 1:
-            raise InputError(f"--workers: need at least 1 worker (got {n}).")
-        return ("local", n)
-    if spec == "local":
-        return ("local", None)
-    if "://" in spec or ":" in spec:
-        return ("address", spec)
-    raise InputError(
-        f"--workers must be a number of local workers, 'local', or a scheduler address "
-        f"such as tcp://host:8786 (got {workers!r})."
-    )
+    return Client
 
 
 def connect(spec):
