@@ -217,3 +217,19 @@ def test_find_says_it_is_compiling_on_a_terminal_only(uplift, capsys, monkeypatc
     terminal.seek(0)
     assert main(["find", UPLIFT_SPEC, "--set", f"D={D_UPLIFT}", "--json"]) == 0
     assert terminal.getvalue() == ""
+
+
+def test_summary_wording_of_every_kind_of_point():
+    from jaxvac._display import classification, find_summary
+
+    kinds = [("minimum", "dS"), ("saddle", "AdS"), ("saddle", "AdS"), ("unresolved", "dS"),
+             ("maximum", "unresolved"), ("unresolved", "unresolved"), ("maximum", "Minkowski")]
+    records = [{"type": t, "vacuum": v, "susy": False} for t, v in kinds]
+    assert classification(records) == ("1 dS minimum, 2 AdS saddles, 1 dS point (type unresolved), "
+                                       "1 maximum (sign of V unresolved), 1 unresolved, "
+                                       "1 Minkowski maximum")
+    records[1]["susy"] = True
+    assert classification(records).endswith(" (1 supersymmetric)")
+    empty = {"model": "m", "starts": 1, "critical_points": [], "start_results": {"diverged": 1}}
+    assert find_summary(empty) == "FindResult(m: no critical point from 1 start • 1 failed start (diverged 1))"
+    assert find_summary({**empty, "start_results": {}}).endswith(" • no failed start)")
