@@ -55,7 +55,7 @@ from .scan import (
     vacuum_fractions,
 )
 
-__version__ = "0.1.0"
+from ._version import __version__  # the one place the version is written
 
 __all__ = [
     "ContinuationResult",

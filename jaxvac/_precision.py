@@ -246,7 +246,7 @@ def _critical_shift(a: PointAnalysis):
     return abs(sum(g[i] * s[i] for i in range(g.rows))) / 2
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)  # CheckReport's summary repr
 class HighPrecisionReport(CheckReport):
     """Result of :func:`check_high_precision`. ``analysis`` holds the N-digit values
     rounded to float64 (for the JSON fields of ``jaxvac check``); ``exact`` and

@@ -154,6 +154,21 @@ class CheckReport:
     def to_json(self, **kwargs) -> str:
         return dumps(self.to_dict(), **kwargs)
 
+    def __repr__(self) -> str:
+        """One line: ``CheckReport(kklt at T=113.58912+0j: AdS minimum, supersymmetric,
+        BF-stable • V = -2.03412e-15 (14.0 digits) • m² = [...] • residual 3e-16 •
+        successful)``. A component of a complex modulus below 10·ε·|z| prints as 0
+        (:mod:`jaxvac._display`)."""
+        from ._display import check_summary
+
+        return check_summary(self.to_dict(), type(self).__name__)
+
+    def _repr_html_(self) -> str:
+        """The same summary as a table, for Jupyter."""
+        from ._display import check_html
+
+        return check_html(self.to_dict(), type(self).__name__)
+
     @property
     def result(self) -> Result:
         return Result(int(self.analysis.result))

@@ -1017,6 +1017,26 @@ class FindResult:
 
         return dumps(self.to_dict(), **kwargs)
 
+    def __repr__(self) -> str:
+        """One line: ``FindResult(kklt: 2 critical points from 256 starts • 1 dS minimum,
+        1 dS saddle • 17 failed starts (max_steps 12, diverged 5))`` (:mod:`jaxvac._display`)."""
+        from ._display import find_summary
+
+        return find_summary(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        """The summary and a table of the critical points, for Jupyter."""
+        from ._display import find_html
+
+        return find_html(self.to_dict())
+
+    def to_pandas(self):
+        """The critical points as a pandas DataFrame, one row per point: the columns of
+        ``jaxvac find --out FILE.csv`` (:func:`jaxvac.export.to_pandas`; needs pandas)."""
+        from .export import to_pandas
+
+        return to_pandas(self)
+
 
 #: Default number of starts of :func:`find_critical_points` (docs/search.md: the
 #: completeness measurement behind it).

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jaxvac",
         description="Find, verify and classify the vacua of 4d N=1 supergravity potentials.",
     )
+    from ._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"jaxvac {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(_cli.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{_cli.__name__}.{info.name}")

@@ -65,7 +65,7 @@ def test_plot_and_load_scan_run_nothing_the_manifest_names(reference, tmp_path, 
     code, printed, err = cli(capsys, "plot", out, "--params", "v", "c")
     assert code == 0, err
     assert "parameter points with dS-minima vacua" in printed
-    summary = json.loads((out / "figures" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "shared.figures" / "summary.json").read_text())  # DIR.figures
     assert summary["stable_fraction"]["params"] == ["v", "c"]
     assert not marker.exists()
     assert not any(getattr(m, "__file__", None) == str(evil) for m in list(sys.modules.values()))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
+import re
+import shutil
 import sys
+import textwrap
 
 from .._io import InputError, dumps, load_model, model_name, parse_assignments
 from .._model import SupergravityModel
@@ -73,7 +77,6 @@ def _model_summary(name, cls) -> dict:
         fields[f.name] = default
     kind = "supergravity" if issubclass(cls, SupergravityModel) else "potential"
     coords = list(cls.moduli) if kind == "supergravity" else list(cls.fields)
-    doc = (cls.__doc__ or "").strip().splitlines()
     return {
         "name": name,
         "class": f"{cls.__module__}.{cls.__qualname__}",
@@ -81,8 +84,31 @@ def _model_summary(name, cls) -> dict:
         "fields": coords,
         "positive": list(getattr(cls, "saxions", ()) or getattr(cls, "positive", ())),
         "parameters": fields,
-        "description": doc[0] if doc else "",
+        "description": describe(cls),
     }
+
+
+#: RST markup of docstrings: ``literal``, :role:`~module.Name` / :role:`text`, `text`.
+_RST = [
+    (re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`<]+?)`"), r"\1"),
+    (re.compile(r"``([^`]+)``"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+]
+
+
+def describe(cls) -> str:
+    """A model's description: the first paragraph of its docstring (up to the first blank
+    line, however many lines it has), on one line, without RST markup and without the
+    "(built-in ``name``)" remark the name column already shows. A paragraph that
+    introduces a formula ("...:") ends with a full stop instead."""
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    text = " ".join(doc.split("\n\n", 1)[0].split())
+    for pattern, repl in _RST:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"\s*\(built-in [^()]*\)", "", text)
+    if text.endswith(":"):
+        text = text[:-1].rstrip() + "."
+    return text
 
 
 def cmd_models(args) -> int:
@@ -92,11 +118,16 @@ def cmd_models(args) -> int:
     if args.json:
         print(dumps(rows, indent=2))
         return 0
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    indent = " " * 18
     for r in rows:
         params = ", ".join(f"{k}={v!r}" for k, v in r["parameters"].items())
-        print(f"{r['name']:<16} {r['kind']:<12} fields: {', '.join(r['fields'])}")
-        print(f"{'':<16} {r['description']}")
-        print(f"{'':<16} parameters: {params or '(none)'}")
+        print(f"{r['name']:<17} {r['kind']:<12} fields: {', '.join(r['fields'])}")
+        print(textwrap.fill(r["description"], width, initial_indent=indent,
+                            subsequent_indent=indent, break_on_hyphens=False))
+        print(textwrap.fill(f"parameters: {params or '(none)'}", width, initial_indent=indent,
+                            subsequent_indent=indent + "  ", break_on_hyphens=False,
+                            break_long_words=False))
     return 0
 
 

@@ -44,9 +44,52 @@ def register(sub) -> None:
                    help="re-check at N significant digits (default 60) every critical point "
                    "whose type, vacuum or sign float64 cannot resolve (see 'advice')")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--latex", action="store_true",
+                   help="print a LaTeX table of the critical points (booktabs; "
+                   "jaxvac.export.latex_table) instead of the text table")
     p.add_argument("--out", default=None, metavar="FILE",
-                   help="also write the JSON object to FILE")
+                   help="also write the result to FILE: a CSV table (one row per critical "
+                   "point) if FILE ends in .csv, a LaTeX table if .tex, else the JSON object "
+                   "(--format overrides the suffix)")
+    p.add_argument("--format", choices=FORMATS, default=None, dest="format",
+                   help="format of --out FILE (json, csv or latex); without --out, print "
+                   "this format instead of the text table")
     p.set_defaults(func=cmd_find)
+
+
+#: Output formats of --format and the suffixes --out recognises.
+FORMATS = ("json", "csv", "latex")
+SUFFIXES = {".csv": "csv", ".tex": "latex", ".json": "json"}
+
+
+def output_formats(args) -> tuple[str, str | None]:
+    """(what is printed: table/json/csv/latex, what --out FILE holds or None)."""
+    printed = [f for f, on in (("json", args.json), ("latex", args.latex)) if on]
+    if args.format and not args.out:
+        printed.append(args.format)
+    if len(set(printed)) > 1:
+        raise InputError("choose one output format: --json, --latex or --format FORMAT (without "
+                         "--out, --format says what is printed).")
+    file_format = None
+    if args.out:
+        suffix = os.path.splitext(args.out)[1].lower()
+        file_format = args.format or SUFFIXES.get(suffix, "json")
+    return (printed[0] if printed else "table"), file_format
+
+
+def render(record: dict, fmt: str) -> str:
+    """The find result as ``fmt`` (table, json, csv or latex), ending with a newline."""
+    if fmt == "json":
+        return dumps(record, indent=2) + "\n"
+    if fmt == "csv":
+        from ..export import to_csv
+
+        return to_csv(record)
+    if fmt == "latex":
+        from ..export import latex_table
+
+        return latex_table(record)
+    return format_find(record) + "\n"
 
 
 #: Largest seed: JAX's PRNG keys take a 64-bit signed integer.
@@ -82,6 +125,32 @@ def _enable_compilation_cache() -> None:
         pass
 
 
+class TerminalStatus:
+    """One status line on a terminal (stderr, and not in CI), erased when the work is done;
+    nothing at all when stderr is a file or a pipe."""
+
+    def __init__(self, stream, enabled: bool):
+        self.stream, self.enabled, self.shown = stream, enabled, False
+
+    @classmethod
+    def on_stderr(cls) -> "TerminalStatus":
+        stream = sys.stderr
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        return cls(stream, bool(tty and not os.environ.get("CI")))
+
+    def show(self, text: str) -> None:
+        if self.enabled:
+            self.stream.write(text)
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")  # back to the start of the line, erase it
+            self.stream.flush()
+            self.shown = False
+
+
 def cmd_find(args) -> int:
     from .._search import DEFAULT_STARTS, find_critical_points, parse_region
     from .._model import SupergravityModel
@@ -100,27 +169,31 @@ def cmd_find(args) -> int:
             raise InputError(f"--rtol must be > 0 (got {args.rtol}).")
         options["rtol"] = args.rtol
     check_escalate(args)
+    printed, file_format = output_formats(args)
     if args.out:
         check_output_file(args.out)
     bounds = parse_region(args.region, model)
     _enable_compilation_cache()
-    result = find_critical_points(
-        model, region=bounds, starts=starts, seed=args.seed, susy=args.susy, name=name,
-        **options,
-    )
+    status = TerminalStatus.on_stderr()
+    status.show(f"jaxvac find: compiling the search for {name} (first call), then "
+                f"{starts} starts…")
+    try:
+        result = find_critical_points(
+            model, region=bounds, starts=starts, seed=args.seed, susy=args.susy, name=name,
+            **options,
+        )
+    finally:
+        status.clear()
     record = result.to_dict()
     if args.escalate is not None:
         record["critical_points"] = _escalate(model, record["critical_points"], args)
     if args.out:
         try:
-            with open(args.out, "w") as f:
-                f.write(dumps(record, indent=2) + "\n")
+            with open(args.out, "w", newline="") as f:
+                f.write(render(record, file_format))
         except OSError as e:
             raise InputError(f"--out {args.out!r}: cannot write: {e.strerror}.") from None
-    if args.json:
-        print(dumps(record, indent=2))
-    else:
-        print(format_find(record))
+    sys.stdout.write(render(record, printed))
     return 0
 
 
@@ -141,6 +214,8 @@ def _escalate(model, points: list[dict], args) -> list[dict]:
 
 def format_find(record: dict) -> str:
     """A readable table of the critical points found, with a summary of the starts."""
+    from .._display import format_fields
+
     lines = [f"model      {record['model']}  {record['parameters']}"]
     counts = ", ".join(f"{k} {v}" for k, v in record["start_results"].items())
     lines.append(
@@ -157,10 +232,7 @@ def format_find(record: dict) -> str:
     header += f" {'stationarity':>12} {'digits':>6}  {'starts':>6}  result"
     lines.append(header)
     for k, rec in enumerate(points):
-        fields = ", ".join(
-            f"{n}={v['re']:.8g}{v['im']:+.4g}j" if isinstance(v, dict) else f"{n}={v:.8g}"
-            for n, v in rec["fields"].items()
-        )
+        fields = format_fields(rec["fields"])  # noise below the point's resolution as 0
         row = (
             f"{k:>3}  {fields:<44} {rec['V']:>13.6e}  {rec['type']:<10} {rec['n_negative']:>3} "
             f"{rec['n_flat']:>4} {rec['vacuum']:<10}"

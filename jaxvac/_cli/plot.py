@@ -16,11 +16,16 @@ def register(sub) -> None:
         help="figures of a scan: P(log10 Λ) of dS vacua, fraction of stable dS vacua over two "
         "parameters, mass spectra",
         description="Write lambda_histogram.png, stable_fraction.png, mass_spectra.png and "
-        "summary.json for the scan in DIR (complete or not), and print a short summary.",
+        "summary.json for the scan in DIR (complete or not) into DIR.figures/ (next to DIR, "
+        "never inside it: DIR stays a Parquet dataset pandas and pyarrow can read), and "
+        "print a short summary.",
     )
     p.add_argument("dir", metavar="DIR", help="scan directory written by `jaxvac scan`")
     p.add_argument("--out", metavar="FIGDIR", default=None,
-                   help="where to write the figures (default: DIR/figures)")
+                   help="where to write the figures (default: DIR.figures, next to DIR; not "
+                   "inside DIR)")
+    p.add_argument("--format", default="png", metavar="FMT[,FMT...]",
+                   help="figure format(s): png (default), pdf, svg, or several, e.g. png,pdf")
     p.add_argument("--params", nargs=2, metavar=("X", "Y"), default=None,
                    help="two sampled parameters for the heat map (default: the first two)")
     p.add_argument("--kind", default="dS-minima", metavar="KIND",
@@ -40,7 +45,7 @@ def register(sub) -> None:
 
 
 def cmd_plot(args) -> int:
-    from ..scan._plot import make_report
+    from ..scan._plot import FORMATS, make_report
     from ..scan._result import load_scan
     from ..scan._storage import KINDS
 
@@ -51,6 +56,15 @@ def cmd_plot(args) -> int:
         raise InputError(f"--bins must be >= 1 (got {args.bins}).")
     if args.fit_upper is not None and not args.fit_upper > 0:
         raise InputError(f"--fit-upper must be > 0 (got {args.fit_upper}).")
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    if not formats or any(f not in FORMATS for f in formats):
+        raise InputError(f"--format must be one or more of {', '.join(FORMATS)}, separated by "
+                         f"commas (got {args.format!r}).")
+    out = args.out or default_figure_dir(args.dir)
+    if _inside(out, args.dir):
+        raise InputError(f"--out {out!r} is inside the scan directory {args.dir!r}: files "
+                         "there make pd.read_parquet(DIR) and pyarrow.dataset.dataset(DIR) fail; "
+                         "choose a folder outside it (default: DIR.figures).")
     result = load_scan(args.dir)  # reads data only: nothing in the scan directory is run
     if not result.files:
         raise InputError(f"{args.dir!r} has no completed chunk yet: nothing to plot (continue the "
@@ -64,9 +78,9 @@ def cmd_plot(args) -> int:
                        analytic_label=f"eq. (2.9), β = {args.beta:g}: γ = (β+1)/(2β) = {gamma:.4f}")
     elif args.analytic_exponent is not None:
         options["analytic_exponent"] = args.analytic_exponent
-    out = args.out or os.path.join(args.dir, "figures")
     try:
-        summary = make_report(result, out, lambda_kind=args.kind, fraction_kind=args.kind,
+        summary = make_report(result, out, formats=formats, lambda_kind=args.kind,
+                              fraction_kind=args.kind,
                               mass_kind=args.mass_kind, params=tuple(args.params) if args.params else None,
                               **options)
         with open(os.path.join(out, "summary.json"), "w") as f:
@@ -84,5 +98,24 @@ def cmd_plot(args) -> int:
               f"({fit['n']} vacua)")
     for name, (value, lo, hi) in summary["lambda_histogram"].get("quantiles", {}).items():
         print(f"{name} = {value:.4g} [{lo:.4g}, {hi:.4g}]")
-    print(f"figures in {out}")
+    print(f"figures in {out}: {', '.join(summary['files'])}")
+    legacy = os.path.join(args.dir, "figures")
+    if os.path.isdir(legacy):
+        print(f"note: {legacy} (written there by an earlier jaxvac plot) makes "
+              "pd.read_parquet and pyarrow.dataset fail on the scan directory; move it out "
+              "(jaxvac's own load_scan ignores it).")
     return 0
+
+
+def default_figure_dir(scan_dir: str) -> str:
+    """``DIR.figures``, next to the scan directory (``runs/x`` -> ``runs/x.figures``)."""
+    base = os.path.normpath(scan_dir)
+    if os.path.basename(base) in ("", ".", ".."):
+        base = os.path.abspath(base)
+    return base + ".figures"
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it (symbolic links resolved)."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

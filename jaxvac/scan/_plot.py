@@ -1,5 +1,8 @@
 """The standard figures of a scan (``jaxvac plot DIR``), with matplotlib's object API
-(no pyplot state, no display needed).
+(no pyplot state, no display needed). Each figure is written as PNG (default), PDF or SVG
+(``formats``), outside the scan directory by default (``DIR.figures/``; see
+``jaxvac/_cli/plot.py``): a file inside the Parquet dataset folder would break
+``pd.read_parquet(DIR)`` and ``pyarrow.dataset.dataset(DIR)``.
 
 - ``lambda_histogram.png``: P(log10 Λ) of the de Sitter vacua, with Poisson error bars,
   the maximum-likelihood power law near Λ → 0 and an optional analytic exponent;
@@ -33,12 +36,22 @@ def _figure(width=6.4, height=4.6):
     return Figure(figsize=(width, height), dpi=150, layout="constrained")
 
 
+#: Figure formats ``jaxvac plot --format`` writes (matplotlib's own writers, no display).
+FORMATS = ("png", "pdf", "svg")
+
+
+def _save(fig, path) -> None:
+    """Save ``fig`` to ``path``, or to each path of a list (one per format)."""
+    for p in ([path] if isinstance(path, (str, os.PathLike)) else path):
+        fig.savefig(p)
+
+
 def _lambda_values(result: ScanResult, kind: str) -> np.ndarray:
     table = result.vacua(kind, columns=["V"])
     return np.asarray(table.column("V").to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
-def plot_lambda_histogram(result: ScanResult, path: str, *, kind: str = "dS-minima",
+def plot_lambda_histogram(result: ScanResult, path: str | list[str], *, kind: str = "dS-minima",
                           bins: int = 30, fit_upper: float | None = None,
                           analytic_exponent: float | None = None, log_power: float = 0.0,
                           analytic_label: str | None = None) -> dict[str, Any]:
@@ -53,7 +66,7 @@ def plot_lambda_histogram(result: ScanResult, path: str, *, kind: str = "dS-mini
         ax.text(0.5, 0.5, f"no {kind} vacua in this scan", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
-        fig.savefig(path)
+        _save(fig, path)
         return info
     lo, hi = lam.min(), lam.max()
     if lo == hi:
@@ -109,7 +122,7 @@ def plot_lambda_histogram(result: ScanResult, path: str, *, kind: str = "dS-mini
                  f"({result.counts['points']} parameter points)", fontsize=9)
     ax.legend(fontsize=7, loc="best")
     ax.grid(alpha=0.3, which="both", lw=0.4)
-    fig.savefig(path)
+    _save(fig, path)
     return info
 
 
@@ -181,7 +194,7 @@ def _heat_map_parameters(result: ScanResult, params) -> tuple[str, str] | None:
     return tuple(params)
 
 
-def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, str] | None = None,
+def plot_stable_fraction(result: ScanResult, path: str | list[str], *, params: tuple[str, str] | None = None,
                          kind: str = "dS-minima", bins: int = 20) -> dict[str, Any]:
     """Heat map of the fraction of parameter points with at least one vacuum of ``kind``
     over two sampled parameters (default: the first two)."""
@@ -232,11 +245,11 @@ def plot_stable_fraction(result: ScanResult, path: str, *, params: tuple[str, st
     f = vacuum_fractions(result)[kind]
     ax.set_title(f"{_short(result)}: {kind} in {f.k}/{f.n} points "
                  f"({f.value:.3g}, 95% [{f.low:.3g}, {f.high:.3g}])", fontsize=9)
-    fig.savefig(path)
+    _save(fig, path)
     return {"params": list(params), "kind": kind, "fraction": [f.k, f.n, f.low, f.high]}
 
 
-def plot_mass_spectra(result: ScanResult, path: str, *, kind: str = "minima",
+def plot_mass_spectra(result: ScanResult, path: str | list[str], *, kind: str = "minima",
                       bins: int = 40) -> dict[str, Any]:
     """Distributions of the canonical masses² of the vacua of ``kind``, per eigenvalue."""
     table = result.vacua(kind, columns=["masses_squared", "gravitino_mass"])
@@ -246,7 +259,7 @@ def plot_mass_spectra(result: ScanResult, path: str, *, kind: str = "minima",
         ax.text(0.5, 0.5, f"no {kind} vacua in this scan", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
-        fig.savefig(path)
+        _save(fig, path)
         return {"n": 0}
     m2 = np.stack(table.column("masses_squared").to_numpy(zero_copy_only=False)).astype(np.float64)
     m32 = np.asarray(table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64)
@@ -278,18 +291,28 @@ def plot_mass_spectra(result: ScanResult, path: str, *, kind: str = "minima",
         ax.grid(alpha=0.3, which="both", lw=0.4)
     fig.suptitle(f"{_short(result)}: mass spectra of {table.num_rows} {kind} vacua",
                  fontsize=10)
-    fig.savefig(path)
+    _save(fig, path)
     return {"n": int(table.num_rows), "kind": kind}
 
 
-def make_report(result: ScanResult, out_dir: str, **options) -> dict[str, Any]:
-    """Write the three standard figures into ``out_dir``; return what they show."""
+def make_report(result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = ("png",),
+                **options) -> dict[str, Any]:
+    """Write the three standard figures into ``out_dir``, once per format of ``formats``
+    (png, pdf, svg); return what they show (and ``"files"``: the files written)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"--format must be one or more of {', '.join(FORMATS)} (got "
+                         f"{','.join(bad or formats) or 'nothing'}).")
     # refuse bad --params, or a manifest whose draws cannot be recomputed, before writing
     if _heat_map_parameters(result, options.get("params")) is not None:
         from ._config import manifest_sampling
 
         manifest_sampling(result.config)
     os.makedirs(out_dir, exist_ok=True)
+
+    def paths(name):
+        return [os.path.join(out_dir, f"{name}.{fmt}") for fmt in formats]
+
     lam_kind = options.pop("lambda_kind", "dS-minima")
     params = options.pop("params", None)
     frac_kind = options.pop("fraction_kind", "dS-minima")
@@ -301,9 +324,11 @@ def make_report(result: ScanResult, out_dir: str, **options) -> dict[str, Any]:
         for k, f in vacuum_fractions(result).items()
     }
     summary["lambda_histogram"] = plot_lambda_histogram(
-        result, os.path.join(out_dir, "lambda_histogram.png"), kind=lam_kind, **options)
+        result, paths("lambda_histogram"), kind=lam_kind, **options)
     summary["stable_fraction"] = plot_stable_fraction(
-        result, os.path.join(out_dir, "stable_fraction.png"), params=params, kind=frac_kind)
-    summary["mass_spectra"] = plot_mass_spectra(
-        result, os.path.join(out_dir, "mass_spectra.png"), kind=mass_kind)
+        result, paths("stable_fraction"), params=params, kind=frac_kind)
+    summary["mass_spectra"] = plot_mass_spectra(result, paths("mass_spectra"), kind=mass_kind)
+    summary["files"] = [os.path.basename(p)
+                        for name in ("lambda_histogram", "stable_fraction", "mass_spectra")
+                        if "skipped" not in summary[name] for p in paths(name)]
     return summary

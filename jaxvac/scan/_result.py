@@ -73,7 +73,26 @@ class ScanResult:
         return table
 
     def to_pandas(self, columns=None, filter=None):
+        """The rows as a pandas DataFrame (needs pandas: ``pip install 'jaxvac[analysis]'``);
+        ``columns`` and ``filter`` as :meth:`table`."""
+        from ..export import require_pandas
+
+        require_pandas("ScanResult.to_pandas()")
         return self.table(columns, filter).to_pandas()
+
+    def __repr__(self) -> str:
+        """One line: the directory, model and chunks, points and starts, the critical points
+        found by type, the parameter points with a dS minimum and the failed starts — not
+        the manifest (``.manifest`` has it)."""
+        from .._display import scan_summary
+
+        return scan_summary(self)
+
+    def _repr_html_(self) -> str:
+        """The summary and a table of the vacua by kind, for Jupyter."""
+        from .._display import scan_html
+
+        return scan_html(self)
 
     def vacua(self, kind: str = "successful", columns=None) -> pa.Table:
         """Distinct successful critical points of one kind (``docs/scans.md``): successful,

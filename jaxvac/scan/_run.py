@@ -224,7 +224,8 @@ def _progress_bar(config: ScanConfig, done: set[int], progress):
     from tqdm.auto import tqdm
 
     initial = sum(config.chunk_points(i) for i in done)
-    return tqdm(total=config.points, initial=initial, unit="pt", unit_scale=True,
+    # whole parameter points: "12/40", not tqdm's unit-scaled "12.0/40.0"
+    return tqdm(total=config.points, initial=initial, unit="pt", unit_scale=False,
                 desc="scan", dynamic_ncols=True, smoothing=0.1)
 
 
