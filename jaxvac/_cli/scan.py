@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .._io import InputError
+from .._errors import InputError
 
 
 def register(sub) -> None:
