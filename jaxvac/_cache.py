@@ -24,8 +24,9 @@ import os
 CACHE_ENV = "JAXVAC_CACHE_DIR"
 
 #: Programs that compile faster than this are not written to the cache (JAX's default is
-#: 1 s). A cache hit costs ~10 ms (read, decompress, deserialise); on this 2-core machine
-#: under load, the small programs of ``jaxvac check`` take 0.3-1 s each to compile.
+#: 1 s). Measured (2 cores, load 1.2): ``jaxvac find kklt`` compiles its solver in 12.3 s
+#: (loaded from the cache in 1.0 s), its deduplication in 0.63 s (loaded in 0.017 s: with JAX's
+#: default it would compile in every process) and its sampling in 0.17 s (not cached).
 MIN_COMPILE_TIME_SECS = 0.25
 
 _enabled: str | None = None  # the directory jaxvac set, if it set one
