@@ -151,8 +151,9 @@ def run_once(case: dict, cache: str | None, work: str, pythonpath: str | None = 
            "cache_files": len(os.listdir(cache)) if cache else None}
     if not ok:
         row["stderr"] = err[-2000:]
-    if "python" in case and rc == 0 and out.strip().splitlines()[-1].startswith("{"):
-        row.update(json.loads(out.strip().splitlines()[-1]))
+    last = (out.strip().splitlines() or [""])[-1]
+    if "python" in case and rc == 0 and last.startswith("{"):
+        row.update(json.loads(last))
     shutil.rmtree(tmp, ignore_errors=True)
     return row
 
