@@ -26,8 +26,9 @@ CACHE_ENV = "JAXVAC_CACHE_DIR"
 #: Programs that compile faster than this are not written to the cache (JAX's default is
 #: 1 s). Measured (2 cores, load 1.2): ``jaxvac find kklt`` compiles its solver in 12.3 s
 #: (loaded from the cache in 1.0 s), its deduplication in 0.63 s (loaded in 0.017 s: with JAX's
-#: default it would compile in every process) and its sampling in 0.17 s (not cached).
-MIN_COMPILE_TIME_SECS = 0.25
+#: default it would compile in every process) and its sampling in 0.17-0.20 s; eager
+#: operations (slices, divisions) compile in ~0.02 s and are not worth a file each.
+MIN_COMPILE_TIME_SECS = 0.1
 
 _enabled: str | None = None  # the directory jaxvac set, if it set one
 
