@@ -26,7 +26,9 @@ import sys
 import time
 from typing import ClassVar
 
-import jax
+os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 

@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 
-from jaxvac.scan._run import avoid_cpu_eigen_hang
+os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
+
+from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
 
 avoid_cpu_eigen_hang()  # as `jaxvac scan` does (docs/scans.md, "CPU hang"); before JAX starts
 
@@ -93,7 +95,7 @@ def baseline_loop(cfg, n_points):
 
 RUN_SCRIPT = """
 import json, resource, sys
-from jaxvac.scan._run import avoid_cpu_eigen_hang
+from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
 avoid_cpu_eigen_hang()
 import jax
 jax.config.update("jax_enable_x64", True)
@@ -154,9 +156,10 @@ def main():
     args = p.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench_scan_")
-    # No persistent compilation cache: executables of this size loaded from it have hung on
-    # CPU here (docs/scans.md); every process (Dask worker, memory run) compiles for itself.
+    # No persistent compilation cache (JAX's or jaxvac's default one): every process (Dask
+    # worker, memory run) compiles for itself, so "wall incl. compile" includes compilation.
     env = {k: v for k, v in os.environ.items() if k != "JAX_COMPILATION_CACHE_DIR"}
+    env["JAXVAC_CACHE_DIR"] = ""
     report = {
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "jax": jax.__version__, "jaxvac": jaxvac.__version__,

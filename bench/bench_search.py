@@ -41,7 +41,9 @@ import platform
 import sys
 import time
 
-from jaxvac.scan._run import avoid_cpu_eigen_hang
+os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
+
+from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
 
 avoid_cpu_eigen_hang()  # large vmapped batches on XLA CPU (docs/scans.md, "CPU hang")
 

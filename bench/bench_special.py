@@ -20,7 +20,9 @@ import platform
 import time
 from pathlib import Path
 
-import jax
+os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 

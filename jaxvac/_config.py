@@ -34,3 +34,10 @@ def ensure_x64() -> None:
 def enable_x64() -> None:
     """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this."""
     jax.config.update("jax_enable_x64", True)
+
+
+# Compiled programs are kept on disk across processes, for the API as for the command line
+# (jaxvac/_cache.py: $JAXVAC_CACHE_DIR, empty to turn off; a user's own JAX cache wins).
+from ._cache import enable_compilation_cache  # noqa: E402
+
+enable_compilation_cache()

@@ -25,9 +25,12 @@ from fractions import Fraction
 from typing import Any, Callable
 
 import jax.extend.core as jex
-import mpmath
 import numpy as np
 from jax import lax
+
+from ._lazy import lazy_module
+
+mpmath = lazy_module("mpmath")  # loaded by the first exact constant that needs it
 
 
 class UnsupportedPrimitiveError(NotImplementedError):

@@ -17,11 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import InputError  # noqa: F401 - defined without imports; re-exported here
 from ._model import AbstractModel, PotentialModel, SupergravityModel, parameter_problem
-
-
-class InputError(ValueError):
-    """Bad user input; the message names the offending parameter and what is allowed."""
 
 
 # ---- models and other user code ------------------------------------------------------

@@ -300,7 +300,8 @@ class SolverOptions:
     - ``solver_tol``: relative/absolute tolerance of the local phase;
     - ``susy``: solve D_aW = 0 instead of ∇V = 0 (supergravity models only);
     - ``batch_size``: starts solved together in one ``vmap``; more starts than this are
-      solved in consecutive batches of this size (``jax.lax.map``), so memory stays bounded
+      solved in consecutive batches of at most this size (``jax.lax.map`` inside a scan's
+      program; one execution per batch in :func:`find_critical_points`), so memory stays bounded
       (batched autodiff of a supergravity potential needs ~3 MB per start for 7 moduli:
       10⁴ starts at once asked for 33 GB). A threaded search (:func:`search_threaded`)
       keeps at most this many starts in flight over all its threads. Results do not depend
@@ -899,11 +900,6 @@ def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
     return SearchResult(solutions=sols, representative=rep, cluster=cluster)
 
 
-@eqx.filter_jit
-def _search_jit(model, region, y0, opts):
-    return _search_from(model, region, y0, opts)
-
-
 _solve_jit = eqx.filter_jit(_solve_starts)
 _deduplicated_jit = eqx.filter_jit(_deduplicated)
 
@@ -915,27 +911,54 @@ MIN_STARTS_PER_THREAD = 32
 THREAD_PART = 256
 
 
+def bucket(n: int, cap: int) -> int:
+    """The smallest power of two >= ``n``, at most ``cap``: the sizes programs are compiled
+    for, so that nearby numbers of starts share one compiled program."""
+    return max(1, min(int(cap), 1 << max(0, int(n) - 1).bit_length()))
+
+
+def _pad_rows(tree, total: int):
+    """Every leaf of ``tree`` padded along its first axis to ``total`` rows with copies of
+    its first row."""
+    def pad(x):
+        extra = total - x.shape[0]
+        if extra <= 0:
+            return x
+        return jnp.concatenate([x, jnp.broadcast_to(x[:1], (extra,) + x.shape[1:])])
+
+    return jax.tree.map(pad, tree)
+
+
 def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> SearchResult:
     """:func:`_search_from` with the starts split over ``threads`` concurrent executions
     (jaxvac/_parallel.py: XLA's CPU backend runs one execution on one core). Equal parts
-    (the last padded with copies of the first start, dropped afterwards) share one
-    compilation; deduplication runs once over all starts. Same result for any ``threads``."""
+    share one compilation; deduplication runs once over all starts. Same result for any
+    ``threads``.
+
+    Shapes are bucketed (:func:`bucket`) so one compiled program serves nearby numbers of
+    starts (200 and 256 starts: the same two programs): a part holds a power of two of starts
+    (at most ``THREAD_PART``, or ``batch_size`` on one thread), deduplication sees a power
+    of two of solutions. Padding rows are copies of the first start (its solution, for
+    deduplication), placed after the real ones and dropped: each start is solved on its own,
+    and a copy always joins its original's cluster after it, so the real starts' results are
+    the same as without padding."""
     n = int(y0.shape[0])
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
     threads = max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
                          opts.batch_size // MIN_STARTS_PER_THREAD))
-    if threads == 1:
-        return _search_jit(model, region, y0, opts)
-    # equal parts of at most THREAD_PART starts (and batch_size / threads), handed out to the
-    # threads as they finish (balances the load: a part's Newton loop lasts as long as its
-    # slowest start)
-    parts = max(threads, -(-n // min(THREAD_PART, opts.batch_size // threads)))
-    size = -(-n // parts)
-    padded = jnp.concatenate([y0, jnp.broadcast_to(y0[:1], (parts * size - n,) + y0.shape[1:])])
+    # equal parts of at most `cap` starts, handed out to the threads as they finish (balances
+    # the load: a part's Newton loop lasts as long as its slowest start); one thread (and an
+    # accelerator) runs parts of up to batch_size, one after the other
+    cap = opts.batch_size if threads == 1 else min(THREAD_PART, opts.batch_size // threads)
+    size = bucket(-(-n // max(threads, -(-n // cap))), cap)
+    parts = -(-n // size)
+    padded = _pad_rows(y0, parts * size)
     calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
     sols = map_concurrently(_solve_jit, calls, threads, call_signature(*calls[0]))
-    sols = jax.tree.map(lambda *xs: jnp.concatenate(xs)[:n], *sols)
-    return _deduplicated_jit(sols, region)
+    sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
+    total = parts * size
+    result = _deduplicated_jit(_pad_rows(sols, bucket(total, total << 1)), region)
+    return jax.tree.map(lambda x: x[:n], result)
 
 
 # ======================================================================================

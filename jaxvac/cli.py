@@ -8,8 +8,9 @@ import importlib
 import pkgutil
 import sys
 
-from ._config import enable_x64
-from ._io import InputError
+from ._errors import InputError
+
+# JAX is imported after the command line is parsed: `jaxvac --help` does not load it.
 
 
 class _UsageError(Exception):
@@ -43,13 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    enable_x64()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except _UsageError as e:
         print(e, file=sys.stderr)
         return 2
+    from ._cache import enable_compilation_cache
+    from ._config import enable_x64
+
+    enable_x64()
+    enable_compilation_cache()  # also done on importing jaxvac's physics; here for every command
     try:
         code = args.func(args)
     except InputError as e:

@@ -498,13 +498,14 @@ def test_batched_starts_give_the_same_search():
     batches (lax.map, bounded memory; 10⁴ starts of a 7-modulus model in one vmap needed
     33 GB): 200 starts in batches of 64 (three full batches and a remainder of 8) give
     the same result code per start, the same end points and the same distinct points as
-    one vmap over all of them."""
+    one vmap over all of them — bit for bit: each batch is its own execution of the
+    program for 64 starts (the last padded), and each start is solved on its own."""
     model = model_class("DoubleWell")()
     one = find_critical_points(model, starts=200, seed=3, threads=1)
     batched = find_critical_points(model, starts=200, seed=3, batch_size=64, threads=1)
     np.testing.assert_array_equal(one.codes, batched.codes)
-    np.testing.assert_allclose(batched.search.solutions.y, one.search.solutions.y,
-                               rtol=1e-12, atol=1e-12)
+    for a, b in zip(jax.tree.leaves(batched.search), jax.tree.leaves(one.search)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), strict=True)
     assert one.distinct == batched.distinct == 9
     np.testing.assert_allclose(batched.points, one.points, rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
@@ -514,7 +515,7 @@ def test_batched_starts_give_the_same_search():
 def test_threaded_search_gives_the_same_search():
     """``threads``: the starts split into parts run as concurrent executions (XLA's CPU
     backend runs one execution on ~one core; jaxvac/_parallel.py). 200 starts on 3 threads
-    (3 parts of 67, the last padded with a copy of the first start, dropped) give the same
+    (2 parts of 128, the last padded with copies of the first start, dropped) give the same
     result code per start, end points, representatives and distinct points as one thread.
     A bad thread count is refused by name."""
     model = model_class("DoubleWell")()
@@ -526,7 +527,7 @@ def test_threaded_search_gives_the_same_search():
                                rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(three.search.representative, one.search.representative)
     assert one.indices == three.indices and one.distinct == 9
-    # batch_size bounds the starts in flight over all threads: 2 threads × parts of 29
+    # batch_size bounds the starts in flight over all threads: 2 threads × parts of 32
     small = find_critical_points(model, starts=200, seed=3, threads=3, batch_size=64)
     np.testing.assert_array_equal(one.codes, small.codes)
     np.testing.assert_allclose(small.search.solutions.y, one.search.solutions.y,
@@ -535,6 +536,45 @@ def test_threaded_search_gives_the_same_search():
     for bad in (0, -1, 1.5, "two", True):
         with pytest.raises(ValueError, match="threads must be an integer >= 1"):
             find_critical_points(model, starts=8, threads=bad)
+
+
+# ---- shapes bucketed: one compiled program serves nearby numbers of starts (issue #20) --
+
+
+def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
+    """``find_critical_points`` pads its starts to a bucket (parts of a power of two, at most
+    THREAD_PART per thread) and its solutions to a power of two for deduplication, dropping
+    the padding. 200 starts on 2 threads give, leaf for leaf and bit for bit, the search of
+    one program compiled for exactly those 200 starts (no padding, no split); and 256 starts
+    then compile nothing new in the solver or the deduplication."""
+    import equinox as eqx
+
+    from jaxvac._search import (_deduplicated_jit, _options, _sample_jit, _search_from,
+                                _solve_jit, as_region, bucket)
+    from jaxvac._model import canonical
+
+    assert [bucket(n, 256) for n in (1, 2, 3, 100, 128, 129, 250, 256, 300)] == \
+        [1, 2, 4, 128, 128, 256, 256, 256, 256]
+    assert bucket(300, 1000) == 512 and bucket(600, 1000) == 1000
+
+    model = model_class("DoubleWell")()
+    bucketed = find_critical_points(model, starts=200, seed=3, threads=2)
+    m = canonical(model)
+    region = as_region(m, None)
+    y0 = _sample_jit(m, region, jax.random.key(3), 200)
+    exact = eqx.filter_jit(_search_from)(m, region, y0, _options())
+    got, want = jax.tree.leaves(bucketed.search), jax.tree.leaves(exact)
+    assert len(got) == len(want)
+    for path, a, b in zip(jax.tree_util.tree_flatten_with_path(exact)[0], got, want):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.shape == b.shape and a.dtype == b.dtype, path[0]
+        np.testing.assert_array_equal(a, b, err_msg=jax.tree_util.keystr(path[0]), strict=True)
+    assert bucketed.distinct == 9
+
+    sizes = _solve_jit._cached._cache_size(), _deduplicated_jit._cached._cache_size()
+    more = find_critical_points(model, starts=256, seed=3, threads=2)
+    assert (_solve_jit._cached._cache_size(), _deduplicated_jit._cached._cache_size()) == sizes
+    assert more.starts == 256 and more.distinct == 9
 
 
 def test_thread_count_from_the_environment(monkeypatch):

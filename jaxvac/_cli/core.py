@@ -10,8 +10,9 @@ import shutil
 import sys
 import textwrap
 
-from .._io import InputError, dumps, load_model, model_name, parse_assignments
-from .._model import SupergravityModel
+from .._errors import InputError
+
+# Nothing here imports JAX at module level: `jaxvac --help` builds every parser without it.
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,8 @@ def check_escalate(args) -> None:
 
 
 def model_from_args(args):
+    from .._io import load_model, model_name, parse_assignments
+
     params = parse_assignments(args.set, what="--set")
     return load_model(args.model, params), model_name(args.model)
 
@@ -71,6 +74,8 @@ def register(sub) -> None:
 
 
 def _model_summary(name, cls) -> dict:
+    from .._model import SupergravityModel
+
     fields = {}
     for f in dataclasses.fields(cls):
         default = f.default if f.default is not dataclasses.MISSING else None
@@ -112,6 +117,7 @@ def describe(cls) -> str:
 
 
 def cmd_models(args) -> int:
+    from .._io import dumps
     from ..models import REGISTRY
 
     rows = [_model_summary(name, cls) for name, cls in sorted(REGISTRY.items())]
@@ -132,6 +138,7 @@ def cmd_models(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .._io import dumps, parse_assignments
     from .._report import check
 
     model, name = model_from_args(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .._io import InputError, dumps
+from .._errors import InputError
 from .core import add_model_arguments, check_escalate, model_from_args
 
 
@@ -107,24 +107,6 @@ def check_output_file(path: str) -> None:
         raise InputError(f"--out {path!r}: cannot write ({reason}).")
 
 
-def _enable_compilation_cache() -> None:
-    """Reuse compiled solvers across runs (JAX persistent cache). Set
-    JAXVAC_CACHE_DIR to choose the directory, or to an empty string to disable."""
-    path = os.environ.get("JAXVAC_CACHE_DIR")
-    if path is None:
-        path = os.path.join(os.path.expanduser("~"), ".cache", "jaxvac", "jax")
-    if not path:
-        return
-    try:
-        import jax
-
-        os.makedirs(path, exist_ok=True)
-        jax.config.update("jax_compilation_cache_dir", path)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
-    except Exception:  # noqa: BLE001 - a cache is an optimisation, never a failure
-        pass
-
-
 class TerminalStatus:
     """One status line on a terminal (stderr, and not in CI), erased when the work is done;
     nothing at all when stderr is a file or a pipe."""
@@ -152,6 +134,7 @@ class TerminalStatus:
 
 
 def cmd_find(args) -> int:
+    from .._io import dumps
     from .._search import DEFAULT_STARTS, find_critical_points, parse_region
     from .._model import SupergravityModel
 
@@ -173,7 +156,6 @@ def cmd_find(args) -> int:
     if args.out:
         check_output_file(args.out)
     bounds = parse_region(args.region, model)
-    _enable_compilation_cache()
     status = TerminalStatus.on_stderr()
     status.show(f"jaxvac find: compiling the search for {name} (first call), then "
                 f"{starts} starts…")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from .._io import InputError, json_safe
+from .._errors import InputError
 
 KINDS_HELP = "successful, minima, dS, dS-minima, AdS, AdS-minima, Minkowski, saddles, maxima"
 
@@ -45,6 +45,7 @@ def register(sub) -> None:
 
 
 def cmd_plot(args) -> int:
+    from .._io import json_safe
     from ..scan._plot import FORMATS, make_report
     from ..scan._result import load_scan
     from ..scan._storage import KINDS

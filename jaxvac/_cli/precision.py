@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from .._io import InputError, dumps, load_model, model_name, parse_assignments
+from .._errors import InputError
 from .core import add_model_arguments, format_record
 
 
@@ -108,6 +108,7 @@ def _parameter_value(value):
 
 
 def cmd_refine(args) -> int:
+    from .._io import dumps, load_model, model_name, parse_assignments
     from .._precision import decimal_parameters, refine
 
     points, file_params, file_model = _read_points(args.source, args.index)

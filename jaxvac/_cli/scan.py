@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .._io import InputError
+from .._errors import InputError
 
 
 def register(sub) -> None:
@@ -85,6 +85,16 @@ def _child_command(args, resume: bool) -> list[str]:
     return cmd
 
 
+def restart_environment() -> dict:
+    """The environment of a scan restarted after a stall: jaxvac's persistent compilation
+    cache off (``JAXVAC_CACHE_DIR=``), so the restarted process compiles its program instead
+    of loading the one the stalled process ran. An executable loaded from JAX's cache was
+    reported to hang on CPU (docs/scans.md, "CPU hang"; not reproduced since, see
+    docs/performance.md); this way such a hang cannot repeat in every restart. A cache the
+    user configured for JAX itself (``JAX_COMPILATION_CACHE_DIR``) is left alone."""
+    return dict(os.environ, JAXVAC_CACHE_DIR="")
+
+
 def supervise(args) -> int:
     """Run the scan in a child process; SIGKILL and resume it whenever no chunk file
     appears for ``--stall-timeout`` seconds. Safe because chunks are written atomically
@@ -96,8 +106,9 @@ def supervise(args) -> int:
     from ..scan._storage import MANIFEST, chunk_files
 
     resume = args.resume
+    env = None  # the child inherits this environment until it stalls once
     for attempt in range(args.max_restarts + 1):
-        child = subprocess.Popen(_child_command(args, resume))
+        child = subprocess.Popen(_child_command(args, resume), env=env)
         seen = len(chunk_files(args.out))
         first = True
         last = time.monotonic()
@@ -110,8 +121,10 @@ def supervise(args) -> int:
             if time.monotonic() - last > limit:
                 child.kill()
                 child.wait()
+                env = restart_environment()
                 print(f"jaxvac scan: no chunk completed for {limit:.0f} s; restarting with "
-                      f"--resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
+                      f"--resume without jaxvac's compilation cache ({attempt + 1}/"
+                      f"{args.max_restarts})", file=sys.stderr)
                 break
         else:
             code = child.returncode

@@ -58,12 +58,14 @@ from fractions import Fraction
 
 import jax
 import jax.numpy as jnp
-import mpmath as mp
 import numpy as np
 from jax import lax
 
 from .. import _interpret
+from .._lazy import lazy_module
 from .._config import ensure_x64
+
+mp = lazy_module("mpmath")  # the arbitrary-precision reference loads it when it runs
 
 #: Number of Fourier terms N = 1..N_TERMS summed at the reduced point.
 N_TERMS = 32
