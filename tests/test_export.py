@@ -124,12 +124,20 @@ def test_cli_csv_round_trips_the_fields(uplift, tmp_path, capsys, monkeypatch):
                 assert [float(row[f"{key}[{i}]"]) for i in range(len(value))] == value, key
             elif isinstance(value, list):
                 assert row[key] == ";".join(value), key
+            elif isinstance(value, dict):  # e.g. stationarity_tests: one column per entry
+                for k, v in value.items():
+                    assert _same(row[f"{key}.{k}"], v), (key, k)
             else:
                 assert _same(row[key], value), (key, row[key], value)
     code, printed, err = run_cli(["find", UPLIFT_SPEC, "--set", f"D={D_UPLIFT}", "--format", "csv"],
                                  capsys, monkeypatch)
     assert code == 0, err
     assert printed == out.read_text() == to_csv(uplift)
+    # --format json prints the JSON record (a NameError here once: the merge of the lazy imports)
+    code, printed, err = run_cli(["find", UPLIFT_SPEC, "--set", f"D={D_UPLIFT}", "--format", "json"],
+                                 capsys, monkeypatch)
+    assert code == 0, err
+    assert json.loads(printed)["critical_points"] == json.loads(json.dumps(record["critical_points"]))
 
 
 def test_to_pandas_matches_the_csv(uplift, tmp_path):

@@ -80,6 +80,8 @@ def output_formats(args) -> tuple[str, str | None]:
 def render(record: dict, fmt: str) -> str:
     """The find result as ``fmt`` (table, json, csv or latex), ending with a newline."""
     if fmt == "json":
+        from .._io import dumps
+
         return dumps(record, indent=2) + "\n"
     if fmt == "csv":
         from ..export import to_csv
