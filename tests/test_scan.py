@@ -428,6 +428,34 @@ def test_counts_match_rows_and_parameters(reference):
     assert c["points_with"]["dS-minima"] == expected
 
 
+def test_every_kind_counts_the_rows_it_selects(reference):
+    """The counts (numpy masks over codes) and ``vacua(kind)`` (Arrow filters over names)
+    come from one table of kinds: they agree for every kind, and each kind's rows are the
+    ones its definition in docs/scans.md names."""
+    from jaxvac._cli.plot import KINDS_HELP
+    from jaxvac.scan._kinds import KEEP, KINDS
+
+    assert KINDS_HELP == ", ".join(KINDS)
+    assert KEEP == ("all", "successful", "minima", "dS", "dS-minima")
+    t = reference.to_pandas()
+    reps = t[(t["result"] == "successful") & t["distinct"]]
+    minimum, vacuum = reps["type"] == "minimum", reps["vacuum"].astype(str)
+    expected = {
+        "successful": reps.index == reps.index, "minima": minimum, "dS": vacuum == "dS",
+        "dS-minima": minimum & (vacuum == "dS"), "AdS": vacuum == "AdS",
+        "AdS-minima": minimum & (vacuum == "AdS"), "Minkowski": vacuum == "Minkowski",
+        "saddles": reps["type"] == "saddle", "maxima": reps["type"] == "maximum",
+    }
+    assert list(expected) == list(KINDS)
+    assert reference.counts["vacua"]["maxima"] > 0 and reference.counts["vacua"]["AdS"] > 0
+    for name, sel in expected.items():
+        rows = reference.vacua(name, columns=["point", "start"]).to_pandas()
+        assert list(zip(rows["point"], rows["start"])) == list(
+            zip(reps["point"][sel], reps["start"][sel])), name
+        assert reference.counts["vacua"][name] == int(sel.sum()), name
+        assert reference.counts["points_with"][name] == reps["point"][sel].nunique(), name
+
+
 @pytest.mark.parametrize("keep", ["successful", "minima", "dS", "dS-minima"])
 def test_keep_writes_the_selected_rows_and_the_same_counts(reference, quartic_file, tmp_path, keep):
     result = scan(base_config(quartic_file, keep=keep), tmp_path / keep, progress=False)

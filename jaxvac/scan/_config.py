@@ -24,9 +24,7 @@ import numpy as np
 from .._io import (InputError, build_model, load_file_object, parse_value, resolve_model_class,
                    source_file)
 from .._model import AbstractModel
-
-#: What a scan writes for each parameter point (see docs/scans.md, "keep").
-KEEP = ("all", "successful", "minima", "dS", "dS-minima")
+from ._kinds import KEEP
 
 DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 TOP_KEYS = ("model", "points", "starts", "seed", "chunk", "keep", "fixed", "sample", "region",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import os
 from typing import Any
 
@@ -10,7 +12,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from .._io import InputError
-from ._storage import (KINDS, check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
+from ._kinds import KINDS, Kind
+from ._storage import (check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
                        read_manifest, recorded_chunks)
 
 
@@ -99,20 +102,13 @@ class ScanResult:
         minima, dS, dS-minima, AdS, AdS-minima, Minkowski, saddles, maxima."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r}).")
-        f = (ds.field("result") == "successful") & ds.field("distinct")
-        if kind in ("minima", "dS-minima", "AdS-minima"):
-            f = f & (ds.field("type") == "minimum")
-        if kind in ("dS", "dS-minima"):
-            f = f & (ds.field("vacuum") == "dS")
-        if kind in ("AdS", "AdS-minima"):
-            f = f & (ds.field("vacuum") == "AdS")
-        if kind == "Minkowski":
-            f = f & (ds.field("vacuum") == "Minkowski")
-        if kind == "saddles":
-            f = f & (ds.field("type") == "saddle")
-        if kind == "maxima":
-            f = f & (ds.field("type") == "maximum")
-        return self.table(columns, f)
+        return self.table(columns, kind_filter(KINDS[kind]))
+
+
+def kind_filter(kind: Kind) -> ds.Expression:
+    """The Arrow filter of the rows of ``kind`` (its :meth:`Kind.columns`)."""
+    tests = [ds.field(column) == value for column, value in kind.columns().items()]
+    return functools.reduce(operator.and_, tests)
 
 
 def load_scan(path: str | os.PathLike, *, verify: bool = True) -> ScanResult:

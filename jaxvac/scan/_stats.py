@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._storage import KINDS
+from ._kinds import KINDS
 
 
 def _z(confidence: float) -> float:
