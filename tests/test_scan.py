@@ -16,6 +16,7 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
+import jaxvac
 import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as pads
@@ -25,7 +26,7 @@ from scipy import stats as sps
 
 from jaxvac._io import InputError
 from jaxvac.scan import ScanStorageError, load_scan, read_config, scan
-from jaxvac.scan._engine import _freeze, draw_parameters
+from jaxvac.scan._sampling import draw_parameters, freeze
 from jaxvac.scan._storage import chunk_files
 
 QUARTIC = textwrap.dedent(
@@ -115,6 +116,7 @@ def assert_same_rows(a: pa.Table, b: pa.Table) -> None:
         ({"colour": 1}, "unknown configuration key(s) 'colour'"),
         ({"model": "nosuchmodel"}, "Unknown model 'nosuchmodel'"),
         ({"sample": {"c": {"dist": "gaussian", "std": 1}}}, "sample.c.dist must be one of"),
+        ({"sample": {"c": {"dist": ["uniform"]}}}, "sample.c.dist must be one of"),
         ({"sample": {"c": {"dist": "uniform", "low": 1, "high": 1}}}, "need low < high"),
         ({"sample": {"c": {"dist": "uniform", "low": 0}}}, "sample.c: missing key 'high'"),
         ({"sample": {"c": {"dist": "loguniform", "low": 0, "high": 1}}}, "needs 0 < low < high"),
@@ -140,6 +142,30 @@ def test_bad_configuration_names_the_key(quartic_file, change, message):
     with pytest.raises(InputError) as e:
         read_config(cfg)
     assert message in str(e.value)
+
+
+def test_fingerprints_and_recorded_configuration_are_stable():
+    """The fingerprint (what a resume compares) and the recorded configuration of a scan
+    are contracts: these are the values jaxvac 0.1.0 (main at 04fc68e) computed."""
+    jaxvac.enable_x64()
+    cases = [
+        ({"model": "kklt", "points": 10, "sample": {"W0": {"dist": "symmetric", "scale": 1e-3}}},
+         "41d290e24a7728b2fe3b3e5bdfad3646e5c29f29e1450510221ae97a259fafa4"),
+        ({"model": "kklt", "points": 100, "sample": {
+            "W0": {"dist": "choice", "values": [1, 2]}}, "solver": "rku-line"},
+         "8f0f68236abcd7b9a49406c13c56a82e8495b5eb5b784182bcaea4902534b9ea"),
+        ({"model": "kklt", "points": 100, "sample": {
+            "W0": {"dist": "normal", "std": 1e-3},
+            "A": {"dist": "choice", "values": [1, 2.5], "weights": [1, 3]}}},
+         "df392d1702a17b9806b67440db5899e5d0d67cd0b8fb03c350791d28124c9cfe"),
+    ]
+    for raw, fingerprint in cases:
+        assert read_config(raw).fingerprint() == fingerprint
+    cfg = read_config(cases[2][0])
+    assert json.dumps(cfg.data) == (
+        '{"model": "kklt", "points": 100, "starts": 16, "seed": 0, "chunk": 1024, "keep": "all", '
+        '"fixed": {}, "sample": {"A": {"dist": "choice", "values": [1, 2.5], "weights": [1.0, '
+        '3.0]}, "W0": {"dist": "normal", "mean": 0.0, "std": 0.001}}, "region": {}, "search": {}}')
 
 
 def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
@@ -336,7 +362,7 @@ def test_bad_solver_names_the_problem(quartic_file, solver, message):
 def _draws(quartic_file, sample, n=20000, seed=1):
     cfg = read_config(base_config(quartic_file, sample=sample, seed=seed, fixed={}))
     base = jax.tree.map(lambda x: jnp.asarray(x), cfg.base_model())
-    frozen = _freeze(cfg.sample)
+    frozen = freeze(cfg.sample)
     fn = jax.jit(jax.vmap(lambda pid: draw_parameters(frozen, base, seed, pid)))
     return {k: np.asarray(v) for k, v in fn(jnp.arange(n, dtype=jnp.int64)).items()}
 
@@ -367,6 +393,43 @@ def test_distributions_have_their_laws(quartic_file):
     assert abs(np.mean(d["lam"] > 0) - 0.5) < 4 * 0.5 / np.sqrt(n)
     freq = [np.mean(d["v"] == x) for x in (0.5, 1.0, 4.0)]
     np.testing.assert_allclose(freq, [0.25, 0.5, 0.25], atol=4 * 0.5 / np.sqrt(n))
+
+
+def test_a_new_law_is_one_registered_class(quartic_file, monkeypatch):
+    """A distribution is a class with normalise/draw/support: registering one makes it a
+    ``dist`` of the configuration, checked against the model at its support like the
+    built-in laws, drawn inside the chunk function and recorded by its fields."""
+    from jaxvac.scan import _sampling
+
+    monkeypatch.setattr(_sampling, "DISTRIBUTIONS", dict(_sampling.DISTRIBUTIONS))
+
+    @_sampling.register
+    class Triangular(_sampling.Distribution):
+        name = "triangular"
+        low: float
+        high: float
+
+        @classmethod
+        def normalise(cls, table, where):
+            return cls(*_sampling._low_high(table, where))
+
+        def draw(self, key, shape=()):
+            u = jax.random.uniform(key, (2, *shape), jnp.float64)
+            return self.low + (self.high - self.low) * u.mean(axis=0)
+
+        def support(self):
+            return (self.low, self.high)
+
+    assert "triangular" in _sampling.DISTRIBUTIONS
+    n = 20000
+    d = _draws(quartic_file, {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}, n)
+    assert sps.kstest(d["c"], sps.triang(0.5, -1.0, 4.0).cdf).pvalue > 1e-3
+    cfg = read_config(base_config(quartic_file, sample={
+        "c": {"dist": "triangular", "low": -1, "high": 3}}))
+    assert cfg.data["sample"] == {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}
+    with pytest.raises(InputError, match="sample.v: Quartic refuses v=-1.0"):
+        read_config(base_config(quartic_file, sample={
+            "v": {"dist": "triangular", "low": -1, "high": 3}}))
 
 
 def test_draws_depend_on_seed_and_point_only(quartic_file):

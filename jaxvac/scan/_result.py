@@ -11,7 +11,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from .._io import InputError
+from .._display import scan_html, scan_summary
+from .._errors import InputError
+from ..export import require_pandas
 from ._kinds import KINDS, Kind
 from ._storage import (check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
                        read_manifest, recorded_chunks)
@@ -78,8 +80,6 @@ class ScanResult:
     def to_pandas(self, columns=None, filter=None):
         """The rows as a pandas DataFrame (needs pandas: ``pip install 'jaxvac[analysis]'``);
         ``columns`` and ``filter`` as :meth:`table`."""
-        from ..export import require_pandas
-
         require_pandas("ScanResult.to_pandas()")
         return self.table(columns, filter).to_pandas()
 
@@ -87,14 +87,10 @@ class ScanResult:
         """One line: the directory, model and chunks, points and starts, the critical points
         found by type, the parameter points with a dS minimum and the failed starts — not
         the manifest (``.manifest`` has it)."""
-        from .._display import scan_summary
-
         return scan_summary(self)
 
     def _repr_html_(self) -> str:
         """The summary and a table of the vacua by kind, for Jupyter."""
-        from .._display import scan_html
-
         return scan_html(self)
 
     def vacua(self, kind: str = "successful", columns=None) -> pa.Table:

@@ -392,7 +392,7 @@ def lock_directory(out_dir: str) -> IO | None:
     return f
 
 
-def _absolute_spec(spec: str) -> str:
+def absolute_spec(spec: str) -> str:
     """A user model's ``path.py:Class`` with an absolute path (how workers and plots load it)."""
     if ":" in spec:
         path, _, name = spec.rpartition(":")
@@ -414,7 +414,7 @@ def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> d
         "sources": config.sources(),
         "seed": config.seed,
         "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
-        "model_spec": _absolute_spec(config.model_spec),
+        "model_spec": absolute_spec(config.model_spec),
         "coordinates": list(coordinate_columns(model)),
         "chunks_total": config.n_chunks,
         "completed_chunks": [],
