@@ -220,6 +220,66 @@ ANALYTIC_SOLVER = textwrap.dedent(
 )
 
 
+def test_start_fields_are_the_analysis_fields_a_scan_stores():
+    """START_FIELDS is derived from PointAnalysis: every per-start column of a scan's rows
+    comes from one of them, and start_results returns exactly them, with the stored
+    integer and boolean dtypes."""
+    import dataclasses
+
+    from jaxvac._analysis import PointAnalysis, analyse_point
+    from jaxvac.models import KKLT
+    from jaxvac.scan._solvers import NOT_KEPT, START_FIELDS, start_results
+    from jaxvac.scan._storage import ROW_COLUMNS
+
+    jaxvac.enable_x64()
+    analysis_fields = [f.name for f in dataclasses.fields(PointAnalysis)]
+    assert NOT_KEPT <= set(analysis_fields)
+    assert START_FIELDS == tuple(n for n in analysis_fields if n not in NOT_KEPT) + (
+        "steps", "distinct")
+    stored_as = {"type": "critical_type", "type_code": "critical_type", "vacuum_code": "vacuum",
+                 "result_code": "result"}
+    from_starts = set(ROW_COLUMNS) - {"point", "start"}
+    assert {stored_as.get(c, c) for c in from_starts} <= set(START_FIELDS)
+    a = jax.vmap(lambda y: analyse_point(KKLT(), y))(jnp.array([[113.6, 0.0], [90.0, 0.0]]))
+    out = start_results(a, result=a.result, steps=jnp.ones(2), distinct=jnp.ones(2))
+    assert tuple(out) == START_FIELDS
+    assert {k: str(out[k].dtype) for k in ("n_negative", "n_flat", "result", "steps",
+                                            "distinct")} == {
+        "n_negative": "int32", "n_flat": "int32", "result": "int32", "steps": "int32",
+        "distinct": "bool"}
+    np.testing.assert_array_equal(out["V"], a.V)
+
+
+def test_scan_modules_import_without_circles():
+    """The modules of jaxvac/scan import downward only: no circle among their imports of
+    each other, function-local imports included (docs/scans.md, "How the package is laid
+    out")."""
+    import ast
+    import importlib
+    import pathlib
+
+    folder = pathlib.Path(importlib.import_module("jaxvac.scan").__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                deps.add(node.module.split(".")[0])
+        graph[path.stem] = deps - {path.stem}
+    assert "_config" in graph and "_engine" in graph
+    order: list[str] = []  # a topological order exists iff there is no circle
+
+    def visit(module, path=()):
+        assert module not in path, f"import circle: {' -> '.join(path + (module,))}"
+        if module not in order:
+            for dep in sorted(graph.get(module, ())):
+                visit(dep, path + (module,))
+            order.append(module)
+
+    for module in sorted(graph):
+        visit(module)
+
+
 def test_solver_from_toml_is_recorded_and_a_resume_with_another_is_refused(quartic_file, tmp_path):
     (tmp_path / "analytic.py").write_text(ANALYTIC_SOLVER)
     toml = textwrap.dedent(

@@ -343,7 +343,7 @@ def scan(
         devices: local JAX devices to spread chunks over (default: all; an int takes the
             first n). Ignored with ``workers``.
         point_solver: replace the per-point computation (advanced; see
-            :func:`jaxvac.scan._engine.search_point_solver` for the contract). The
+            :func:`jaxvac.scan._solvers.search_point_solver` for the contract). The
             configuration's ``[solver]`` does the same from TOML. Either way the solver
             (its class and, for a dataclass, its fields) is recorded in the manifest and
             the fingerprint: a resume with another solver is refused.

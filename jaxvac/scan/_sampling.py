@@ -60,7 +60,7 @@ class Distribution(abc.ABC):
 
     def to_dict(self) -> dict[str, Any]:
         """The normalised table, as the manifest records it (JSON data)."""
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore
         return {"dist": self.name, **fields}
 
 
