@@ -68,11 +68,11 @@ def baseline_loop(cfg, n_points):
     from jaxvac._search import find_critical_points
 
     from jaxvac._model import canonical
-    from jaxvac.scan._engine import _freeze, draw_parameters
+    from jaxvac.scan._sampling import draw_parameters, freeze
 
     c = read_config(cfg)
     base = canonical(c.base_model())
-    draws = jax.jit(jax.vmap(lambda pid: draw_parameters(_freeze(c.sample), base, c.seed, pid)))(
+    draws = jax.jit(jax.vmap(lambda pid: draw_parameters(freeze(c.sample), base, c.seed, pid)))(
         jnp.arange(n_points, dtype=jnp.int64))
     draws = {k: np.asarray(v) for k, v in draws.items()}
     cls = c.model_class

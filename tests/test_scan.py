@@ -16,6 +16,7 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
+import jaxvac
 import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as pads
@@ -25,7 +26,7 @@ from scipy import stats as sps
 
 from jaxvac._io import InputError
 from jaxvac.scan import ScanStorageError, load_scan, read_config, scan
-from jaxvac.scan._engine import _freeze, draw_parameters
+from jaxvac.scan._sampling import draw_parameters, freeze
 from jaxvac.scan._storage import chunk_files
 
 QUARTIC = textwrap.dedent(
@@ -115,6 +116,7 @@ def assert_same_rows(a: pa.Table, b: pa.Table) -> None:
         ({"colour": 1}, "unknown configuration key(s) 'colour'"),
         ({"model": "nosuchmodel"}, "Unknown model 'nosuchmodel'"),
         ({"sample": {"c": {"dist": "gaussian", "std": 1}}}, "sample.c.dist must be one of"),
+        ({"sample": {"c": {"dist": ["uniform"]}}}, "sample.c.dist must be one of"),
         ({"sample": {"c": {"dist": "uniform", "low": 1, "high": 1}}}, "need low < high"),
         ({"sample": {"c": {"dist": "uniform", "low": 0}}}, "sample.c: missing key 'high'"),
         ({"sample": {"c": {"dist": "loguniform", "low": 0, "high": 1}}}, "needs 0 < low < high"),
@@ -140,6 +142,30 @@ def test_bad_configuration_names_the_key(quartic_file, change, message):
     with pytest.raises(InputError) as e:
         read_config(cfg)
     assert message in str(e.value)
+
+
+def test_fingerprints_and_recorded_configuration_are_stable():
+    """The fingerprint (what a resume compares) and the recorded configuration of a scan
+    are contracts: these are the values jaxvac 0.1.0 (main at 04fc68e) computed."""
+    jaxvac.enable_x64()
+    cases = [
+        ({"model": "kklt", "points": 10, "sample": {"W0": {"dist": "symmetric", "scale": 1e-3}}},
+         "41d290e24a7728b2fe3b3e5bdfad3646e5c29f29e1450510221ae97a259fafa4"),
+        ({"model": "kklt", "points": 100, "sample": {
+            "W0": {"dist": "choice", "values": [1, 2]}}, "solver": "rku-line"},
+         "8f0f68236abcd7b9a49406c13c56a82e8495b5eb5b784182bcaea4902534b9ea"),
+        ({"model": "kklt", "points": 100, "sample": {
+            "W0": {"dist": "normal", "std": 1e-3},
+            "A": {"dist": "choice", "values": [1, 2.5], "weights": [1, 3]}}},
+         "df392d1702a17b9806b67440db5899e5d0d67cd0b8fb03c350791d28124c9cfe"),
+    ]
+    for raw, fingerprint in cases:
+        assert read_config(raw).fingerprint() == fingerprint
+    cfg = read_config(cases[2][0])
+    assert json.dumps(cfg.data) == (
+        '{"model": "kklt", "points": 100, "starts": 16, "seed": 0, "chunk": 1024, "keep": "all", '
+        '"fixed": {}, "sample": {"A": {"dist": "choice", "values": [1, 2.5], "weights": [1.0, '
+        '3.0]}, "W0": {"dist": "normal", "mean": 0.0, "std": 0.001}}, "region": {}, "search": {}}')
 
 
 def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
@@ -192,6 +218,66 @@ ANALYTIC_SOLVER = textwrap.dedent(
                                  distinct=a.result == Result.successful)
     '''
 )
+
+
+def test_start_fields_are_the_analysis_fields_a_scan_stores():
+    """START_FIELDS is derived from PointAnalysis: every per-start column of a scan's rows
+    comes from one of them, and start_results returns exactly them, with the stored
+    integer and boolean dtypes."""
+    import dataclasses
+
+    from jaxvac._analysis import PointAnalysis, analyse_point
+    from jaxvac.models import KKLT
+    from jaxvac.scan._solvers import NOT_KEPT, START_FIELDS, start_results
+    from jaxvac.scan._storage import ROW_COLUMNS
+
+    jaxvac.enable_x64()
+    analysis_fields = [f.name for f in dataclasses.fields(PointAnalysis)]
+    assert NOT_KEPT <= set(analysis_fields)
+    assert START_FIELDS == tuple(n for n in analysis_fields if n not in NOT_KEPT) + (
+        "steps", "distinct")
+    stored_as = {"type": "critical_type", "type_code": "critical_type", "vacuum_code": "vacuum",
+                 "result_code": "result"}
+    from_starts = set(ROW_COLUMNS) - {"point", "start"}
+    assert {stored_as.get(c, c) for c in from_starts} <= set(START_FIELDS)
+    a = jax.vmap(lambda y: analyse_point(KKLT(), y))(jnp.array([[113.6, 0.0], [90.0, 0.0]]))
+    out = start_results(a, result=a.result, steps=jnp.ones(2), distinct=jnp.ones(2))
+    assert tuple(out) == START_FIELDS
+    assert {k: str(out[k].dtype) for k in ("n_negative", "n_flat", "result", "steps",
+                                            "distinct")} == {
+        "n_negative": "int32", "n_flat": "int32", "result": "int32", "steps": "int32",
+        "distinct": "bool"}
+    np.testing.assert_array_equal(out["V"], a.V)
+
+
+def test_scan_modules_import_without_circles():
+    """The modules of jaxvac/scan import downward only: no circle among their imports of
+    each other, function-local imports included (docs/scans.md, "How the package is laid
+    out")."""
+    import ast
+    import importlib
+    import pathlib
+
+    folder = pathlib.Path(importlib.import_module("jaxvac.scan").__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                deps.add(node.module.split(".")[0])
+        graph[path.stem] = deps - {path.stem}
+    assert "_config" in graph and "_engine" in graph
+    order: list[str] = []  # a topological order exists iff there is no circle
+
+    def visit(module, path=()):
+        assert module not in path, f"import circle: {' -> '.join(path + (module,))}"
+        if module not in order:
+            for dep in sorted(graph.get(module, ())):
+                visit(dep, path + (module,))
+            order.append(module)
+
+    for module in sorted(graph):
+        visit(module)
 
 
 def test_solver_from_toml_is_recorded_and_a_resume_with_another_is_refused(quartic_file, tmp_path):
@@ -336,7 +422,7 @@ def test_bad_solver_names_the_problem(quartic_file, solver, message):
 def _draws(quartic_file, sample, n=20000, seed=1):
     cfg = read_config(base_config(quartic_file, sample=sample, seed=seed, fixed={}))
     base = jax.tree.map(lambda x: jnp.asarray(x), cfg.base_model())
-    frozen = _freeze(cfg.sample)
+    frozen = freeze(cfg.sample)
     fn = jax.jit(jax.vmap(lambda pid: draw_parameters(frozen, base, seed, pid)))
     return {k: np.asarray(v) for k, v in fn(jnp.arange(n, dtype=jnp.int64)).items()}
 
@@ -367,6 +453,43 @@ def test_distributions_have_their_laws(quartic_file):
     assert abs(np.mean(d["lam"] > 0) - 0.5) < 4 * 0.5 / np.sqrt(n)
     freq = [np.mean(d["v"] == x) for x in (0.5, 1.0, 4.0)]
     np.testing.assert_allclose(freq, [0.25, 0.5, 0.25], atol=4 * 0.5 / np.sqrt(n))
+
+
+def test_a_new_law_is_one_registered_class(quartic_file, monkeypatch):
+    """A distribution is a class with normalise/draw/support: registering one makes it a
+    ``dist`` of the configuration, checked against the model at its support like the
+    built-in laws, drawn inside the chunk function and recorded by its fields."""
+    from jaxvac.scan import _sampling
+
+    monkeypatch.setattr(_sampling, "DISTRIBUTIONS", dict(_sampling.DISTRIBUTIONS))
+
+    @_sampling.register
+    class Triangular(_sampling.Distribution):
+        name = "triangular"
+        low: float
+        high: float
+
+        @classmethod
+        def normalise(cls, table, where):
+            return cls(*_sampling._low_high(table, where))
+
+        def draw(self, key, shape=()):
+            u = jax.random.uniform(key, (2, *shape), jnp.float64)
+            return self.low + (self.high - self.low) * u.mean(axis=0)
+
+        def support(self):
+            return (self.low, self.high)
+
+    assert "triangular" in _sampling.DISTRIBUTIONS
+    n = 20000
+    d = _draws(quartic_file, {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}, n)
+    assert sps.kstest(d["c"], sps.triang(0.5, -1.0, 4.0).cdf).pvalue > 1e-3
+    cfg = read_config(base_config(quartic_file, sample={
+        "c": {"dist": "triangular", "low": -1, "high": 3}}))
+    assert cfg.data["sample"] == {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}
+    with pytest.raises(InputError, match="sample.v: Quartic refuses v=-1.0"):
+        read_config(base_config(quartic_file, sample={
+            "v": {"dist": "triangular", "low": -1, "high": 3}}))
 
 
 def test_draws_depend_on_seed_and_point_only(quartic_file):
@@ -426,6 +549,34 @@ def test_counts_match_rows_and_parameters(reference):
     c_of = t.groupby("point")["c"].first()
     expected = sum(1 for p in with_min if c_of[p] > 0)
     assert c["points_with"]["dS-minima"] == expected
+
+
+def test_every_kind_counts_the_rows_it_selects(reference):
+    """The counts (numpy masks over codes) and ``vacua(kind)`` (Arrow filters over names)
+    come from one table of kinds: they agree for every kind, and each kind's rows are the
+    ones its definition in docs/scans.md names."""
+    from jaxvac._cli.plot import KINDS_HELP
+    from jaxvac.scan._kinds import KEEP, KINDS
+
+    assert KINDS_HELP == ", ".join(KINDS)
+    assert KEEP == ("all", "successful", "minima", "dS", "dS-minima")
+    t = reference.to_pandas()
+    reps = t[(t["result"] == "successful") & t["distinct"]]
+    minimum, vacuum = reps["type"] == "minimum", reps["vacuum"].astype(str)
+    expected = {
+        "successful": reps.index == reps.index, "minima": minimum, "dS": vacuum == "dS",
+        "dS-minima": minimum & (vacuum == "dS"), "AdS": vacuum == "AdS",
+        "AdS-minima": minimum & (vacuum == "AdS"), "Minkowski": vacuum == "Minkowski",
+        "saddles": reps["type"] == "saddle", "maxima": reps["type"] == "maximum",
+    }
+    assert list(expected) == list(KINDS)
+    assert reference.counts["vacua"]["maxima"] > 0 and reference.counts["vacua"]["AdS"] > 0
+    for name, sel in expected.items():
+        rows = reference.vacua(name, columns=["point", "start"]).to_pandas()
+        assert list(zip(rows["point"], rows["start"])) == list(
+            zip(reps["point"][sel], reps["start"][sel])), name
+        assert reference.counts["vacua"][name] == int(sel.sum()), name
+        assert reference.counts["points_with"][name] == reps["point"][sel].nunique(), name
 
 
 @pytest.mark.parametrize("keep", ["successful", "minima", "dS", "dS-minima"])

@@ -7,6 +7,8 @@ import os
 
 from .._errors import InputError
 
+#: ``", ".join(jaxvac.scan._kinds.KINDS)``, written out so that ``jaxvac plot --help`` loads
+#: no JAX (tests/test_scan.py checks that the two agree).
 KINDS_HELP = "successful, minima, dS, dS-minima, AdS, AdS-minima, Minkowski, saddles, maxima"
 
 
@@ -48,7 +50,7 @@ def cmd_plot(args) -> int:
     from .._io import json_safe
     from ..scan._plot import FORMATS, make_report
     from ..scan._result import load_scan
-    from ..scan._storage import KINDS
+    from ..scan._kinds import KINDS
 
     for name, kind in (("--kind", args.kind), ("--mass-kind", args.mass_kind)):
         if kind not in KINDS:

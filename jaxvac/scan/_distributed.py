@@ -14,33 +14,33 @@ a ``tcp://`` scheduler can run code on its workers, so use only a scheduler you 
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from typing import Any
+from typing import Any, Callable
 
-from .._io import InputError
-from ._storage import _absolute_spec
+from .._config import enable_x64
+from .._errors import InputError
+from ._config import ScanConfig
+from ._engine import ChunkEngine
+from ._storage import absolute_spec
 
 #: Compiled engines of this worker process, by configuration fingerprint.
 _ENGINES: dict[str, Any] = {}
 
+#: ``compute_chunk(engine, fingerprint, out_dir, index) -> chunk record``: what a task runs
+#: (:func:`jaxvac.scan._run.compute_chunk`, given to :func:`run_on_dask` by its caller).
+ComputeChunk = Callable[[ChunkEngine, str, str, int], dict]
+
 
 def _chunk_task(payload: dict, index: int) -> dict:
-    from .._config import enable_x64
-
     enable_x64()
-    from ._config import ScanConfig
-    from ._engine import ChunkEngine
-    from ._run import compute_chunk
-
     fp = payload["fingerprint"]
     engine = _ENGINES.get(fp)
     if engine is None:
-        config = ScanConfig(data=payload["config"], model_spec=payload["model_spec"],
-                            solver_spec=payload["solver_spec"])
-        engine = ChunkEngine(config, payload["point_solver"])
+        engine = ChunkEngine(payload["config"], payload["point_solver"])
         _ENGINES.clear()
         _ENGINES[fp] = engine
-    return compute_chunk(engine, fp, payload["out_dir"], index)
+    return payload["compute_chunk"](engine, fp, payload["out_dir"], index)
 
 
 def workers_spec(workers):
@@ -76,7 +76,7 @@ def workers_spec(workers):
 
 def _require_distributed():
     try:
-        from distributed import Client
+        from distributed import Client  # optional dependency (jaxvac[distributed])
     except ImportError:
         raise InputError(
             "--workers needs dask.distributed: pip install 'jaxvac[distributed]'."
@@ -86,7 +86,7 @@ def _require_distributed():
 
 def connect(spec):
     """(client, cluster this call started or None) for a :func:`workers_spec`."""
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # optional dependency
 
     kind, value = spec
     if kind == "client":
@@ -101,19 +101,24 @@ def connect(spec):
         raise InputError(f"--workers {value!r}: cannot reach the Dask scheduler ({e}).") from None
 
 
-def run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done) -> None:
-    """Submit every pending chunk to ``client``; record each in the manifest as it completes."""
-    from distributed import as_completed
+def run_on_dask(client, config: ScanConfig, out_dir, fingerprint, pending, point_solver,
+                on_done, compute_chunk: ComputeChunk) -> None:
+    """Submit every pending chunk to ``client``, each task running ``compute_chunk``; record
+    each in the manifest (``on_done``) as it completes."""
+    from distributed import as_completed  # optional dependency (jaxvac[distributed])
 
+    specs = {"model_spec": absolute_spec(config.model_spec)}
+    if config.solver_spec:
+        specs["solver_spec"] = absolute_spec(config.solver_spec)
     payload = {
-        "config": config.data,
-        "model_spec": _absolute_spec(config.model_spec),
+        "config": dataclasses.replace(config, **specs),  # loadable from the workers' folder
         "out_dir": os.path.abspath(out_dir),
         "fingerprint": fingerprint,
         "point_solver": point_solver,
-        "solver_spec": _absolute_spec(config.solver_spec) if config.solver_spec else None,
+        "compute_chunk": compute_chunk,
     }
-    # The payload (a few strings and the configuration dict) travels inside each task.
+    # The payload (a few strings, the configuration and two functions) travels inside each
+    # task.
     # Not client.scatter(payload, broadcast=True): that names the scattered values by the
     # dict's keys ("config", ...), which collide between scans sharing a scheduler, and
     # its replication lost a key under load ("Key lost during replication", every chunk

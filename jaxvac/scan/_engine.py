@@ -10,112 +10,22 @@ compiled once per chunk shape; the last chunk is padded with the points that fol
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from typing import Any, Callable
+from typing import Any
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._analysis import PointAnalysis
 from .._model import canonical
-from ._config import ScanConfig, draw, parameter_salt
-
-#: Per-start arrays returned by a point solver (leading axis: starts). See docs/scans.md.
-START_FIELDS = (
-    "y", "V", "V_scale", "V_error", "digits", "residual", "gradient_norm",
-    "masses_squared", "masses_error", "n_negative", "n_flat", "critical_type", "vacuum",
-    "susy", "bf_stable", "gravitino_mass", "epsilon", "eta", "result", "steps", "distinct",
-)
-
-PointSolver = Callable[[Any, jax.Array], dict[str, jax.Array]]
-
-
-def start_results(analysis: PointAnalysis, *, result, steps, distinct) -> dict[str, jax.Array]:
-    """The per-start arrays a scan keeps, from a (start-batched) :class:`PointAnalysis`.
-
-    ``result`` is the search's result code (a solver failure overrides the analysis),
-    ``distinct`` marks the representative of each distinct critical point.
-    """
-    a = analysis
-    return {
-        "y": a.y, "V": a.V, "V_scale": a.V_scale, "V_error": a.V_error, "digits": a.digits,
-        "residual": a.residual, "gradient_norm": a.gradient_norm,
-        "masses_squared": a.masses_squared, "masses_error": a.masses_error,
-        "n_negative": a.n_negative.astype(jnp.int32), "n_flat": a.n_flat.astype(jnp.int32),
-        "critical_type": a.critical_type, "vacuum": a.vacuum, "susy": a.susy,
-        "bf_stable": a.bf_stable, "gravitino_mass": a.gravitino_mass, "epsilon": a.epsilon,
-        "eta": a.eta, "result": jnp.asarray(result, jnp.int32),
-        "steps": jnp.asarray(steps, jnp.int32), "distinct": jnp.asarray(distinct, bool),
-    }
-
-
-def _freeze(obj):
-    if isinstance(obj, dict):
-        return tuple((k, _freeze(v)) for k, v in obj.items())
-    if isinstance(obj, list):
-        return tuple(_freeze(v) for v in obj)
-    return obj
-
-
-def _thaw_dist(frozen) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-
-
-@dataclasses.dataclass(frozen=True)
-class SearchSolver:
-    """The scan's per-point computation: jaxvac's whole search for one parameter point
-    (:func:`jaxvac._search.search`: ``sample_starts`` in the configured region,
-    ``solve_from`` on every start, deduplication) with the ``[search]`` options.
-
-    The region is built from the (traced) model inside the chunk function, so regions
-    that depend on parameters (axion periods 2π/a) follow the sampled values. Hashable
-    by value, so equal configurations share one compilation.
-    """
-
-    bounds: tuple
-    starts: int
-    options: tuple
-
-    def __call__(self, model, key) -> dict[str, jax.Array]:
-        from .._search import Region, search
-
-        region = Region.from_model(model, {k: tuple(v) for k, v in self.bounds})
-        r = search(model, region, key, starts=self.starts, **dict(self.options))
-        s = r.solutions
-        return start_results(s.analysis, result=s.result, steps=s.steps,
-                             distinct=r.representative)
-
-
-def search_point_solver(config: ScanConfig) -> PointSolver:
-    """The default point solver of ``config`` (see :class:`SearchSolver`)."""
-    return SearchSolver(
-        bounds=_freeze(config.data["region"]), starts=config.starts,
-        options=_freeze(config.data["search"]),
-    )
-
-
-def point_key(seed, pid) -> jax.Array:
-    """The PRNG key of parameter point ``pid`` (an int64 id): fold both 32-bit halves."""
-    key = jax.random.key(seed)
-    pid = jnp.asarray(pid, jnp.int64)
-    key = jax.random.fold_in(key, (pid >> 32).astype(jnp.uint32))
-    return jax.random.fold_in(key, (pid & 0xFFFFFFFF).astype(jnp.uint32))
-
-
-def draw_parameters(sample: tuple, base, seed, pid) -> dict[str, jax.Array]:
-    """The sampled parameter values of point ``pid`` (pure; jittable, vmappable).
-    ``sample``: ``((name, frozen distribution), ...)``."""
-    kp = jax.random.fold_in(point_key(seed, pid), 0)
-    out = {}
-    for name, frozen in sample:
-        leaf = getattr(base, name)
-        value = draw(_thaw_dist(frozen), jax.random.fold_in(kp, parameter_salt(name)),
-                     jnp.shape(leaf))
-        out[name] = value.astype(jnp.asarray(leaf).dtype)
-    return out
+from ._config import ScanConfig
+from ._sampling import draw_parameters, freeze, point_key
+from ._solvers import PointSolver
+# re-exported: jaxvac.reproduce's point solvers import them from here (their home: _solvers)
+from ._solvers import START_FIELDS as START_FIELDS
+from ._solvers import search_point_solver as search_point_solver
+from ._solvers import start_results as start_results
 
 
 def with_parameters(base, values: dict[str, jax.Array]):
@@ -158,7 +68,7 @@ class ChunkEngine:
         self.base = canonical(config.base_model())
         self._dynamic, self._static = eqx.partition(self.base, eqx.is_array)
         self.solver = point_solver if point_solver is not None else config.point_solver()
-        self.sample = _freeze(config.sample)
+        self.sample = freeze(config.sample)
         self.seed = jnp.asarray(config.seed, jnp.int64)
         self._placed: dict[Any, Any] = {}
 

@@ -137,8 +137,8 @@ def _all_parameter_values(result: ScanResult, names) -> dict[str, np.ndarray]:
 
     import jax
 
-    from ._config import manifest_sampling
-    from ._engine import _freeze, draw_parameters
+    from ._sampling import draw_parameters, manifest_sampling
+    from ._sampling import freeze as _freeze
 
     s = manifest_sampling(result.config)
     leaves = _parameter_leaves(result, s["sample"])
@@ -305,7 +305,7 @@ def make_report(result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = 
                          f"{','.join(bad or formats) or 'nothing'}).")
     # refuse bad --params, or a manifest whose draws cannot be recomputed, before writing
     if _heat_map_parameters(result, options.get("params")) is not None:
-        from ._config import manifest_sampling
+        from ._sampling import manifest_sampling
 
         manifest_sampling(result.config)
     os.makedirs(out_dir, exist_ok=True)

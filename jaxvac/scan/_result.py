@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import os
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from .._io import InputError
-from ._storage import (KINDS, check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
+from .._display import scan_html, scan_summary
+from .._errors import InputError
+from ..export import require_pandas
+from ._kinds import KINDS, Kind
+from ._storage import (check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
                        read_manifest, recorded_chunks)
 
 
@@ -75,8 +80,6 @@ class ScanResult:
     def to_pandas(self, columns=None, filter=None):
         """The rows as a pandas DataFrame (needs pandas: ``pip install 'jaxvac[analysis]'``);
         ``columns`` and ``filter`` as :meth:`table`."""
-        from ..export import require_pandas
-
         require_pandas("ScanResult.to_pandas()")
         return self.table(columns, filter).to_pandas()
 
@@ -84,14 +87,10 @@ class ScanResult:
         """One line: the directory, model and chunks, points and starts, the critical points
         found by type, the parameter points with a dS minimum and the failed starts — not
         the manifest (``.manifest`` has it)."""
-        from .._display import scan_summary
-
         return scan_summary(self)
 
     def _repr_html_(self) -> str:
         """The summary and a table of the vacua by kind, for Jupyter."""
-        from .._display import scan_html
-
         return scan_html(self)
 
     def vacua(self, kind: str = "successful", columns=None) -> pa.Table:
@@ -99,20 +98,13 @@ class ScanResult:
         minima, dS, dS-minima, AdS, AdS-minima, Minkowski, saddles, maxima."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r}).")
-        f = (ds.field("result") == "successful") & ds.field("distinct")
-        if kind in ("minima", "dS-minima", "AdS-minima"):
-            f = f & (ds.field("type") == "minimum")
-        if kind in ("dS", "dS-minima"):
-            f = f & (ds.field("vacuum") == "dS")
-        if kind in ("AdS", "AdS-minima"):
-            f = f & (ds.field("vacuum") == "AdS")
-        if kind == "Minkowski":
-            f = f & (ds.field("vacuum") == "Minkowski")
-        if kind == "saddles":
-            f = f & (ds.field("type") == "saddle")
-        if kind == "maxima":
-            f = f & (ds.field("type") == "maximum")
-        return self.table(columns, f)
+        return self.table(columns, kind_filter(KINDS[kind]))
+
+
+def kind_filter(kind: Kind) -> ds.Expression:
+    """The Arrow filter of the rows of ``kind`` (its :meth:`Kind.columns`)."""
+    tests = [ds.field(column) == value for column, value in kind.columns().items()]
+    return functools.reduce(operator.and_, tests)
 
 
 def load_scan(path: str | os.PathLike, *, verify: bool = True) -> ScanResult:

@@ -12,10 +12,13 @@ import jax
 import numpy as np
 
 from .._config import ensure_x64
+from .._version import __version__
 from .._io import InputError
 from .._parallel import check_threads, default_threads
 from ._config import ScanConfig, read_config
-from ._engine import ChunkEngine, PointSolver
+from ._distributed import connect, run_on_dask, workers_spec
+from ._engine import ChunkEngine
+from ._solvers import PointSolver
 from ._result import ScanResult, load_scan
 from ._storage import (
     MANIFEST,
@@ -57,12 +60,6 @@ def avoid_cpu_eigen_hang() -> bool:
         return False
     os.environ["XLA_FLAGS"] = f"{flags} {CPU_XLA_FLAG}".strip()
     return True
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return __version__
 
 
 def _config_diff(old: dict, new: dict, prefix="") -> list[str]:
@@ -192,7 +189,7 @@ def _open_directory(config: ScanConfig, out_dir: str, manifest: dict | None, fin
         if entries:  # another process started a scan here since _check_directory
             raise InputError(f"--out {out_dir!r} is not empty; to continue the scan there use "
                              "--resume, or choose a new directory.")
-        manifest = new_manifest(config, fingerprint, model, _version())
+        manifest = new_manifest(config, fingerprint, model, __version__)
         done: dict = {}
     else:
         manifest = read_manifest(out_dir)  # as it is now that no one else writes it
@@ -245,13 +242,13 @@ def _chunk_meta(config: ScanConfig, fingerprint: str, index: int, counts: dict,
                 seconds: float, device: str) -> dict:
     return {
         "chunk": index, "config_fingerprint": fingerprint, "counts": counts,
-        "seconds": seconds, "device": device, "jaxvac_version": _version(),
+        "seconds": seconds, "device": device, "jaxvac_version": __version__,
     }
 
 
 def compute_chunk(engine: ChunkEngine, fingerprint: str, out_dir: str, index: int,
                   device=None) -> dict:
-    """Run one chunk to completion and write its file (used by Dask workers)."""
+    """Run one chunk to completion and write its file (what a Dask task runs)."""
     t0 = time.perf_counter()
     values, starts = jax.device_get(engine.run(index, device))
     return _finish_chunk(engine, fingerprint, out_dir, index, values, starts,
@@ -346,7 +343,7 @@ def scan(
         devices: local JAX devices to spread chunks over (default: all; an int takes the
             first n). Ignored with ``workers``.
         point_solver: replace the per-point computation (advanced; see
-            :func:`jaxvac.scan._engine.search_point_solver` for the contract). The
+            :func:`jaxvac.scan._solvers.search_point_solver` for the contract). The
             configuration's ``[solver]`` does the same from TOML. Either way the solver
             (its class and, for a dataclass, its fields) is recorded in the manifest and
             the fingerprint: a resume with another solver is refused.
@@ -368,8 +365,6 @@ def scan(
         devices = _select_devices(devices)
         _in_flight(devices)  # checks JAXVAC_SCAN_IN_FLIGHT
     else:
-        from ._distributed import connect, workers_spec
-
         workers = workers_spec(workers)
     fingerprint = config.fingerprint()
     manifest = _check_directory(config, out_dir, resume, fingerprint)
@@ -413,9 +408,8 @@ def _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress
             engine = ChunkEngine(config, point_solver)
             _run_local(engine, fingerprint, out_dir, pending, devices, on_done)
         else:
-            from ._distributed import run_on_dask
-
-            run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done)
+            run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done,
+                        compute_chunk)
     finally:
         if bar is not None:
             bar.close()

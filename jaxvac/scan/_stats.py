@@ -1,8 +1,11 @@
 """Statistics of a scan: fractions with binomial intervals, P(Λ) on log bins, quantiles
-Λ_Y with bootstrap intervals, and power-law fits near Λ → 0.
+Λ_Y with bootstrap intervals, and power-law fits near Λ → 0 (to a sample of Λ, by maximum
+likelihood, or to a density known on bins, by least squares). jaxvac's one home of these
+(``jaxvac.reproduce`` uses them too).
 
-Host-side numpy (and scipy, a dependency of jax, for special functions and quadrature); inputs are a :class:`ScanResult`, its
-``counts``, or plain arrays of Λ. The formulas are in ``docs/scans.md``, "Statistics".
+Host-side numpy (and scipy, a dependency of jax, for special functions and quadrature);
+inputs are a :class:`ScanResult`, its ``counts``, or plain arrays of Λ. The formulas are in
+``docs/scans.md``, "Statistics".
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._storage import KINDS
+from ._kinds import KINDS
 
 
 def _z(confidence: float) -> float:
@@ -315,3 +318,49 @@ def fit_power_law(values, *, upper: float, log_power: float = 0.0) -> PowerLawFi
     ks = float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
     return PowerLawFit(exponent=1.0 - a, error=error, log_power=kappa, upper=float(upper),
                        n=int(n), ks=ks)
+
+
+@dataclasses.dataclass(frozen=True)
+class BinnedPowerLawFit:
+    """log10 P(Λ) = -exponent · log10 Λ - log_power · log10(-ln Λ) + intercept, fitted by
+    least squares over ``bins`` histogram bins (see :func:`fit_binned_power_law`)."""
+
+    exponent: float
+    intercept: float
+    log_power: float
+    bins: int
+
+
+def fit_binned_power_law(log10_edges, density, *, lower: float, upper: float,
+                         log_power: float = 0.0) -> BinnedPowerLawFit:
+    """Least-squares fit of P(Λ) ∝ Λ^{-γ} (-ln Λ)^{-κ} to a density given on bins, for a
+    density known on a grid rather than as a sample (an exact or Kac–Rice density; for a
+    sample of Λ use the maximum-likelihood :func:`fit_power_law`).
+
+    ``log10_edges`` are the bin edges in log10 Λ (so Λ far below float64's range is fine),
+    ``density`` the density in each bin. The fit uses the bins whose centre c (in log10 Λ)
+    lies in [``lower``, ``upper``] (log10 Λ too) and whose density is > 0: a straight line
+    through log10 P + κ log10(-c ln 10) against c, of slope -γ. ``log_power`` = κ is held
+    fixed (0: a pure power law; 5/2: eq. (2.9) of seed 000) and needs c < 0 (Λ < 1). A
+    density per unit Λ gives the γ of P(Λ); one per unit log10 Λ gives γ - 1.
+    """
+    edges = np.asarray(log10_edges, dtype=np.float64)
+    p = np.asarray(density, dtype=np.float64)
+    if edges.ndim != 1 or p.shape != (edges.size - 1,):
+        raise ValueError(f"need n + 1 edges for n densities (got {edges.size} edges and "
+                         f"{p.size} densities).")
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    sel = (centres >= lower) & (centres <= upper) & (p > 0) & np.isfinite(p)
+    if np.count_nonzero(sel) < 2:
+        raise ValueError(f"need at least 2 bins with density > 0 in [{lower}, {upper}] "
+                         f"(got {np.count_nonzero(sel)}).")
+    kappa = float(log_power)
+    c = centres[sel]
+    y = np.log10(p[sel])
+    if kappa != 0:
+        if np.any(c >= 0):
+            raise ValueError("with log_power != 0, the bins must lie below Λ = 1 (log10 Λ < 0).")
+        y = y + kappa * np.log10(-c * math.log(10.0))
+    slope, intercept = np.polyfit(c, y, 1)
+    return BinnedPowerLawFit(exponent=-float(slope), intercept=float(intercept),
+                             log_power=kappa, bins=int(c.size))

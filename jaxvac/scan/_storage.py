@@ -36,6 +36,7 @@ from .._classify import CriticalType, Result, Vacuum
 from .._io import InputError
 from .._model import SupergravityModel
 from ._config import ScanConfig
+from ._kinds import KINDS
 
 SCHEMA_VERSION = 1
 FORMAT = "jaxvac-scan"
@@ -55,10 +56,6 @@ ROW_COLUMNS = (
     "digits", "result", "result_code", "distinct", "steps", "V_scale", "V_error",
     "masses_error", "gradient_norm", "epsilon", "eta",
 )
-
-#: Aggregate kinds counted per chunk (distinct successful critical points).
-KINDS = ("successful", "minima", "dS", "dS-minima", "AdS", "AdS-minima", "Minkowski",
-         "saddles", "maxima")
 
 
 class ScanStorageError(RuntimeError):
@@ -180,37 +177,9 @@ def check_column_names(model, sampled) -> None:
 
 def keep_mask(keep: str, s: dict[str, np.ndarray]) -> np.ndarray:
     """Which start rows a scan writes (docs/scans.md, ``keep``)."""
-    good = (s["result"] == Result.successful) & s["distinct"]
     if keep == "all":
-        return np.ones_like(good)
-    if keep == "successful":
-        return good
-    minimum = s["critical_type"] == CriticalType.minimum
-    ds = s["vacuum"] == Vacuum.dS
-    if keep == "minima":
-        return good & minimum
-    if keep == "dS":
-        return good & ds
-    if keep == "dS-minima":
-        return good & ds & minimum
-    raise ValueError(f"keep: {keep!r}")
-
-
-def _kind_masks(s) -> dict[str, np.ndarray]:
-    good = (s["result"] == Result.successful) & s["distinct"]
-    t, v = s["critical_type"], s["vacuum"]
-    minimum = t == CriticalType.minimum
-    return {
-        "successful": good,
-        "minima": good & minimum,
-        "dS": good & (v == Vacuum.dS),
-        "dS-minima": good & minimum & (v == Vacuum.dS),
-        "AdS": good & (v == Vacuum.AdS),
-        "AdS-minima": good & minimum & (v == Vacuum.AdS),
-        "Minkowski": good & (v == Vacuum.Minkowski),
-        "saddles": good & (t == CriticalType.saddle),
-        "maxima": good & (t == CriticalType.maximum),
-    }
+        return np.ones_like(s["distinct"], dtype=bool)
+    return np.asarray(KINDS[keep].mask(s))
 
 
 def chunk_counts(s: dict[str, np.ndarray], n_points: int) -> dict[str, Any]:
@@ -218,7 +187,7 @@ def chunk_counts(s: dict[str, np.ndarray], n_points: int) -> dict[str, Any]:
     drops: the denominators of fractions (docs/scans.md, "counts")."""
     s = {k: v[:n_points] for k, v in s.items()}
     results = {r.name: int(np.sum(s["result"] == r)) for r in Result}
-    kinds = _kind_masks(s)
+    kinds = {name: kind.mask(s) for name, kind in KINDS.items()}
     return {
         "points": int(n_points),
         "starts": int(s["result"].size),
@@ -423,7 +392,7 @@ def lock_directory(out_dir: str) -> IO | None:
     return f
 
 
-def _absolute_spec(spec: str) -> str:
+def absolute_spec(spec: str) -> str:
     """A user model's ``path.py:Class`` with an absolute path (how workers and plots load it)."""
     if ":" in spec:
         path, _, name = spec.rpartition(":")
@@ -445,7 +414,7 @@ def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> d
         "sources": config.sources(),
         "seed": config.seed,
         "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
-        "model_spec": _absolute_spec(config.model_spec),
+        "model_spec": absolute_spec(config.model_spec),
         "coordinates": list(coordinate_columns(model)),
         "chunks_total": config.n_chunks,
         "completed_chunks": [],
