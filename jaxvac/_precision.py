@@ -324,15 +324,28 @@ def check_high_precision(
     name: str | None = None,
     parameters: dict[str, Any] | None = None,
 ) -> HighPrecisionReport:
-    """:func:`jaxvac.check` at ``digits`` significant digits (``jaxvac check --digits N``).
+    """[`jaxvac.check`][] at N significant digits (``jaxvac check --digits N``): the same
+    JAX functions traced and evaluated in mpmath, for vacua where float64 keeps no digit.
 
-    ``point``: field values (as for :func:`jaxvac.check`; decimal strings are read at full
-    precision) or real coordinates (float64 or mpmath). ``parameters``: parameters to take
-    beyond float64 (decimal strings, mpmath numbers). The point is analysed at ``digits``
-    and at ``2*digits``; ``.to_dict()`` has the fields of ``jaxvac check`` plus
-    ``precision``, ``certified_digits`` (digits of V, masses and gradient norm that agree
-    between the two), ``consistent``, ``V_decimal``, ``masses_squared_decimal`` and
-    ``V_shift_to_critical``.
+    The point is analysed at `digits` and at `2*digits`; what agrees between the two is
+    certified.
+
+    **Arguments:**
+
+    - `model`: the model (any jaxvac model: its JAX code is what runs in mpmath).
+    - `point`: field values as for [`jaxvac.check`][] (decimal strings are read at full
+      precision), or real coordinates (float64 or mpmath).
+    - `digits`: significant digits of the arithmetic (16 to 10000).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `name`: the model's name in the report.
+    - `parameters`: parameters to take beyond float64 (decimal strings, mpmath numbers).
+
+    **Returns:**
+
+    A [`HighPrecisionReport`][jaxvac.HighPrecisionReport]: `to_dict()` has the fields of
+    `jaxvac check` plus `precision`, `certified_digits` (digits of V, masses and gradient
+    norm that agree between the two precisions), `consistent`, `V_decimal`,
+    `masses_squared_decimal` and `V_shift_to_critical`.
     """
     ensure_x64()
     digits = _check_digits(digits)
@@ -541,7 +554,11 @@ def _newton_step(H, g, L, cutoff):
 
 @dataclasses.dataclass(frozen=True)
 class Refinement:
-    """Result of :func:`refine` for one starting point."""
+    """Result of [`jaxvac.refine`][] for one starting point: the refined point (exact
+    mpmath values), whether and why Newton stopped (`status`, `message`), the residual and
+    step of every iterate, the trust radius, and the [`HighPrecisionReport`][jaxvac.HighPrecisionReport]
+    of the refined point (`report`). `to_dict()` is the JSON of `jaxvac refine --json`
+    (decimal strings for the point and V, `convergence_orders`, `shift` from the start)."""
 
     model: AbstractModel
     model_name: str
@@ -637,6 +654,23 @@ def refine(
     left out of the steps. A point that does not converge stays at its start. The
     refined point is then checked with
     :func:`check_high_precision` (``check=False`` skips it).
+
+    **Arguments:**
+
+    - `model`: the model (its JAX code is traced and run in mpmath).
+    - `point`: the start (above); a list of starts refines each.
+    - `digits`: significant digits of the arithmetic (16 to 10000).
+    - `rtol`: tolerance on the scale-free stationarity residual of the final check.
+    - `max_steps`: Newton steps at most.
+    - `radius_factor`: the trust radius in units of the first Newton step (≥ 1).
+    - `name`: the model's name in the result.
+    - `parameters`: parameters to take beyond float64 (decimal strings, mpmath numbers).
+    - `check`: check the refined point at `digits` and `2*digits`.
+
+    **Returns:**
+
+    A [`Refinement`][jaxvac.Refinement] (a list of them for a list of starts);
+    `converged` says whether to trust it, `status` and `message` why not.
     """
     ensure_x64()
     digits = _check_digits(digits)

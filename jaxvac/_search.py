@@ -968,9 +968,13 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
 
 @dataclasses.dataclass(frozen=True)
 class FindResult:
-    """Distinct critical points of one model in a region (``jaxvac find``).
+    """Distinct critical points of one model in a region, as returned by
+    [`jaxvac.find_critical_points`][] (``jaxvac find``).
 
-    ``to_dict()`` is the JSON object of ``jaxvac find --json`` (DESIGN.md).
+    `repr` is a one-line summary (`FindResult(KKLT: 1 critical point from 64 starts • 1
+    AdS minimum (supersymmetric) • …)`), `_repr_html_` a table in Jupyter, `to_dict()` the
+    JSON object of `jaxvac find --json` (DESIGN.md), `to_pandas()` one row per critical
+    point (`pip install 'jaxvac[analysis]'`). `search` holds every start's solution.
     """
 
     model: AbstractModel
@@ -1077,15 +1081,34 @@ def find_critical_points(
     threads: int | None = None,
     **options,
 ) -> FindResult:
-    """Every critical point of ``model`` found from ``starts`` starts in ``region``.
+    """Every critical point of a model found from a number of random starts in a region
+    (``jaxvac find``).
 
-    Critical points of all types (minima, saddles, maxima) are found, verified by
-    :func:`jaxvac.analyse_point`, deduplicated modulo axion periods and listed by V.
-    ``susy=True`` solves D_aW = 0 instead (supersymmetric critical points only).
-    ``options``: see :class:`SolverOptions`. Reproducible from ``seed``. ``threads``:
-    concurrent executions the starts are split over (default
-    :func:`jaxvac._parallel.default_threads`: the cores on a CPU backend, ``$JAXVAC_THREADS``
-    overrides); the result does not depend on it.
+    Each start runs a global descent on a scale-free stationarity objective, then Newton;
+    critical points of all types (minima, saddles, maxima) are verified by
+    [`jaxvac.analyse_point`][], deduplicated modulo axion periods and listed by V. Every
+    start ends with a result code (`successful`, `diverged` = runaway, `max_steps`, ...);
+    only successful ones are vacua. Compiled once per model class and number of starts
+    (bucketed); the parameters are arrays, so a new parameter point does not recompile.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
+    - `region`: where to start, `{"T": (50, 300), "T.im": (0, 6.28)}` or a
+      [`Region`][jaxvac.Region]; default the model's `search_region()` (saxions 0.1 to
+      1000, log-uniform; axions one period).
+    - `starts`: the number of starting points.
+    - `seed`: the random seed of the starting points; the result is reproducible from it.
+    - `susy`: solve D_aW = 0 instead of ∇V = 0 (supersymmetric critical points only).
+    - `name`: the model's name in the result (default its class name).
+    - `threads`: concurrent executions the starts are split over (default the cores on a
+      CPU backend, `$JAXVAC_THREADS` overrides); the result does not depend on it.
+    - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...; docs/search.md).
+
+    **Returns:**
+
+    A [`FindResult`][jaxvac.FindResult]: `repr` summarises it in one line, `to_dict()` is
+    the JSON of `jaxvac find --json`, `to_pandas()` one row per critical point.
     """
     ensure_x64()
     if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
