@@ -169,6 +169,18 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     ``eps`` is the machine epsilon of the arithmetic the analysis runs in (float64's by
     default); jaxvac._precision evaluates this same function with mpmath at N digits,
     passing eps ~ 10^-N.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates, float64, shape (d,).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `eps`: the unit roundoff of the arithmetic (float64's by default).
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis]: V and its scale, digits, gradient and
+    residual, canonical masses², type, vacuum, supersymmetry and the result code.
     """
     y = _check_point(model, y)
     dtype = y.dtype
@@ -375,7 +387,18 @@ def _analyse_batch_jit(model, ys, rtol):
 
 def analyse(model: AbstractModel, y, *, rtol: float = DEFAULT_RTOL) -> PointAnalysis:
     """Compiled :func:`analyse_point` for one point (``y`` shape (d,)) or a batch
-    (shape (b, d)) of points of one model. One compilation per model class and shape."""
+    (shape (b, d)) of points of one model. One compilation per model class and shape.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: real coordinates, shape (d,) or a batch (b, d).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis] (batched like `y`).
+    """
     ensure_x64()
     model = canonical(model)
     y = jnp.asarray(y, dtype=jnp.float64)

@@ -167,6 +167,22 @@ def continue_critical_point(
     (:func:`jaxvac.locate_critical_point` fails from it).
     ``step``: initial arclength step in scaled units (default 1% of |stop − start|
     relative to the parameter's size).
+
+    **Arguments:**
+
+    - `model`: a jaxvac model at the branch's starting parameter value.
+    - `y0`: a critical point (or a point near one), real coordinates.
+    - `parameter`: the name of the real scalar parameter to move.
+    - `stop`: the parameter value to reach.
+    - `step`: initial arclength step (above).
+    - `max_points`: points of the branch at most.
+    - `min_step`: the smallest step before the branch is declared lost.
+    - `max_step`: the largest step (default unbounded).
+    - `max_folds`: folds to pass before stopping (default any number).
+
+    **Returns:**
+
+    A [`ContinuationResult`][jaxvac.ContinuationResult].
     """
     ensure_x64()
     model = canonical(model)

@@ -43,6 +43,15 @@ def wirtinger(fun, y) -> Wirtinger:
     """Value, ∂_a f and ∂_a∂_b̄ f of a real ``fun(y)``, ``y = (Re z, Im z)``.
 
     Computed from the real gradient and Hessian: ∂_a = ½(∂_{x_a} - i∂_{y_a}).
+
+    **Arguments:**
+
+    - `fun`: a real function of the real coordinates.
+    - `y`: the point, `(Re z, Im z)`.
+
+    **Returns:**
+
+    A `Wirtinger`: `value`, `d` (∂_a f, complex (n,)) and `dd` (∂_a∂_b̄ f, complex (n, n)).
     """
     n = y.shape[0] // 2
 
@@ -249,6 +258,15 @@ def potential_and_scale(model: AbstractModel, y):
     the formula adds (``docs/numerics.md``). For plain potentials it is the model's
     ``potential_scale`` if defined, else a running error bound of V divided by the
     unit roundoff.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    `(V, S)`, two float64 scalars.
     """
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):
@@ -294,6 +312,15 @@ def kinetic_metric(model: AbstractModel, y):
 
     Supergravity: L = K_{ab̄} ∂z^a ∂z̄^b, so G = 2 [[Re K, Im K], [-Im K, Re K]] with
     K = K_{ab̄}. Plain potentials: ``model.field_metric``.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    G, a real symmetric (d, d) array.
     """
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):

@@ -113,7 +113,21 @@ class PrecisionFunction:
 
 def at_precision(fun, *, digits: int, exact_constants: bool = True):
     """``at_precision(fun, digits=N)(*args)``: a float64 JAX function evaluated with mpmath
-    at N significant digits (see :class:`PrecisionFunction`)."""
+    at N significant digits (see :class:`PrecisionFunction`).
+
+    **Arguments:**
+
+    - `fun`: a function of float64 JAX arrays (traced once to a jaxpr).
+    - `digits`: significant digits of the mpmath evaluation.
+    - `exact_constants`: read float64 constants of the function that jaxvac recognises
+      (π, rationals, short decimals such as 0.1, r·√2, r·log 2, ...) as the exact numbers
+      they stand for rather than their binary values.
+
+    **Returns:**
+
+    A function taking the same arguments (float64, mpmath numbers or decimal strings) and
+    returning mpmath values.
+    """
     pf = PrecisionFunction(fun, exact_constants=exact_constants)
     return lambda *args: pf(*args, digits=digits)
 
@@ -188,6 +202,17 @@ def analyse_high_precision(model: AbstractModel, y, *, digits: int, rtol: float 
     strings). Returns a :class:`PointAnalysis` whose float fields are numpy object arrays
     of mpmath numbers. The a-priori rounding model is float64's with ``eps`` = mpmath's
     machine epsilon at ``digits`` (~10^-digits).
+
+    **Arguments:**
+
+    - `model`: the model.
+    - `y`: real coordinates (above).
+    - `digits`: significant digits.
+    - `rtol`: tolerance on the scale-free stationarity residual.
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis] of mpmath numbers.
     """
     model = canonical(model) if not _has_object_leaves(model) else model
     y = _as_point_array(y)
@@ -469,7 +494,20 @@ def needs_high_precision(record: dict[str, Any]) -> bool:
 def escalate(model: AbstractModel, records: Sequence[dict[str, Any]], *, digits: int = DEFAULT_DIGITS,
              rtol: float = DEFAULT_RTOL, name: str | None = None) -> list[dict[str, Any]]:
     """Re-check at ``digits`` every float64 record (``check``/``find`` JSON) whose advice asks
-    for it; others are returned unchanged. Escalated records carry ``"escalated": true``."""
+    for it; others are returned unchanged. Escalated records carry ``"escalated": true``.
+
+    **Arguments:**
+
+    - `model`: the model of the records.
+    - `records`: `check` or `find` JSON records (dicts).
+    - `digits`: significant digits of the re-check.
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `name`: the model's name in the records.
+
+    **Returns:**
+
+    A list of records, in the same order.
+    """
     out = []
     for rec in records:
         if not needs_high_precision(rec):

@@ -729,6 +729,17 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     matching batch of regions), fixed shapes, no host round-trips. ``options`` are the
     fields of :class:`SolverOptions` (static: one compilation per setting). The result
     code is a :class:`jaxvac.Result`; only ``successful`` points are vacua.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model (parameters as arrays: see [`jaxvac.canonical`][]).
+    - `y0`: the start in real coordinates, shape (d,).
+    - `region`: the search region (leaving it ends the start with `left_region`).
+    - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...).
+
+    **Returns:**
+
+    A [`SolveResult`][jaxvac.SolveResult]: the final point, its analysis and result code.
     """
     ensure_x64()
     region = as_region(model, region)
@@ -738,7 +749,19 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
 def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
     """Like :func:`solve_from`, but solves the supersymmetry conditions D_aW = 0
     (n complex equations) directly; the final point is verified as a critical point of
-    V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY)."""
+    V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY).
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][].
+    - `y0`: the start in real coordinates.
+    - `region`: the search region.
+    - `options`: solver settings.
+
+    **Returns:**
+
+    A [`SolveResult`][jaxvac.SolveResult].
+    """
     if not isinstance(model, SupergravityModel):
         raise TypeError(
             f"solve_susy_from needs a supergravity model; {type(model).__name__} is a "
