@@ -32,7 +32,18 @@ STEP_ATOL = 1e-6
 
 
 class PointAnalysis(eqx.Module):
-    """Everything jaxvac knows about one point. All fields are arrays (vmap-able)."""
+    """Everything jaxvac knows about one point, as returned by [`jaxvac.analyse_point`][].
+    All fields are arrays (vmap-able; a batch of points has a leading batch axis).
+
+    The main fields: `y` (real coordinates), `V`, `V_scale` (the natural scale S),
+    `V_error` and `digits` (significant digits of V kept), `gradient`, `residual`
+    (|∇V|_G / S), `stationarity` (≤ 1 iff stationary) and `stationarity_tests`, `hessian`,
+    `metric` (the kinetic metric G), `masses_squared` (eigenvalues of G⁻¹H, ascending) with
+    `masses_error` and `masses_digits`, `n_negative` / `n_flat` / `n_positive`,
+    `critical_type` ([`CriticalType`][jaxvac.CriticalType]), `curvature`, `vacuum`
+    ([`Vacuum`][jaxvac.Vacuum]), `susy`, `gravitino_mass`, `epsilon`, `eta`, and `result`
+    ([`Result`][jaxvac.Result]). What each means: docs/numerics.md.
+    """
 
     y: jax.Array  # real coordinates
     V: jax.Array  # scalar potential (Planck units)

@@ -12,7 +12,9 @@ MAX_DIGITS = float(-np.log10(EPS))
 
 
 class PrecisionError(RuntimeError):
-    """Raised when physics would be computed in float32."""
+    """Raised when physics would be computed in float32: JAX's 64-bit mode is off. Call
+    `jax.config.update("jax_enable_x64", True)` (or [`jaxvac.enable_x64`][]) before
+    creating any array."""
 
 
 def ensure_x64() -> None:
