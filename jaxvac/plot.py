@@ -13,6 +13,9 @@ jaxvac.plot.mass_spectra(result, ax=b, units="gravitino")
 jaxvac.plot.save(fig, "figures/kklt", formats=("png", "pdf"))
 ```
 
+As everywhere in jaxvac, turn on JAX's 64-bit mode first
+(``jax.config.update("jax_enable_x64", True)``; the command line does it for you).
+
 Without ``ax`` a new :class:`matplotlib.figure.Figure` is made with matplotlib's object
 API (no pyplot: nothing is shown, nothing stays alive after you drop it); ``ax.figure`` is
 that Figure. matplotlib is imported when a function is called, not with ``jaxvac``.
@@ -37,8 +40,13 @@ FORMATS = ("png", "pdf", "svg")
 
 
 def _scan(result) -> "ScanResult":
-    """A ScanResult, or the scan directory ``result`` loaded (data only, nothing run)."""
+    """A ScanResult, or the scan directory ``result`` loaded (data only, nothing run).
+    Refuses to go on without JAX's 64-bit mode: the heat map redraws each point's
+    parameters from its 64-bit id, bit for bit as the scan drew them."""
+    from ._config import ensure_x64
     from .scan._result import ScanResult, load_scan
+
+    ensure_x64()
 
     if isinstance(result, ScanResult):
         return result

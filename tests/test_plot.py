@@ -160,3 +160,20 @@ def test_import_does_not_load_matplotlib():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        env={**os.environ, "JAX_PLATFORMS": "cpu"}, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_without_x64_a_clear_error_not_a_jax_overflow(reference):
+    """The heat map redraws each point's parameters from its 64-bit id: without JAX's 64-bit
+    mode this failed deep in JAX (OverflowError on 0xFFFFFFFF); now PrecisionError says how
+    to fix it, before anything is drawn."""
+    code = ("import jaxvac, jaxvac.plot\n"
+            "try:\n"
+            f"    jaxvac.plot.stable_fraction({reference.path!r})\n"
+            "except jaxvac.PrecisionError as e:\n"
+            "    assert \"jax.config.update('jax_enable_x64', True)\" in str(e)\n"
+            "else:\n"
+            "    raise SystemExit('no error')\n")
+    env = {k: v for k, v in os.environ.items() if k != "JAX_ENABLE_X64"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env={**env, "JAX_PLATFORMS": "cpu"}, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
