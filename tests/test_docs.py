@@ -70,3 +70,14 @@ def test_readme_leads_with_the_library_and_cites_papers_by_arxiv():
     for arxiv in ("1812.04873", "2512.20570"):
         assert f"arXiv:{arxiv}" in readme
     assert not re.search(r"\b00[01]_[0-9a-f]{16}\.txt", readme)  # no seed file names
+
+
+def test_the_getting_started_scan_configuration_is_valid():
+    """examples/first_scan.toml (the scan Getting started runs) reads as a valid scan of the
+    example model (read_config validates every key and imports the named model file)."""
+    from jaxvac.scan._config import read_config
+
+    config = read_config(os.path.join(ROOT, "examples", "first_scan.toml"))
+    assert config.points == 200 and sorted(config.sample) == ["D", "W0"]
+    page = open(os.path.join(DOCS, "getting-started.md")).read()
+    assert open(os.path.join(ROOT, "examples", "first_scan.toml")).read() in page
