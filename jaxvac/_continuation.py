@@ -111,7 +111,11 @@ def _fold_jit(model, static, z0, v0, scale):
 
 @dataclasses.dataclass(frozen=True)
 class ContinuationResult:
-    """The branch followed: parameter values, points, V, types, and events."""
+    """The branch followed by [`jaxvac.continue_critical_point`][]: for each point of the
+    branch the parameter value (`parameters`), the critical point in real coordinates
+    (`points`), `V`, the number of negative mass² directions (`n_negative`) and the type
+    (`types`); `events` lists folds and changes of type where they happen; `status` is
+    `"reached"`, `"max_points"`, `"folded"` or `"lost"`. `to_dict()` gives it as JSON."""
 
     model: AbstractModel
     parameter: str
