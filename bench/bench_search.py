@@ -420,27 +420,28 @@ def _write_md(out, data):
 
 
 def _plot(out, comp):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """P(all reference critical points found) against the number of starts, one panel per
+    model, one line per solver setting; the legend below the panels (it covered the curves)."""
+    from matplotlib.figure import Figure
 
     models = sorted({r["model"] for r in comp.values()})
-    fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models), 3.0), squeeze=False)
-    for ax, name in zip(axes[0], models):
+    fig = Figure(figsize=(3.2 * len(models), 3.4), dpi=110, layout="constrained")
+    axes = fig.subplots(1, len(models), squeeze=False, sharey=True)[0]
+    for ax, name in zip(axes, models):
         rows = [row for row in comp.values() if row["model"] == name]
         for row in rows:
             ns = [c["starts"] for c in row["curve"]]
             ax.plot(ns, [c["p_all"] for c in row["curve"]], marker="o", ms=3, label=row["setting"])
         ax.set_xscale("log", base=2)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(f"{name} ({rows[0]['n_reference']} points)", fontsize=9)
-        ax.set_xlabel("starts")
-    axes[0][0].set_ylabel("P(all critical points found)")
-    axes[0][-1].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "search_completeness.png"), dpi=110)
-    plt.close(fig)
+        ax.set_title(f"{name}\n({rows[0]['n_reference']} critical points)", fontsize=9)
+        ax.set_xlabel("starts $N$")
+        ax.grid(alpha=0.3, lw=0.4)
+    axes[0].set_ylabel(r"$P(\mathrm{all\ critical\ points\ found} \mid N)$")
+    handles, labels = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8,
+               title="search setting", title_fontsize=8, frameon=False)
+    fig.savefig(os.path.join(out, "search_completeness.png"))
 
 
 def main():

@@ -83,7 +83,7 @@ _EXPORTS: dict[str, str] = {
     "vacuum_fractions": ".scan",
 }
 #: subpackages that are public names themselves
-_SUBPACKAGES = ("models", "special")
+_SUBPACKAGES = ("models", "special", "plot")  # plot: matplotlib only when drawing
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
     from ._analysis import PointAnalysis, analyse, analyse_point
@@ -97,7 +97,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from ._implicit import LocatedCriticalPoint, VacuumObservables, locate_critical_point, vacuum_derivatives, vacuum_observables
     from ._continuation import ContinuationResult, continue_critical_point
     from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, scan, vacuum_fractions
-    from . import models, special
+    from . import models, plot, special
 
 
 def __getattr__(name: str):

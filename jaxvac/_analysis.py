@@ -32,7 +32,18 @@ STEP_ATOL = 1e-6
 
 
 class PointAnalysis(eqx.Module):
-    """Everything jaxvac knows about one point. All fields are arrays (vmap-able)."""
+    """Everything jaxvac knows about one point, as returned by [`jaxvac.analyse_point`][].
+    All fields are arrays (vmap-able; a batch of points has a leading batch axis).
+
+    The main fields: `y` (real coordinates), `V`, `V_scale` (the natural scale S),
+    `V_error` and `digits` (significant digits of V kept), `gradient`, `residual`
+    (|∇V|_G / S), `stationarity` (≤ 1 iff stationary) and `stationarity_tests`, `hessian`,
+    `metric` (the kinetic metric G), `masses_squared` (eigenvalues of G⁻¹H, ascending) with
+    `masses_error` and `masses_digits`, `n_negative` / `n_flat` / `n_positive`,
+    `critical_type` ([`CriticalType`][jaxvac.CriticalType]), `curvature`, `vacuum`
+    ([`Vacuum`][jaxvac.Vacuum]), `susy`, `gravitino_mass`, `epsilon`, `eta`, and `result`
+    ([`Result`][jaxvac.Result]). What each means: docs/numerics.md.
+    """
 
     y: jax.Array  # real coordinates
     V: jax.Array  # scalar potential (Planck units)
@@ -169,6 +180,18 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     ``eps`` is the machine epsilon of the arithmetic the analysis runs in (float64's by
     default); jaxvac._precision evaluates this same function with mpmath at N digits,
     passing eps ~ 10^-N.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates, float64, shape (d,).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `eps`: the unit roundoff of the arithmetic (float64's by default).
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis]: V and its scale, digits, gradient and
+    residual, canonical masses², type, vacuum, supersymmetry and the result code.
     """
     y = _check_point(model, y)
     dtype = y.dtype
@@ -375,7 +398,18 @@ def _analyse_batch_jit(model, ys, rtol):
 
 def analyse(model: AbstractModel, y, *, rtol: float = DEFAULT_RTOL) -> PointAnalysis:
     """Compiled :func:`analyse_point` for one point (``y`` shape (d,)) or a batch
-    (shape (b, d)) of points of one model. One compilation per model class and shape."""
+    (shape (b, d)) of points of one model. One compilation per model class and shape.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: real coordinates, shape (d,) or a batch (b, d).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis] (batched like `y`).
+    """
     ensure_x64()
     model = canonical(model)
     y = jnp.asarray(y, dtype=jnp.float64)

@@ -10,7 +10,21 @@ import enum
 
 
 class Result(enum.IntEnum):
-    """Outcome for one point. Only ``successful`` points are vacua."""
+    """The result code of one point (a check, a search start, a solve). Only
+    ``successful`` points are vacua; every other code says why not, and ``.message`` says
+    it in words:
+
+    - `successful`: a critical point, verified (stationary within tolerance, V resolved);
+    - `max_steps`: the solver ran out of steps;
+    - `diverged`: the solver ran away (a runaway direction of V);
+    - `left_domain`: a saxion or positive field is no longer > 0;
+    - `stalled`: stuck at a non-zero minimum of |∇V|²: not a critical point;
+    - `nonfinite`: V, ∇V or the Hessian is not finite;
+    - `unresolved`: stationary, but float64 keeps no digit of V: re-check at more digits;
+    - `not_critical`: the gradient is not zero within tolerance;
+    - `bad_metric`: the kinetic (Kähler) metric is not positive definite;
+    - `left_region`: converged to a critical point outside the search region.
+    """
 
     successful = 0
     max_steps = 1

@@ -12,7 +12,9 @@ MAX_DIGITS = float(-np.log10(EPS))
 
 
 class PrecisionError(RuntimeError):
-    """Raised when physics would be computed in float32."""
+    """Raised when physics would be computed in float32: JAX's 64-bit mode is off. Call
+    `jax.config.update("jax_enable_x64", True)` (or [`jaxvac.enable_x64`][]) before
+    creating any array."""
 
 
 def ensure_x64() -> None:
@@ -20,6 +22,14 @@ def ensure_x64() -> None:
 
     Called at trace time by every public physics entry point, so it costs nothing
     inside compiled code.
+
+    **Arguments:**
+
+    None.
+
+    **Returns:**
+
+    None; raises [`PrecisionError`][jaxvac.PrecisionError] when 64-bit mode is off.
     """
     if not jax.config.jax_enable_x64:
         raise PrecisionError(
@@ -32,7 +42,16 @@ def ensure_x64() -> None:
 
 
 def enable_x64() -> None:
-    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this."""
+    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this.
+
+    **Arguments:**
+
+    None.
+
+    **Returns:**
+
+    None. Equivalent to `jax.config.update("jax_enable_x64", True)`.
+    """
     jax.config.update("jax_enable_x64", True)
 
 

@@ -111,7 +111,11 @@ def _fold_jit(model, static, z0, v0, scale):
 
 @dataclasses.dataclass(frozen=True)
 class ContinuationResult:
-    """The branch followed: parameter values, points, V, types, and events."""
+    """The branch followed by [`jaxvac.continue_critical_point`][]: for each point of the
+    branch the parameter value (`parameters`), the critical point in real coordinates
+    (`points`), `V`, the number of negative mass² directions (`n_negative`) and the type
+    (`types`); `events` lists folds and changes of type where they happen; `status` is
+    `"reached"`, `"max_points"`, `"folded"` or `"lost"`. `to_dict()` gives it as JSON."""
 
     model: AbstractModel
     parameter: str
@@ -167,6 +171,22 @@ def continue_critical_point(
     (:func:`jaxvac.locate_critical_point` fails from it).
     ``step``: initial arclength step in scaled units (default 1% of |stop − start|
     relative to the parameter's size).
+
+    **Arguments:**
+
+    - `model`: a jaxvac model at the branch's starting parameter value.
+    - `y0`: a critical point (or a point near one), real coordinates.
+    - `parameter`: the name of the real scalar parameter to move.
+    - `stop`: the parameter value to reach.
+    - `step`: initial arclength step (above).
+    - `max_points`: points of the branch at most.
+    - `min_step`: the smallest step before the branch is declared lost.
+    - `max_step`: the largest step (default unbounded).
+    - `max_folds`: folds to pass before stopping (default any number).
+
+    **Returns:**
+
+    A [`ContinuationResult`][jaxvac.ContinuationResult].
     """
     ensure_x64()
     model = canonical(model)

@@ -140,6 +140,19 @@ def locate_critical_point(
     neither ``successful`` nor ``unresolved``, the derivatives of ``y`` (and of everything
     computed from it) are NaN; ``throw=True`` raises instead (an ``equinox`` runtime error,
     also under ``jit``; under ``vmap`` one failed element raises for the whole batch).
+
+    **Arguments:**
+
+    - `model`: a jaxvac model; differentiate with respect to it (`eqx.filter_grad`).
+    - `y_guess`: a point near the critical point, real coordinates.
+    - `max_steps`: Newton steps at most.
+    - `tol`: Newton's tolerance on the step.
+    - `rtol`: tolerance on the scale-free stationarity residual of the final check.
+    - `throw`: raise instead of returning NaN derivatives when the solve fails.
+
+    **Returns:**
+
+    A [`LocatedCriticalPoint`][jaxvac.LocatedCriticalPoint].
     """
     ensure_x64()
     y_guess = jnp.asarray(y_guess, jnp.float64)
@@ -198,7 +211,18 @@ class VacuumObservables(eqx.Module):
 def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObservables:
     """:func:`locate_critical_point` (``kwargs`` go to it), then V and the canonical masses
     there — all differentiable with respect to the model's parameters; all derivatives
-    NaN when the solve did not end at a critical point (see ``result``)."""
+    NaN when the solve did not end at a critical point (see ``result``).
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y_guess`: a point near the critical point, real coordinates.
+    - `kwargs`: passed to [`jaxvac.locate_critical_point`][].
+
+    **Returns:**
+
+    A [`VacuumObservables`][jaxvac.VacuumObservables] (y, V, masses², result).
+    """
     located = locate_critical_point(model, y_guess, **kwargs)
     y = located.y
     return VacuumObservables(
@@ -240,7 +264,20 @@ def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_ste
 
     Returns ``{"y", "V", "masses_squared", "dy", "dV", "dmasses_squared", "result"}``
     (numpy; ``result`` the :class:`~jaxvac.Result` name of the solve). The derivatives are
-    NaN unless ``result`` is ``"successful"`` or ``"unresolved"``."""
+    NaN unless ``result`` is ``"successful"`` or ``"unresolved"``.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y_guess`: a point near the critical point, real coordinates.
+    - `parameter`: the name of a real scalar parameter of the model.
+    - `max_steps`: Newton steps at most.
+    - `tol`: Newton's tolerance on the step.
+
+    **Returns:**
+
+    The dict above.
+    """
     import numpy as np
 
     from ._model import canonical

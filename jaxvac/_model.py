@@ -381,5 +381,13 @@ def canonical(model: AbstractModel) -> AbstractModel:
 
     Python floats in a Module are static under ``eqx.filter_jit``; turning them into
     arrays makes one compiled function serve every parameter point.
+
+    **Arguments:**
+
+    - `model`: any jaxvac model.
+
+    **Returns:**
+
+    The same model with float64 (or complex128) JAX arrays for its numeric fields.
     """
     return jax.tree.map(_canonical_leaf, model)

@@ -43,6 +43,15 @@ def wirtinger(fun, y) -> Wirtinger:
     """Value, ∂_a f and ∂_a∂_b̄ f of a real ``fun(y)``, ``y = (Re z, Im z)``.
 
     Computed from the real gradient and Hessian: ∂_a = ½(∂_{x_a} - i∂_{y_a}).
+
+    **Arguments:**
+
+    - `fun`: a real function of the real coordinates.
+    - `y`: the point, `(Re z, Im z)`.
+
+    **Returns:**
+
+    A `Wirtinger`: `value`, `d` (∂_a f, complex (n,)) and `dd` (∂_a∂_b̄ f, complex (n, n)).
     """
     n = y.shape[0] // 2
 
@@ -58,7 +67,9 @@ def wirtinger(fun, y) -> Wirtinger:
 
 
 class FTermParts(eqx.Module):
-    """The pieces of the F-term potential at one point (supergravity models)."""
+    """The pieces of the F-term potential at one point (supergravity models), as returned by
+    [`jaxvac.fterm_parts`][]: K, ∂_aK, the Kähler metric K_{ab̄} and its inverse, W, ∂_aW,
+    the F-terms D_aW = ∂_aW + K_a W, |F|², V_F, the extra potential, V and its scale."""
 
     K: jax.Array  # Kähler potential
     K_a: jax.Array  # ∂_a K, complex (n,)
@@ -90,7 +101,18 @@ def _kahler_real(fun, model: SupergravityModel):
 
 
 def fterm_parts(model: SupergravityModel, y) -> FTermParts:
-    """All pieces of the F-term potential of a supergravity model at ``y``."""
+    """All pieces of the F-term potential of a supergravity model at one point: K, its
+    derivatives and metric, W, the F-terms D_aW, V_F and its natural scale.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][].
+    - `y`: the point in real coordinates (Re z, Im z), float64.
+
+    **Returns:**
+
+    An [`FTermParts`][jaxvac.FTermParts].
+    """
     n = model.n_moduli
     x, t = y[:n], y[n:]
     z = x + 1j * t
@@ -236,6 +258,15 @@ def potential_and_scale(model: AbstractModel, y):
     the formula adds (``docs/numerics.md``). For plain potentials it is the model's
     ``potential_scale`` if defined, else a running error bound of V divided by the
     unit roundoff.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    `(V, S)`, two float64 scalars.
     """
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):
@@ -253,7 +284,23 @@ def potential_and_scale(model: AbstractModel, y):
 
 
 def scalar_potential(model: AbstractModel, y):
-    """The scalar potential V(y) in Planck units."""
+    """The scalar potential V at one point, in Planck units (M_P = 1).
+
+    For a supergravity model V = e^K (K^{ab̄} D_aW D̄_b̄W̄ − 3|W|²) plus the model's
+    ``extra_potential``, every derivative by autodiff; for a plain potential the model's
+    ``potential``. Pure and jittable; batch points with `jax.vmap`, differentiate with
+    `jax.grad`.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
+    - `y`: the point in real coordinates, a float64 array: (Re z, Im z) of the moduli for
+      supergravity models, the fields for plain potentials.
+
+    **Returns:**
+
+    V, a float64 scalar array.
+    """
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):
         return fterm_parts(model, y).V
@@ -265,6 +312,15 @@ def kinetic_metric(model: AbstractModel, y):
 
     Supergravity: L = K_{ab̄} ∂z^a ∂z̄^b, so G = 2 [[Re K, Im K], [-Im K, Re K]] with
     K = K_{ab̄}. Plain potentials: ``model.field_metric``.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    G, a real symmetric (d, d) array.
     """
     y = _check_point(model, y)
     if isinstance(model, SupergravityModel):

@@ -113,7 +113,21 @@ class PrecisionFunction:
 
 def at_precision(fun, *, digits: int, exact_constants: bool = True):
     """``at_precision(fun, digits=N)(*args)``: a float64 JAX function evaluated with mpmath
-    at N significant digits (see :class:`PrecisionFunction`)."""
+    at N significant digits (see :class:`PrecisionFunction`).
+
+    **Arguments:**
+
+    - `fun`: a function of float64 JAX arrays (traced once to a jaxpr).
+    - `digits`: significant digits of the mpmath evaluation.
+    - `exact_constants`: read float64 constants of the function that jaxvac recognises
+      (π, rationals, short decimals such as 0.1, r·√2, r·log 2, ...) as the exact numbers
+      they stand for rather than their binary values.
+
+    **Returns:**
+
+    A function taking the same arguments (float64, mpmath numbers or decimal strings) and
+    returning mpmath values.
+    """
     pf = PrecisionFunction(fun, exact_constants=exact_constants)
     return lambda *args: pf(*args, digits=digits)
 
@@ -188,6 +202,17 @@ def analyse_high_precision(model: AbstractModel, y, *, digits: int, rtol: float 
     strings). Returns a :class:`PointAnalysis` whose float fields are numpy object arrays
     of mpmath numbers. The a-priori rounding model is float64's with ``eps`` = mpmath's
     machine epsilon at ``digits`` (~10^-digits).
+
+    **Arguments:**
+
+    - `model`: the model.
+    - `y`: real coordinates (above).
+    - `digits`: significant digits.
+    - `rtol`: tolerance on the scale-free stationarity residual.
+
+    **Returns:**
+
+    A [`PointAnalysis`][jaxvac.PointAnalysis] of mpmath numbers.
     """
     model = canonical(model) if not _has_object_leaves(model) else model
     y = _as_point_array(y)
@@ -324,15 +349,28 @@ def check_high_precision(
     name: str | None = None,
     parameters: dict[str, Any] | None = None,
 ) -> HighPrecisionReport:
-    """:func:`jaxvac.check` at ``digits`` significant digits (``jaxvac check --digits N``).
+    """[`jaxvac.check`][] at N significant digits (``jaxvac check --digits N``): the same
+    JAX functions traced and evaluated in mpmath, for vacua where float64 keeps no digit.
 
-    ``point``: field values (as for :func:`jaxvac.check`; decimal strings are read at full
-    precision) or real coordinates (float64 or mpmath). ``parameters``: parameters to take
-    beyond float64 (decimal strings, mpmath numbers). The point is analysed at ``digits``
-    and at ``2*digits``; ``.to_dict()`` has the fields of ``jaxvac check`` plus
-    ``precision``, ``certified_digits`` (digits of V, masses and gradient norm that agree
-    between the two), ``consistent``, ``V_decimal``, ``masses_squared_decimal`` and
-    ``V_shift_to_critical``.
+    The point is analysed at `digits` and at `2*digits`; what agrees between the two is
+    certified.
+
+    **Arguments:**
+
+    - `model`: the model (any jaxvac model: its JAX code is what runs in mpmath).
+    - `point`: field values as for [`jaxvac.check`][] (decimal strings are read at full
+      precision), or real coordinates (float64 or mpmath).
+    - `digits`: significant digits of the arithmetic (16 to 10000).
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `name`: the model's name in the report.
+    - `parameters`: parameters to take beyond float64 (decimal strings, mpmath numbers).
+
+    **Returns:**
+
+    A [`HighPrecisionReport`][jaxvac.HighPrecisionReport]: `to_dict()` has the fields of
+    `jaxvac check` plus `precision`, `certified_digits` (digits of V, masses and gradient
+    norm that agree between the two precisions), `consistent`, `V_decimal`,
+    `masses_squared_decimal` and `V_shift_to_critical`.
     """
     ensure_x64()
     digits = _check_digits(digits)
@@ -456,7 +494,20 @@ def needs_high_precision(record: dict[str, Any]) -> bool:
 def escalate(model: AbstractModel, records: Sequence[dict[str, Any]], *, digits: int = DEFAULT_DIGITS,
              rtol: float = DEFAULT_RTOL, name: str | None = None) -> list[dict[str, Any]]:
     """Re-check at ``digits`` every float64 record (``check``/``find`` JSON) whose advice asks
-    for it; others are returned unchanged. Escalated records carry ``"escalated": true``."""
+    for it; others are returned unchanged. Escalated records carry ``"escalated": true``.
+
+    **Arguments:**
+
+    - `model`: the model of the records.
+    - `records`: `check` or `find` JSON records (dicts).
+    - `digits`: significant digits of the re-check.
+    - `rtol`: tolerance on the scale-free stationarity residual.
+    - `name`: the model's name in the records.
+
+    **Returns:**
+
+    A list of records, in the same order.
+    """
     out = []
     for rec in records:
         if not needs_high_precision(rec):
@@ -541,7 +592,11 @@ def _newton_step(H, g, L, cutoff):
 
 @dataclasses.dataclass(frozen=True)
 class Refinement:
-    """Result of :func:`refine` for one starting point."""
+    """Result of [`jaxvac.refine`][] for one starting point: the refined point (exact
+    mpmath values), whether and why Newton stopped (`status`, `message`), the residual and
+    step of every iterate, the trust radius, and the [`HighPrecisionReport`][jaxvac.HighPrecisionReport]
+    of the refined point (`report`). `to_dict()` is the JSON of `jaxvac refine --json`
+    (decimal strings for the point and V, `convergence_orders`, `shift` from the start)."""
 
     model: AbstractModel
     model_name: str
@@ -637,6 +692,23 @@ def refine(
     left out of the steps. A point that does not converge stays at its start. The
     refined point is then checked with
     :func:`check_high_precision` (``check=False`` skips it).
+
+    **Arguments:**
+
+    - `model`: the model (its JAX code is traced and run in mpmath).
+    - `point`: the start (above); a list of starts refines each.
+    - `digits`: significant digits of the arithmetic (16 to 10000).
+    - `rtol`: tolerance on the scale-free stationarity residual of the final check.
+    - `max_steps`: Newton steps at most.
+    - `radius_factor`: the trust radius in units of the first Newton step (≥ 1).
+    - `name`: the model's name in the result.
+    - `parameters`: parameters to take beyond float64 (decimal strings, mpmath numbers).
+    - `check`: check the refined point at `digits` and `2*digits`.
+
+    **Returns:**
+
+    A [`Refinement`][jaxvac.Refinement] (a list of them for a list of starts);
+    `converged` says whether to trust it, `status` and `message` why not.
     """
     ensure_x64()
     digits = _check_digits(digits)

@@ -85,7 +85,21 @@ def advice(record: dict[str, Any]) -> str | None:
 
 
 def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradient=False):
-    """One critical-point JSON record (DESIGN.md field names, plus documented extras)."""
+    """One critical point as the JSON record of ``jaxvac check`` and ``jaxvac find``.
+
+    **Arguments:**
+
+    - `model`: the model the analysis belongs to.
+    - `analysis`: a [`PointAnalysis`][jaxvac.PointAnalysis], of one point or of a batch.
+    - `i`: with a batch, the index of the point.
+    - `gradient`: also include ∇V (as `check` does).
+
+    **Returns:**
+
+    A dict of JSON-ready values: `fields`, `V`, `type`, `vacuum`, `susy`, `masses_squared`,
+    `digits`, `residual`, `stationarity`, `result`, `message`, `advice`, ...
+    (the field names of DESIGN.md, explained in docs/numerics.md).
+    """
     a = _index(analysis, i)
     sugra = isinstance(model, SupergravityModel)
     vacuum = Vacuum(int(a.vacuum)).name
@@ -140,7 +154,14 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
 
 @dataclasses.dataclass(frozen=True)
 class CheckReport:
-    """Result of :func:`check`: the model, the point and its analysis."""
+    """Result of [`jaxvac.check`][]: the model, its name and the
+    [`PointAnalysis`][jaxvac.PointAnalysis] of the point.
+
+    `repr(report)` is a one-line summary (type, vacuum, V with its digits, masses²,
+    residual, result), `_repr_html_` a table in Jupyter, `to_dict()` / `to_json()` the JSON
+    of `jaxvac check --json`; `report.V`, `report.masses_squared`, ... read the analysis,
+    `report.result` is the [`Result`][jaxvac.Result] code.
+    """
 
     model: AbstractModel
     analysis: PointAnalysis
@@ -182,10 +203,24 @@ class CheckReport:
 
 
 def check(model: AbstractModel, point, *, rtol: float = DEFAULT_RTOL, name: str | None = None) -> CheckReport:
-    """Analyse one given point of ``model`` (a dict of field values or real coordinates y).
+    """Analyse one given point of a model (``jaxvac check``): V with its natural scale and
+    the digits float64 keeps, the stationarity residual and the figure that decides it,
+    canonical masses², type, vacuum, supersymmetry, BF stability and a result code. The
+    point is not moved.
 
-    Returns a :class:`CheckReport`; ``.to_dict()`` gives the JSON fields of
-    ``jaxvac check`` (DESIGN.md), including the gradient.
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
+    - `point`: the field values, `{"T": 113.589 + 0j}` (complex moduli) or `{"x": 1.0}`
+      (real fields), or the real coordinates y as an array.
+    - `rtol`: tolerance on the scale-free stationarity residual |∇V|_G / scale.
+    - `name`: the model's name in the report (default its class name).
+
+    **Returns:**
+
+    A [`CheckReport`][jaxvac.CheckReport]; its `to_dict()` is the JSON of
+    `jaxvac check --json`, gradient included. Never raises on a bad point: the result code
+    says what is wrong.
     """
     ensure_x64()
     y = point_to_y(model, point)

@@ -729,6 +729,17 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     matching batch of regions), fixed shapes, no host round-trips. ``options`` are the
     fields of :class:`SolverOptions` (static: one compilation per setting). The result
     code is a :class:`jaxvac.Result`; only ``successful`` points are vacua.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model (parameters as arrays: see [`jaxvac.canonical`][]).
+    - `y0`: the start in real coordinates, shape (d,).
+    - `region`: the search region (leaving it ends the start with `left_region`).
+    - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...).
+
+    **Returns:**
+
+    A [`SolveResult`][jaxvac.SolveResult]: the final point, its analysis and result code.
     """
     ensure_x64()
     region = as_region(model, region)
@@ -738,7 +749,19 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
 def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
     """Like :func:`solve_from`, but solves the supersymmetry conditions D_aW = 0
     (n complex equations) directly; the final point is verified as a critical point of
-    V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY)."""
+    V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY).
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][].
+    - `y0`: the start in real coordinates.
+    - `region`: the search region.
+    - `options`: solver settings.
+
+    **Returns:**
+
+    A [`SolveResult`][jaxvac.SolveResult].
+    """
     if not isinstance(model, SupergravityModel):
         raise TypeError(
             f"solve_susy_from needs a supergravity model; {type(model).__name__} is a "
@@ -968,9 +991,13 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
 
 @dataclasses.dataclass(frozen=True)
 class FindResult:
-    """Distinct critical points of one model in a region (``jaxvac find``).
+    """Distinct critical points of one model in a region, as returned by
+    [`jaxvac.find_critical_points`][] (``jaxvac find``).
 
-    ``to_dict()`` is the JSON object of ``jaxvac find --json`` (DESIGN.md).
+    `repr` is a one-line summary (`FindResult(KKLT: 1 critical point from 64 starts • 1
+    AdS minimum (supersymmetric) • …)`), `_repr_html_` a table in Jupyter, `to_dict()` the
+    JSON object of `jaxvac find --json` (DESIGN.md), `to_pandas()` one row per critical
+    point (`pip install 'jaxvac[analysis]'`). `search` holds every start's solution.
     """
 
     model: AbstractModel
@@ -1077,15 +1104,34 @@ def find_critical_points(
     threads: int | None = None,
     **options,
 ) -> FindResult:
-    """Every critical point of ``model`` found from ``starts`` starts in ``region``.
+    """Every critical point of a model found from a number of random starts in a region
+    (``jaxvac find``).
 
-    Critical points of all types (minima, saddles, maxima) are found, verified by
-    :func:`jaxvac.analyse_point`, deduplicated modulo axion periods and listed by V.
-    ``susy=True`` solves D_aW = 0 instead (supersymmetric critical points only).
-    ``options``: see :class:`SolverOptions`. Reproducible from ``seed``. ``threads``:
-    concurrent executions the starts are split over (default
-    :func:`jaxvac._parallel.default_threads`: the cores on a CPU backend, ``$JAXVAC_THREADS``
-    overrides); the result does not depend on it.
+    Each start runs a global descent on a scale-free stationarity objective, then Newton;
+    critical points of all types (minima, saddles, maxima) are verified by
+    [`jaxvac.analyse_point`][], deduplicated modulo axion periods and listed by V. Every
+    start ends with a result code (`successful`, `diverged` = runaway, `max_steps`, ...);
+    only successful ones are vacua. Compiled once per model class and number of starts
+    (bucketed); the parameters are arrays, so a new parameter point does not recompile.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
+    - `region`: where to start, `{"T": (50, 300), "T.im": (0, 6.28)}` or a
+      [`Region`][jaxvac.Region]; default the model's `search_region()` (saxions 0.1 to
+      1000, log-uniform; axions one period).
+    - `starts`: the number of starting points.
+    - `seed`: the random seed of the starting points; the result is reproducible from it.
+    - `susy`: solve D_aW = 0 instead of ∇V = 0 (supersymmetric critical points only).
+    - `name`: the model's name in the result (default its class name).
+    - `threads`: concurrent executions the starts are split over (default the cores on a
+      CPU backend, `$JAXVAC_THREADS` overrides); the result does not depend on it.
+    - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...; docs/search.md).
+
+    **Returns:**
+
+    A [`FindResult`][jaxvac.FindResult]: `repr` summarises it in one line, `to_dict()` is
+    the JSON of `jaxvac find --json`, `to_pandas()` one row per critical point.
     """
     ensure_x64()
     if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:

@@ -34,7 +34,8 @@ def register(sub) -> None:
                    help=f"vacua of the Λ histogram and heat map ({KINDS_HELP}; default dS-minima)")
     p.add_argument("--mass-kind", default="minima", metavar="KIND",
                    help="vacua of the mass spectra (default minima)")
-    p.add_argument("--bins", type=int, default=30, help="bins of the Λ histogram (default 30)")
+    p.add_argument("--bins", type=int, default=None,
+                   help="bins of the Λ histogram (default: 2 n^(1/3) for n vacua, 4 to 40)")
     p.add_argument("--fit-upper", type=float, default=None, metavar="LAMBDA",
                    help="fit the power law to Λ <= LAMBDA (default: the median Λ)")
     p.add_argument("--log-power", type=float, default=0.0, metavar="KAPPA",
@@ -55,7 +56,7 @@ def cmd_plot(args) -> int:
     for name, kind in (("--kind", args.kind), ("--mass-kind", args.mass_kind)):
         if kind not in KINDS:
             raise InputError(f"{name} must be one of {KINDS_HELP} (got {kind!r}).")
-    if args.bins < 1:
+    if args.bins is not None and args.bins < 1:
         raise InputError(f"--bins must be >= 1 (got {args.bins}).")
     if args.fit_upper is not None and not args.fit_upper > 0:
         raise InputError(f"--fit-upper must be > 0 (got {args.fit_upper}).")

@@ -126,11 +126,22 @@ def cmd_refine(args) -> int:
         kwargs["rtol"] = args.rtol
     if args.max_steps < 1:
         raise InputError(f"--max-steps must be >= 1 (got {args.max_steps}).")
-    results = refine(
-        model, points, digits=args.digits, max_steps=args.max_steps,
-        radius_factor=args.radius_factor, name=name,
-        parameters=decimal_parameters(model, set_params), **kwargs,
-    )
+    from .find import TerminalStatus
+
+    status = TerminalStatus.on_stderr()  # nothing on a pipe, a file or in CI
+    results = []
+    try:
+        for k, point in enumerate(points):
+            status.clear()
+            status.show(f"jaxvac refine: point {k + 1}/{len(points)}, Newton at {args.digits} "
+                        "digits (mpmath)" + (", tracing the model first…" if k == 0 else "…"))
+            results.append(refine(
+                model, point, digits=args.digits, max_steps=args.max_steps,
+                radius_factor=args.radius_factor, name=name,
+                parameters=decimal_parameters(model, set_params), **kwargs,
+            ))
+    finally:
+        status.clear()
     records = [r.to_dict() for r in results]
     if args.json:
         out = records[0] if len(records) == 1 else {"model": name, "points": records}

@@ -1,28 +1,83 @@
-"""The standard figures of a scan (``jaxvac plot DIR``), with matplotlib's object API
-(no pyplot state, no display needed). Each figure is written as PNG (default), PDF or SVG
-(``formats``), outside the scan directory by default (``DIR.figures/``; see
-``jaxvac/_cli/plot.py``): a file inside the Parquet dataset folder would break
-``pd.read_parquet(DIR)`` and ``pyarrow.dataset.dataset(DIR)``.
+"""The standard figures of a scan, drawn with matplotlib's object API (no pyplot state, no
+display needed). The public face is :mod:`jaxvac.plot` (one Axes per function, for papers)
+and ``jaxvac plot DIR`` (:func:`make_report`: the three figures in PNG, PDF or SVG, written
+outside the scan directory by default, ``DIR.figures/``; a file inside the Parquet dataset
+folder would break ``pd.read_parquet(DIR)`` and ``pyarrow.dataset.dataset(DIR)``).
 
-- ``lambda_histogram.png``: P(log10 Λ) of the de Sitter vacua, with Poisson error bars,
-  the maximum-likelihood power law near Λ → 0 and an optional analytic exponent;
-- ``stable_fraction.png``: the fraction of parameter points with a stable de Sitter vacuum
-  (or another kind) over two sampled parameters, as a heat map;
-- ``mass_spectra.png``: the distribution of the canonical masses² of the vacua, per
-  eigenvalue (lightest to heaviest), in Planck units and, for supergravity models, in
-  units of the gravitino mass.
+- ``lambda_histogram``: P(log10 Λ) of the de Sitter vacua, with Poisson error bars, the
+  maximum-likelihood power law near Λ → 0 and an optional analytic exponent;
+- ``stable_fraction``: the fraction of parameter points with a stable de Sitter vacuum (or
+  another kind) over two sampled parameters, as a heat map;
+- ``mass_spectra``: the distribution of the canonical masses² of the vacua, per eigenvalue
+  (lightest to heaviest), in Planck units and, for supergravity models, in units of the
+  gravitino mass.
+
+What a referee expects is built in: mathtext labels, titles that name the physics, legends
+outside the data, bins chosen from the sample size, and tick labels that cannot overlap.
+matplotlib is imported inside the functions only (Dask workers, ``find`` and ``check`` never
+load it).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from typing import Any
 
 import numpy as np
 
 from ._result import ScanResult
 from ._stats import fit_power_law, log_histogram, quantiles, vacuum_fractions
+
+#: Figure formats ``jaxvac plot --format`` and :func:`jaxvac.plot.save` write (matplotlib's
+#: own writers, no display).
+FORMATS = ("png", "pdf", "svg")
+
+#: The physics each vacuum kind of a scan names, for titles and labels.
+KIND_WORDS = {
+    "successful": "critical points",
+    "minima": "minima",
+    "dS": "de Sitter critical points",
+    "dS-minima": "de Sitter minima",
+    "AdS": "anti-de Sitter critical points",
+    "AdS-minima": "anti-de Sitter minima",
+    "Minkowski": "Minkowski critical points",
+    "saddles": "saddle points",
+    "maxima": "maxima",
+}
+
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+}
+
+
+def kind_words(kind: str) -> str:
+    """The physics name of a vacuum kind (``"dS-minima"`` -> ``"de Sitter minima"``)."""
+    return KIND_WORDS.get(kind, kind)
+
+
+def tex_name(name: str) -> str:
+    """A parameter or field name as mathtext: ``W0`` -> ``$W_{0}$``, ``beta`` -> ``$\\beta$``,
+    ``N_max`` -> ``$N_{max}$``, ``T.im`` -> ``$\\mathrm{Im}\\,T$``."""
+    im = name.endswith(".im")
+    base = name[:-3] if im else name
+    m = re.fullmatch(r"([A-Za-z]+?)_?(\d+|_[A-Za-z0-9]+)?", base)
+    if m is None:
+        return name
+    letters, sub = m.group(1), (m.group(2) or "").lstrip("_")
+    body = f"\\{letters}" if letters in _GREEK else letters
+    if sub:
+        body += "_{" + (sub if sub.isdigit() else f"\\mathrm{{{sub}}}") + "}"
+    return f"$\\mathrm{{Im}}\\,{body}$" if im else f"${body}$"
+
+
+def auto_bins(n: int, *, low: int = 4, high: int = 40) -> int:
+    """Bins for a histogram of ``n`` values: Rice's rule 2 n^(1/3), kept in [low, high], so
+    that a small sample is not spread one value per bin."""
+    return int(min(high, max(low, math.ceil(2.0 * max(n, 1) ** (1.0 / 3.0)))))
 
 
 def _short(result: ScanResult) -> str:
@@ -36,8 +91,11 @@ def _figure(width=6.4, height=4.6):
     return Figure(figsize=(width, height), dpi=150, layout="constrained")
 
 
-#: Figure formats ``jaxvac plot --format`` writes (matplotlib's own writers, no display).
-FORMATS = ("png", "pdf", "svg")
+def new_axes(ax=None, *, width=6.4, height=4.6):
+    """``ax``, or the Axes of a new Figure (no pyplot: nothing is shown or kept alive)."""
+    if ax is not None:
+        return ax
+    return _figure(width, height).add_subplot()
 
 
 def _save(fig, path) -> None:
@@ -46,28 +104,71 @@ def _save(fig, path) -> None:
         fig.savefig(p)
 
 
+def _log_axis(axis, lo: float, hi: float) -> None:
+    """A log axis whose limits are whole decades around [lo, hi] (so at least two labelled
+    major ticks) and whose minor ticks carry no label (they overlapped on narrow ranges)."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    if b <= a:
+        b = a + 1
+    axis.set_major_locator(LogLocator(base=10, numticks=7))
+    axis.set_minor_formatter(NullFormatter())
+    (axis.axes.set_xlim if axis is axis.axes.xaxis else axis.axes.set_ylim)(10.0**a, 10.0**b)
+
+
+def _count_axis(axis, counts) -> None:
+    """Counts per bin: a linear axis with integer ticks when they are few, else log."""
+    from matplotlib.ticker import MaxNLocator
+
+    top = float(np.max(counts)) if np.size(counts) else 0.0
+    if top <= 50:
+        axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    else:
+        (axis.axes.set_xscale if axis is axis.axes.xaxis else axis.axes.set_yscale)("log")
+
+
+def _legend_below(ax, **kwargs) -> None:
+    """A legend under the axes, outside the data (constrained layout makes room)."""
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7, frameon=False,
+                  ncols=1, **kwargs)
+
+
+def _empty(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+
+
 def _lambda_values(result: ScanResult, kind: str) -> np.ndarray:
     table = result.vacua(kind, columns=["V"])
     return np.asarray(table.column("V").to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
-def plot_lambda_histogram(result: ScanResult, path: str | list[str], *, kind: str = "dS-minima",
-                          bins: int = 30, fit_upper: float | None = None,
+def _exp10(x: float) -> str:
+    """``x`` as mathtext a × 10^b."""
+    if not np.isfinite(x) or x == 0:
+        return f"{x:g}"
+    b = math.floor(math.log10(abs(x)))
+    a = x / 10.0**b
+    return f"{a:.2f}\\times10^{{{b}}}" if b not in (0, 1, -1) else f"{x:.3g}"
+
+
+def draw_lambda_histogram(ax, result: ScanResult, *, kind: str = "dS-minima",
+                          bins: int | None = None, fit_upper: float | None = None,
                           analytic_exponent: float | None = None, log_power: float = 0.0,
                           analytic_label: str | None = None) -> dict[str, Any]:
-    """Histogram of log10 Λ for the vacua of ``kind`` (dS or dS-minima). Returns the
-    numbers drawn (histogram, fit, quantiles)."""
+    """Draw P(log10 Λ) of the vacua of ``kind`` on ``ax``; return the numbers drawn
+    (histogram, fit, quantiles)."""
     lam = _lambda_values(result, kind)
     lam = lam[np.isfinite(lam) & (lam > 0)]
-    fig = _figure()
-    ax = fig.add_subplot()
     info: dict[str, Any] = {"kind": kind, "n": int(lam.size)}
     if lam.size == 0:
-        ax.text(0.5, 0.5, f"no {kind} vacua in this scan", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
-        _save(fig, path)
+        _empty(ax, f"no {kind_words(kind)} (Λ > 0) in this scan")
         return info
+    bins = auto_bins(lam.size) if bins is None else int(bins)
+    info["bins"] = bins
     lo, hi = lam.min(), lam.max()
     if lo == hi:
         lo, hi = lo / 2, hi * 2
@@ -75,7 +176,8 @@ def plot_lambda_histogram(result: ScanResult, path: str | list[str], *, kind: st
     x = np.log10(h.centers)
     ok = h.counts > 0
     ax.errorbar(x[ok], h.density_log10[ok], yerr=h.error_log10[ok], fmt="o", ms=3.5,
-                capsize=2, color="black", label=f"jaxvac scan: {lam.size} {kind} vacua")
+                capsize=2, color="black",
+                label=f"scan: {lam.size} {kind_words(kind)}, {bins} bins (Poisson errors)")
     ax.stairs(h.density_log10, np.log10(h.edges), color="0.6", lw=0.8)
     info["histogram"] = {"edges": h.edges.tolist(), "counts": h.counts.tolist()}
     # power law near Λ → 0, fitted below fit_upper (default: the median)
@@ -93,19 +195,22 @@ def plot_lambda_histogram(result: ScanResult, path: str | list[str], *, kind: st
         g = grid ** (1 - gamma) * ((-np.log(grid)) ** (-kappa) if kappa else 1.0)
         return frac * g / norm
 
+    tail = f"(-\\ln\\Lambda)^{{-{log_power:g}}}" if log_power else ""
     if n_fit >= 10 and (log_power == 0 or upper < 1):
         try:
             fit = fit_power_law(lam, upper=upper, log_power=log_power)
         except ValueError:
             fit = None
         if fit is not None:
-            tail = f" (-ln Λ)^-{log_power:g}" if log_power else ""
             ax.plot(np.log10(grid), curve(fit.exponent, log_power), color="C0", lw=1.8,
-                    label=f"ML fit Λ^-γ{tail} below {upper:.2g}: γ = {fit.exponent:.3f} ± {fit.error:.3f}")
+                    label=f"maximum-likelihood fit $P \\propto \\Lambda^{{-\\gamma}}{tail}$ "
+                    f"for $\\Lambda < {_exp10(upper)}$: "
+                    f"$\\gamma = {fit.exponent:.3f} \\pm {fit.error:.3f}$")
             info["fit"] = {"exponent": fit.exponent, "error": fit.error, "upper": upper,
                            "log_power": log_power, "n": fit.n, "ks": fit.ks}
     if analytic_exponent is not None:
-        label = analytic_label or f"analytic: γ = {analytic_exponent:.3f}"
+        label = analytic_label or (f"analytic: $P \\propto \\Lambda^{{-\\gamma}}{tail}$, "
+                                   f"$\\gamma = {analytic_exponent:.3f}$")
         ax.plot(np.log10(grid), curve(analytic_exponent, log_power), color="C3", lw=1.5,
                 ls="--", label=label)
         info["analytic_exponent"] = analytic_exponent
@@ -113,16 +218,30 @@ def plot_lambda_histogram(result: ScanResult, path: str | list[str], *, kind: st
         qs = quantiles(lam, (0.1, 0.5), n_boot=500)
         info["quantiles"] = {f"Lambda{int(q.y * 100)}": [q.value, q.low, q.high] for q in qs}
         for q, style in zip(qs, (":", "-.")):
+            p = int(q.y * 100)
             ax.axvline(math.log10(q.value), color="0.4", ls=style, lw=1,
-                       label=f"Λ{int(q.y * 100)} = {q.value:.2e} [{q.low:.2e}, {q.high:.2e}]")
-    ax.set_yscale("log")
+                       label=f"quantile $\\Lambda_{{{p}}} = {_exp10(q.value)}$, 95% CI "
+                       f"$[{_exp10(q.low)}, {_exp10(q.high)}]$")
+    dens = h.density_log10[ok]
+    if dens.size and dens.max() / dens.min() > 10:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
     ax.set_xlabel(r"$\log_{10}(\Lambda / M_P^4)$")
-    ax.set_ylabel(r"$P(\log_{10}\Lambda)$  (fraction per unit $\log_{10}\Lambda$)")
-    ax.set_title(f"{_short(result)}: vacuum energy of {kind} vacua "
-                 f"({result.counts['points']} parameter points)", fontsize=9)
-    ax.legend(fontsize=7, loc="best")
+    ax.set_ylabel(r"$P(\log_{10}\Lambda)$ per unit $\log_{10}\Lambda$")
+    ax.set_title(f"Vacuum energy of {kind_words(kind)}\n{_short(result)}, "
+                 f"{result.counts['points']} parameter points", fontsize=9)
+    _legend_below(ax)
     ax.grid(alpha=0.3, which="both", lw=0.4)
-    _save(fig, path)
+    return info
+
+
+def plot_lambda_histogram(result: ScanResult, path: str | list[str], **options) -> dict[str, Any]:
+    """Histogram of log10 Λ for the vacua of ``kind`` (dS or dS-minima) written to
+    ``path`` (one file or a list); returns the numbers drawn."""
+    ax = new_axes()
+    info = draw_lambda_histogram(ax, result, **options)
+    _save(ax.figure, path)
     return info
 
 
@@ -194,18 +313,22 @@ def _heat_map_parameters(result: ScanResult, params) -> tuple[str, str] | None:
     return tuple(params)
 
 
-def plot_stable_fraction(result: ScanResult, path: str | list[str], *, params: tuple[str, str] | None = None,
-                         kind: str = "dS-minima", bins: int = 20) -> dict[str, Any]:
-    """Heat map of the fraction of parameter points with at least one vacuum of ``kind``
-    over two sampled parameters (default: the first two)."""
+def draw_stable_fraction(ax, result: ScanResult, *, params: tuple[str, str] | None = None,
+                         kind: str = "dS-minima", bins: int | None = None) -> dict[str, Any]:
+    """Draw on ``ax`` the heat map of the fraction of parameter points with at least one
+    vacuum of ``kind`` over two sampled parameters (default: the first two)."""
     from matplotlib.colors import LogNorm, Normalize
 
     params = _heat_map_parameters(result, params)
     if params is None:
+        _empty(ax, "the heat map needs two sampled parameters")
         return {"skipped": "needs two sampled parameters"}
     allp = _all_parameter_values(result, params)
     has = set(np.asarray(result.vacua(kind, columns=["point"]).column("point")).tolist())
     hit = np.isin(allp["point"], list(has))
+    n = int(allp["point"].size)
+    # about 4 points per cell on average, 3 to 20 cells a side
+    bins = int(min(20, max(3, round(math.sqrt(n / 4))))) if bins is None else int(bins)
     dists = result.config["sample"]
     edges = []
     for p in params:
@@ -221,8 +344,6 @@ def plot_stable_fraction(result: ScanResult, path: str | list[str], *, params: t
     good, _, _ = np.histogram2d(allp[params[0]][hit], allp[params[1]][hit], bins=[ex, ey])
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(total > 0, good / total, np.nan)
-    fig = _figure(6.4, 5.0)
-    ax = fig.add_subplot()
     positive = frac[np.isfinite(frac) & (frac > 0)]
     if positive.size and positive.max() / positive.min() > 100:
         norm = LogNorm(vmin=positive.min(), vmax=positive.max())
@@ -231,68 +352,116 @@ def plot_stable_fraction(result: ScanResult, path: str | list[str], *, params: t
         norm = Normalize(vmin=0, vmax=max(float(np.nanmax(frac)) if np.isfinite(frac).any() else 1, 1e-12))
         shown = frac
     mesh = ax.pcolormesh(ex, ey, shown.T, norm=norm, cmap="viridis", shading="flat")
-    cb = fig.colorbar(mesh, ax=ax)
-    cb.set_label(f"fraction of parameter points with {kind} vacua")
+    cb = ax.figure.colorbar(mesh, ax=ax)
+    cb.set_label(f"fraction of points with {kind_words(kind)}", fontsize=8)
     if logx:
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+
     for axis, log in ((ax.xaxis, logx), (ax.yaxis, logy)):
-        if not log:  # small ranges as a ×10^k offset, so that tick labels never overlap
+        if not log:  # few ticks, small ranges as a ×10^k offset: labels never overlap
+            axis.set_major_locator(MaxNLocator(nbins=5))
             axis.get_major_formatter().set_powerlimits((-2, 3))
-    ax.set_xlabel(f"{params[0]}  (model units, Planck units M_P = 1)")
-    ax.set_ylabel(f"{params[1]}  (model units, Planck units M_P = 1)")
+    ax.set_xlabel(f"{tex_name(params[0])}  (model parameter)")
+    ax.set_ylabel(f"{tex_name(params[1])}  (model parameter)")
     f = vacuum_fractions(result)[kind]
-    ax.set_title(f"{_short(result)}: {kind} in {f.k}/{f.n} points "
-                 f"({f.value:.3g}, 95% [{f.low:.3g}, {f.high:.3g}])", fontsize=9)
-    _save(fig, path)
-    return {"params": list(params), "kind": kind, "fraction": [f.k, f.n, f.low, f.high]}
+    ax.set_title(f"Parameter points with {kind_words(kind)}: {f.k}/{f.n}\n"
+                 f"{_short(result)}; fraction {f.value:.3g}, 95% CI [{f.low:.3g}, {f.high:.3g}]; "
+                 f"{bins}×{bins} cells", fontsize=9, pad=14)
+    return {"params": list(params), "kind": kind, "bins": bins,
+            "fraction": [f.k, f.n, f.low, f.high]}
+
+
+def plot_stable_fraction(result: ScanResult, path: str | list[str], **options) -> dict[str, Any]:
+    """The heat map of :func:`draw_stable_fraction` written to ``path``."""
+    ax = new_axes(width=6.4, height=5.0)
+    info = draw_stable_fraction(ax, result, **options)
+    if "skipped" not in info:
+        _save(ax.figure, path)
+    return info
+
+
+def _mass_table(result: ScanResult, kind: str):
+    table = result.vacua(kind, columns=["masses_squared", "gravitino_mass"])
+    if table.num_rows == 0:
+        return None, None
+    m2 = np.stack(table.column("masses_squared").to_numpy(zero_copy_only=False)).astype(np.float64)
+    m32 = np.asarray(table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64)
+    return m2, m32
+
+
+def draw_mass_spectra(ax, result: ScanResult, *, kind: str = "minima", units: str = "planck",
+                      bins: int | None = None) -> dict[str, Any]:
+    """Draw on ``ax`` the distribution of each canonical mass² (lightest to heaviest) of
+    the vacua of ``kind``, in Planck units (``units="planck"``) or in units of the
+    gravitino mass squared (``units="gravitino"``, supergravity models)."""
+    if units not in ("planck", "gravitino"):
+        raise ValueError(f"units must be 'planck' or 'gravitino' (got {units!r}).")
+    m2, m32 = _mass_table(result, kind)
+    if m2 is None:
+        _empty(ax, f"no {kind_words(kind)} in this scan")
+        return {"n": 0, "kind": kind}
+    if units == "gravitino":
+        if not np.isfinite(m32).any():
+            _empty(ax, "no gravitino mass: not a supergravity model")
+            return {"n": int(m2.shape[0]), "kind": kind, "skipped": "no gravitino mass"}
+        values = m2 / (m32[:, None] ** 2)
+    else:
+        values = m2
+    mag = np.abs(values[np.isfinite(values) & (values != 0)])
+    n, d = values.shape
+    info = {"n": int(n), "kind": kind, "units": units}
+    if mag.size == 0:
+        _empty(ax, "no finite non-zero mass²")
+        return info
+    bins = auto_bins(n) if bins is None else int(bins)
+    info["bins"] = bins
+    lo, hi = mag.min(), mag.max()
+    if lo == hi:
+        lo, hi = lo / 2, hi * 2
+    e = np.logspace(math.log10(lo), math.log10(hi) + 1e-9, bins + 1)
+    top, totals = [], []
+    for i in range(d):
+        col = values[:, i]
+        col = col[np.isfinite(col) & (col != 0)]
+        absolute = not np.all(col > 0)
+        name = f"m^2_{{{i + 1}}}" if d > 1 else "m^2"
+        label = f"$|{name}|$ (some negative)" if absolute else f"${name}$"
+        counts, _, _ = ax.hist(np.abs(col), bins=e, histtype="step", lw=1.3, label=label)
+        top.append(np.max(counts) if np.size(counts) else 0)
+        totals.append(int(np.sum(counts)))
+    info["counts"] = totals
+    ax.set_xscale("log")
+    _log_axis(ax.xaxis, lo, hi)
+    _count_axis(ax.yaxis, top)
+    ax.set_ylabel("vacua per bin")
+    ax.set_xlabel(r"$m^2 / M_P^2$ (canonically normalised)" if units == "planck"
+                  else r"$m^2 / m_{3/2}^2$")
+    ax.grid(alpha=0.3, which="major", lw=0.4)
+    ax.legend(fontsize=7, title="mass² (ascending)", title_fontsize=7, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return info
 
 
 def plot_mass_spectra(result: ScanResult, path: str | list[str], *, kind: str = "minima",
-                      bins: int = 40) -> dict[str, Any]:
-    """Distributions of the canonical masses² of the vacua of ``kind``, per eigenvalue."""
-    table = result.vacua(kind, columns=["masses_squared", "gravitino_mass"])
-    fig = _figure(6.4, 4.6)
-    if table.num_rows == 0:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, f"no {kind} vacua in this scan", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
-        _save(fig, path)
-        return {"n": 0}
-    m2 = np.stack(table.column("masses_squared").to_numpy(zero_copy_only=False)).astype(np.float64)
-    m32 = np.asarray(table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64)
-    sugra = np.isfinite(m32).any()
-    panels = [("Planck", m2)]
+                      bins: int | None = None) -> dict[str, Any]:
+    """Mass spectra of the vacua of ``kind``: one panel in Planck units and, for
+    supergravity models, one in units of m_3/2² (stacked, so that log axes keep room for
+    their labels); written to ``path``."""
+    m2, m32 = _mass_table(result, kind)
+    sugra = m32 is not None and np.isfinite(m32).any()
+    fig = _figure(6.4, 6.4 if sugra else 4.0)
+    axes = fig.subplots(2 if sugra else 1, 1, squeeze=False)[:, 0]
+    info = draw_mass_spectra(axes[0], result, kind=kind, units="planck", bins=bins)
     if sugra:
-        panels.append(("gravitino", m2 / (m32[:, None] ** 2)))
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    d = m2.shape[1]
-    for ax, (unit, values) in zip(axes, panels):
-        mag = np.abs(values[np.isfinite(values) & (values != 0)])
-        if mag.size == 0:
-            continue
-        e = np.logspace(math.log10(mag.min()), math.log10(mag.max()) + 1e-9, bins + 1)
-        for i in range(d):
-            col = values[:, i]
-            col = col[np.isfinite(col) & (col != 0)]
-            sign = "" if np.all(col > 0) else " (|m²|)"
-            ax.hist(np.abs(col), bins=e, histtype="step", lw=1.3,
-                    label=f"m²_{i + 1}{sign}" if d > 1 else f"m²{sign}")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_ylabel("vacua per bin")
-        if unit == "Planck":
-            ax.set_xlabel(r"$m^2 / M_P^2$ (canonical)")
-        else:
-            ax.set_xlabel(r"$m^2 / m_{3/2}^2$")
-        ax.legend(fontsize=7, title="eigenvalue (ascending)", title_fontsize=7)
-        ax.grid(alpha=0.3, which="both", lw=0.4)
-    fig.suptitle(f"{_short(result)}: mass spectra of {table.num_rows} {kind} vacua",
-                 fontsize=10)
+        draw_mass_spectra(axes[1], result, kind=kind, units="gravitino", bins=bins)
+    if m2 is not None:
+        fig.suptitle(f"Canonical mass spectra of {m2.shape[0]} {kind_words(kind)}"
+                     f" — {_short(result)}", fontsize=10)
     _save(fig, path)
-    return {"n": int(table.num_rows), "kind": kind}
+    return info
 
 
 def make_report(result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = ("png",),

@@ -115,6 +115,16 @@ def load_scan(path: str | os.PathLike, *, verify: bool = True) -> ScanResult:
     ``verify`` (default) every recorded chunk's sha256 is checked against the manifest
     first: a damaged or missing file raises :class:`jaxvac._io.InputError` naming it.
     Reading a scan runs no code: nothing named in the manifest is imported or called.
+
+    **Arguments:**
+
+    - `path`: the scan directory.
+    - `verify`: check each recorded chunk's sha256 first.
+
+    **Returns:**
+
+    A [`ScanResult`][jaxvac.ScanResult]: `table()`, `vacua(kind)`, `to_pandas()`,
+    `counts`, `complete`; a one-line `repr`.
     """
     path = os.fspath(path)
     manifest = read_manifest(path)

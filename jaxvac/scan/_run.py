@@ -328,29 +328,35 @@ def scan(
     devices=None,
     point_solver: PointSolver | None = None,
 ) -> ScanResult:
-    """Run (or resume) a landscape scan and write it to ``out_dir`` (``docs/scans.md``).
+    """Run (or resume) a landscape scan and write it to ``out_dir`` (``jaxvac scan``;
+    ``docs/scans.md``): for each sampled parameter point, every critical point in the
+    region, verified and classified, written as Parquet chunks that survive crashes.
 
-    Args:
-        config: path of a TOML configuration, a dict with the same keys, or a
-            :class:`ScanConfig`.
-        out_dir: the scan directory (created; must be empty unless ``resume``).
-        resume: continue the scan already in ``out_dir`` (same configuration only).
-        workers: ``None`` runs in this process; an int ``n`` (or ``"n"``) starts a local
-            Dask cluster with ``n`` worker processes; ``"local"`` a default
-            ``LocalCluster``; an address (``"tcp://host:8786"``) or a
-            ``distributed.Client`` uses that cluster.
-        progress: show a progress bar (default: on a terminal, not in CI).
-        devices: local JAX devices to spread chunks over (default: all; an int takes the
-            first n). Ignored with ``workers``.
-        point_solver: replace the per-point computation (advanced; see
-            :func:`jaxvac.scan._solvers.search_point_solver` for the contract). The
-            configuration's ``[solver]`` does the same from TOML. Either way the solver
-            (its class and, for a dataclass, its fields) is recorded in the manifest and
-            the fingerprint: a resume with another solver is refused.
+    **Arguments:**
 
-    Returns the :class:`ScanResult` of the directory. Never raises on a bad parameter
-    point: every start carries a result code. Raises ``InputError`` for bad input and
-    ``ScanStorageError`` when the directory cannot be written (completed chunks are kept).
+    - `config`: path of a TOML configuration, a dict with the same keys (`model`,
+      `points`, `starts`, `seed`, `chunk`, `keep`, `fixed`, `sample`, `region`, `search`),
+      or a [`ScanConfig`][jaxvac.ScanConfig].
+    - `out_dir`: the scan directory (created; must be empty unless `resume`).
+    - `resume`: continue the scan already in `out_dir` (same configuration only).
+    - `workers`: `None` runs in this process; an int `n` (or `"n"`) starts a local Dask
+      cluster with `n` worker processes; `"local"` a default `LocalCluster`; an address
+      (`"tcp://host:8786"`) or a `distributed.Client` uses that cluster.
+    - `progress`: show a progress bar (default: on a terminal, not in CI).
+    - `devices`: local JAX devices to spread chunks over (default: all; an int takes the
+      first n). Ignored with `workers`.
+    - `point_solver`: replace the per-point computation (advanced; see
+      `jaxvac.scan._solvers.search_point_solver` for the contract). The configuration's
+      `[solver]` does the same from TOML. Either way the solver (its class and, for a
+      dataclass, its fields) is recorded in the manifest and the fingerprint: a resume
+      with another solver is refused.
+
+    **Returns:**
+
+    The [`ScanResult`][jaxvac.ScanResult] of the directory. Never raises on a bad
+    parameter point: every start carries a result code. Raises `InputError` for bad input
+    and [`ScanStorageError`][jaxvac.ScanStorageError] when the directory cannot be written
+    (completed chunks are kept).
     """
     ensure_x64()
     if not isinstance(config, ScanConfig):

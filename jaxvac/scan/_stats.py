@@ -33,6 +33,17 @@ def binomial_interval(k: int, n: int, confidence: float = 0.95,
     ``method="wilson"`` (Wilson 1927, the score interval: good coverage down to k = 0) or
     ``"clopper-pearson"`` (exact: the beta quantiles B(α/2; k, n-k+1), B(1-α/2; k+1, n-k),
     conservative).
+
+    **Arguments:**
+
+    - `k`: successes.
+    - `n`: trials.
+    - `confidence`: the confidence level.
+    - `method`: `"wilson"` or `"clopper-pearson"`.
+
+    **Returns:**
+
+    `(low, high)`.
     """
     k, n = int(k), int(n)
     if n < 0 or not 0 <= k <= max(n, 0):
@@ -94,6 +105,17 @@ def vacuum_fractions(source, *, per: str = "point", confidence: float = 0.95,
     of each kind (e.g. ``"dS-minima"``: points with a stable de Sitter vacuum).
     ``per="vacuum"``: the fraction of distinct successful critical points of each kind.
     ``per="start"``: the fraction of starts ending with each result code.
+
+    **Arguments:**
+
+    - `source`: a [`ScanResult`][jaxvac.ScanResult] (or its counts).
+    - `per`: `"point"`, `"vacuum"` or `"start"` (above).
+    - `confidence`: the confidence level of the intervals.
+    - `method`: `"wilson"` or `"clopper-pearson"` ([`jaxvac.binomial_interval`][]).
+
+    **Returns:**
+
+    A dict kind → `Fraction` (`k`, `n`, `value`, `low`, `high`).
     """
     c = _counts(source)
     if per == "point":
@@ -143,7 +165,20 @@ def log_histogram(values, *, bins: int | np.ndarray = 30, range: tuple[float, fl
     """Histogram of positive ``values`` (e.g. Λ of dS vacua) on ``bins`` log-spaced bins
     over ``range`` (default: min to max). ``total`` normalises the density (default:
     the number of values, so the density integrates to the fraction inside the range);
-    pass e.g. the number of parameter points for an absolute rate."""
+    pass e.g. the number of parameter points for an absolute rate.
+
+    **Arguments:**
+
+    - `values`: positive values.
+    - `bins`: the number of log-spaced bins, or their edges.
+    - `range`: `(low, high)` of the bins.
+    - `total`: the normalisation of the density (above).
+
+    **Returns:**
+
+    A `LogHistogram`: `edges`, `centers`, `counts`, densities per unit Λ and per unit
+    log₁₀ Λ with their Poisson errors.
+    """
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v)]
     if np.any(v <= 0):
@@ -190,7 +225,20 @@ def quantiles(values, ys=(0.1, 0.5), *, confidence: float = 0.95, n_boot: int = 
               seed: int = 0) -> list[Quantile]:
     """Empirical quantiles Λ_Y (∫_0^{Λ_Y} P = Y, eq. (2.10) of seed 000) of ``values``
     with bootstrap percentile intervals (``n_boot`` resamples, reproducible from
-    ``seed``). Quantiles use numpy's default (linear) interpolation."""
+    ``seed``). Quantiles use numpy's default (linear) interpolation.
+
+    **Arguments:**
+
+    - `values`: the sample.
+    - `ys`: the quantile levels Y.
+    - `confidence`: the level of the bootstrap intervals.
+    - `n_boot`: bootstrap resamples.
+    - `seed`: the bootstrap's random seed.
+
+    **Returns:**
+
+    A list of `Quantile` (`y`, `value`, `low`, `high`), one per level.
+    """
     v = np.sort(np.asarray(values, dtype=np.float64))
     v = v[np.isfinite(v)]
     if v.size < 2:
@@ -280,6 +328,17 @@ def fit_power_law(values, *, upper: float, log_power: float = 0.0) -> PowerLawFi
     1-γ = 1/mean(t)) and the standard error is 1/sqrt(n Var[t]). ``log_power`` = κ is
     held fixed: 0 for a pure power law, 5/2 for eq. (2.9) of seed 000, whose exponent is
     γ = (β+1)/(2β). Needs γ < 1 (a normalisable density at 0).
+
+    **Arguments:**
+
+    - `values`: the sample (e.g. Λ of the dS vacua of a scan); those in (0, upper] are fitted.
+    - `upper`: the upper end of the fitted range.
+    - `log_power`: κ, held fixed.
+
+    **Returns:**
+
+    A `PowerLawFit`: `exponent` γ, its standard `error`, the number `n` of values fitted and
+    the Kolmogorov–Smirnov distance `ks` of the fit.
     """
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v) & (v > 0) & (v <= upper)]
