@@ -26,7 +26,7 @@ _EXPORTS: dict[str, str] = {
     "Vacuum": "._classify",
     # ._config
     "EPS": "._config",
-    "PrecisionError": "._config",
+    "PrecisionError": "._errors",
     "enable_x64": "._config",
     "ensure_x64": "._config",
     # ._model

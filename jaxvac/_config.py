@@ -3,16 +3,14 @@
 import jax
 import numpy as np
 
+from ._errors import PrecisionError as PrecisionError  # the leaf module; re-exported here
+
 
 #: Unit roundoff of float64 (2**-52, the spacing of floats near 1).
 EPS = float(np.finfo(np.float64).eps)
 
 #: Digits float64 can hold at most: -log10(EPS).
 MAX_DIGITS = float(-np.log10(EPS))
-
-
-class PrecisionError(RuntimeError):
-    """Raised when physics would be computed in float32."""
 
 
 def ensure_x64() -> None:

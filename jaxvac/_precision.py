@@ -30,7 +30,8 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._classify import CriticalType, Result, Vacuum
 from ._config import ensure_x64
 from ._interpret import is_inexact
-from ._io import InputError, dumps, point_to_y
+from ._errors import InputError
+from ._io import dumps, point_to_y
 from ._model import AbstractModel, SupergravityModel, canonical
 from ._mpjaxpr import MPInterpreter, to_float, to_mp
 from ._potential import kinetic_metric, potential_and_scale

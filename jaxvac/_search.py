@@ -49,7 +49,7 @@ import optimistix as optx
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._classify import Result
 from ._config import EPS, ensure_x64
-from ._io import InputError
+from ._errors import InputError
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._parallel import call_signature, check_threads, default_threads, map_concurrently
