@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -294,41 +295,81 @@ def _still_marching(u_start, u, step, rate, unconverged, steps):
     return steady & (cos >= RUNAWAY_COSINE) & (steps >= 2)
 
 
-def _doubling_newton(F, u0, opts: SolverOptions):
-    """Newton on F(u) = 0 whose step is doubled (up to ``opts.step_doubling`` times the
-    Newton step) while successive Newton steps keep direction and size, and reset to the
-    Newton step at any turn: crosses exponential and power-law slopes, where Newton advances
-    by a constant amount per step, in logarithmically many steps. Its own loop because
-    optimistix's Newton has no step scaling. Returns what :func:`_local_phase` returns."""
-    linear_solver = _newton_linear_solver(opts.susy)
-    tol = opts.solver_tol
-    cap = float(opts.step_doubling)
+class _DoublingNewtonState(eqx.Module):
+    """State of :class:`DoublingNewton` (public fields; read by :func:`_local_phase`)."""
 
-    def cond(c):
-        return (c[1] < opts.max_steps) & ~c[4]
+    step: jax.Array  # the step taken last (alpha × the Newton step)
+    step_prev: jax.Array  # the one before
+    alpha: jax.Array  # the multiple of the Newton step taken last
+    count: jax.Array  # steps taken
+    done: jax.Array  # converged, or the step was not finite (the point is kept)
 
-    def body(c):
-        u, k, step, _, _, alpha = c
-        r, J = F(u), jax.jacfwd(F)(u)
-        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, linear_solver, throw=False).value
-        size, size_prev = jnp.linalg.norm(newton), jnp.linalg.norm(step) / alpha
-        tiny = jnp.finfo(u.dtype).tiny
-        cos = jnp.dot(newton, step) / jnp.maximum(size * jnp.linalg.norm(step), tiny)
+
+class DoublingNewton(optx.AbstractRootFinder):
+    """Newton on F(u) = 0 whose step is doubled (up to ``max_factor`` times the Newton step)
+    while successive Newton steps keep direction (cosine > 0.9) and size (ratio in
+    [0.5, 2]), and reset to the Newton step at any turn: crosses exponential and power-law
+    slopes, where Newton advances by a constant amount per step, in logarithmically many
+    steps. An optimistix root finder of its own because ``optx.Newton`` has no step
+    scaling. Converged when the Newton step is within ``atol + rtol |u|`` (max norms) and
+    |F| < 1e-6 (F is normalised by its size at the start); a non-finite step stops it where
+    it is."""
+
+    rtol: float
+    atol: float
+    linear_solver: lx.AbstractLinearSolver
+    max_factor: float = 8.0
+    norm: Any = optx.max_norm
+
+    def init(self, fn, y, args, options, f_struct, aux_struct, tags):
+        del fn, args, options, f_struct, aux_struct, tags
+        zero = jnp.zeros_like(y)
+        return _DoublingNewtonState(step=zero, step_prev=zero, alpha=jnp.ones((), y.dtype),
+                                    count=jnp.asarray(0), done=jnp.asarray(False))
+
+    def step(self, fn, y, args, options, state, tags):
+        del options, tags
+        r, aux = fn(y, args)
+        J = jax.jacfwd(lambda u: fn(u, args)[0])(y)
+        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, self.linear_solver,
+                                  throw=False).value
+        size = jnp.linalg.norm(newton)
+        size_prev = jnp.linalg.norm(state.step) / state.alpha
+        tiny = jnp.finfo(y.dtype).tiny
+        cos = jnp.dot(newton, state.step) / jnp.maximum(size * jnp.linalg.norm(state.step), tiny)
         ratio = size / jnp.maximum(size_prev, tiny)
-        steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (k >= 1)
-        alpha = jnp.where(steady, jnp.minimum(2.0 * alpha, cap), 1.0)
+        steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (state.count >= 1)
+        alpha = jnp.where(steady, jnp.minimum(2.0 * state.alpha, self.max_factor), 1.0)
         new_step = alpha * newton
         finite = jnp.all(jnp.isfinite(new_step))
-        converged = (jnp.max(jnp.abs(newton)) <= tol * (1.0 + jnp.max(jnp.abs(u)))) & (
+        converged = (self.norm(newton) <= self.atol + self.rtol * self.norm(y)) & (
             jnp.linalg.norm(r) < 1e-6)
-        return jnp.where(finite, u + new_step, u), k + 1, new_step, step, ~finite | converged, alpha
+        new_state = _DoublingNewtonState(step=new_step, step_prev=state.step, alpha=alpha,
+                                         count=state.count + 1, done=~finite | converged)
+        return jnp.where(finite, y + new_step, y), new_state, aux
 
-    zero = jnp.zeros_like(u0)
-    init = (u0, jnp.asarray(0), zero, zero, jnp.asarray(False), jnp.ones((), u0.dtype))
-    u, k, step, step_prev, done, _ = jax.lax.while_loop(cond, body, init)
-    rate = jnp.linalg.norm(step) / jnp.linalg.norm(step_prev)
-    marching = _still_marching(u0, u, step, rate, ~done, k)
-    return u, k, jnp.linalg.norm(F(u)), ~done, marching
+    def terminate(self, fn, y, args, options, state, tags):
+        del fn, y, args, options, tags
+        return state.done, optx.RESULTS.successful
+
+    def postprocess(self, fn, y, aux, args, options, state, tags, result):
+        del fn, args, options, state, tags, result
+        return y, aux, {}
+
+
+def _doubling_newton(F, u0, opts: SolverOptions):
+    """:class:`DoublingNewton` on F(u) = 0 (tolerance ``opts.solver_tol``, at most
+    ``opts.step_doubling`` times the Newton step). Returns what :func:`_local_phase`
+    returns."""
+    tol = opts.solver_tol
+    solver = DoublingNewton(rtol=tol, atol=tol, linear_solver=_newton_linear_solver(opts.susy),
+                            max_factor=float(opts.step_doubling))
+    sol = optx.root_find(lambda u, _: F(u), solver, u0, max_steps=opts.max_steps, throw=False,
+                         adjoint=optx.RecursiveCheckpointAdjoint())
+    u, state = sol.value, sol.state
+    rate = jnp.linalg.norm(state.step) / jnp.linalg.norm(state.step_prev)
+    marching = _still_marching(u0, u, state.step, rate, ~state.done, state.count)
+    return u, state.count, jnp.linalg.norm(F(u)), ~state.done, marching
 
 
 def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
