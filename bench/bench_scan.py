@@ -65,7 +65,7 @@ def baseline_loop(cfg, n_points):
     """find_critical_points on each parameter point in a Python loop (same draws)."""
     import jax.numpy as jnp
 
-    from jaxvac._search import find_critical_points
+    from jaxvac._find import find_critical_points
 
     from jaxvac._model import canonical
     from jaxvac.scan._sampling import draw_parameters, freeze

@@ -59,7 +59,7 @@ from jaxvac._classify import Result  # noqa: E402
 from jaxvac._io import resolve_model_class  # noqa: E402
 from jaxvac._model import canonical  # noqa: E402
 from jaxvac._search import (  # noqa: E402
-    DEFAULT_STARTS, Region, SolverOptions, _options, _potential, _search_from, sample_starts,
+    DEFAULT_STARTS, Region, SolverOptions, _options, _search_from, sample_starts,
     search_threaded,
 )
 from jaxvac._parallel import default_threads  # noqa: E402
@@ -257,8 +257,8 @@ def baseline_loop(model, y0s, region, repeats=1):
     (best time of ``repeats`` passes over the starts)."""
     from scipy.optimize import root
 
-    grad = jax.jit(jax.grad(lambda y: _potential(model, y)))
-    hess = jax.jit(jax.hessian(lambda y: _potential(model, y)))
+    grad = jax.jit(jax.grad(model.scalar_potential))
+    hess = jax.jit(jax.hessian(model.scalar_potential))
     grad(y0s[0]).block_until_ready()
     hess(y0s[0]).block_until_ready()
     times = []

@@ -3,6 +3,12 @@
 The public names below are imported on first use (PEP 562), so ``import jaxvac`` — and the
 command line's ``--help`` — load neither JAX nor matplotlib, pyarrow or mpmath; the first
 physics name used loads JAX (and turns on the compilation cache, jaxvac/_cache.py).
+
+``__all__`` is the public API, chosen name by name. A few internals stay reachable as
+attributes for code written against earlier releases (:data:`_INTERNAL`), but are not
+part of it: import them from their modules. ``jaxvac.run_scan`` runs a scan;
+``jaxvac.scan`` is the package of the scan engine (calling it still runs a scan, with a
+DeprecationWarning, for one release).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+import warnings
 from typing import TYPE_CHECKING
 
 from ._version import __version__  # the one place the version is written
@@ -26,7 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Vacuum": "._classify",
     # ._config
     "EPS": "._config",
-    "PrecisionError": "._config",
+    "PrecisionError": "._errors",
     "enable_x64": "._config",
     "ensure_x64": "._config",
     # ._model
@@ -54,11 +61,11 @@ _EXPORTS: dict[str, str] = {
     "escalate": "._precision",
     "refine": "._precision",
     # ._search
-    "FindResult": "._search",
+    "FindResult": "._find",
     "Region": "._search",
     "SearchResult": "._search",
     "SolveResult": "._search",
-    "find_critical_points": "._search",
+    "find_critical_points": "._find",
     "solve_from": "._search",
     "solve_susy_from": "._search",
     # ._implicit
@@ -79,11 +86,15 @@ _EXPORTS: dict[str, str] = {
     "load_scan": ".scan",
     "log_histogram": ".scan",
     "quantiles": ".scan",
-    "scan": ".scan",
+    "run_scan": ".scan",
     "vacuum_fractions": ".scan",
 }
 #: subpackages that are public names themselves
-_SUBPACKAGES = ("models", "special", "plot")  # plot: matplotlib only when drawing
+_SUBPACKAGES = ("models", "scan", "special", "plot")  # plot: matplotlib only when drawing
+#: public name -> the name it has in its module
+_RENAMED = {"run_scan": "scan"}
+#: reachable as attributes for earlier code, but internal: not in ``__all__``
+_INTERNAL = ("EPS", "canonical", "ensure_x64", "point_record", "wirtinger")
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
     from ._analysis import PointAnalysis, analyse, analyse_point
@@ -93,18 +104,21 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from ._potential import FTermParts, fterm_parts, kinetic_metric, potential_and_scale, scalar_potential, wirtinger
     from ._report import CheckReport, check, point_record
     from ._precision import HighPrecisionReport, Refinement, analyse_high_precision, at_precision, check_high_precision, escalate, refine
-    from ._search import FindResult, Region, SearchResult, SolveResult, find_critical_points, solve_from, solve_susy_from
+    from ._find import FindResult, find_critical_points
+    from ._search import Region, SearchResult, SolveResult, solve_from, solve_susy_from
     from ._implicit import LocatedCriticalPoint, VacuumObservables, locate_critical_point, vacuum_derivatives, vacuum_observables
     from ._continuation import ContinuationResult, continue_critical_point
-    from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, scan, vacuum_fractions
-    from . import models, plot, special
+    from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, vacuum_fractions
+    from .scan import scan as run_scan
+    from . import models, plot, scan, special
 
 
 def __getattr__(name: str):
     if name in _SUBPACKAGES:
         value = importlib.import_module(f"{__name__}.{name}")
     elif name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        module = importlib.import_module(_EXPORTS[name], __name__)
+        value = getattr(module, _RENAMED.get(name, name))
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -115,15 +129,27 @@ def __dir__():
     return sorted(set(globals()) | set(__all__))
 
 
+class _CallableScanPackage(types.ModuleType):
+    """The package ``jaxvac.scan``, callable for one release as the function it used to
+    shadow: ``jaxvac.scan(config, out)`` warns and runs :func:`jaxvac.run_scan`."""
+
+    def __call__(self, *args, **kwargs):
+        warnings.warn(
+            "calling jaxvac.scan(...) is deprecated and will be removed in the next release: "
+            "call jaxvac.run_scan(...) (jaxvac.scan is the package of the scan engine).",
+            DeprecationWarning, stacklevel=2,
+        )
+        return self.scan(*args, **kwargs)
+
+
 class _Package(types.ModuleType):
-    """``jaxvac.scan`` is the function :func:`jaxvac.scan.scan`; the package of the same name
-    is ``sys.modules["jaxvac.scan"]``. Importing a module of that package (``from
-    jaxvac.scan import load_scan``) makes Python bind the package to ``jaxvac.scan``; this
-    keeps the function there instead."""
+    """Importing the package ``jaxvac.scan`` (``from jaxvac.scan import load_scan``, or a
+    first use of ``jaxvac.scan``) binds it here; it is made callable on the way
+    (:class:`_CallableScanPackage`)."""
 
     def __setattr__(self, name, value):
-        if name == "scan" and isinstance(value, types.ModuleType):
-            value = getattr(value, "scan", value)
+        if name == "scan" and type(value) is types.ModuleType:
+            value.__class__ = _CallableScanPackage
         super().__setattr__(name, value)
 
 
@@ -159,11 +185,11 @@ __all__ = [
     "load_scan",
     "log_histogram",
     "quantiles",
+    "run_scan",
     "scan",
     "vacuum_fractions",
     "AbstractModel",
     "CriticalType",
-    "EPS",
     "FTermParts",
     "PointAnalysis",
     "PotentialModel",
@@ -173,17 +199,13 @@ __all__ = [
     "Vacuum",
     "analyse",
     "analyse_point",
-    "canonical",
     "check",
     "CheckReport",
-    "point_record",
     "enable_x64",
-    "ensure_x64",
     "fterm_parts",
     "kinetic_metric",
     "models",
     "potential_and_scale",
     "scalar_potential",
     "special",
-    "wirtinger",
 ]

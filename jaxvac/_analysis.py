@@ -11,10 +11,11 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ._classify import CriticalType, Result, Vacuum
+from ._solution import CriticalType, Result, Vacuum, first_true
 from ._config import EPS, MAX_DIGITS, ensure_x64
-from ._model import AbstractModel, SupergravityModel, canonical
-from ._potential import _check_point, fterm_parts, potential_and_scale, superpotential_rounding
+from ._geometry import canonical_matrix, fterm_parts, real_metric
+from ._model import AbstractModel, canonical
+from ._potential import _check_point, potential_and_scale, superpotential_rounding
 from . import _linalg, _range, _rounding
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
@@ -107,16 +108,9 @@ def _test_ratio(value, bound):
     )
 
 
-def _canonical_matrix(H, L):
-    """L⁻¹ H L⁻ᵀ for the Cholesky factor L of the kinetic metric (G = L Lᵀ)."""
-    Linv_H = _linalg.solve_triangular(L, H, lower=True)
-    A = _linalg.solve_triangular(L, Linv_H.T, lower=True)
-    return 0.5 * (A + A.T)
-
-
 def _generalised_eigh(H, L):
     """Eigenvalues of H relative to G = L Lᵀ (H v = m² G v), ascending."""
-    return _linalg.eigvalsh(_canonical_matrix(H, L))
+    return _linalg.eigvalsh(canonical_matrix(H, L))
 
 
 def _canonical_newton_step(m2, Q, floor, g_c, e_c):
@@ -139,7 +133,7 @@ def _canonical_newton_step(m2, Q, floor, g_c, e_c):
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
     """Rounding-error estimates (V_error, gradient_error, hessian_error) in an arithmetic
     with machine epsilon ``eps`` (float64: EPS; mpmath at N digits: ~10^-N)."""
-    if isinstance(model, SupergravityModel) or model.potential_scale(y) is not None:
+    if model.is_supergravity or model.potential_scale(y) is not None:
         c = ULPS_PER_TERM * eps
         V_err = c * S
         g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
@@ -215,15 +209,14 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         flags_V = flags_g = flags_H = None
     (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
-    is_sugra = isinstance(model, SupergravityModel)
-    if is_sugra:
+    is_sugra = model.is_supergravity
+    if is_sugra:  # F-terms, gravitino mass and supersymmetry are defined
         parts = fterm_parts(model, safe_y)
-        M = parts.metric
-        G = 2.0 * jnp.block([[jnp.real(M), jnp.imag(M)], [-jnp.imag(M), jnp.real(M)]])
+        G = real_metric(parts.metric)
         gravitino = parts.gravitino_mass
         fterm_energy = jnp.exp(parts.K) * jnp.maximum(parts.F_norm2, 0.0)
     else:
-        G = jnp.asarray(model.field_metric(safe_y), dtype)
+        G = model.kinetic_metric(safe_y)
         gravitino = jnp.asarray(jnp.nan, dtype)
         fterm_energy = jnp.asarray(jnp.nan, dtype)
     G = 0.5 * (G + G.T)
@@ -269,10 +262,10 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     small_gradient = jnp.fmin(residual_test, resolution_test) <= 1.0
 
     # --- masses ----------------------------------------------------------------------
-    m2, Q = _linalg.eigh(_canonical_matrix(H_V, L))
+    m2, Q = _linalg.eigh(canonical_matrix(H_V, L))
     # Spectral norm of the canonical Hessian error, bounded by its Frobenius norm (at most
     # sqrt(d) times larger: conservative, and no second eigendecomposition).
-    m2_err = jnp.sqrt(jnp.sum(_canonical_matrix(0.5 * (H_err + H_err.T), L) ** 2))
+    m2_err = jnp.sqrt(jnp.sum(canonical_matrix(0.5 * (H_err + H_err.T), L) ** 2))
 
     # --- converged: the Newton step still to take is within resolution ------------------
     # The residual alone is fooled where V is far below its terms' size S for a reason
@@ -299,23 +292,22 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         jnp.log10(jnp.abs(m2) / jnp.where(m2_err > 0, m2_err, 1.0)), 0.0, max_digits
     )
     m2_digits = jnp.where(m2_err > 0, m2_digits, max_digits)
-    ctype = jnp.where(
-        n_neg + n_pos == 0,
-        CriticalType.unresolved,
-        jnp.where(n_neg == 0, CriticalType.minimum,
-                  jnp.where(n_pos == 0, CriticalType.maximum, CriticalType.saddle)),
-    )
+    ctype = first_true([
+        (n_neg + n_pos == 0, CriticalType.unresolved),
+        (n_neg == 0, CriticalType.minimum),
+        (n_pos == 0, CriticalType.maximum),
+    ], CriticalType.saddle)
 
     # --- vacuum energy --------------------------------------------------------------
     if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
         V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
-    vacuum = jnp.where(
-        V_resolved,
-        jnp.where(V > 0, Vacuum.dS, Vacuum.AdS),
-        jnp.where(exact_zero, Vacuum.Minkowski, Vacuum.unresolved),
-    )
+    vacuum = first_true([
+        (V_resolved & (V > 0), Vacuum.dS),
+        (V_resolved, Vacuum.AdS),
+        (exact_zero, Vacuum.Minkowski),
+    ], Vacuum.unresolved)
     digits = jnp.where(
         V_err > 0,
         jnp.clip(jnp.log10(jnp.abs(V) / jnp.where(V_err > 0, V_err, 1.0)), 0.0, max_digits),
@@ -360,14 +352,13 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
     digits = jnp.where(invalid, 0.0, digits)
     susy = susy & ~invalid
     bf_stable = bf_stable & ~invalid & ~off_critical
-    result = jnp.where(
-        ~in_domain, Result.left_domain,
-        jnp.where(~metric_ok, Result.bad_metric,
-        jnp.where(~finite, Result.nonfinite,
-        jnp.where(~stationary, Result.not_critical,
-        jnp.where((vacuum == Vacuum.unresolved) | (range_flags != 0), Result.unresolved,
-                  Result.successful)))),
-    )
+    result = first_true([  # the first that holds, top to bottom
+        (~in_domain, Result.left_domain),
+        (~metric_ok, Result.bad_metric),
+        (~finite, Result.nonfinite),
+        (~stationary, Result.not_critical),
+        ((vacuum == Vacuum.unresolved) | (range_flags != 0), Result.unresolved),
+    ], Result.successful)
     return PointAnalysis(
         y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
         gradient=grad_V, gradient_error=g_err, gradient_norm=gnorm, residual=residual,

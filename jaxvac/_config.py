@@ -3,6 +3,8 @@
 import jax
 import numpy as np
 
+from ._errors import PrecisionError as PrecisionError  # the leaf module; re-exported here
+
 
 #: Unit roundoff of float64 (2**-52, the spacing of floats near 1).
 EPS = float(np.finfo(np.float64).eps)
@@ -11,25 +13,11 @@ EPS = float(np.finfo(np.float64).eps)
 MAX_DIGITS = float(-np.log10(EPS))
 
 
-class PrecisionError(RuntimeError):
-    """Raised when physics would be computed in float32: JAX's 64-bit mode is off. Call
-    `jax.config.update("jax_enable_x64", True)` (or [`jaxvac.enable_x64`][]) before
-    creating any array."""
-
-
 def ensure_x64() -> None:
     """Refuse to compute physics unless JAX's 64-bit mode is on.
 
     Called at trace time by every public physics entry point, so it costs nothing
     inside compiled code.
-
-    **Arguments:**
-
-    None.
-
-    **Returns:**
-
-    None; raises [`PrecisionError`][jaxvac.PrecisionError] when 64-bit mode is off.
     """
     if not jax.config.jax_enable_x64:
         raise PrecisionError(
@@ -42,16 +30,7 @@ def ensure_x64() -> None:
 
 
 def enable_x64() -> None:
-    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this.
-
-    **Arguments:**
-
-    None.
-
-    **Returns:**
-
-    None. Equivalent to `jax.config.update("jax_enable_x64", True)`.
-    """
+    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this."""
     jax.config.update("jax_enable_x64", True)
 
 

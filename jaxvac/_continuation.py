@@ -27,14 +27,13 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import lineax as lx
 import numpy as np
 import optimistix as optx
 
 from ._linalg import JacobiSVD
 
 from ._analysis import analyse
-from ._classify import CriticalType, Result
+from ._solution import ContinuationStatus, CriticalType, Result
 from ._config import ensure_x64
 from ._implicit import _gradient, locate_critical_point, with_parameter
 from ._model import AbstractModel, canonical
@@ -44,10 +43,6 @@ from ._model import AbstractModel, canonical
 #: arclength step, and if the tangent turns by less than arccos(MIN_TANGENT_COSINE).
 CORRECTION_FRACTION = 0.3
 MIN_TANGENT_COSINE = 0.98
-
-
-class _Static(eqx.Module):
-    name: str = eqx.field(static=True)
 
 
 def _g(model, name, z, scale):
@@ -63,35 +58,25 @@ def _tangent(model, name, z, scale, previous):
     return jnp.where(jnp.dot(t, previous) < 0, -t, t)
 
 
-@eqx.filter_jit
-def _tangent_jit(model, static, z, scale, previous):
-    return _tangent(model, static.name, z, scale, previous)
-
+_tangent_jit = eqx.filter_jit(_tangent)  # the parameter's name (a str) is static
 
 @eqx.filter_jit
-def _correct_jit(model, static, z_pred, t, scale, max_steps_holder):
-    name = static.name
-
+def _correct_jit(model, name, z_pred, t, scale, max_steps):
     def fn(z, _):
         return jnp.concatenate([_g(model, name, z, scale), jnp.dot(t, z - z_pred)[None]])
 
     sol = optx.root_find(
         fn, optx.Newton(rtol=1e-11, atol=1e-11, linear_solver=JacobiSVD()), z_pred,
-        max_steps=max_steps_holder.n, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+        max_steps=max_steps, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
     )
     F = fn(sol.value, None)
     ok = (sol.result == optx.RESULTS.successful) & jnp.all(jnp.isfinite(sol.value))
     return sol.value, ok, sol.stats["num_steps"], jnp.linalg.norm(F)
 
 
-class _Steps(eqx.Module):
-    n: int = eqx.field(static=True)
-
-
 @eqx.filter_jit
-def _fold_jit(model, static, z0, v0, scale):
+def _fold_jit(model, name, z0, v0, scale):
     """Newton on the fold system ∇V = 0, H v = 0, v·v = 1 (scaled variables)."""
-    name = static.name
     d = v0.shape[0]
 
     def fn(w, _):
@@ -125,20 +110,18 @@ class ContinuationResult:
     n_negative: np.ndarray  # (k,)
     types: tuple[str, ...]
     events: tuple[dict[str, Any], ...]
-    status: str  # "reached" | "max_points" | "folded" | "lost"
+    status: ContinuationStatus  # a str enum, equal to its JSON word
 
     @property
     def folds(self) -> list[dict[str, Any]]:
         return [e for e in self.events if e["kind"] == "fold"]
 
     def to_dict(self) -> dict[str, Any]:
-        from ._io import y_to_fields
-
         return {
             "parameter": self.parameter,
-            "status": self.status,
+            "status": str(self.status),
             "branch": [
-                {"parameter": float(p), "fields": y_to_fields(self.model, y), "V": float(v),
+                {"parameter": float(p), "fields": self.model.fields_of(y), "V": float(v),
                  "type": t, "n_negative": int(k)}
                 for p, y, v, t, k in zip(self.parameters, self.points, self.V, self.types, self.n_negative)
             ],
@@ -190,7 +173,6 @@ def continue_critical_point(
     """
     ensure_x64()
     model = canonical(model)
-    static = _Static(parameter)
     p0 = float(np.asarray(getattr(model, parameter)))
     if not math.isfinite(stop) or stop == p0:
         raise ValueError(f"stop must be a finite value different from {parameter}={p0} (got {stop!r}).")
@@ -210,25 +192,24 @@ def continue_critical_point(
     h = step if step is not None else min(0.01 * span, 0.01)
     h_max = max_step if max_step is not None else min(0.05 * span, 0.05)
     z = jnp.asarray(np.concatenate([y0, [p0]]) / np.asarray(scale))
-    t = _tangent_jit(model, static, z, scale, jnp.asarray(direction))
+    t = _tangent_jit(model, parameter, z, scale, jnp.asarray(direction))
     points = [np.asarray(z * scale)]
     tangents = [np.asarray(t)]
-    status = "max_points"
-    steps = _Steps(8)
+    status = ContinuationStatus.max_points
     n_folds = 0
     while len(points) < max_points:
         z_pred = z + h * t
-        z_new, ok, nsteps, _ = _correct_jit(model, static, z_pred, t, scale, steps)
+        z_new, ok, nsteps, _ = _correct_jit(model, parameter, z_pred, t, scale, 8)
         # Accept only a small correction and a small turn of the tangent: larger ones
         # mean the corrector may have jumped to another branch.
         ok = bool(ok) and float(jnp.linalg.norm(z_new - z_pred)) <= CORRECTION_FRACTION * h
         if ok:
-            t_new = _tangent_jit(model, static, z_new, scale, t)
+            t_new = _tangent_jit(model, parameter, z_new, scale, t)
             ok = float(jnp.dot(t_new, t)) >= MIN_TANGENT_COSINE
         if not ok:
             h *= 0.5
             if h < min_step:
-                status = "lost"
+                status = ContinuationStatus.lost
                 break
             continue
         p_new = float(z_new[-1] * scale[-1])
@@ -241,11 +222,11 @@ def continue_critical_point(
                 + (stop - p_old) / (p_new - p_old) * (z_new[:-1] - z[:-1]) * scale[:-1],
             )
             if not bool(y_stop.ok):  # the branch is not continued to `stop` by a failed solve
-                status = "lost"
+                status = ContinuationStatus.lost
                 break
             points.append(np.concatenate([np.asarray(y_stop.y), [stop]]))
             tangents.append(np.asarray(t_new))
-            status = "reached"
+            status = ContinuationStatus.reached
             break
         folded = np.sign(float(t_new[-1])) != np.sign(float(t[-1]))
         z, t = z_new, t_new
@@ -253,7 +234,7 @@ def continue_critical_point(
         tangents.append(np.asarray(t))
         n_folds += int(folded)
         if max_folds is not None and n_folds >= max_folds:
-            status = "folded"
+            status = ContinuationStatus.folded
             break
         if int(nsteps) <= 3:
             h = min(1.5 * h, h_max)
@@ -267,7 +248,7 @@ def continue_critical_point(
     tps = np.array([tt[-1] for tt in tangents])
     for k in range(1, len(pts)):
         if np.sign(tps[k]) != np.sign(tps[k - 1]) and tps[k] != 0:
-            events.append(_fold_event(model, static, parameter, pts, tangents, types, k, scale))
+            events.append(_fold_event(model, parameter, pts, tangents, types, k, scale))
         if n_neg[k] != n_neg[k - 1]:
             events.append({
                 "kind": "type_change",
@@ -281,7 +262,7 @@ def continue_critical_point(
     )
 
 
-def _fold_event(model, static, parameter, pts, tangents, types, k, scale):
+def _fold_event(model, parameter, pts, tangents, types, k, scale):
     """Locate the fold between points k-1 and k (Newton on the fold system)."""
     scale_np = np.asarray(scale)
     za, zb = pts[k - 1] / scale_np, pts[k] / scale_np
@@ -290,17 +271,15 @@ def _fold_event(model, static, parameter, pts, tangents, types, k, scale):
     z_guess = za + w * (zb - za)
     v_guess = np.asarray(tangents[k - 1][:-1] + w * (tangents[k][:-1] - tangents[k - 1][:-1]))
     v_guess = v_guess / max(np.linalg.norm(v_guess), 1e-300)
-    z_fold, ok, res = _fold_jit(model, static, jnp.asarray(z_guess), jnp.asarray(v_guess), scale)
+    z_fold, ok, res = _fold_jit(model, parameter, jnp.asarray(z_guess), jnp.asarray(v_guess), scale)
     z_fold = np.asarray(z_fold) * scale_np
     refined = bool(ok)
     if not refined:
         z_fold = z_guess * scale_np
-    from ._io import y_to_fields
-
     return {
         "kind": "fold",
         "parameter": float(z_fold[-1]),
-        "fields": y_to_fields(model, z_fold[:-1]),
+        "fields": model.fields_of(z_fold[:-1]),
         "refined": refined,
         "between": [float(pts[k - 1][-1]), float(pts[k][-1])],
         "merging": [types[k - 1], types[k]],

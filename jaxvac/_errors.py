@@ -4,3 +4,7 @@ line can name them before (or without) loading JAX."""
 
 class InputError(ValueError):
     """Bad user input; the message names the offending parameter and what is allowed."""
+
+
+class PrecisionError(RuntimeError):
+    """Raised when physics would be computed in float32 (JAX's 64-bit mode is off)."""

@@ -24,33 +24,24 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import lineax as lx
 import optimistix as optx
 
 from ._linalg import JacobiSymmetricSVD, cholesky
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, _generalised_eigh, analyse_point
-from ._classify import Result
+from ._solution import STATIONARY, Result, first_true, from_optimistix, is_stationary
 from ._config import ensure_x64
-from ._model import AbstractModel, SupergravityModel
-from ._potential import fterm_parts, kinetic_metric
+from ._model import AbstractModel
 
 
 def _gradient(model: AbstractModel, y):
-    if isinstance(model, SupergravityModel):
-        return jax.grad(lambda z: fterm_parts(model, z).V)(y)
-    return jax.grad(lambda z: jnp.asarray(model.potential(z), z.dtype))(y)
-
-
-def _potential(model: AbstractModel, y):
-    if isinstance(model, SupergravityModel):
-        return fterm_parts(model, y).V
-    return jnp.asarray(model.potential(y), y.dtype)
+    """∇V at y (the equations of the root-find)."""
+    return jax.grad(model.scalar_potential)(y)
 
 
 #: Result codes after which the implicit-function derivatives hold: the solve ended at a
 #: stationary point (``unresolved``: stationary, only the sign of V is not resolved).
-STATIONARY_RESULTS = (Result.successful, Result.unresolved)
+STATIONARY_RESULTS = STATIONARY
 
 
 @jax.custom_jvp
@@ -74,17 +65,7 @@ def _derivative_valid_only_if_jvp(primals, tangents):
 def _solver_result(sol_result, analysis_result, finite):
     """jaxvac Result code of a root-find: the solver's failure if it failed, else the
     analysis' verdict at the point it returned."""
-    R = optx.RESULTS
-    code = jnp.where(
-        ~finite, Result.nonfinite,
-        jnp.where(sol_result == R.successful, analysis_result,
-        jnp.where((sol_result == R.nonlinear_max_steps_reached) | (sol_result == R.max_steps_reached),
-                  Result.max_steps,
-        jnp.where(sol_result == R.nonlinear_divergence, Result.diverged,
-        jnp.where((sol_result == R.nonfinite) | (sol_result == R.nonfinite_input), Result.nonfinite,
-                  Result.stalled)))),
-    )
-    return code.astype(jnp.int32)
+    return first_true([(~finite, Result.nonfinite)], from_optimistix(sol_result, analysis_result))
 
 
 class LocatedCriticalPoint(eqx.Module):
@@ -109,7 +90,7 @@ class LocatedCriticalPoint(eqx.Module):
     @property
     def ok(self) -> jax.Array:
         """True where the solve ended at a stationary point (derivatives are valid)."""
-        return (self.result == Result.successful) | (self.result == Result.unresolved)
+        return is_stationary(self.result)
 
     def __jax_array__(self):
         return self.y
@@ -172,7 +153,7 @@ def locate_critical_point(
         constant_model, jnp.where(finite, y_stop, y_guess), jnp.asarray(rtol, jnp.float64)
     )
     result = _solver_result(sol.result, analysis.result, finite)
-    ok = (result == Result.successful) | (result == Result.unresolved)
+    ok = is_stationary(result)
     if throw:
         ok = eqx.error_if(
             ok, ~ok,
@@ -192,8 +173,8 @@ def canonical_masses(model: AbstractModel, y):
     """Canonically normalised mass² eigenvalues at y (ascending): H v = m² G v.
 
     Differentiable (for non-degenerate eigenvalues)."""
-    H = jax.hessian(lambda z: _potential(model, z))(y)
-    G = kinetic_metric(model, y)
+    H = jax.hessian(model.scalar_potential)(y)
+    G = model.kinetic_metric(y)
     return _generalised_eigh(0.5 * (H + H.T), cholesky(0.5 * (G + G.T)))
 
 
@@ -226,7 +207,7 @@ def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObserva
     located = locate_critical_point(model, y_guess, **kwargs)
     y = located.y
     return VacuumObservables(
-        y=y, V=_potential(model, y), masses_squared=canonical_masses(model, y), result=located.result,
+        y=y, V=model.scalar_potential(y), masses_squared=canonical_masses(model, y), result=located.result,
     )
 
 
@@ -245,16 +226,11 @@ def _observables_of(model, name, y_guess, p, max_steps, tol):
 
 
 @eqx.filter_jit
-def _derivatives_jit(model, name_holder, y_guess, p, max_steps, tol):
-    name = name_holder.name
+def _derivatives_jit(model, name, y_guess, p, max_steps, tol):
     obs, tangent = jax.jvp(
         lambda q: _observables_of(model, name, y_guess, q, max_steps, tol), (p,), (jnp.ones_like(p),)
     )
     return obs, tangent
-
-
-class _Name(eqx.Module):
-    name: str = eqx.field(static=True)
 
 
 def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_steps: int = 32,
@@ -293,7 +269,7 @@ def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_ste
     p = jnp.asarray(value, jnp.float64)
     if p.ndim != 0 or jnp.iscomplexobj(value):
         raise ValueError(f"parameter {parameter!r} must be a real scalar to differentiate by.")
-    obs, tan = _derivatives_jit(model, _Name(parameter), jnp.asarray(y_guess, jnp.float64), p,
+    obs, tan = _derivatives_jit(model, parameter, jnp.asarray(y_guess, jnp.float64), p,
                                 max_steps, tol)
     return {
         "y": np.asarray(obs.y), "V": float(obs.V), "masses_squared": np.asarray(obs.masses_squared),

@@ -228,7 +228,7 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
                 f"got shape {y.shape}."
             )
         return y
-    if isinstance(model, SupergravityModel):
+    if model.is_supergravity:
         names = model.moduli
         re = {m: None for m in names}
         im = {m: 0.0 for m in names}
@@ -285,11 +285,7 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
 
 def y_to_fields(model: AbstractModel, y) -> dict[str, Any]:
     """The JSON ``fields`` object: ``{"T": {"re": .., "im": ..}}`` or ``{"x": ..}``."""
-    y = np.asarray(y, dtype=np.float64)
-    if isinstance(model, SupergravityModel):
-        n = model.n_moduli
-        return {m: {"re": float(y[i]), "im": float(y[n + i])} for i, m in enumerate(model.moduli)}
-    return {f: float(y[i]) for i, f in enumerate(model.fields)}
+    return model.fields_of(y)
 
 
 def per_field(model: AbstractModel, vec) -> dict[str, Any]:

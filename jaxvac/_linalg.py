@@ -25,12 +25,33 @@ products: no custom calls, identical on CPU and GPU, batched by
   differentiating the iterations. Jacobi is also the most accurate symmetric
   eigensolver for graded matrices (Demmel & Veselić, SIAM J. Matrix Anal. Appl. 13
   (1992) 1204).
+- :class:`JacobiSVD`, :class:`JacobiSymmetricSVD`: lineax linear solvers (pseudo-inverse)
+  on these factorisations, written against lineax's public API only.
+
+**When to remove this module.** The deadlock is a property of jaxlib's CPU LAPACK path in
+jaxlib < 0.11.2 (``pyproject.toml`` allows jax 0.10). Once jaxvac requires jaxlib ≥ 0.11.2,
+``cholesky``, ``solve_triangular`` and ``eigh`` can become ``jnp.linalg``/``jax.scipy``
+calls on every backend, *provided* two things still hold: (1) a ``vmap`` of the Hessian of
+a supergravity potential over ≥ 2 × (cores) starts on XLA CPU does not hang
+(``docs/performance.md``, "CPU hang", has the reproducer: ``jaxvac find`` of a 7-modulus
+model with ``JAXVAC_THREADS`` = cores, 10⁴ starts), and (2) the mpmath jaxpr interpreter
+(:mod:`jaxvac._mpjaxpr`) evaluates the functions that use them at N digits; its high-precision
+path gets the same answers from either (it has N-digit rules for ``cholesky``,
+``triangular_solve`` and ``eigh``).
+
+**Where it is used.** Only where the condition holds: on the CPU backend. On any other
+backend (GPU) :func:`cholesky`, :func:`solve_triangular`, :func:`cho_solve` and
+:func:`eigh` are ``jnp.linalg``/``jax.scipy.linalg`` (cuSOLVER), chosen at trace time by
+:func:`uses_lapack`; :func:`eigh` keeps its derivative rule on every backend.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import lineax as lx
@@ -46,6 +67,12 @@ MAX_SWEEPS = 30
 UNROLL_MAX = 2
 
 
+def uses_lapack() -> bool:
+    """True where ``jnp.linalg`` is used instead of this module's kernels: on every backend
+    but the CPU (module docstring). Read at trace time."""
+    return jax.default_backend() != "cpu"
+
+
 def cholesky(A):
     """Lower-triangular L with A = L L^H for Hermitian positive-definite A (n, n).
 
@@ -53,6 +80,8 @@ def cholesky(A):
     keeps compile times of its higher derivatives short). Returns NaN entries when A is
     not positive definite (a non-positive pivot).
     """
+    if uses_lapack():
+        return jnp.linalg.cholesky(A)  # NaN where A is not positive definite, as below
     n = A.shape[-1]
     if n <= UNROLL_MAX:
         L = jnp.zeros_like(A)
@@ -78,6 +107,10 @@ def cholesky(A):
 
 def solve_triangular(L, B, *, lower=True, conjugate_transpose=False):
     """Solve L X = B (or L^H X = B) for triangular L (n, n); B of shape (n,) or (n, m)."""
+    if uses_lapack():
+        dtype = jnp.result_type(L, B)
+        return jax.scipy.linalg.solve_triangular(
+            L.astype(dtype), B.astype(dtype), lower=lower, trans="C" if conjugate_transpose else 0)
     n = L.shape[-1]
     T = jnp.conj(L.T) if conjugate_transpose else L
     is_lower = lower != conjugate_transpose
@@ -209,7 +242,8 @@ def _jacobi(A):
 @jax.custom_jvp
 def eigh(A):
     """Eigenvalues (ascending) and eigenvectors of a real symmetric matrix (n, n)."""
-    return _jacobi(0.5 * (A + A.T))
+    A = 0.5 * (A + A.T)
+    return jnp.linalg.eigh(A) if uses_lapack() else _jacobi(A)
 
 
 @eigh.defjvp
@@ -250,34 +284,74 @@ def svd(A):
     return root2 * X[:m], s, (root2 * X[m:]).T
 
 
+class _PseudoInverseState(eqx.Module):
+    """A factorisation ``A = U diag(s) Vᵀ`` and the operator's structures (static), for
+    :class:`JacobiSVD`'s solves: jaxvac's own state, built from lineax's public API only."""
+
+    u: jax.Array
+    s: jax.Array
+    vt: jax.Array
+    in_structure: Any = eqx.field(static=True)
+    out_structure: Any = eqx.field(static=True)
+
+
+def _flat(tree):
+    """The leaves of ``tree`` as one vector, in ``jax.tree.leaves`` order."""
+    leaves = jax.tree.leaves(tree)
+    dtype = jnp.result_type(*leaves)
+    return jnp.concatenate([jnp.reshape(x.astype(dtype), (-1,)) for x in leaves])
+
+
+def _unflat(vector, structure):
+    """``vector`` split and shaped as the pytree of ``jax.ShapeDtypeStruct`` ``structure``."""
+    leaves, treedef = jax.tree.flatten(structure)
+    sizes = np.cumsum([math.prod(x.shape) for x in leaves[:-1]])
+    parts = jnp.split(vector, sizes)
+    return jax.tree.unflatten(
+        treedef, [p.reshape(x.shape).astype(x.dtype) for p, x in zip(parts, leaves)])
+
+
 class JacobiSVD(lx.AbstractLinearSolver):
-    """``lineax.SVD`` with the factorisation done by :func:`svd` (no LAPACK custom
-    call, so it is safe under ``vmap`` on XLA CPU; see the module docstring). Returns
-    the pseudo-inverse (least-squares, minimum-norm) solution, like ``lineax.SVD``,
-    whose ``compute``/``transpose``/``conj`` it reuses. Real operators only."""
+    """A pseudo-inverse (least-squares, minimum-norm) linear solver like ``lineax.SVD``,
+    with the factorisation done by :func:`svd` (no LAPACK custom call, so it is safe under
+    ``vmap`` on XLA CPU; see the module docstring). Singular values at most ``rcond``
+    times the largest are dropped; ``rcond=None`` is ``lineax.SVD``'s default,
+    2 ε max(m, n). Real operators only."""
 
     rcond: float | None = None
 
-    def _svd(self):
-        return lx.SVD(rcond=self.rcond)
+    def _factor(self, matrix):
+        return svd(matrix)
 
     def init(self, operator, options):
         del options
-        from lineax._solver.misc import pack_structures  # lineax's own state layout
-
         matrix = operator.as_matrix()
         if jnp.iscomplexobj(matrix):
-            raise TypeError("JacobiSVD supports real operators only.")
-        return svd(matrix), pack_structures(operator)
+            raise TypeError(f"{type(self).__name__} supports real operators only.")
+        u, s, vt = self._factor(matrix)
+        return _PseudoInverseState(u, s, vt, operator.in_structure(), operator.out_structure())
 
     def compute(self, state, vector, options):
-        return self._svd().compute(state, vector, options)
+        del options
+        u, s, vt = state.u, state.s, state.vt
+        b = _flat(vector)
+        m, n = u.shape[0], vt.shape[1]
+        eps = jnp.finfo(s.dtype).eps
+        rcond = 2 * eps * max(m, n) if self.rcond is None else self.rcond
+        cutoff = jnp.asarray(rcond, s.dtype) * (s[0] if s.size > 0 else 1.0)
+        keep = s > cutoff  # not >=: an all-zero matrix has no direction kept
+        s_inv = jnp.where(keep, 1.0 / jnp.where(keep, s, 1.0), 0.0).astype(u.dtype)
+        x = vt.T @ (s_inv * (u.T @ b))
+        return _unflat(x, state.in_structure), lx.RESULTS.successful, {"rank": keep.sum()}
 
     def transpose(self, state, options):
-        return self._svd().transpose(state, options)
+        del options
+        return _PseudoInverseState(state.vt.T, state.s, state.u.T, state.out_structure,
+                                   state.in_structure), {}
 
     def conj(self, state, options):
-        return self._svd().conj(state, options)
+        del options
+        return state, {}  # real operators only
 
     def assume_full_rank(self):
         return False
@@ -300,11 +374,7 @@ class JacobiSymmetricSVD(JacobiSVD):
     matrix. Same pseudo-inverse (least-squares, minimum-norm) solution; the operator's
     antisymmetric part, rounding noise for a Hessian, is dropped."""
 
-    def init(self, operator, options):
-        del options
-        from lineax._solver.misc import pack_structures  # lineax's own state layout
-
-        matrix = operator.as_matrix()
-        if jnp.iscomplexobj(matrix) or matrix.shape[0] != matrix.shape[1]:
+    def _factor(self, matrix):
+        if matrix.shape[0] != matrix.shape[1]:
             raise TypeError("JacobiSymmetricSVD supports real square operators only.")
-        return symmetric_svd(0.5 * (matrix + matrix.T)), pack_structures(operator)
+        return symmetric_svd(0.5 * (matrix + matrix.T))

@@ -11,6 +11,7 @@ Only K and W (or a plain V) are written by hand; everything else is autodiff.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import math
 import numbers
@@ -21,10 +22,21 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._config import EPS
+from ._errors import InputError
+from ._geometry import fterm_parts, kahler_metric, real_metric
+from . import _linalg, _range, _rounding
+
 
 class AbstractModel(eqx.Module):
     """Common interface of all models. Subclass :class:`SupergravityModel` or
-    :class:`PotentialModel`, not this."""
+    :class:`PotentialModel`, not this.
+
+    A model answers for itself: the solvers, the analysis and the search ask it for its
+    potential, natural scale, kinetic metric and search region through the methods below
+    (each kind implements them once), never by testing which kind of model it is. All take
+    the real coordinates ``y`` of one point (shape ``(n_real,)``, float64).
+    """
 
     def __check_init__(self):
         # Every numeric parameter must be a number of the field's kind, in 64 bits, and
@@ -61,7 +73,54 @@ class AbstractModel(eqx.Module):
 
     @property
     def is_supergravity(self) -> bool:
-        return isinstance(self, SupergravityModel)
+        """True for supergravity models (F-terms, gravitino mass and SUSY are defined)."""
+        return False
+
+    # ---- physics the model answers for (implemented once per kind) -------------------
+
+    @abc.abstractmethod
+    def scalar_potential(self, y):
+        """V(y) in Planck units, with range-safe derivatives (:func:`jaxvac._range.safe`)."""
+
+    @abc.abstractmethod
+    def natural_scale(self, y):
+        """S: the size of the terms whose sum is V at y, cheaply (the search's measure of
+        how small ∇V is; the analysis uses :meth:`potential_and_scale`)."""
+
+    @abc.abstractmethod
+    def potential_and_scale(self, y):
+        """``(V, S)`` for the digits estimate: S is the scale whose rounding V carries."""
+
+    @abc.abstractmethod
+    def kinetic_metric(self, y):
+        """The real kinetic metric G (L_kin = ½ G_ij ∂y^i ∂y^j) at y."""
+
+    @abc.abstractmethod
+    def stationarity_terms(self, y):
+        """``(g, G, S, Q)`` at y for the search's scale-free objective (jaxvac/_search.py):
+        ∇V, the kinetic metric, the natural scale of V and the size of the canonical
+        curvature (0 where the model has none of its own to offer)."""
+
+    @abc.abstractmethod
+    def fields_of(self, y) -> dict[str, Any]:
+        """The point ``y`` (or a vector over the real coordinates, e.g. a gradient) in the
+        JSON ``fields`` layout (DESIGN.md), as Python floats."""
+
+    def search_region(self) -> dict[str, Any]:
+        """Default search bounds of this model, ``{coordinate: (lo, hi)}`` (keys as
+        :meth:`coordinate_index` reads them). Default: none (jaxvac's defaults apply)."""
+        return {}
+
+    def coordinate_index(self, key: str, source: str = "region") -> int:
+        """Index in ``y`` of the real coordinate ``key`` (an :class:`InputError` naming
+        ``source`` and the allowed names when there is none)."""
+        names = list(self.coordinate_names)
+        if key in names:
+            return names.index(key)
+        raise InputError(
+            f"{source}: {key!r} is not a coordinate of {type(self).__name__}; use one of: "
+            f"{', '.join(names)}."
+        )
 
     @classmethod
     def parameter_names(cls) -> tuple[str, ...]:
@@ -277,6 +336,50 @@ class SupergravityModel(AbstractModel):
         n = self.n_moduli
         return y[:n] + 1j * y[n:]
 
+    @property
+    def is_supergravity(self) -> bool:
+        return True
+
+    def fields_of(self, y) -> dict[str, Any]:
+        """``{"T": {"re": .., "im": ..}}``."""
+        y = np.asarray(y, dtype=np.float64)
+        n = self.n_moduli
+        return {m: {"re": float(y[i]), "im": float(y[n + i])} for i, m in enumerate(self.moduli)}
+
+    def coordinate_index(self, key: str, source: str = "region") -> int:
+        """``"T"`` or ``"T.re"`` is Re T, ``"T.im"`` is Im T."""
+        base, _, part = key.partition(".")
+        if base in self.moduli and part in ("", "re", "im"):
+            return list(self.coordinate_names).index(f"{base}.{part or 're'}")
+        allowed = ", ".join(f"{m}, {m}.im" for m in self.moduli)
+        raise InputError(
+            f"{source}: {key!r} is not a coordinate of {type(self).__name__}; use one of: "
+            f"{allowed}."
+        )
+
+    # ---- the physics, once, through the F-term formula (jaxvac._geometry) -------------
+
+    def scalar_potential(self, y):
+        return fterm_parts(self, y).V
+
+    def natural_scale(self, y):
+        return fterm_parts(self, y).scale
+
+    def potential_and_scale(self, y):
+        parts = fterm_parts(self, y)
+        return parts.V, parts.scale
+
+    def kinetic_metric(self, y):
+        return real_metric(kahler_metric(self, y))
+
+    def stationarity_terms(self, y):
+        def f(yy):
+            p = fterm_parts(self, yy)
+            return p.V, (p.scale, p.metric)
+
+        (_, (S, M)), g = jax.value_and_grad(f, has_aux=True)(y)
+        return g, real_metric(M), S, jnp.zeros((), y.dtype)
+
 
 class PotentialModel(AbstractModel):
     """A plain real potential V(φ) of real fields, with an optional kinetic metric.
@@ -299,6 +402,44 @@ class PotentialModel(AbstractModel):
     def potential(self, phi):
         """Real scalar V(φ); ``phi`` a real array of shape (n,)."""
         raise NotImplementedError(f"{type(self).__name__} must define potential(self, phi).")
+
+    def fields_of(self, y) -> dict[str, Any]:
+        """``{"x": ..}``."""
+        y = np.asarray(y, dtype=np.float64)
+        return {f: float(y[i]) for i, f in enumerate(self.fields)}
+
+    # ---- the physics, once, from the user's V (range-safe derivatives) ---------------
+
+    def scalar_potential(self, y):
+        return jnp.asarray(_range.safe(self.potential)(y), y.dtype)
+
+    def natural_scale(self, y):
+        V = jnp.abs(self.scalar_potential(y))
+        custom = self.potential_scale(y)
+        return V if custom is None else V + jnp.abs(jnp.asarray(custom, y.dtype))
+
+    def potential_and_scale(self, y):
+        potential = _range.safe(self.potential)
+        V = jnp.asarray(potential(y), y.dtype)
+        custom = self.potential_scale(y)
+        if custom is not None:
+            return V, jnp.asarray(custom, y.dtype)
+        _, err = _rounding.value_and_error(potential)(y)
+        return V, err / EPS
+
+    def kinetic_metric(self, y):
+        return jnp.asarray(self.field_metric(y), y.dtype)
+
+    def stationarity_terms(self, y):
+        V, g = jax.value_and_grad(self.scalar_potential)(y)
+        H = jax.hessian(self.scalar_potential)(y)
+        G = self.kinetic_metric(y)
+        custom = self.potential_scale(y)
+        S = jnp.abs(V) if custom is None else jnp.abs(jnp.asarray(custom, y.dtype)) + jnp.abs(V)
+        L = _linalg.cholesky(0.5 * (G + G.T))
+        A = _linalg.solve_triangular(L, H, lower=True)
+        A = _linalg.solve_triangular(L, A.T, lower=True)
+        return g, G, S, jnp.sqrt(jnp.sum(A**2))
 
     def field_metric(self, phi):
         """Kinetic metric G_ij(φ) with L_kin = ½ G_ij ∂φ^i ∂φ^j. Default: identity."""

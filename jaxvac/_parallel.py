@@ -20,7 +20,7 @@ from typing import Any, Callable, Hashable, Sequence
 import equinox as eqx
 import jax
 
-from ._io import InputError
+from ._errors import InputError
 
 #: Environment variable that sets the number of threads (default: the cores this process
 #: may use on a CPU backend, 1 on accelerators).

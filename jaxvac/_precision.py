@@ -27,11 +27,12 @@ import mpmath as mp
 import numpy as np
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
-from ._classify import CriticalType, Result, Vacuum
+from ._solution import NOT_ANALYSED, CriticalType, RefineStatus, Result, Vacuum
 from ._config import ensure_x64
 from ._interpret import is_inexact
-from ._io import InputError, dumps, point_to_y
-from ._model import AbstractModel, SupergravityModel, canonical
+from ._errors import InputError
+from ._io import dumps, point_to_y
+from ._model import AbstractModel, canonical
 from ._mpjaxpr import MPInterpreter, to_float, to_mp
 from ._potential import kinetic_metric, potential_and_scale
 from ._report import CheckReport
@@ -306,7 +307,7 @@ class HighPrecisionReport(CheckReport):
         out["certified_digits"] = certified
         out["consistent"] = _agree(self.exact, self.reference)
         out["V_shift_to_critical"] = None if shift is None else float(shift)
-        out["advice"] = _high_precision_advice(out, shift)
+        out["advice"] = _high_precision_advice(out, shift, Result(int(self.analysis.result)))
         return out
 
 
@@ -316,9 +317,9 @@ def _decimal(x, digits: float) -> str:
     return mp.nstr(mp.mpmathify(x), n, min_fixed=-4, max_fixed=6)
 
 
-def _high_precision_advice(record, shift) -> str | None:
+def _high_precision_advice(record, shift, result: Result) -> str | None:
     n = record["precision"]
-    if record["result"] in ("left_domain", "bad_metric", "nonfinite"):
+    if result in NOT_ANALYSED:
         return None
     if not record["consistent"]:
         return (
@@ -433,7 +434,7 @@ def _floats_only(point: dict) -> dict:
 def _exact_coordinates(model: AbstractModel, point: dict) -> dict[str, Any]:
     """Coordinates given as strings or mpmath numbers: {coordinate name: value}."""
     out: dict[str, Any] = {}
-    sugra = isinstance(model, SupergravityModel)
+    sugra = model.is_supergravity
 
     def beyond(v):
         return isinstance(v, (str, mp.mpf, mp.mpc))
@@ -604,7 +605,7 @@ class Refinement:
     start: np.ndarray  # object array: the starting point (exact values used)
     point: np.ndarray  # object array: the refined point (the start unless converged)
     converged: bool
-    status: str  # converged | rejected_radius | rejected_contraction | max_steps | singular | nonfinite
+    status: RefineStatus  # a str enum: equal to its JSON word ("converged", ...)
     message: str
     residuals: list  # scale-free residual |∇V|_G⁻¹ / S at each iterate (mpf)
     steps: list  # metric norm of each Newton step (mpf)
@@ -637,7 +638,7 @@ class Refinement:
             out["start_fields"] = _fields_decimal(self.model, self.start, 17)
             out["shift"] = _fields_decimal(self.model, self.shift(), 6)
         out["refine"] = {
-            "status": self.status,
+            "status": str(self.status),
             "converged": self.converged,
             "message": self.message,
             "precision": digits,
@@ -659,7 +660,7 @@ def _fields_decimal(model, y, digits):
     """The ``fields`` layout with decimal strings."""
     names = model.coordinate_names
     text = {n: mp.nstr(mp.mpmathify(v), digits, min_fixed=-4, max_fixed=8) for n, v in zip(names, y)}
-    if isinstance(model, SupergravityModel):
+    if model.is_supergravity:
         return {m: {"re": text[f"{m}.re"], "im": text[f"{m}.im"]} for m in model.moduli}
     return {f: text[f] for f in model.fields}
 
@@ -734,17 +735,17 @@ def refine(
         residuals, steps = [], []
         cutoff = mp.mpf(10) ** (5 - digits)
         noise = mp.mpf(10) ** (10 - digits)
-        status, message = "max_steps", f"no convergence in {max_steps} steps"
+        status, message = RefineStatus.max_steps, f"no convergence in {max_steps} steps"
         radius, h, dropped, L0, H_prev, s_prev = None, None, 0, None, None, None
         for k in range(max_steps + 1):
             V, S, g, H, G = _NEWTON(model, y, digits=digits)
             if not all(mp.isfinite(x) for x in np.concatenate([g.ravel(), H.ravel(), G.ravel()])):
-                status, message = "nonfinite", "∇V, the Hessian or the metric is not finite at an iterate"
+                status, message = RefineStatus.nonfinite, "∇V, the Hessian or the metric is not finite at an iterate"
                 break
             try:
                 L = mp.cholesky(_mp_matrix(G))
             except (ValueError, ZeroDivisionError):
-                status, message = "singular", "the kinetic metric is not positive definite at an iterate"
+                status, message = RefineStatus.singular, "the kinetic metric is not positive definite at an iterate"
                 break
             gv, Hm = _mp_vector(g), _mp_matrix(H)
             ginv = mp.inverse(L) * gv
@@ -767,12 +768,12 @@ def refine(
                 # At the noise level: take this last step (harmless) and stop.
                 steps.append(snorm)
                 y = np.array([y[i] + s[i] for i in range(len(y))], dtype=object)
-                status, message = "converged", f"converged in {k + 1} steps: the last Newton step was at the noise level"
+                status, message = RefineStatus.converged, f"converged in {k + 1} steps: the last Newton step was at the noise level"
                 break
             if k > 0 and snorm > s_prev / 2 and s_prev > noise * scale_y:
                 steps.append(snorm)
                 status, message = (
-                    "rejected_contraction",
+                    RefineStatus.rejected_contraction,
                     f"step {k} did not contract (|s_{k}| = {mp.nstr(snorm, 3)} > |s_{k - 1}|/2 = "
                     f"{mp.nstr(s_prev / 2, 3)}): Newton is not converging to a critical point near the start",
                 )
@@ -782,24 +783,24 @@ def refine(
             if moved > radius * (1 + mp.mpf(10) ** -10) + noise * scale_y:
                 steps.append(snorm)
                 status, message = (
-                    "rejected_radius",
+                    RefineStatus.rejected_radius,
                     f"iterate {k + 1} is {mp.nstr(moved, 3)} from the start, beyond the trust radius "
                     f"{mp.nstr(radius, 3)} = {radius_factor} x the first Newton step",
                 )
                 break
             if any(y_new[i] <= 0 for i in pos):
                 steps.append(snorm)
-                status, message = "rejected_radius", f"iterate {k + 1} left the domain (a saxion or positive field <= 0)"
+                status, message = RefineStatus.rejected_radius, f"iterate {k + 1} left the domain (a saxion or positive field <= 0)"
                 break
             steps.append(snorm)
             y, H_prev, s_prev = y_new, Hm, snorm
-        converged = status == "converged"
+        converged = status is RefineStatus.converged
         if not converged:
             # The iterates are not trusted: the point stays where it started.
             y = start
             message += "; the point is left at its start"
     report = None
-    if check and status not in ("nonfinite", "singular"):
+    if check and status not in (RefineStatus.nonfinite, RefineStatus.singular):
         report = check_high_precision(base, y, digits=digits, rtol=rtol, name=name, parameters=parameters)
     return Refinement(
         model=base, model_name=name, precision=digits, start=start, point=y, converged=converged,

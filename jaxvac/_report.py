@@ -11,10 +11,10 @@ import numpy as np
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
 from . import _range
-from ._classify import CriticalType, Result, Vacuum
+from ._solution import NOT_ANALYSED, CriticalType, Result, Vacuum
 from ._config import ensure_x64
 from ._io import dumps, per_field, point_to_y, y_to_fields
-from ._model import AbstractModel, SupergravityModel
+from ._model import AbstractModel
 
 #: Names of the three ratios in ``stationarity_tests`` (each passes when <= 1): the
 #: residual over rtol, the canonical gradient over ten times its resolution, and the Newton
@@ -41,11 +41,14 @@ RANGE_MESSAGE = (
 )
 
 
-def advice(record: dict[str, Any]) -> str | None:
+def advice(record: dict[str, Any], result: Result | None = None) -> str | None:
     """What to do next: for a point that is not critical, how to find the critical point
-    nearby; otherwise an escalation hint when float64 is not enough to classify it."""
+    nearby; otherwise an escalation hint when float64 is not enough to classify it.
+    ``result``: the point's code (read from ``record["result"]`` when not given)."""
     digits = record.get("digits")
-    if record.get("result") in ("left_domain", "bad_metric", "nonfinite"):
+    if result is None:
+        result = Result[record["result"]] if "result" in record else None
+    if result in NOT_ANALYSED:
         return None
     if record.get("range_errors"):
         return (
@@ -53,7 +56,7 @@ def advice(record: dict[str, Any]) -> str | None:
             "derivatives at this point: re-check at high precision with `jaxvac check ... "
             "--digits 60` (Python: jaxvac.check(..., digits=60))."
         )
-    if record.get("result") == "not_critical":
+    if result is Result.not_critical:
         return (
             f"not a critical point, so no vacuum (stationarity {record['stationarity']:.2g} > 1; "
             f"its Hessian's signature here, '{record['curvature']}', is only the local "
@@ -101,7 +104,7 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
     (the field names of DESIGN.md, explained in docs/numerics.md).
     """
     a = _index(analysis, i)
-    sugra = isinstance(model, SupergravityModel)
+    sugra = model.is_supergravity
     vacuum = Vacuum(int(a.vacuum)).name
     record: dict[str, Any] = {
         "fields": y_to_fields(model, a.y),
@@ -115,7 +118,7 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
     }
     if sugra:
         record["susy"] = bool(a.susy)
-    record["bf_stable"] = bool(a.bf_stable) if vacuum == "AdS" else None
+    record["bf_stable"] = bool(a.bf_stable) if int(a.vacuum) == Vacuum.AdS else None
     record["masses_squared"] = [float(v) for v in a.masses_squared]
     if sugra:
         record["gravitino_mass"] = float(a.gravitino_mass)
@@ -148,7 +151,7 @@ def point_record(model: AbstractModel, analysis: PointAnalysis, i=None, *, gradi
         record["susy_ratio"] = float(a.susy_ratio)
     if gradient:
         record["gradient"] = per_field(model, a.gradient)
-    record["advice"] = advice(record)
+    record["advice"] = advice(record, Result(int(a.result)))
     return record
 
 

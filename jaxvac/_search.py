@@ -47,239 +47,16 @@ import optax
 import optimistix as optx
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
-from ._classify import Result
+from ._solution import Result, first_true, is_stationary
 from ._config import EPS, ensure_x64
-from ._io import InputError
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
-from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
-from ._parallel import call_signature, check_threads, default_threads, map_concurrently
-from ._potential import fterm_parts
-from . import _range
-
-#: Default search range of a saxion or positive field (log-uniform).
-DEFAULT_POSITIVE_RANGE = (0.1, 1000.0)
-#: Default search range of any other non-periodic coordinate (uniform).
-DEFAULT_RANGE = (-10.0, 10.0)
-
-
-# ======================================================================================
-# Region
-# ======================================================================================
-
-
-class Region(eqx.Module):
-    """Where to search: bounds and sampling of every real coordinate.
-
-    One entry per real coordinate of the model (``model.coordinate_names``):
-
-    - ``lower``, ``upper``: the bounds;
-    - ``log``: True for saxions and positive fields (sampled log-uniformly, solved in
-      log coordinates);
-    - ``period``: the declared period of an axion (0 if none). A periodic coordinate is
-      sampled uniformly, and critical points are identified modulo the period and
-      reported in ``[lower, lower + period)``.
-
-    All fields are arrays, so a batch of regions (one per parameter point) is a batch
-    of Modules, like a batch of models. Build one with :meth:`from_model`.
-    """
-
-    lower: jax.Array
-    upper: jax.Array
-    log: jax.Array
-    period: jax.Array
-    names: tuple[str, ...] = eqx.field(static=True, default=())
-
-    @classmethod
-    def from_model(cls, model: AbstractModel, bounds: dict[str, Any] | None = None) -> "Region":
-        """The default region of ``model``, with per-field overrides.
-
-        Defaults, in increasing priority: saxions/positive fields
-        :data:`DEFAULT_POSITIVE_RANGE` (log-uniform), declared axion periods
-        ``[-P/2, P/2)`` (see ``model.periods()``), other coordinates
-        :data:`DEFAULT_RANGE`; then the model's optional ``search_region()`` hook; then
-        ``bounds``. Both map names to ``(lo, hi)``: for supergravity models ``"T"`` (or
-        ``"T.re"``) is Re T and ``"T.im"`` is Im T; for plain potentials the field name.
-        """
-        names = tuple(model.coordinate_names)
-        d = len(names)
-        positive = set(model.positive_indices)
-        periods = model.real_periods()
-        lower: list[Any] = []
-        upper: list[Any] = []
-        period: list[Any] = []
-        for i in range(d):
-            if i in positive:
-                lo, hi = DEFAULT_POSITIVE_RANGE
-                p = 0.0
-            elif i in periods:
-                p = periods[i]
-                lo, hi = -0.5 * p, 0.5 * p
-            else:
-                lo, hi = DEFAULT_RANGE
-                p = 0.0
-            lower.append(lo)
-            upper.append(hi)
-            period.append(p)
-        overrides: dict[int, tuple[float, float]] = {}
-        hook = getattr(model, "search_region", None)
-        for source, table in (("search_region()", hook() if callable(hook) else None),
-                              ("region", bounds)):
-            for key, value in (table or {}).items():
-                i = _coordinate_index(model, key, source)
-                overrides[i] = _check_bounds(model, key, value, i in positive, source)
-        for i, (lo, hi) in overrides.items():
-            lower[i], upper[i] = lo, hi
-        dtype = jnp.float64
-        return cls(
-            lower=jnp.stack([jnp.asarray(v, dtype) for v in lower]),
-            upper=jnp.stack([jnp.asarray(v, dtype) for v in upper]),
-            log=jnp.asarray([i in positive for i in range(d)]),
-            period=jnp.stack([jnp.asarray(v, dtype) for v in period]),
-            names=names,
-        )
-
-    # ---- maps between y and unit coordinates u ---------------------------------
-
-    def _width(self):
-        return jnp.where(
-            self.log, jnp.log(self.upper / self.lower), self.upper - self.lower
-        )
-
-    def to_unit(self, y):
-        """Unit coordinates u of the point y (width 1 across the region)."""
-        w = self._width()
-        safe = jnp.where(self.log, jnp.where(y > 0, y, 1.0), 1.0)
-        return jnp.where(
-            self.log, jnp.where(y > 0, jnp.log(safe) / w, -jnp.inf), y / w
-        )
-
-    def from_unit(self, u):
-        """The point y with unit coordinates u."""
-        w = self._width()
-        return jnp.where(self.log, jnp.exp(u * w), u * w)
-
-    def jacobian_diagonal(self, u):
-        """dy/du (the map is diagonal)."""
-        w = self._width()
-        return jnp.where(self.log, w * jnp.exp(u * w), w)
-
-    def unit_bounds(self):
-        """(u_lo, u_hi): the region in unit coordinates."""
-        return self.to_unit(self.lower), self.to_unit(self.upper)
-
-    def wrap(self, y):
-        """Periodic coordinates mapped into ``[lower, lower + period)``."""
-        p = self.period
-        periodic = p > 0
-        safe_p = jnp.where(periodic, p, 1.0)
-        wrapped = self.lower + jnp.mod(y - self.lower, safe_p)
-        return jnp.where(periodic, wrapped, y)
-
-    def contains(self, y):
-        """True if (the wrapped) y lies in the region, up to a relative 1e-9 slack."""
-        y = self.wrap(y)
-        slack = 1e-9 * jnp.abs(self.upper - self.lower)
-        return jnp.all((y >= self.lower - slack) & (y <= self.upper + slack))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: ``{name: {"lo", "hi", "sampling", "period"}}``."""
-        out = {}
-        lo, hi = np.asarray(self.lower), np.asarray(self.upper)
-        log, per = np.asarray(self.log), np.asarray(self.period)
-        for i, name in enumerate(self.names or [str(i) for i in range(len(lo))]):
-            kind = "log-uniform" if log[i] else ("periodic" if per[i] > 0 else "uniform")
-            out[name] = {"lo": float(lo[i]), "hi": float(hi[i]), "sampling": kind}
-            if per[i] > 0:
-                out[name]["period"] = float(per[i])
-        return out
-
-
-def _coordinate_index(model: AbstractModel, key: str, source: str) -> int:
-    names = list(model.coordinate_names)
-    if isinstance(model, SupergravityModel):
-        base, _, part = key.partition(".")
-        if base in model.moduli and part in ("", "re", "im"):
-            return names.index(f"{base}.{part or 're'}")
-        allowed = ", ".join(f"{m}, {m}.im" for m in model.moduli)
-    else:
-        if key in names:
-            return names.index(key)
-        allowed = ", ".join(names)
-    raise InputError(
-        f"{source}: {key!r} is not a coordinate of {type(model).__name__}; use one of: "
-        f"{allowed}."
-    )
-
-
-def _check_bounds(model, key, value, positive, source) -> tuple[float, float]:
-    try:
-        lo, hi = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise InputError(f"{source}: {key!r} needs two numbers (lo, hi); got {value!r}.") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise InputError(
-            f"{source}: {key!r} must satisfy finite lo < hi; got lo={lo!r}, hi={hi!r}."
-        )
-    if positive and lo <= 0:
-        raise InputError(
-            f"{source}: {key!r} is a saxion/positive field of {type(model).__name__}: its "
-            f"range must lie in (0, inf); got lo={lo!r}."
-        )
-    return lo, hi
-
-
-def parse_region(items, model: AbstractModel) -> dict[str, tuple[float, float]]:
-    """``["T=50:300", "T.im=-1:1"]`` (or comma-separated) into bounds for :class:`Region`."""
-    out: dict[str, tuple[float, float]] = {}
-    for item in items or ():
-        for piece in (p.strip() for p in item.split(",")):
-            if not piece:
-                continue
-            name, eq, rng = piece.partition("=")
-            lo, colon, hi = rng.partition(":")
-            if not eq or not colon or not name.strip():
-                raise InputError(f"--region: expected NAME=LO:HI, got {piece!r}.")
-            try:
-                bounds = (float(lo), float(hi))
-            except ValueError:
-                raise InputError(f"--region {name.strip()}: cannot read {rng!r} as LO:HI numbers.") from None
-            name = name.strip()
-            i = _coordinate_index(model, name, "--region")
-            out[name] = _check_bounds(model, name, bounds, i in model.positive_indices, "--region")
-    return out
-
-
-def as_region(model: AbstractModel, region) -> Region:
-    """``None`` (model default), a dict of bounds, or a :class:`Region`."""
-    if region is None or isinstance(region, dict):
-        return Region.from_model(model, region)
-    if isinstance(region, Region):
-        if region.lower.shape[-1] != model.n_real:
-            raise ValueError(
-                f"region has {region.lower.shape[-1]} coordinates, but "
-                f"{type(model).__name__} has {model.n_real} ({model.coordinate_names})."
-            )
-        return region
-    raise TypeError(f"region must be None, a dict or a jaxvac.Region; got {type(region).__name__}.")
-
-
-# ======================================================================================
-# Starting points
-# ======================================================================================
-
-
-def sample_starts(model: AbstractModel, region: Region, key, n: int):
-    """``n`` starting points, shape (n, d), uniform in the region's unit coordinates
-    (log-uniform for saxions and positive fields). Pure and reproducible from ``key``."""
-    ensure_x64()
-    d = model.n_real
-    u01 = jax.random.uniform(key, (n, d), dtype=jnp.float64)
-    u_lo, u_hi = region.unit_bounds()
-    u = u_lo + u01 * (u_hi - u_lo)
-    y = jax.vmap(region.from_unit)(u)
-    # log-uniform endpoints: keep exactly inside [lower, upper]
-    return jnp.clip(y, region.lower, region.upper)
-
+from ._geometry import canonical_matrix, fterm_parts, superpotential_hessian
+from ._model import AbstractModel, SupergravityModel
+from ._region import (DEDUP_RTOL as DEDUP_RTOL, DEDUP_SIGMAS as DEDUP_SIGMAS,
+                      DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE,
+                      DEFAULT_RANGE as DEFAULT_RANGE, Region as Region, as_region as as_region,
+                      point_tolerance, sample_starts as sample_starts)
+from ._parallel import call_signature, map_concurrently
 
 # ======================================================================================
 # The solver
@@ -379,46 +156,10 @@ class SolveResult(eqx.Module):
     in_region: jax.Array  # bool
 
 
-def _metric_from_kahler(M):
-    R, I = jnp.real(M), jnp.imag(M)
-    return 2.0 * jnp.block([[R, I], [-I, R]])
-
-
-def _second_derivatives_w(model: SupergravityModel, y):
-    n = model.n_moduli
-    x, t = y[:n], y[n:]
-
-    def w(xx):
-        return jnp.asarray(model.superpotential(xx + 1j * t), jnp.complex128)
-
-    return jax.jacfwd(jax.jacfwd(w))(x)
-
-
 def _stationarity_terms(model: AbstractModel, y):
     """(g, |g|²_G, S, Q) at y: gradient, canonical gradient norm², natural scale of V and
-    the curvature scale Q (module docstring; 0 for supergravity models)."""
-    if isinstance(model, SupergravityModel):
-
-        def f(yy):
-            p = fterm_parts(model, yy)
-            return p.V, (p.scale, p.metric)
-
-        (_, (S, M)), g = jax.value_and_grad(f, has_aux=True)(y)
-        G = _metric_from_kahler(M)
-        Q = jnp.zeros((), y.dtype)
-    elif isinstance(model, PotentialModel):
-        pot = lambda yy: jnp.asarray(_range.safe(model.potential)(yy), yy.dtype)
-        V, g = jax.value_and_grad(pot)(y)
-        H = jax.hessian(pot)(y)
-        G = jnp.asarray(model.field_metric(y), y.dtype)
-        custom = model.potential_scale(y)
-        S = jnp.abs(V) if custom is None else jnp.abs(jnp.asarray(custom, y.dtype)) + jnp.abs(V)
-        L = cholesky(0.5 * (G + G.T))
-        A = solve_triangular(L, H, lower=True)
-        A = solve_triangular(L, A.T, lower=True)
-        Q = jnp.sqrt(jnp.sum(A**2))
-    else:
-        raise TypeError(f"Not a jaxvac model: {type(model).__name__}.")
+    the curvature scale Q (module docstring), from :meth:`AbstractModel.stationarity_terms`."""
+    g, G, S, Q = model.stationarity_terms(y)
     gG2 = jnp.maximum(jnp.dot(g, cho_solve(cholesky(0.5 * (G + G.T)), g)), 0.0)
     return g, gG2, S, Q
 
@@ -432,7 +173,7 @@ def _susy_terms(model: SupergravityModel, y):
     vec = jnp.concatenate([jnp.real(F), jnp.imag(F)])
     F2 = eK * jnp.maximum(p.F_norm2, 0.0)
     Minv = cho_solve(cholesky(p.metric), jnp.eye(p.metric.shape[0], dtype=p.metric.dtype))
-    Wab = _second_derivatives_w(model, y)
+    Wab = superpotential_hessian(model, y)
     Q = eK * jnp.abs(jnp.einsum("ac,bd,ab,cd->", Minv, Minv, Wab, jnp.conj(Wab)))
     Wa2 = jnp.abs(jnp.real(jnp.vdot(p.W_a, Minv @ p.W_a)))
     N = eK * (Wa2 + 3.0 * jnp.abs(p.W) ** 2) + Q
@@ -458,14 +199,8 @@ def _local_residual(model, region, u, susy: bool):
     if susy:
         vec, _, _ = _susy_terms(model, y)
         return vec
-    g = jax.grad(lambda yy: _potential(model, yy))(y)
+    g = jax.grad(model.scalar_potential)(y)
     return g * region.jacobian_diagonal(u)
-
-
-def _potential(model, y):
-    if isinstance(model, SupergravityModel):
-        return fterm_parts(model, y).V
-    return jnp.asarray(_range.safe(model.potential)(y), y.dtype)
 
 
 def _global_phase(model, region, u0, opts: SolverOptions):
@@ -560,51 +295,81 @@ def _still_marching(u_start, u, step, rate, unconverged, steps):
     return steady & (cos >= RUNAWAY_COSINE) & (steps >= 2)
 
 
-def _doubling_newton(F, u0, opts: SolverOptions):
-    """Newton on F(u) = 0 whose step is doubled (up to ``opts.step_doubling`` times the
-    Newton step) while successive Newton steps keep direction and size, and reset to the
-    Newton step at any turn: crosses exponential and power-law slopes, where Newton advances
-    by a constant amount per step, in logarithmically many steps. Its own loop because
-    optimistix's Newton has no step scaling. Returns what :func:`_local_phase` returns."""
-    linear_solver = _newton_linear_solver(opts.susy)
-    tol = opts.solver_tol
-    cap = float(opts.step_doubling)
+class _DoublingNewtonState(eqx.Module):
+    """State of :class:`DoublingNewton` (public fields; read by :func:`_local_phase`)."""
 
-    def cond(c):
-        return (c[1] < opts.max_steps) & ~c[4]
+    step: jax.Array  # the step taken last (alpha × the Newton step)
+    step_prev: jax.Array  # the one before
+    alpha: jax.Array  # the multiple of the Newton step taken last
+    count: jax.Array  # steps taken
+    done: jax.Array  # converged, or the step was not finite (the point is kept)
 
-    def body(c):
-        u, k, step, _, _, alpha = c
-        r, J = F(u), jax.jacfwd(F)(u)
-        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, linear_solver, throw=False).value
-        size, size_prev = jnp.linalg.norm(newton), jnp.linalg.norm(step) / alpha
-        tiny = jnp.finfo(u.dtype).tiny
-        cos = jnp.dot(newton, step) / jnp.maximum(size * jnp.linalg.norm(step), tiny)
+
+class DoublingNewton(optx.AbstractRootFinder):
+    """Newton on F(u) = 0 whose step is doubled (up to ``max_factor`` times the Newton step)
+    while successive Newton steps keep direction (cosine > 0.9) and size (ratio in
+    [0.5, 2]), and reset to the Newton step at any turn: crosses exponential and power-law
+    slopes, where Newton advances by a constant amount per step, in logarithmically many
+    steps. An optimistix root finder of its own because ``optx.Newton`` has no step
+    scaling. Converged when the Newton step is within ``atol + rtol |u|`` (max norms) and
+    |F| < 1e-6 (F is normalised by its size at the start); a non-finite step stops it where
+    it is."""
+
+    rtol: float
+    atol: float
+    linear_solver: lx.AbstractLinearSolver
+    max_factor: float = 8.0
+    norm: Any = optx.max_norm
+
+    def init(self, fn, y, args, options, f_struct, aux_struct, tags):
+        del fn, args, options, f_struct, aux_struct, tags
+        zero = jnp.zeros_like(y)
+        return _DoublingNewtonState(step=zero, step_prev=zero, alpha=jnp.ones((), y.dtype),
+                                    count=jnp.asarray(0), done=jnp.asarray(False))
+
+    def step(self, fn, y, args, options, state, tags):
+        del options, tags
+        r, aux = fn(y, args)
+        J = jax.jacfwd(lambda u: fn(u, args)[0])(y)
+        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, self.linear_solver,
+                                  throw=False).value
+        size = jnp.linalg.norm(newton)
+        size_prev = jnp.linalg.norm(state.step) / state.alpha
+        tiny = jnp.finfo(y.dtype).tiny
+        cos = jnp.dot(newton, state.step) / jnp.maximum(size * jnp.linalg.norm(state.step), tiny)
         ratio = size / jnp.maximum(size_prev, tiny)
-        steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (k >= 1)
-        alpha = jnp.where(steady, jnp.minimum(2.0 * alpha, cap), 1.0)
+        steady = (cos > 0.9) & (ratio > 0.5) & (ratio < 2.0) & (state.count >= 1)
+        alpha = jnp.where(steady, jnp.minimum(2.0 * state.alpha, self.max_factor), 1.0)
         new_step = alpha * newton
         finite = jnp.all(jnp.isfinite(new_step))
-        converged = (jnp.max(jnp.abs(newton)) <= tol * (1.0 + jnp.max(jnp.abs(u)))) & (
+        converged = (self.norm(newton) <= self.atol + self.rtol * self.norm(y)) & (
             jnp.linalg.norm(r) < 1e-6)
-        return jnp.where(finite, u + new_step, u), k + 1, new_step, step, ~finite | converged, alpha
+        new_state = _DoublingNewtonState(step=new_step, step_prev=state.step, alpha=alpha,
+                                         count=state.count + 1, done=~finite | converged)
+        return jnp.where(finite, y + new_step, y), new_state, aux
 
-    zero = jnp.zeros_like(u0)
-    init = (u0, jnp.asarray(0), zero, zero, jnp.asarray(False), jnp.ones((), u0.dtype))
-    u, k, step, step_prev, done, _ = jax.lax.while_loop(cond, body, init)
-    rate = jnp.linalg.norm(step) / jnp.linalg.norm(step_prev)
-    marching = _still_marching(u0, u, step, rate, ~done, k)
-    return u, k, jnp.linalg.norm(F(u)), ~done, marching
+    def terminate(self, fn, y, args, options, state, tags):
+        del fn, y, args, options, tags
+        return state.done, optx.RESULTS.successful
+
+    def postprocess(self, fn, y, aux, args, options, state, tags, result):
+        del fn, args, options, state, tags, result
+        return y, aux, {}
 
 
-def _natural_scale(model, y):
-    """S: the size of the terms of V at y (supergravity: the F-term formula's terms;
-    plain potentials: |V|, plus ``potential_scale`` if the model defines it)."""
-    if isinstance(model, SupergravityModel):
-        return fterm_parts(model, y).scale
-    V = jnp.abs(jnp.asarray(_range.safe(model.potential)(y), y.dtype))
-    custom = model.potential_scale(y)
-    return V if custom is None else V + jnp.abs(jnp.asarray(custom, y.dtype))
+def _doubling_newton(F, u0, opts: SolverOptions):
+    """:class:`DoublingNewton` on F(u) = 0 (tolerance ``opts.solver_tol``, at most
+    ``opts.step_doubling`` times the Newton step). Returns what :func:`_local_phase`
+    returns."""
+    tol = opts.solver_tol
+    solver = DoublingNewton(rtol=tol, atol=tol, linear_solver=_newton_linear_solver(opts.susy),
+                            max_factor=float(opts.step_doubling))
+    sol = optx.root_find(lambda u, _: F(u), solver, u0, max_steps=opts.max_steps, throw=False,
+                         adjoint=optx.RecursiveCheckpointAdjoint())
+    u, state = sol.value, sol.state
+    rate = jnp.linalg.norm(state.step) / jnp.linalg.norm(state.step_prev)
+    marching = _still_marching(u0, u, state.step, rate, ~state.done, state.count)
+    return u, state.count, jnp.linalg.norm(F(u)), ~state.done, marching
 
 
 def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
@@ -616,7 +381,7 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
         if susy:
             vec, _, _ = _susy_terms(model, yy)
             return vec
-        return jax.grad(lambda z: _potential(model, z))(yy)
+        return jax.grad(model.scalar_potential)(yy)
 
     def size(yy):
         return jnp.sum(equations(yy, None) ** 2)
@@ -652,7 +417,6 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     a start ``unfinished`` (Newton stopped while still marching) is not converged:
     ``max_steps`` (or ``stalled``/``diverged`` by the usual rules)."""
     r = a.result
-    stationary_codes = (r == Result.successful) | (r == Result.unresolved)
     u = region.to_unit(y)
     u_lo, u_hi = region.unit_bounds()
     periodic = region.period > 0
@@ -660,20 +424,17 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     far = jnp.any(outside)
     y_nan = jnp.any(jnp.isnan(y))
     y_inf = jnp.any(jnp.isinf(y))
-    not_converged = jnp.where(
-        far, Result.diverged,
-        jnp.where(stalled, Result.stalled,
-                  jnp.where(hit_max | unfinished, Result.max_steps, Result.not_critical)),
-    )
-    code = jnp.where(
-        y_nan, Result.nonfinite,
-        jnp.where(y_inf | runaway, Result.diverged,
-        jnp.where(r == Result.left_domain, Result.left_domain,
-        jnp.where((r == Result.bad_metric) | (r == Result.nonfinite), r,
-        jnp.where(stationary_codes & ~unfinished, jnp.where(in_region, r, Result.left_region),
-                  not_converged)))),
-    )
-    return code.astype(jnp.int32)
+    converged = is_stationary(r) & ~unfinished
+    return first_true([  # the first that holds, top to bottom (docs/search.md, table)
+        (y_nan, Result.nonfinite),
+        (y_inf | runaway, Result.diverged),
+        ((r == Result.left_domain) | (r == Result.bad_metric) | (r == Result.nonfinite), r),
+        (converged & in_region, r),
+        (converged, Result.left_region),
+        (far, Result.diverged),
+        (stalled, Result.stalled),
+        (hit_max | unfinished, Result.max_steps),
+    ], Result.not_critical)
 
 
 def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> SolveResult:
@@ -686,7 +447,7 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
     u2, steps, normF, hit_max, marching = _local_phase(model, region, u1, opts)
     y2 = region.from_unit(u2)
     # a runaway: still marching, down a slope whose scale fell by orders of magnitude
-    S1, S2 = _natural_scale(model, region.from_unit(u1)), _natural_scale(model, y2)
+    S1, S2 = model.natural_scale(region.from_unit(u1)), model.natural_scale(y2)
     runaway = marching & (S2 < RUNAWAY_SCALE_DROP * S1)
     # stopped while still marching (out of steps, or optimistix's Cauchy test fooled by
     # a step ratio ≥ 1): not converged, whatever the analysis says at the last point
@@ -702,9 +463,8 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
     # a verified point must also be where Newton has converged: the step it would still
     # take must lie within the point's own location uncertainty (the dedup tolerance)
     step, sigma, _ = _newton_step_and_uncertainty(a)
-    tol = _point_tolerance(y3, sigma, region)
-    stationary = (a.result == Result.successful) | (a.result == Result.unresolved)
-    unfinished = unfinished | (stationary & jnp.any(jnp.abs(step) > tol))
+    tol = point_tolerance(y3, sigma, region)
+    unfinished = unfinished | (is_stationary(a.result) & jnp.any(jnp.abs(step) > tol))
     in_region = region.contains(y3)
     stalled = (q1 > STALL_Q) & (stall < STALL_TOL) & region.contains(region.from_unit(u1))
     code = _result_code(a, y3, region, in_region, hit_max, stalled, runaway, unfinished)
@@ -762,7 +522,7 @@ def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | Non
 
     A [`SolveResult`][jaxvac.SolveResult].
     """
-    if not isinstance(model, SupergravityModel):
+    if not model.is_supergravity:
         raise TypeError(
             f"solve_susy_from needs a supergravity model; {type(model).__name__} is a "
             "plain potential."
@@ -773,13 +533,6 @@ def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | Non
 # ======================================================================================
 # Deduplication
 # ======================================================================================
-
-
-#: Two converged points are the same critical point when every coordinate agrees to
-#: this relative tolerance (of |y| for log coordinates, of the region width otherwise)
-#: plus DEDUP_SIGMAS times the sum of their location uncertainties.
-DEDUP_RTOL = 1e-6
-DEDUP_SIGMAS = 10.0
 
 
 def _newton_step_and_uncertainty(a: PointAnalysis):
@@ -794,9 +547,7 @@ def _newton_step_and_uncertainty(a: PointAnalysis):
     L = cholesky(G)
     L = jnp.where(jnp.all(jnp.isfinite(L)), L, jnp.eye(G.shape[0]))
     H = jnp.where(jnp.isfinite(a.hessian), a.hessian, 0.0)
-    A = solve_triangular(L, H, lower=True)
-    A = solve_triangular(L, A.T, lower=True)
-    lam, Q = eigh(0.5 * (A + A.T))
+    lam, Q = eigh(canonical_matrix(H, L))
     floor = jnp.maximum(10.0 * a.masses_error, jnp.finfo(jnp.float64).tiny)
     lam_f = jnp.maximum(jnp.abs(lam), floor)
     Linv_T = solve_triangular(L, jnp.eye(L.shape[0], dtype=L.dtype), lower=True).T
@@ -866,24 +617,15 @@ def deduplicate(y, ok, quality, tol, period):
     return rep, cluster
 
 
-def _point_tolerance(y, sigma, region: Region):
-    scale = jnp.where(
-        region.log, jnp.abs(y),
-        jnp.where(region.period > 0, region.period, region.upper - region.lower),
-    )
-    tol = DEDUP_RTOL * scale + DEDUP_SIGMAS * sigma
-    return jnp.where(jnp.isfinite(tol), tol, 0.0)
-
-
 def dedup_tolerance(solutions: SolveResult, region: Region):
     """Per-point, per-coordinate tolerances for :func:`deduplicate` (one point)."""
-    return _point_tolerance(solutions.y, location_uncertainty(solutions.analysis), region)
+    return point_tolerance(solutions.y, location_uncertainty(solutions.analysis), region)
 
 
 def is_critical(code):
     """Starts that ended on a verified critical point (successful, or stationary with
     the sign of V unresolved)."""
-    return (code == Result.successful) | (code == Result.unresolved)
+    return is_stationary(code)
 
 
 class SearchResult(eqx.Module):
@@ -984,180 +726,17 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     return jax.tree.map(lambda x: x[:n], result)
 
 
-# ======================================================================================
-# find_critical_points: the whole search for one model, with a report
-# ======================================================================================
-
-
-@dataclasses.dataclass(frozen=True)
-class FindResult:
-    """Distinct critical points of one model in a region, as returned by
-    [`jaxvac.find_critical_points`][] (``jaxvac find``).
-
-    `repr` is a one-line summary (`FindResult(KKLT: 1 critical point from 64 starts • 1
-    AdS minimum (supersymmetric) • …)`), `_repr_html_` a table in Jupyter, `to_dict()` the
-    JSON object of `jaxvac find --json` (DESIGN.md), `to_pandas()` one row per critical
-    point (`pip install 'jaxvac[analysis]'`). `search` holds every start's solution.
-    """
-
-    model: AbstractModel
-    model_name: str
-    region: Region
-    seed: int
-    search: SearchResult  # numpy arrays, batch over starts
-    indices: tuple[int, ...]  # representatives listed, sorted by V
-
-    @property
-    def starts(self) -> int:
-        return int(np.asarray(self.search.solutions.result).shape[0])
-
-    @property
-    def codes(self) -> np.ndarray:
-        """Result code of every start."""
-        return np.asarray(self.search.solutions.result)
-
-    @property
-    def failed_starts(self) -> int:
-        return int(np.sum(self.codes != Result.successful))
-
-    @property
-    def distinct(self) -> int:
-        return len(self.indices)
-
-    def result_counts(self) -> dict[str, int]:
-        codes = self.codes
-        return {r.name: int(np.sum(codes == r)) for r in Result if np.any(codes == r)}
-
-    @property
-    def points(self) -> np.ndarray:
-        """(distinct, d) real coordinates of the critical points listed."""
-        return np.asarray(self.search.solutions.y)[list(self.indices)]
-
-    def analysis(self, k: int) -> PointAnalysis:
-        """The :class:`PointAnalysis` of the k-th critical point listed."""
-        i = self.indices[k]
-        return jax.tree.map(lambda a: np.asarray(a)[i], self.search.solutions.analysis)
-
-    def records(self) -> list[dict[str, Any]]:
-        from ._report import point_record
-
-        cluster = np.asarray(self.search.cluster)
-        out = []
-        for i in self.indices:
-            rec = point_record(self.model, self.search.solutions.analysis, i)
-            rec["basin_starts"] = int(np.sum(cluster == i))
-            out.append(rec)
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model_name,
-            "parameters": self.model.parameters(),
-            "starts": self.starts,
-            "failed_starts": self.failed_starts,
-            "distinct": self.distinct,
-            "critical_points": self.records(),
-            "start_results": self.result_counts(),
-            "region": self.region.to_dict(),
-            "seed": self.seed,
-        }
-
-    def to_json(self, **kwargs) -> str:
-        from ._io import dumps
-
-        return dumps(self.to_dict(), **kwargs)
-
-    def __repr__(self) -> str:
-        """One line: ``FindResult(kklt: 2 critical points from 256 starts • 1 dS minimum,
-        1 dS saddle • 17 failed starts (max_steps 12, diverged 5))`` (:mod:`jaxvac._display`)."""
-        from ._display import find_summary
-
-        return find_summary(self.to_dict())
-
-    def _repr_html_(self) -> str:
-        """The summary and a table of the critical points, for Jupyter."""
-        from ._display import find_html
-
-        return find_html(self.to_dict())
-
-    def to_pandas(self):
-        """The critical points as a pandas DataFrame, one row per point: the columns of
-        ``jaxvac find --out FILE.csv`` (:func:`jaxvac.export.to_pandas`; needs pandas)."""
-        from .export import to_pandas
-
-        return to_pandas(self)
-
-
 #: Default number of starts of :func:`find_critical_points` (docs/search.md: the
 #: completeness measurement behind it).
 DEFAULT_STARTS = 256
 
 
-def find_critical_points(
-    model: AbstractModel,
-    *,
-    region: Region | dict | None = None,
-    starts: int = DEFAULT_STARTS,
-    seed: int = 0,
-    susy: bool = False,
-    name: str | None = None,
-    threads: int | None = None,
-    **options,
-) -> FindResult:
-    """Every critical point of a model found from a number of random starts in a region
-    (``jaxvac find``).
+def __getattr__(name):
+    """``FindResult`` and ``find_critical_points`` moved to :mod:`jaxvac._find` (the search
+    with its report, one layer up); ``from jaxvac._search import find_critical_points``
+    keeps working for code written against earlier releases."""
+    if name in ("FindResult", "find_critical_points"):
+        import importlib
 
-    Each start runs a global descent on a scale-free stationarity objective, then Newton;
-    critical points of all types (minima, saddles, maxima) are verified by
-    [`jaxvac.analyse_point`][], deduplicated modulo axion periods and listed by V. Every
-    start ends with a result code (`successful`, `diverged` = runaway, `max_steps`, ...);
-    only successful ones are vacua. Compiled once per model class and number of starts
-    (bucketed); the parameters are arrays, so a new parameter point does not recompile.
-
-    **Arguments:**
-
-    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
-    - `region`: where to start, `{"T": (50, 300), "T.im": (0, 6.28)}` or a
-      [`Region`][jaxvac.Region]; default the model's `search_region()` (saxions 0.1 to
-      1000, log-uniform; axions one period).
-    - `starts`: the number of starting points.
-    - `seed`: the random seed of the starting points; the result is reproducible from it.
-    - `susy`: solve D_aW = 0 instead of ∇V = 0 (supersymmetric critical points only).
-    - `name`: the model's name in the result (default its class name).
-    - `threads`: concurrent executions the starts are split over (default the cores on a
-      CPU backend, `$JAXVAC_THREADS` overrides); the result does not depend on it.
-    - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...; docs/search.md).
-
-    **Returns:**
-
-    A [`FindResult`][jaxvac.FindResult]: `repr` summarises it in one line, `to_dict()` is
-    the JSON of `jaxvac find --json`, `to_pandas()` one row per critical point.
-    """
-    ensure_x64()
-    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
-        raise ValueError(f"starts must be an integer >= 1 (got {starts!r}).")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0 (got {seed!r}).")
-    if susy and not isinstance(model, SupergravityModel):
-        raise ValueError("susy=True needs a supergravity model (D_aW = 0 has no meaning for a plain potential).")
-    model = canonical(model)
-    region = as_region(model, region)
-    opts = _options(susy=susy, **options)
-    key = jax.random.key(int(seed))
-    threads = default_threads() if threads is None else check_threads(threads)
-    y0 = _sample_jit(model, region, key, int(starts))
-    result = search_threaded(model, region, y0, opts, threads)
-    result = jax.tree.map(np.asarray, result)
-    rep = np.flatnonzero(result.representative)
-    V = np.asarray(result.solutions.analysis.V)[rep]
-    order = np.lexsort((rep, np.where(np.isfinite(V), V, np.inf)))
-    indices = tuple(int(i) for i in rep[order])
-    return FindResult(
-        model=model, model_name=name or type(model).__name__, region=region,
-        seed=int(seed), search=result, indices=indices,
-    )
-
-
-@eqx.filter_jit
-def _sample_jit(model, region, key, n):
-    return sample_starts(model, region, key, n)
+        return getattr(importlib.import_module("._find", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

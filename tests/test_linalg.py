@@ -160,3 +160,45 @@ def test_argsort_matches_numpy_stable_order():
             k[rng.random(n) < 0.1] = -np.inf
             k[rng.random(n) < 0.1] = np.inf
             np.testing.assert_array_equal(f(jnp.asarray(k)), np.argsort(k, kind="stable"))
+
+
+def test_lapack_path_off_cpu_agrees(monkeypatch):
+    """Off the CPU backend the kernels are jnp.linalg / jax.scipy (module docstring of
+    jaxvac._linalg): same factors, solves, spectrum and eigenvalue derivatives as LAPACK
+    (numpy) here, with the backend test forced; on the CPU no LAPACK custom call is traced."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(5, 5))
+    A = X @ X.T + 5 * np.eye(5)
+    b = jnp.asarray(rng.normal(size=5))
+
+    def all_kernels(M):
+        L = la.cholesky(M)
+        return L, la.cho_solve(L, b), la.eigh(M)[0]
+
+    def primitives(jaxpr):
+        out = set()
+        for eqn in jaxpr.eqns:
+            out.add(eqn.primitive.name)
+            for v in eqn.params.values():
+                for sub in (v if isinstance(v, (tuple, list)) else (v,)):
+                    inner = getattr(sub, "jaxpr", sub)
+                    if hasattr(inner, "eqns"):
+                        out |= primitives(inner)
+        return out
+
+    lapack = {"cholesky", "eigh", "triangular_solve"}
+    assert not primitives(jax.make_jaxpr(all_kernels)(jnp.asarray(A)).jaxpr) & lapack
+    monkeypatch.setattr(la, "uses_lapack", lambda: True)
+    # a new function: make_jaxpr caches traces by function
+    lapack_jaxpr = jax.make_jaxpr(lambda M: all_kernels(M))(jnp.asarray(A)).jaxpr
+    assert primitives(lapack_jaxpr) >= lapack
+    L, x, w = all_kernels(jnp.asarray(A))
+    np.testing.assert_allclose(L, np.linalg.cholesky(A), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x, np.linalg.solve(A, b), rtol=1e-12)
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(A), rtol=1e-12)
+    dA = rng.normal(size=(5, 5))
+    dA = dA + dA.T
+    _, dw = jax.jvp(lambda M: la.eigh(M)[0], (jnp.asarray(A),), (jnp.asarray(dA),))
+    _, V = np.linalg.eigh(A)
+    np.testing.assert_allclose(dw, np.diag(V.T @ dA @ V), rtol=1e-10, atol=1e-12)
+    assert bool(jnp.all(jnp.isnan(jnp.diag(la.cholesky(-jnp.asarray(A))))))  # what callers test

@@ -29,7 +29,8 @@ import jaxvac
 import search_models as sm
 from jaxvac import CriticalType, Result
 from jaxvac._io import resolve_model_class
-from jaxvac._search import DEFAULT_STARTS, Region, deduplicate, find_critical_points
+from jaxvac._find import find_critical_points
+from jaxvac._search import DEFAULT_STARTS, Region, deduplicate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_FILE = os.path.join(HERE, "search_models.py")
@@ -549,8 +550,8 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     then compile nothing new in the solver or the deduplication."""
     import equinox as eqx
 
-    from jaxvac._search import (_deduplicated_jit, _options, _sample_jit, _search_from,
-                                _solve_jit, as_region, bucket)
+    from jaxvac._find import _sample_jit
+    from jaxvac._search import _deduplicated_jit, _options, _search_from, _solve_jit, as_region, bucket
     from jaxvac._model import canonical
 
     assert [bucket(n, 256) for n in (1, 2, 3, 100, 128, 129, 250, 256, 300)] == \

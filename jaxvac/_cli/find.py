@@ -9,6 +9,30 @@ from .._errors import InputError
 from .core import add_model_arguments, check_escalate, model_from_args
 
 
+def parse_region(items, model) -> dict[str, tuple[float, float]]:
+    """``--region`` values, ``["T=50:300", "T.im=-1:1"]`` (or comma-separated), into bounds
+    for :class:`jaxvac.Region`; a bad value is an :class:`InputError` naming ``--region``."""
+    from .._region import check_bounds
+
+    out: dict[str, tuple[float, float]] = {}
+    for item in items or ():
+        for piece in (p.strip() for p in item.split(",")):
+            if not piece:
+                continue
+            name, eq, rng = piece.partition("=")
+            lo, colon, hi = rng.partition(":")
+            if not eq or not colon or not name.strip():
+                raise InputError(f"--region: expected NAME=LO:HI, got {piece!r}.")
+            try:
+                bounds = (float(lo), float(hi))
+            except ValueError:
+                raise InputError(f"--region {name.strip()}: cannot read {rng!r} as LO:HI numbers.") from None
+            name = name.strip()
+            i = model.coordinate_index(name, "--region")
+            out[name] = check_bounds(model, name, bounds, i in model.positive_indices, "--region")
+    return out
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "find",
@@ -136,9 +160,8 @@ class TerminalStatus:
 
 
 def cmd_find(args) -> int:
-    from .._io import dumps
-    from .._search import DEFAULT_STARTS, find_critical_points, parse_region
-    from .._model import SupergravityModel
+    from .._find import find_critical_points
+    from .._search import DEFAULT_STARTS
 
     model, name = model_from_args(args)
     starts = DEFAULT_STARTS if args.starts is None else args.starts
@@ -146,7 +169,7 @@ def cmd_find(args) -> int:
         raise InputError(f"--starts must be between 1 and 10000000 (got {starts}).")
     if not 0 <= args.seed <= MAX_SEED:
         raise InputError(f"--seed must be between 0 and {MAX_SEED} (got {args.seed}).")
-    if args.susy and not isinstance(model, SupergravityModel):
+    if args.susy and not model.is_supergravity:
         raise InputError(f"--susy needs a supergravity model; {name} is a plain potential.")
     options = {}
     if args.rtol is not None:
