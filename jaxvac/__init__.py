@@ -70,6 +70,11 @@ _EXPORTS: dict[str, str] = {
     # ._continuation
     "ContinuationResult": "._continuation",
     "continue_critical_point": "._continuation",
+    # ._certify
+    "Certificate": "._certify",
+    "RegionCertificate": "._certify",
+    "certify": "._certify",
+    "certify_region": "._certify",
     # .scan
     "ScanConfig": ".scan",
     "ScanResult": ".scan",
@@ -96,6 +101,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from ._search import FindResult, Region, SearchResult, SolveResult, find_critical_points, solve_from, solve_susy_from
     from ._implicit import LocatedCriticalPoint, VacuumObservables, locate_critical_point, vacuum_derivatives, vacuum_observables
     from ._continuation import ContinuationResult, continue_critical_point
+    from ._certify import Certificate, RegionCertificate, certify, certify_region
     from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, scan, vacuum_fractions
     from . import models, special
 
@@ -130,6 +136,10 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = [
+    "Certificate",
+    "RegionCertificate",
+    "certify",
+    "certify_region",
     "ContinuationResult",
     "FindResult",
     "Region",
