@@ -114,6 +114,7 @@ class Certificate:
     n_positive: int | None = None
     n_flat: int = 0
     flat: list[str] = dataclasses.field(default_factory=list)
+    negative_curvature: list[str] = dataclasses.field(default_factory=list)  # ∂²V/∂yᵢ² < 0 proved
     V: Any = None  # ball
     susy: bool | None = None
     contraction: float | None = None
@@ -162,6 +163,7 @@ class Certificate:
                 "n_positive": self.n_positive,
                 "n_flat": self.n_flat,
                 "flat": list(self.flat),
+                "negative_curvature": list(self.negative_curvature),
                 "vacuum": self.vacuum,
                 "V": None if self.V is None else float(self.V.mid()),
                 "V_ball": None if self.V is None else self.V.str(12),
@@ -452,6 +454,7 @@ def _classify(cert, model, E, X, free, bits, sugra):
     digits = max(20, min(cert.digits, 60))
     HE = HESSIAN(model, E, bits=bits)
     V, G, F, extra = INFO(model, E, bits=bits)
+    cert.negative_curvature = [cert.coordinate_names[i] for i in free if HE[i, i] < 0]
     metric = inertia(G, digits=digits)
     if not (metric.proved and metric.n_negative == 0):
         cert.unproved.append(

@@ -144,7 +144,10 @@ def format_certificate(r: dict) -> str:
     lines = []
     for k, v in r["proved"].items():
         if v is not None:
-            lines.append(f"{k:<12} {'proved' if v else 'NOT proved'}")
+            what = ""
+            if v and k == "susy":
+                what = ": supersymmetric" if r["susy"] else ": not supersymmetric"
+            lines.append(f"{k:<12} {'proved' if v else 'NOT proved'}{what}")
     if r["fields"] is not None:
         for name, value in r["fields"].items():
             if isinstance(value, dict):
