@@ -270,6 +270,29 @@ def test_region_complete_kklt_uplift():
     assert np.allclose(ts, ref, rtol=1e-14)
 
 
+@pytest.mark.slow
+def test_seed000_table2_point_is_a_saddle_with_a_tachyonic_axion():
+    # jaxvac/reproduce/_rku.py builds the point (W0 from the printed Ĉ, B = A/z, ξ = 1e-3)
+    # (as table2_point_in_full_model does, without its search for the stability window)
+    from jaxvac.models._rku import RKU
+    from jaxvac.reproduce import _rku_formulas as F
+    from jaxvac.reproduce._rku import table2_points
+    from jaxvac.reproduce._rku_exact import critical_t
+
+    row = table2_points()[0]
+    a, x = row["a"], row["x_from_C"]
+    W0 = F.w0_from_c_hat(row["C_p"], a, 1e-3, -1.0)
+    B = -1.0 * F.inverse_z(x, row["beta"], row["C_p"])
+    model = RKU.from_nmax(row["Nmax"], W0=W0, A=-1.0, B=B, xi=1e-3)
+    t, ok = critical_t(model, x / a)
+    assert ok
+    c = jaxvac.certify(model, {"T": t})
+    assert all(c.proved.values()), c.unproved
+    assert c.critical_type == "saddle" and c.n_negative == 1 and c.negative_curvature == ["T.im"]
+    assert c.vacuum == "dS" and c.susy is False
+    assert 1e-121 < float(c.V.mid()) < 1e-120  # V ≈ 2.8e-121, proved positive
+
+
 # ---- command line --------------------------------------------------------------------------------
 
 
@@ -283,10 +306,17 @@ def test_cli_json_and_bad_input(tmp_path, capsys):
                              "sign_of_V": True, "susy": None}
     assert out["type"] == "minimum" and out["vacuum"] == "dS" and out["precision"] == 30
     assert float(out["fields"]["x"]) == pytest.approx(-1.0355787140888537, rel=1e-15)
+    assert main(["certify", spec, "--region", "x=-2:2", "--region", "y=-2:2", "--complete",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["complete"] and out["distinct"] == 9 and out["undecided"] == []
+    assert sorted(cp["n_negative"] for cp in out["critical_points"]) == [0, 0, 0, 0, 1, 1, 1, 1, 2]
     for argv in (["certify", spec, "--from", str(tmp_path / "missing.json")],
                  ["certify", spec],
                  ["certify", spec, "--from", str(src), "--digits", "2"],
-                 ["certify", spec, "--region", "x=-1:1", "--complete"]):
+                 ["certify", spec, "--region", "x=-1:1", "--complete"],
+                 ["certify", spec, "--region", "x=1:-1", "--region", "y=0:1", "--complete"],
+                 ["certify", spec, "--from", str(src), "--region", "x=0:1"]):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err
