@@ -287,6 +287,9 @@ def certify(
     base = model
     model = with_parameters(model, parameters)
     y0 = point_to_mp(base, point)
+    for i in base.positive_indices:
+        if not mp.mpmathify(y0[i]) > 0:
+            raise InputError(f"point: {base.coordinate_names[i]} must be > 0 (got {y0[i]}).")
     t0 = time.perf_counter()
     cert = None
     d = int(digits)
@@ -307,7 +310,7 @@ def _hopeless(cert: Certificate) -> bool:
     if cert.proved["existence"]:
         return False
     return any(u.startswith(("degenerate", "not a critical", "every coordinate"))
-               for u in cert.unproved)
+               or "not finite" in u for u in cert.unproved)
 
 
 def _certify_at(base, model, y0, digits: int, radius: float, name: str) -> Certificate:
