@@ -29,6 +29,17 @@ import jaxvac  # noqa: E402
 import search_models as sm  # noqa: E402
 from jaxvac._io import resolve_model_class  # noqa: E402
 
+NOT_CERTIFIED = """## Not certified here
+
+- **Seed 001, the full potential (77)**: `dps-full` (jaxvac/reproduce/_dps_full.py) finds no
+  critical point of (77) itself — its u3 direction has the slope of (84), and the θ_t1, θ_t2
+  directions carry a potential ~e^{-πt1} ~ 10^(-10^29), beyond any precision — only a critical
+  point of a 9-direction slice in log coordinates. A certificate would be about that slice
+  function (not a model jaxvac certify takes today) at ≥ 100 digits; not attempted.
+- The seed-000 Higgs vacua (`rku-higgs`) and an LVS region: not attempted in this session.
+
+"""
+
 KKLT_EXACT = {"W0": "-1e-4", "A": "1", "a": "0.1"}
 D_UPLIFT = "3e-11"
 
@@ -114,6 +125,7 @@ def main(skip_region: bool) -> None:
     lines.append("")
     if not skip_region:
         lines += _region_section(cls, refs)
+    lines.append(NOT_CERTIFIED)
     lines.append(f"Total time {time.time() - t0:.0f} s on the 2-core shared development machine "
                  "(load varies: times are indicative; bench/bench_certify.py measures).")
     out = os.path.join(HERE, "results", "certify_seeds.md")

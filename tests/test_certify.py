@@ -178,6 +178,27 @@ class Valley(jaxvac.PotentialModel):
         return (phi[0] - phi[1]) ** 2 + 1.0
 
 
+class Cancelling(jaxvac.PotentialModel):
+    """V = 10⁴⁰((1 + 10⁻²⁰x)² − 1 − 2·10⁻²⁰x) + (y² − 1)² + ½ = x² + (y² − 1)² + ½, written
+    so that ~40 digits cancel: a minimum at (0, ±1) that 30 digits cannot see."""
+
+    fields: ClassVar[tuple[str, ...]] = ("x", "y")
+
+    def potential(self, phi):
+        x, y = phi[0], phi[1]
+        return 1e40 * ((1.0 + 1e-20 * x) ** 2 - 1.0 - 2e-20 * x) + (y**2 - 1) ** 2 + 0.5
+
+
+def test_precision_is_raised_until_the_proof_goes_through():
+    c = jaxvac.certify(Cancelling(), {"x": 0.005, "y": 1.01}, digits=30)
+    assert all(c.proved.values()), c.unproved
+    assert c.digits == 60 and c.critical_type == "minimum"
+    with working_precision(c.bits):
+        assert c.enclosure[0].contains(0) and c.enclosure[1].contains(1)
+    low = jaxvac.certify(Cancelling(), {"x": 0.005, "y": 1.01}, digits=30, max_digits=30)
+    assert not all(low.proved.values()) and low.unproved and low.digits == 30
+
+
 def test_double_well_points_against_cubic_roots():
     for p, V, n_neg in sm.double_well_points():
         c = jaxvac.certify(sm.DoubleWell(), {"x": float(p[0]), "y": float(p[1])})

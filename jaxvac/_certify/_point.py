@@ -202,12 +202,12 @@ def _balls(values) -> np.ndarray:
     return out
 
 
-def _scales(center) -> list:
-    """Each coordinate's size, for box radii: |yᵢ|, at least 1/100 of the largest |yⱼ|
-    (an axion at 0 gets the scale of the point), or 1 at the origin."""
+def _scales(center, fraction=100) -> list:
+    """Each coordinate's size, for box radii: |yᵢ|, at least 1/``fraction`` of the largest
+    |yⱼ| (an axion at 0 gets the scale of the point), or 1 at the origin."""
     mags = [abs(c) for c in center]
     top = max(mags, key=lambda m: float(m.mid())) if mags else arb(1)
-    floor = top / 100 if not top.is_zero() else arb(1)
+    floor = top / fraction if not top.is_zero() else arb(1)
     return [exact(m.max(floor)) for m in mags]
 
 
@@ -341,7 +341,7 @@ def _run(cert, model, y0, n, bits, radius, sugra):
         cert.unproved.append("every coordinate is exactly flat: nothing to prove")
         return
     c, converged = _newton(model, start, free, bits)
-    far = [i for i, s in enumerate(_scales(start)) if abs(c[i] - start[i]) > radius * s]
+    far = [i for i, s in enumerate(_scales(start, 1)) if abs(c[i] - start[i]) > radius * s]
     if far:
         moved = ", ".join(f"{cert.coordinate_names[i]} by {float((c[i] - start[i]).mid()):.3g}"
                           for i in far)
