@@ -51,7 +51,8 @@ def _row(label, c, reference=""):
     missing = ", ".join(k for k, v in p.items() if v is False) or "-"
     f = d["fields"]
     point = "; ".join(
-        f"{k} = {v['re'][:22]} + {float(v['im']):.3g}i" if isinstance(v, dict) else f"{k} = {v[:22]}"
+        f"{k} = {v['re'][:22]} + {float(v['im']):.3g}i" if isinstance(v, dict)
+        else f"{k} = {v[:22]}"
         for k, v in (f or {}).items()
     )
     box = d["box_radius"]

@@ -192,13 +192,8 @@ def _map(fn, *arrays) -> np.ndarray:
     return _obj(np.frompyfunc(fn, len(arrays), 1)(*arrays))
 
 
-def is_finite_ball(v) -> bool:
-    return bool(v.is_finite())
 
 
-def ball_midpoint(v) -> float:
-    """The midpoint of a real ball as a float (for heuristics only)."""
-    return float(v.mid())
 
 
 # ---- decided comparisons ------------------------------------------------------------------
@@ -497,7 +492,8 @@ def _rules() -> dict[str, Callable]:
         sb = [next(letters) for _ in range(b.ndim)]
         for i, j in list(zip(ca, cb)) + list(zip(ba, bb)):
             sb[j] = sa[i]
-        out_ix = ([sa[i] for i in ba] + [sa[i] for i in range(a.ndim) if i not in ca and i not in ba]
+        out_ix = ([sa[i] for i in ba]
+                  + [sa[i] for i in range(a.ndim) if i not in ca and i not in ba]
                   + [sb[j] for j in range(b.ndim) if j not in cb and j not in bb])
         spec = f"{''.join(sa)},{''.join(sb)}->{''.join(out_ix)}"
         out = _obj(np.einsum(spec, a, b))
@@ -608,22 +604,3 @@ class BallFunction(PrecisionFunction):
                     ins.append(np.asarray(x, dtype=dtype))
             outs = self.interpreter.run(closed, *ins)
         return jax.tree.unflatten(out_tree, outs)
-
-
-# PrecisionFunction traces object arrays through jaxvac._mpjaxpr.to_float, which reads
-# mpmath numbers and strings; balls are read through their midpoints.
-def _float_of(v):
-    if isinstance(v, acb):
-        return complex(float(v.real.mid()), float(v.imag.mid()))
-    if isinstance(v, arb):
-        return float(v.mid())
-    return v
-
-
-def midpoints(x) -> np.ndarray:
-    """float64 (or complex128) midpoints of an object array of balls."""
-    arr = _obj(x)
-    vals = [_float_of(v) for v in arr.flat]
-    if any(isinstance(v, complex) for v in vals):
-        return np.array(vals, dtype=np.complex128).reshape(arr.shape)
-    return np.array([float(v) for v in vals], dtype=np.float64).reshape(arr.shape)

@@ -16,7 +16,7 @@ functions whose zeros and Jacobians are tested come from :mod:`jaxvac._certify._
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import mpmath as mp
 import numpy as np
@@ -62,11 +62,10 @@ def intersect(a: arb, b: arb) -> arb | None:
 
 def inside_interior(inner: arb, outer: arb) -> bool:
     """Every point of ``inner`` lies in the open interval of ``outer``."""
-    return bool(inner.is_finite() and inner.lower() > outer.lower() and inner.upper() < outer.upper())
+    return bool(inner.is_finite() and inner.lower() > outer.lower()
+                and inner.upper() < outer.upper())
 
 
-def radius(x: arb) -> arb:
-    return x.rad()
 
 
 def approximate_inverse(A: np.ndarray) -> np.ndarray | None:
@@ -240,16 +239,3 @@ def inertia(A: np.ndarray, *, digits: int = 40) -> Inertia:
         return Inertia(False, None, None,
                        "an eigenvalue is not separated from 0 (a Gershgorin disc holds 0)")
     return Inertia(True, signs.count(-1), signs.count(1))
-
-
-def ball_text(x: arb, digits: int = 20) -> str:
-    """A ball as text ``[mid +/- rad]`` with up to ``digits`` digits."""
-    return x.str(digits)
-
-
-def upper_float(x: arb) -> float:
-    return float(x.abs_upper().mid())
-
-
-def as_list(x: np.ndarray) -> list[Any]:
-    return list(x)

@@ -34,14 +34,14 @@ import jax
 import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
-from flint import acb, arb
+from flint import arb
 
 from .._errors import InputError
 from .._model import AbstractModel, SupergravityModel
 from .._potential import fterm_parts, kinetic_metric, scalar_potential
 from ._arb import BallFunction, CertifyError, digits_to_bits, to_ball, working_precision
 from ._balls import (
-    approximate_inverse, box, exact, inertia, inside_interior, krawczyk, matvec, to_mpf,
+    approximate_inverse, box, exact, inertia, inside_interior, krawczyk, matvec,
 )
 
 #: Default and largest precision (decimal digits).
@@ -278,7 +278,8 @@ def certify(
     """
     from .._precision import point_to_mp, with_parameters
 
-    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 5 <= digits <= max_digits:
+    if (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
+            or not 5 <= digits <= max_digits):
         raise InputError(f"digits must be an integer between 5 and {max_digits} (got {digits!r}).")
     if not 0 < radius < 1:
         raise InputError(f"radius must be between 0 and 1 (got {radius}).")
@@ -397,7 +398,8 @@ def _run(cert, model, y0, n, bits, radius, sugra):
     if outcome is None or outcome.status != "unique":
         why = reasons[-1] if reasons else "no box tried"
         hint = "" if converged else " (Newton did not converge at this precision)"
-        cert.unproved.append(f"existence and uniqueness not proved at {cert.digits} digits: {why}{hint}")
+        cert.unproved.append(
+            f"existence and uniqueness not proved at {cert.digits} digits: {why}{hint}")
         return
     cert.proved["existence"] = cert.proved["uniqueness"] = True
     cert.contraction = outcome.contraction
@@ -426,9 +428,7 @@ def _run(cert, model, y0, n, bits, radius, sugra):
 
 def _tighten(model, c, g_c, free, scales, bits, Xf):
     """K ∩ X for a small box X around c (inside the uniqueness box), or None."""
-    C = approximate_inverse(
-        np.array([[v for v in row] for row in _sub(HESSIAN(model, c, bits=bits), free)], dtype=object)
-    )
+    C = approximate_inverse(_sub(HESSIAN(model, c, bits=bits), free))
     if C is None:
         return None
     step = matvec(C, np.array([g_c[i] for i in free], dtype=object))

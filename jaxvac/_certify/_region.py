@@ -58,7 +58,8 @@ class RegionCertificate:
             "complete": self.complete,
             "distinct": len(self.points),
             "critical_points": [
-                {**p["certificate"].to_dict(), "region_box": p["box"], "on_boundary": p["on_boundary"]}
+                {**p["certificate"].to_dict(), "region_box": p["box"],
+                 "on_boundary": p["on_boundary"]}
                 for p in self.points
             ],
             "undecided": self.undecided,

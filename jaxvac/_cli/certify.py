@@ -156,7 +156,8 @@ def format_certificate(r: dict) -> str:
                 lines.append(f"{name:<12} {value}")
     if r["proved"]["existence"]:
         lines.append(f"type         {r['type'] or 'unproved'} (n_negative {r['n_negative']}, "
-                     f"n_flat {r['n_flat']}); vacuum {r['vacuum'] or 'unproved'}; V in {r['V_ball']}")
+                     f"n_flat {r['n_flat']}); vacuum {r['vacuum'] or 'unproved'}; "
+                     f"V in {r['V_ball']}")
         lines.append(f"box radius   {r['box_radius']}")
     lines.append(f"precision    {r['precision']} digits, {r['seconds']} s")
     lines.extend(f"unproved     {u}" for u in r["unproved"])
