@@ -36,12 +36,21 @@ NOT_CERTIFIED = """## Not certified here
   directions carry a potential ~e^{-πt1} ~ 10^(-10^29), beyond any precision — only a critical
   point of a 9-direction slice in log coordinates. A certificate would be about that slice
   function (not a model jaxvac certify takes today) at ≥ 100 digits; not attempted.
-- The seed-000 Higgs vacua (`rku-higgs`) and an LVS region: not attempted in this session.
+- The seed-000 Higgs vacua (`rku-higgs`): see certify_higgs.md (all proved). An LVS region
+  and the double well's companions (cosine product, fold): not attempted in this session.
 
 """
 
 KKLT_EXACT = {"W0": "-1e-4", "A": "1", "a": "0.1"}
 D_UPLIFT = "3e-11"
+
+
+def _short(text: str) -> str:
+    """A decimal string with 20 significant digits (exponent kept)."""
+    import mpmath as mp
+
+    with mp.workdps(40):
+        return mp.nstr(mp.mpf(text), 20)
 
 
 def _row(label, c, reference=""):
@@ -51,8 +60,8 @@ def _row(label, c, reference=""):
     missing = ", ".join(k for k, v in p.items() if v is False) or "-"
     f = d["fields"]
     point = "; ".join(
-        f"{k} = {v['re'][:22]} + {float(v['im']):.3g}i" if isinstance(v, dict)
-        else f"{k} = {v[:22]}"
+        f"{k} = {_short(v['re'])} + {float(v['im']):.3g}i" if isinstance(v, dict)
+        else f"{k} = {_short(v)}"
         for k, v in (f or {}).items()
     )
     box = d["box_radius"]
