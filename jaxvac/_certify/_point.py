@@ -482,7 +482,10 @@ def _classify(cert, model, E, X, free, bits, sugra):
     if nonzero:
         cert.susy, cert.proved["susy"] = False, True
         return
-    pure = _is_exact_zero(extra.item() if isinstance(extra, np.ndarray) else extra)
+    # V_extra must vanish identically over the uniqueness box (not only over the enclosure)
+    extra_X = INFO(model, np.array(list(X), dtype=object), bits=bits)[3]
+    pure = all(_is_exact_zero(v) for v in (np.asarray(extra).ravel().tolist()
+                                            + np.asarray(extra_X).ravel().tolist()))
     if cert.n_flat:
         cert.unproved.append("susy: D_aW holds 0 over the enclosure; a SUSY proof with flat "
                              "directions is not implemented")
