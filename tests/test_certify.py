@@ -232,6 +232,21 @@ def test_flat_axion_quotient_and_degenerate_valley():
     assert any(u.startswith("degenerate") for u in v.unproved)
 
 
+class Sorted(jaxvac.PotentialModel):
+    """V = (x² − 1)² + y² written with a sort (which ball arithmetic refuses)."""
+
+    fields: ClassVar[tuple[str, ...]] = ("x", "y")
+
+    def potential(self, phi):
+        return jnp.sum(jnp.sort(jnp.stack([(phi[0] ** 2 - 1) ** 2, phi[1] ** 2])))
+
+
+def test_refused_primitive_in_a_model_is_reported_unproved():
+    c = jaxvac.certify(Sorted(), {"x": 1.0, "y": 0.0})
+    assert not any(c.proved.values()) and c.digits == 30  # no escalation: precision can't help
+    assert any("'sort'" in u for u in c.unproved)
+
+
 def test_kklt_susy_ads_minimum():
     # parameters as exact decimals, as the reference reads them
     exact = {"W0": "-1e-4", "A": "1", "a": "0.1"}

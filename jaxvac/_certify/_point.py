@@ -310,7 +310,8 @@ def _hopeless(cert: Certificate) -> bool:
     """Failures that more precision does not cure."""
     if cert.proved["existence"]:
         return False
-    return any(u.startswith(("degenerate", "not a critical", "every coordinate"))
+    # (a refused primitive or an undecided branch: "ball arithmetic: ...")
+    return any(u.startswith(("degenerate", "not a critical", "every coordinate", "ball arith"))
                or "not finite" in u for u in cert.unproved)
 
 
