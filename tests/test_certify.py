@@ -82,6 +82,19 @@ def test_point_values_enclose_mpmath():
         assert _contains(v, mp.mpf(1) / 10) and not _contains(v, mp.mpf(0.1))
 
 
+def test_mpmath_and_decimal_inputs_are_exact():
+    from jaxvac._certify._arb import to_ball
+
+    with working_precision(200):
+        for v in (mp.mpf(-1.5), mp.mpf(3) / 7, -mp.mpf(2) ** -70, mp.mpc(-0.25, 0.5)):
+            b = to_ball(v)
+            parts = [(b.real, v.real), (b.imag, v.imag)] if isinstance(v, mp.mpc) else [(b, v)]
+            for ball, x in parts:
+                assert ball.is_exact() and _contains(ball, x)
+    with working_precision(200), mp.workdps(100):
+        assert _contains(to_ball("-0.1"), -mp.mpf(1) / 10)  # an enclosure of the decimal
+
+
 def test_box_values_enclose_every_point():
     f = BallFunction(_mixed)
     with working_precision(128):
@@ -285,6 +298,18 @@ def test_region_complete_double_well():
     expect = sorted((float(p[0]), float(p[1]), n) for p, _, n in ref)
     for (x, y, n), (xe, ye, ne) in zip(found, expect):
         assert abs(x - xe) < 1e-12 and abs(y - ye) < 1e-12 and n == ne
+
+
+def test_region_complete_cosine_product():
+    # one copy of each critical point: x ∈ [-2, 4.2] ⊃ {-π/2, 0, π/2, π}, y ∈ [-1, 2.1]
+    r = jaxvac.certify_region(sm.CosineProduct(), {"x": (-2.0, 4.2), "y": (-1.0, 2.1)})
+    assert r.complete and len(r.points) == 8
+    found = sorted((round(float(p["certificate"].center[0].mid()), 9),
+                    round(float(p["certificate"].center[1].mid()), 9),
+                    p["certificate"].n_negative) for p in r.points)
+    expect = sorted((round(float(p[0]), 9), round(float(p[1]), 9), n)
+                    for p, _, n in sm.cosine_product_points())
+    assert found == expect
 
 
 def test_region_limits_reported():

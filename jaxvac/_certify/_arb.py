@@ -149,8 +149,10 @@ def to_ball(v):
     if isinstance(v, mp.mpf):
         if not mp.isfinite(v):
             return arb.nan()
-        man, exp = v.man_exp
-        return arb(fmpz(int(man))) * arb(2) ** int(exp) if man else arb(0)
+        man, exp = v.man_exp  # mpmath's mantissa here is unsigned
+        if not man:
+            return arb(0)
+        return (-1 if v < 0 else 1) * arb(fmpz(int(man))) * arb(2) ** int(exp)
     if isinstance(v, str):
         return arb(v.strip())
     if isinstance(v, Fraction):

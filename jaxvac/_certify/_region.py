@@ -199,7 +199,7 @@ def certify_region(
         p["on_boundary"] for p in points)
     out_points = []
     for p in points:
-        cert = _classify_point(base, p, digits, name, parameters)
+        cert = _classify_point(model, base, p, digits, name, parameters)
         out_points.append({
             "box": {n: list(_interval(x)) for n, x in zip(names, p["X"])},
             "on_boundary": p["on_boundary"],
@@ -251,10 +251,28 @@ def _try_newton_box(model, B, bits, points, covers, widths) -> None:
             return
 
 
-def _classify_point(model, p, digits, name, parameters) -> Certificate:
+def _shrink(model, E, bits, steps=8):
+    """K(E) ∩ E iterated from the enclosure E (each still holds the critical point)."""
+    for _ in range(steps):
+        c = np.array([exact(e) for e in E], dtype=object)
+        try:
+            out = krawczyk(GRADIENT(model, c, bits=bits), HESSIAN(model, E, bits=bits), c, E)
+        except CertifyError:
+            return E
+        smaller = out.enclosure(E) if out.K is not None else None
+        if smaller is None:
+            return E
+        E = smaller
+    return E
+
+
+def _classify_point(model, base, p, digits, name, parameters) -> Certificate:
+    bits = digits_to_bits(digits)
+    with working_precision(bits):
+        p["E"] = _shrink(model, p["E"], bits)
     fields = [exact(e) for e in p["E"]]
     y = np.array([v.str(digits + 10, radius=False) for v in fields], dtype=object)
-    cert = certify(model, y, digits=digits, name=name, parameters=parameters)
+    cert = certify(base, y, digits=digits, name=name, parameters=parameters)
     same = cert.enclosure is not None and _contains_box(p["X"], cert.enclosure)
     if cert.proved["existence"] and not same:
         cert.unproved.append(
