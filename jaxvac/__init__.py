@@ -77,6 +77,11 @@ _EXPORTS: dict[str, str] = {
     # ._continuation
     "ContinuationResult": "._continuation",
     "continue_critical_point": "._continuation",
+    # ._certify
+    "Certificate": "._certify",
+    "RegionCertificate": "._certify",
+    "certify": "._certify",
+    "certify_region": "._certify",
     # .scan
     "ScanConfig": ".scan",
     "ScanResult": ".scan",
@@ -111,6 +116,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, vacuum_fractions
     from .scan import scan as run_scan
     from . import models, plot, scan, special
+    from ._certify import Certificate, RegionCertificate, certify, certify_region
 
 
 def __getattr__(name: str):
@@ -156,6 +162,10 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = [
+    "Certificate",
+    "RegionCertificate",
+    "certify",
+    "certify_region",
     "ContinuationResult",
     "FindResult",
     "Region",

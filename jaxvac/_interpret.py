@@ -102,6 +102,9 @@ class Interpreter:
     name: str = "interpreter"
     #: Values are concrete (True) or JAX arrays/tracers (False).
     concrete: bool = False
+    #: Skip equations no output depends on (:func:`live_equations`), e.g. the forward
+    #: computations that a derivative's jaxpr keeps but never reads.
+    skip_dead: bool = False
     rules: dict[str, Callable[..., Any]]
 
     # ---- hooks --------------------------------------------------------------------
@@ -163,7 +166,10 @@ class Interpreter:
             env[var] = val
         for var, val in zip(jaxpr.invars, args):
             env[var] = val
-        for eqn in jaxpr.eqns:
+        live = live_equations(jaxpr) if self.skip_dead else None
+        for k, eqn in enumerate(jaxpr.eqns):
+            if live is not None and k not in live:
+                continue
             invals = [read(a) for a in eqn.invars]
             outs = self.apply(eqn, invals)
             if not eqn.primitive.multiple_results:
@@ -281,6 +287,27 @@ class Interpreter:
         carry = [self.normalise(c, a) for c, a in zip(carry, carry_avals)]
         carry, ys = lax.scan(body, carry, list(xs), length=p["length"], reverse=p["reverse"])
         return list(carry) + list(ys)
+
+
+def live_equations(jaxpr: jex.Jaxpr) -> frozenset[int]:
+    """Indices of the equations of ``jaxpr`` that its outputs depend on (cached)."""
+    key = id(jaxpr)
+    hit = _LIVE.get(key)
+    if hit is not None and hit[0] is jaxpr:
+        return hit[1]
+    needed = {v for v in jaxpr.outvars if not isinstance(v, jex.Literal)}
+    live = set()
+    for k in range(len(jaxpr.eqns) - 1, -1, -1):
+        eqn = jaxpr.eqns[k]
+        if any(v in needed for v in eqn.outvars if not isinstance(v, jex.DropVar)):
+            live.add(k)
+            needed.update(v for v in eqn.invars if not isinstance(v, jex.Literal))
+    result = frozenset(live)
+    _LIVE[key] = (jaxpr, result)
+    return result
+
+
+_LIVE: dict[int, tuple] = {}
 
 
 def _describe(eqn) -> str:

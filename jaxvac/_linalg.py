@@ -87,7 +87,9 @@ def cholesky(A):
         L = jnp.zeros_like(A)
         for j in range(n):
             row = L[j, :j]
-            d = jnp.sqrt(jnp.real(A[j, j] - jnp.sum(jnp.abs(row) ** 2)))
+            # |row|² as Re(row·conj(row)): smooth at row = 0 (the derivative of abs there
+            # is a branch, which ball arithmetic cannot decide; docs/certify.md)
+            d = jnp.sqrt(jnp.real(A[j, j] - jnp.sum(jnp.real(row * jnp.conj(row)))))
             v = A[j + 1:, j] - L[j + 1:, :j] @ jnp.conj(row)
             L = L.at[j, j].set(d.astype(A.dtype)).at[j + 1:, j].set(v / d)
         return L
@@ -95,7 +97,7 @@ def cholesky(A):
 
     def column(j, L):
         row = jnp.where(idx < j, L[j], 0.0)  # L[j, :j]
-        pivot = A[j, j] - jnp.sum(jnp.abs(row) ** 2)
+        pivot = A[j, j] - jnp.sum(jnp.real(row * jnp.conj(row)))
         v = A[:, j] - L @ jnp.conj(row)
         d = jnp.sqrt(jnp.real(pivot))
         col = jnp.where(idx > j, v / d, 0.0)
