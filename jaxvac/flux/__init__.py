@@ -23,6 +23,24 @@ from ._models import (
     prepotential_model,
     with_fluxes,
 )
+from ._pfv import (
+    pfv_vacuum,
+    pfv_conditions,
+    pfv_fluxes,
+    racetrack_leading,
+    racetrack_terms,
+)
+from ._solve import (
+    FluxVacuum,
+    moduli_to_y,
+    physicality,
+    refine_high_precision,
+    solve_flux_vacuum,
+    susy_fterms,
+    term_scale,
+    y_to_moduli,
+)
+from ._dedup import act, act_on_fluxes
 from ._periods import (
     flux_superpotential,
     kahler_volume,
@@ -35,6 +53,10 @@ from ._periods import (
 )
 
 __all__ = [
+    "FluxVacuum", "act", "act_on_fluxes", "moduli_to_y", "pfv_conditions", "pfv_fluxes",
+    "pfv_vacuum",
+    "physicality", "racetrack_leading", "racetrack_terms", "refine_high_precision",
+    "solve_flux_vacuum", "susy_fterms", "term_scale", "y_to_moduli",
     "AbstractFluxModel", "FluxBox", "PrepotentialModel", "RigidFluxModel",
     "canonical_representative", "distinct_vacua", "enumerate_fluxes", "flux_superpotential",
     "in_closed_domain", "kahler_volume", "lcs_prepotential", "monodromy_matrix",

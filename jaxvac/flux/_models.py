@@ -58,6 +58,15 @@ class AbstractFluxModel(SupergravityModel):
         z, tau = self.split_moduli(m)
         return _periods.flux_superpotential(self.F, self.H, tau, self.cs_periods(z))
 
+    def superpotential_terms(self, m):
+        """The 2h + 2 terms G_i (ΣΠ)_i whose sum is W (G = F − τH): their sizes set the
+        rounding floor of W and of its derivatives."""
+        z, tau = self.split_moduli(m)
+        Pi = self.cs_periods(z)
+        n = Pi.shape[0] // 2
+        G = jnp.asarray(self.F, jnp.complex128) - tau * jnp.asarray(self.H, jnp.complex128)
+        return jnp.concatenate([G[:n] * Pi[n:], -G[n:] * Pi[:n]])
+
     def tadpole(self):
         """N_flux = F·ΣH (signed)."""
         return _periods.tadpole(jnp.asarray(self.F), jnp.asarray(self.H))
