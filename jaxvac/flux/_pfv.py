@@ -91,7 +91,7 @@ def pfv_vacuum(model, M, K, *, cone=None, digits: int | None = 40, max_steps: in
 
     **Returns:** dict with ``conditions``, ``tau0``, ``W_racetrack``, ``vacuum``
     (:class:`~jaxvac.flux.FluxVacuum`), ``z``, ``tau``, ``physicality``, and with digits
-    ``W0_hp``, ``tau_hp``, ``residual_hp``.
+    ``W0_hp``, ``tau_hp``, ``residual_hp`` and ``y_hp`` (the refined point, mpmath).
     """
     import equinox as eqx
     import mpmath as mp
@@ -124,4 +124,5 @@ def pfv_vacuum(model, M, K, *, cone=None, digits: int | None = 40, max_steps: in
             out["W0_hp"] = mp.sqrt(2 / mp.pi) * mp.exp(Kp / 2) * abs(W)
             out["tau_hp"] = ymp[model.n_moduli - 1]  # Re S = Im τ
             out["residual_hp"] = res
+            out["y_hp"] = ymp
     return out
