@@ -2,6 +2,14 @@
 signed D3 tadpole, complete enumeration in a box, SL(2,ℤ)/monodromy identification,
 physicality columns and perturbatively flat vacua (``docs/flux.md``)."""
 
+from ._batch import (
+    FluxSolver,
+    flux_vacua,
+    lcs_starts,
+    monodromy_generators,
+    reduce_vacua,
+    sample_fluxes,
+)
 from ._dedup import (
     canonical_representative,
     distinct_vacua,
@@ -54,7 +62,8 @@ from ._periods import (
 
 __all__ = [
     "FluxVacuum", "act", "act_on_fluxes", "moduli_to_y", "pfv_conditions", "pfv_fluxes",
-    "pfv_vacuum",
+    "pfv_vacuum", "FluxSolver", "flux_vacua", "lcs_starts", "monodromy_generators",
+    "reduce_vacua", "sample_fluxes",
     "physicality", "racetrack_leading", "racetrack_terms", "refine_high_precision",
     "solve_flux_vacuum", "susy_fterms", "term_scale", "y_to_moduli",
     "AbstractFluxModel", "FluxBox", "PrepotentialModel", "RigidFluxModel",

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ._models import PrepotentialModel, RigidFluxModel
+from ._models import PrepotentialModel, RigidFluxModel, flux_field
 
 
 def load_geometry(name: str) -> dict:
@@ -49,8 +49,8 @@ class P11169(PrepotentialModel):
     chi: float = float(_P["chi"])
     gv_charges: tuple = _nested(_P["gv"]["charges"])
     gv_values: tuple = tuple(float(v) for v in _P["gv"]["values"])
-    F: tuple = tuple(float(v) for v in _P["pfv"]["F"])
-    H: tuple = tuple(float(v) for v in _P["pfv"]["H"])
+    F: tuple = flux_field(_P["pfv"]["F"])
+    H: tuple = flux_field(_P["pfv"]["H"])
 
 
 BUILTIN = {"flux-rigid": RigidFluxModel, "flux-p11169": P11169}

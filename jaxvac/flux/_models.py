@@ -23,8 +23,17 @@ from .._model import SupergravityModel
 from . import _periods
 
 
-def _tuple(x):
-    return tuple(np.asarray(x, float).tolist())
+def _flux_array(x):
+    """Fluxes are stored as one float64 array (a single leaf: the scan engine samples it as
+    one parameter of shape (2h+2,)); traced values pass through."""
+    if isinstance(x, (jax.Array, jax.core.Tracer)):
+        return x
+    return np.asarray(x, np.float64)
+
+
+def flux_field(default):
+    """A flux parameter: default given as a tuple, stored as a float64 array."""
+    return eqx.field(default=tuple(float(v) for v in default), converter=_flux_array)
 
 
 class AbstractFluxModel(SupergravityModel):
@@ -92,8 +101,8 @@ class RigidFluxModel(AbstractFluxModel):
 
     moduli: ClassVar[tuple[str, ...]] = ("S",)
     saxions: ClassVar[tuple[str, ...]] = ("S",)
-    F: tuple = (1.0, 0.0)
-    H: tuple = (0.0, 1.0)
+    F: tuple = flux_field((1.0, 0.0))
+    H: tuple = flux_field((0.0, 1.0))
 
     def cs_periods(self, z):
         return jnp.asarray([1.0 + 0.0j, 1.0j])
@@ -121,8 +130,8 @@ class PrepotentialModel(AbstractFluxModel):
     chi: float = 0.0
     gv_charges: tuple = ()
     gv_values: tuple = ()
-    F: tuple = (0.0, 0.0, 0.0, 0.0)
-    H: tuple = (0.0, 0.0, 0.0, 0.0)
+    F: tuple = flux_field((0.0, 0.0, 0.0, 0.0))
+    H: tuple = flux_field((0.0, 0.0, 0.0, 0.0))
     li_terms: int = eqx.field(static=True, default=12)
 
     def __check_init__(self):
