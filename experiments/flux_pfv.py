@@ -73,7 +73,8 @@ def main():
             explanation="1912.10047's printed g_s is not in what we could read (abstract only)"),
         row("Im z¹", float(z[0].imag), reference=2.742, tol=2e-4, where=jv_where),
         row("Im z²", float(z[1].imag), reference=2.057, tol=2e-4, where=jv_where),
-        row("jaxvac check at the 40-digit vacuum (rounded to float64)", f"{rep['result']}, susy={rep['susy']}, "
+        row("jaxvac check at the 40-digit vacuum (rounded to float64)",
+            f"{rep['result']}, susy={rep['susy']}, "
             f"{rep['type']}, {rep['vacuum']}", explanation=f"n_flat = {rep['n_flat']} (the two "
             "racetrack-light directions are flat at float64 resolution), digits of V = "
             f"{rep['digits']:.1f}"),

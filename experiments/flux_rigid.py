@@ -96,7 +96,8 @@ def main(L_max: int = 200):
         rows.append({"quantity": f"fraction of vacua with Re τ = {v} exactly", "paper": None,
                      "reference": 0.0, "jaxvac": f"{frac:.4f}", "rel_diff": None,
                      "verdict": "n/a", "explanation": "the continuous measure has no atoms; "
-                     "these fall as L* grows (Re τ = 0: 23% at L* = 40, 12% at 100) and make KS reject"})
+                     "these fall as L* grows (Re τ = 0: 23% at L* = 40, 12% at 100) "
+                     "and make KS reject"})
     # coarse-grained check: the fraction with Im τ > Y is 3/(πY) for Y ≥ 1
     for Y in (1.0, 2.0, 5.0):
         frac = float(np.mean(tau.imag > Y))

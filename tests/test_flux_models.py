@@ -152,3 +152,18 @@ def test_prepotential_model_factory():
     assert float(m.tadpole()) == -1.0  # (1, 0)·(0, 0) − (0, 1)·(0, 1)
     with pytest.raises(ValueError, match="shape"):
         cls(kappa=(((6.0,),),), a=((0.0,),), b=(0.0,), F=(1.0, 0.0), H=(0.0, 1.0, 0.0, 0.0))
+
+
+def test_flux_vectors_must_have_the_right_length():
+    with pytest.raises(ValueError, match="length 2"):
+        flux.RigidFluxModel(F=1.0)
+    with pytest.raises(ValueError, match="length 6"):
+        P11169(H=(0.0, 3.0, -4.0))
+    # jaxvac check refuses it in one line, exit 2
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "jaxvac", "check", "flux-rigid", "--set", "F=1",
+                        "--at", "S=1"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "length 2" in r.stderr

@@ -43,6 +43,16 @@ class AbstractFluxModel(SupergravityModel):
     z) and fields ``F``, ``H`` (length 2h + 2). ``moduli`` end with ``"S"``.
     """
 
+    def __check_init__(self):
+        want = (2 * (len(self.moduli) - 1) + 2,)
+        for name in ("F", "H"):
+            value = getattr(self, name, None)
+            if value is None or isinstance(value, jax.core.Tracer):
+                continue
+            if np.shape(value) != want:
+                raise ValueError(f"{type(self).__name__}: parameter {name!r} must be a flux "
+                                 f"vector of length {want[0]} (got shape {np.shape(value)}).")
+
     def cs_periods(self, z):
         """Π(z) = (F_0, F_a, X^0, X^a), complex (2h + 2,)."""
         raise NotImplementedError
