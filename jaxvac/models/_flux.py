@@ -1,0 +1,3 @@
+"""Built-in type IIB flux models (``jaxvac.flux``): ``flux-rigid``, ``flux-p11169``."""
+
+from ..flux._builtin import BUILTIN  # noqa: F401
