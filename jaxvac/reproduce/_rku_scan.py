@@ -167,8 +167,8 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     slopes = {}
     for name, d in (("uniform", paper), ("loguniform_W0", logw)):
         dens, _ = L.density_histogram(ss, d, edges)
-        s, _, nb = L.fit_power_law(edges, dens, fit_lo, fit_hi)
-        s_log, _, _ = L.fit_power_law(edges, dens, fit_lo, fit_hi, log_power=-2.5)
+        s, _, nb = L.density_slope(edges, dens, fit_lo, fit_hi)
+        s_log, _, _ = L.density_slope(edges, dens, fit_lo, fit_hi, log_power=-2.5)
         slopes[name] = dict(slope=s, slope_with_log_m52=s_log, bins=nb)
     expo = F.exponent_29(beta)
     # thousands of vacua from the exact distribution, verified one by one
