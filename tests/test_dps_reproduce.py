@@ -182,3 +182,45 @@ def test_extended_no_scale_identity_and_xi_of_dK_SS():
     m = canonical(DPS(k1=1.0))
     X, v = D.xi_operator(lambda yy: m.kahler_remainder(yy[:7] + 1j * yy[7:], yy[:7] - 1j * yy[7:]), y)
     assert float(X) / float(v) == pytest.approx(-6.0, rel=1e-12, abs=0)
+
+
+def test_b3_equal_2_over_s_selfconsistent_against_mpmath():
+    """The tables' convention b3 = 2/⟨s⟩: the s found is a root of the mpmath derivative of
+    the exact f_np at fixed b3 = 2/s; for Table 2 it rounds to the printed s = 41, its b3 does
+    not round to the printed 0.048."""
+    A, B3 = T2["A"], T2["B3"]
+    roots = D.selfconsistent_s("exact", A, B3)
+    r = [c for c in roots if c["extremum"] == "minimum" and c["f"] > 0][0]
+    with mp.workdps(30):
+        b3 = 2 / mp.mpf(r["s"])
+        f = lambda s: D.fnp_exact(s, A, B3, b3, xp=mp) * mp.exp(mp.pi * s)  # noqa: E731
+        # at fixed b3 = 2/s* the mpmath root of f' must be s* itself
+        root = mp.findroot(lambda s: mp.diff(f, s) - mp.pi * f(s), r["s"])
+    assert r["s"] == pytest.approx(float(root), abs=1e-8)
+    assert r["s"] == pytest.approx(40.6863, abs=1e-4)
+    assert round(r["s"]) == 41 and round(r["b3"], 3) != 0.048
+    # Λ ∝ f_np² ∝ e^(−2πs): across the rounding of B3 = −0.70, s moves by ~0.6 and Λ by ~50×
+    lo, hi = (D.selfconsistent_solution("table2", B3=b)["Lambda"] for b in (-0.705, -0.695))
+    assert 20 < hi / lo < 100
+
+
+def test_eq85_is_the_box_truncated_critical_point():
+    """(84) with 𝓔₃ summed over |p|, |q| ≤ N has a critical point of y²𝓔₃^(N) that drifts
+    with N; N = 59, 60 bracket the printed u3 = 6.68, θ = 0.52, 𝓔₃ = 0.21. Checked with the
+    mpmath box sum: its finite-difference gradient vanishes there."""
+    r = D.box_critical_point(60)
+    assert r["u3"] == pytest.approx(6.68993, abs=1e-4) and r["theta"] == pytest.approx(0.52250, abs=1e-4)
+    assert round(r["E3_box"], 2) == 0.21
+    assert D.box_critical_point(59)["u3"] < 6.68 < r["u3"]
+    from jaxvac.special import E3_box_mp
+
+    x, y = -r["theta"], r["u3"] / 2
+    with mp.workdps(25):
+        G = lambda xx, yy: yy**2 * E3_box_mp(mp.mpc(xx, yy), 60, 25)  # noqa: E731
+        h = mp.mpf("1e-6")
+        gx = (G(x + h, y) - G(x - h, y)) / (2 * h)
+        gy = (G(x, y + h) - G(x, y - h)) / (2 * h)
+        # compare with the size of the derivatives 0.1 away (both ~1e-4 there)
+        ref = abs((G(x + 0.1 + h, y) - G(x + 0.1 - h, y)) / (2 * h))
+    assert abs(float(gx)) < 1e-6 * float(ref) * 1e3 and abs(float(gy)) < 1e-9
+    assert D.box_critical_point(20)["u3"] < D.box_critical_point(40)["u3"] < r["u3"]

@@ -166,7 +166,7 @@ def test_landscape_exponents_match_the_asymptotic_analysis():
     for draws, expect in ((L.Draws(), -1 / (2 * beta)),
                           (L.Draws("loguniform_W0", w_lo=1e-300), -(beta + 1) / (2 * beta))):
         dens, _ = L.density_histogram(ss, draws, edges)
-        slope, _, _ = L.fit_power_law(edges, dens, -80.0, -30.0)
+        slope, _, _ = L.density_slope(edges, dens, -80.0, -30.0)
         assert slope == pytest.approx(expect, rel=0.04)
 
 

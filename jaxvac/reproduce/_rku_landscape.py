@@ -590,8 +590,11 @@ def sample_vacua(ss: StableSet, draws: Draws, n: int, seed: int = 0) -> dict:
     }
 
 
-def fit_power_law(edges, density, lo, hi, log_power=None):
-    """Least-squares slope of log10 P(Λ) against log10 Λ over the bins within [lo, hi].
+def density_slope(edges, density, lo, hi, log_power=None):
+    """Least-squares slope of log10 P(Λ) against log10 Λ over the bins within [lo, hi] of an
+    *exact* density (no samples). Not :func:`jaxvac.scan.fit_power_law`, the library's
+    maximum-likelihood fit of sampled Λ: the tails fitted here (Λ < 10⁻²⁵) hold ~10⁻⁶ of the
+    vacua, beyond any sample, while the exact density is known there.
 
     ``log_power=k`` fits log10(P (-ln Λ)^{-k}) instead (a known logarithmic factor
     removed). Returns (slope, intercept, number of bins).

@@ -25,7 +25,7 @@ import numpy as np
 from .._analysis import analyse_point
 from .._classify import Result
 from .._potential import potential_and_scale
-from ._framework import Report, Row, register
+from ._framework import Exact, Formula, Magnitude, Printed, Report, Row, Same, register
 from . import _rku_formulas as F
 from . import _rku_landscape as L
 
@@ -167,8 +167,8 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     slopes = {}
     for name, d in (("uniform", paper), ("loguniform_W0", logw)):
         dens, _ = L.density_histogram(ss, d, edges)
-        s, _, nb = L.fit_power_law(edges, dens, fit_lo, fit_hi)
-        s_log, _, _ = L.fit_power_law(edges, dens, fit_lo, fit_hi, log_power=-2.5)
+        s, _, nb = L.density_slope(edges, dens, fit_lo, fit_hi)
+        s_log, _, _ = L.density_slope(edges, dens, fit_lo, fit_hi, log_power=-2.5)
         slopes[name] = dict(slope=s, slope_with_log_m52=s_log, bins=nb)
     expo = F.exponent_29(beta)
     # thousands of vacua from the exact distribution, verified one by one
@@ -181,24 +181,26 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
         Row("stable dS vacua per draw (uniform W0, A, B ∈ [-1,1]), t ≥ 1", None,
             _fmt(res["uniform"]["E"]), "exact expectation (Kac–Rice over τ = 0 and N1N2/2); the "
             "paper gives no number; = fraction of draws with one if no draw has two (rku-scan checks)"),
-        Row("P(Λ) exponent, uniform draws (paper's prescription)", _fmt(expo, 4),
-            _fmt(slopes["uniform"]["slope"], 4),
+        Row("P(Λ) exponent, uniform draws (paper's prescription), vs (2.9)'s −(β+1)/(2β)", None,
+            slopes["uniform"]["slope"], reference=expo, compare=Exact(0.05, "a fit over a finite Λ range"),
+            explanation=
             f"fit of log P(Λ) over log10 Λ ∈ [{fit_lo:.0f}, {fit_hi:.0f}]; the asymptotic "
-            f"exponent of uniform draws is -1/(2β) = {-1 / (2 * beta):.4g} (docs/rku.md)", rtol=0.05),
-        Row("P(Λ) exponent, |W0| log-uniform (density ∝ 1/|W0|)", _fmt(expo, 4),
-            _fmt(slopes["loguniform_W0"]["slope"], 4),
-            "the distribution of W0 that gives (2.9)'s exponent -(β+1)/(2β)", rtol=0.05),
-        Row("log10 Λ10, uniform draws", _fmt(l10_210, 4), _fmt(res["uniform"]["log10_L10"], 4),
-            "(2.10) at Nmax = 10 vs the exact distribution", rtol=0.1),
-        Row("log10 Λ50, uniform draws", _fmt(l50_210, 4), _fmt(res["uniform"]["log10_L50"], 4),
-            "(2.10) at Nmax = 10 vs the exact distribution", rtol=0.1),
-        Row("log10 Λ10, |W0| log-uniform", _fmt(l10_210, 4), _fmt(res["loguniform_W0"]["log10_L10"], 4),
-            "w_lo = 1e-300", rtol=0.1),
-        Row("log10 Λ50, |W0| log-uniform", _fmt(l50_210, 4), _fmt(res["loguniform_W0"]["log10_L50"], 4),
-            "w_lo = 1e-300", rtol=0.1),
+            f"exponent of uniform draws is -1/(2β) = {-1 / (2 * beta):.4g} (docs/rku.md)"),
+        Row("P(Λ) exponent, |W0| log-uniform (density ∝ 1/|W0|), vs (2.9)'s −(β+1)/(2β)", None,
+            slopes["loguniform_W0"]["slope"], "the distribution of W0 that gives (2.9)'s exponent",
+            reference=expo, compare=Exact(0.05, "a fit over a finite Λ range")),
+        Row("log10 Λ10, uniform draws vs the fit (2.10) at Nmax = 10", None, res["uniform"]["log10_L10"], "(2.10) at Nmax = 10 vs the exact distribution",
+            reference=l10_210, compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades")),
+        Row("log10 Λ50, uniform draws vs the fit (2.10) at Nmax = 10", None, res["uniform"]["log10_L50"], "(2.10) at Nmax = 10 vs the exact distribution",
+            reference=l50_210, compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades")),
+        Row("log10 Λ10, |W0| log-uniform vs the fit (2.10) at Nmax = 10", None, res["loguniform_W0"]["log10_L10"], "w_lo = 1e-300",
+            reference=l10_210, compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades")),
+        Row("log10 Λ50, |W0| log-uniform vs the fit (2.10) at Nmax = 10", None, res["loguniform_W0"]["log10_L50"], "w_lo = 1e-300",
+            reference=l50_210, compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades")),
         Row("⟨Λ⟩, uniform draws", None, _fmt(res["uniform"]["mean"]), "exact"),
-        Row(f"sampled vacua verified by jaxvac.analyse (of {n_verify})", n_verify, verified,
-            f"each a stable dS minimum, result successful; max |V/Λ - 1| = {max_rel:.1e}", rtol=0.0),
+        Row(f"sampled vacua verified by jaxvac.analyse (of {n_verify})", None, verified,
+            f"each a stable dS minimum, result successful; max |V/Λ - 1| = {max_rel:.1e}",
+            reference=n_verify, compare=Same()),
     ]
     # figure: P(Λ) per decade, exact (both draw laws), sampled vacua, and (2.9)
     from ._rku_figures import p_lambda_figure
@@ -362,11 +364,11 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
         k_points = int(res.counts["points_with"]["dS-minima"])
         lo, hi = _poisson_interval(k)
         off_line = int(np.sum(~_on_lines(v["T.im"].to_numpy(), N1 * N2, 1e-9)))
-        rows.append(Row(f"{name}: stable dS vacua per draw, brute force ({n} draws) vs exact",
-                        _fmt(E), _fmt(k / n),
-                        f"{k} vacua in {k_points} draws; 95% interval [{lo / n:.3g}, {hi / n:.3g}]; "
-                        f"the 'paper' column is the exact Kac–Rice expectation (not a paper value)",
-                        verdict="match" if lo / n <= E <= hi / n else "mismatch"))
+        rows.append(Row(f"{name}: stable dS vacua per draw, brute force ({n} draws) vs the exact Kac–Rice "
+                        "expectation", None, k / n,
+                        f"{k} vacua in {k_points} draws; 95% interval [{lo / n:.3g}, {hi / n:.3g}]",
+                        reference=E, compare=Exact(max(E - lo / n, hi / n - E) / E if E > 0 else 0.0,
+                                                   "the 95% Poisson interval of the count")))
         entry = dict(draws=n, vacua=k, points_with=k_points, expected=E, interval=(lo / n, hi / n))
         if k >= 5:
             F_exact = lambda ell: L.lambda_cdf(ss, draws, ell) / E
@@ -384,11 +386,10 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
     n_check = 2000 if full else 300
     s = L.sample_vacua(ss, L.Draws(**BOX), n_check, seed=11)
     found = _line_solver_finds(s, LineSolver())
-    rows.append(Row("line solver finds vacua drawn from the exact distribution (box)", n_check,
-                    int(found), "each a parameter point with a known stable dS vacuum; the misses "
+    rows.append(Row("line solver finds vacua drawn from the exact distribution (box)", None,
+                    int(found), reference=n_check, compare=Exact(0.01, "1%"), explanation= "each a parameter point with a known stable dS vacuum; the misses "
                     "are min-max pairs inside one grid cell (0.22% in t) at the edge of the "
-                    "window: a bias far below the Poisson errors of the counts (tolerance 1%)",
-                    rtol=0.01))
+                    "window: a bias far below the Poisson errors of the counts"))
     data["line_solver_completeness"] = dict(checked=n_check, found=int(found))
     # jaxvac's general 2-D search: on vacua drawn from the exact distribution, and on the
     # first box draws (minima off the lines?)
@@ -398,17 +399,19 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
     s2 = L.sample_vacua(ss, L.Draws(**BOX), n_s2, seed=12)
     found2, off2 = _search_finds(s2, solver2)
     rows.append(Row("2-D search (32 starts, full τ period) finds vacua drawn from the exact "
-                    "distribution", n_s2, int(found2),
+                    "distribution", None, int(found2), reference=n_s2, compare=Exact(0.1, "10%"),
+                    explanation=
                     "jaxvac's general search misses most of these shallow dS minima (small basins "
                     "among a chain of dS saddles at the same t): a limitation reported to [search]; "
-                    "hence the line solver", rtol=0.1))
+                    "hence the line solver"))
     res2 = _run_scan(cfg2, scan_dir / "search_box", solver2)
     v2 = _dS_minima(res2)
     off = v2[~_on_lines(v2["T.im"].to_numpy(), N1 * N2, 1e-6)]
-    rows.append(Row("dS minima off the lines τ = 0, N1N2/2 found by the 2-D search", 0,
-                    len(off) + off2, f"in {n_2d} box draws and the {n_s2} draws above (the paper: "
+    rows.append(Row("dS minima off the lines τ = 0, N1N2/2 found by the 2-D search (paper: 'extrema "
+                    "with y ≠ 0 are not minima')", None,
+                    len(off) + off2, reference=0, compare=Same(), explanation= f"in {n_2d} box draws and the {n_s2} draws above (the paper: "
                     "'extrema with y ≠ 0 are not minima'; it finds off-line AdS minima at t ≲ 4 "
-                    "and off-line dS saddles)", rtol=0.0))
+                    "and off-line dS saddles)"))
     data["search_2d"] = dict(samples=n_s2, found=int(found2), draws=n_2d,
                              dS_minima=len(v2), off_line=len(off) + off2)
     notes = (

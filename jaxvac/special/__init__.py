@@ -3,6 +3,7 @@
 functions of its Appendix B."""
 
 from ._e3 import E3, E3_mp, eisenstein3, eisenstein3_mp
+from ._e3_box import E3_box, E3_box_mp, E3_box_xy
 from ._loop import (
     E3_ASYMPTOTIC,
     N_BF,
@@ -18,6 +19,9 @@ from ._theta import theta
 __all__ = [
     "E3",
     "E3_ASYMPTOTIC",
+    "E3_box",
+    "E3_box_mp",
+    "E3_box_xy",
     "E3_mp",
     "N_BF",
     "casimir_prefactor_134",
