@@ -104,7 +104,7 @@ config = {
     "region": {"T": [50.0, 300.0]},
     "search": {"global_steps": 0},
 }
-result = jaxvac.scan(config, out, progress=False)
+result = jaxvac.run_scan(config, out, progress=False)
 result
 
 # %% [markdown]

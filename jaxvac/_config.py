@@ -12,12 +12,19 @@ EPS = float(np.finfo(np.float64).eps)
 #: Digits float64 can hold at most: -log10(EPS).
 MAX_DIGITS = float(-np.log10(EPS))
 
-
 def ensure_x64() -> None:
     """Refuse to compute physics unless JAX's 64-bit mode is on.
 
     Called at trace time by every public physics entry point, so it costs nothing
     inside compiled code.
+
+    **Arguments:**
+
+    None.
+
+    **Returns:**
+
+    None; raises [`PrecisionError`][jaxvac.PrecisionError] when 64-bit mode is off.
     """
     if not jax.config.jax_enable_x64:
         raise PrecisionError(
@@ -30,7 +37,16 @@ def ensure_x64() -> None:
 
 
 def enable_x64() -> None:
-    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this."""
+    """Turn on JAX's 64-bit mode. Only the edges (CLI, experiments, tests) call this.
+
+    **Arguments:**
+
+    None.
+
+    **Returns:**
+
+    None. Equivalent to `jax.config.update("jax_enable_x64", True)`.
+    """
     jax.config.update("jax_enable_x64", True)
 
 

@@ -45,6 +45,15 @@ def wirtinger(fun, y) -> Wirtinger:
     """Value, ∂_a f and ∂_a∂_b̄ f of a real ``fun(y)``, ``y = (Re z, Im z)``.
 
     Computed from the real gradient and Hessian: ∂_a = ½(∂_{x_a} - i∂_{y_a}).
+
+    **Arguments:**
+
+    - `fun`: a real function of the real coordinates.
+    - `y`: the point, `(Re z, Im z)`.
+
+    **Returns:**
+
+    A `Wirtinger`: `value`, `d` (∂_a f, complex (n,)) and `dd` (∂_a∂_b̄ f, complex (n, n)).
     """
     n = y.shape[0] // 2
 
@@ -92,7 +101,18 @@ def _kahler_real(fun, model: Any):
 
 
 def fterm_parts(model: Any, y) -> FTermParts:
-    """All pieces of the F-term potential of a supergravity model at ``y``."""
+    """All pieces of the F-term potential of a supergravity model at one point: K, its
+    derivatives and metric, W, the F-terms D_aW, V_F and its natural scale.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][].
+    - `y`: the point in real coordinates (Re z, Im z), float64.
+
+    **Returns:**
+
+    An [`FTermParts`][jaxvac.FTermParts].
+    """
     n = model.n_moduli
     x, t = y[:n], y[n:]
     z = x + 1j * t

@@ -93,13 +93,38 @@ def potential_and_scale(model: AbstractModel, y):
     For supergravity models, ``S`` is the sum of the magnitudes of the terms that
     the formula adds (``docs/numerics.md``). For plain potentials it is the model's
     ``potential_scale`` if defined, else a running error bound of V divided by the
-    unit roundoff (:meth:`jaxvac.AbstractModel.potential_and_scale`).
+    unit roundoff.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    `(V, S)`, two float64 scalars.
     """
     return model.potential_and_scale(_check_point(model, y))
 
 
 def scalar_potential(model: AbstractModel, y):
-    """The scalar potential V(y) in Planck units."""
+    """The scalar potential V at one point, in Planck units (M_P = 1).
+
+    For a supergravity model V = e^K (K^{ab̄} D_aW D̄_b̄W̄ − 3|W|²) plus the model's
+    ``extra_potential``, every derivative by autodiff; for a plain potential the model's
+    ``potential``. Pure and jittable; batch points with `jax.vmap`, differentiate with
+    `jax.grad`.
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][] or [`jaxvac.PotentialModel`][].
+    - `y`: the point in real coordinates, a float64 array: (Re z, Im z) of the moduli for
+      supergravity models, the fields for plain potentials.
+
+    **Returns:**
+
+    V, a float64 scalar array.
+    """
     return model.scalar_potential(_check_point(model, y))
 
 
@@ -108,5 +133,14 @@ def kinetic_metric(model: AbstractModel, y):
 
     Supergravity: L = K_{ab̄} ∂z^a ∂z̄^b, so G = 2 [[Re K, Im K], [-Im K, Re K]] with
     K = K_{ab̄}. Plain potentials: ``model.field_metric``.
+
+    **Arguments:**
+
+    - `model`: a jaxvac model.
+    - `y`: the point in real coordinates.
+
+    **Returns:**
+
+    G, a real symmetric (d, d) array.
     """
     return model.kinetic_metric(_check_point(model, y))

@@ -105,6 +105,7 @@ class Shifted(jaxvac.SupergravityModel):
 _complex = st.complex_numbers(max_magnitude=0.05, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow  # ~45 s (15 hypothesis examples): run by .ci/run after the default suite
 @settings(max_examples=15, deadline=None)
 @given(
     c=st.lists(_complex, min_size=6, max_size=6),

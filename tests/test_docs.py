@@ -41,7 +41,8 @@ def test_functions_document_arguments_and_returns():
     functions = [getattr(jaxvac, n) for n in jaxvac.__all__ if inspect.isfunction(getattr(jaxvac, n))]
     functions += [getattr(jaxvac.plot, n) for n in jaxvac.plot.__all__
                   if inspect.isfunction(getattr(jaxvac.plot, n))]
-    assert len(functions) >= 35
+    # 30+: issue #16 took the internals (ensure_x64, canonical, ...) out of __all__
+    assert len(functions) >= 30
     for f in functions:
         doc = inspect.getdoc(f)
         assert "**Arguments:**" in doc and "**Returns:**" in doc, f.__qualname__

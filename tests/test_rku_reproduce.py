@@ -57,6 +57,7 @@ def test_table2_columns_and_conventions():
         assert conv["xi"] == pytest.approx(a**1.5, rel=2e-2)
 
 
+@pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 @pytest.mark.parametrize("kind", ["uniform", "loguniform_W0"])
 def test_rho_mass_against_quadrature(kind):
     """The closed-form ρ-integral of the draw densities against mpmath quadrature."""

@@ -220,6 +220,7 @@ ANALYTIC_SOLVER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 def test_start_fields_are_the_analysis_fields_a_scan_stores():
     """START_FIELDS is derived from PointAnalysis: every per-start column of a scan's rows
     comes from one of them, and start_results returns exactly them, with the stored

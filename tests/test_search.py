@@ -592,6 +592,7 @@ def test_thread_count_from_the_environment(monkeypatch):
     assert default_threads() == len(os.sched_getaffinity(0))
 
 
+@pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
     """``step_doubling``: Newton's step doubled while it keeps marching. On KKLT + uplift the
     barrier (a small basin for plain Newton) is reached by several times more starts; every

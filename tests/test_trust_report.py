@@ -107,6 +107,7 @@ def test_superpotential_the_rounding_analysis_cannot_read_warns_and_is_analysed(
     assert float(a.V) == pytest.approx(float(b.V), rel=1e-13)
 
 
+@pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 def test_racetrack_find_table_prints_the_tested_figure(capsys):
     """`jaxvac find racetrack --starts 64`: every listed point's stationarity is <= 1 and is
     the number printed in the table's stationarity column. At Kallosh-Linde's fine-tuned

@@ -263,13 +263,15 @@ def certify(
 
     **Arguments:**
 
-    - ``model``: a jaxvac model.
-    - ``point``: field values as for :func:`jaxvac.check` (decimal strings are read at full
+    - `model`: a jaxvac model.
+    - `point`: field values as for :func:`jaxvac.check` (decimal strings are read at full
       precision), a ``check``/``find`` record (its ``fields``), or real coordinates.
-    - ``digits``: starting precision (decimal digits); doubled on failure up to
-      ``max_digits``.
-    - ``radius``: the largest box tried, relative to each coordinate's size.
-    - ``parameters``: parameters to take beyond float64 (decimal strings: the proof is then
+    - `digits`: starting precision (decimal digits); doubled on failure up to
+      `max_digits`.
+    - `max_digits`: the most digits tried.
+    - `radius`: the largest box tried, relative to each coordinate's size.
+    - `name`: the model's name in the result (default: its class name).
+    - `parameters`: parameters to take beyond float64 (decimal strings: the proof is then
       about the exact decimal value), as in :func:`jaxvac.refine`.
 
     **Returns:**

@@ -35,7 +35,10 @@ from ._point import GRADIENT, HESSIAN, Certificate, _newton, certify
 
 @dataclasses.dataclass
 class RegionCertificate:
-    """Result of :func:`certify_region`."""
+    """What :func:`certify_region` proved about a whole region: ``complete`` is True when
+    every sub-box was either excluded (0 is not in the enclosure of grad V over it) or holds
+    exactly one certified critical point, listed in ``points`` with its certificate;
+    ``undecided`` lists the boxes left when a limit (``stopped``) was reached."""
 
     model_name: str
     parameters: dict[str, Any]
@@ -122,12 +125,17 @@ def certify_region(
 
     **Arguments:**
 
-    - ``region``: ``{coordinate name: (lo, hi)}`` for every real coordinate
+    - `model`: a jaxvac model.
+    - `region`: ``{coordinate name: (lo, hi)}`` for every real coordinate
       (``model.coordinate_names``: ``"T.re"``, ``"T.im"`` for supergravity models).
-    - ``digits``: precision of the ball arithmetic.
-    - ``max_boxes``, ``max_seconds``: limits; boxes left are reported as undecided.
-    - ``min_width``: sub-boxes narrower than this (relative to the region) are not split
+    - `digits`: precision of the ball arithmetic.
+    - `max_boxes`: the most boxes examined;
+    - `max_seconds`: the most seconds spent; boxes left are reported as undecided.
+    - `min_width`: sub-boxes narrower than this (relative to the region) are not split
       further and are reported as undecided.
+
+    - `name`: the model's name in the result (default: its class name).
+    - `parameters`: parameters to take beyond float64, as in `certify`.
 
     **Returns:**
 

@@ -53,12 +53,12 @@ def register(sub) -> None:
 
 
 def _region(args, model) -> dict[str, tuple[float, float]]:
-    from .._search import _coordinate_index, parse_region
+    from .find import parse_region
 
     bounds = parse_region(args.region, model)
     out = {}
     for name, b in bounds.items():
-        out[model.coordinate_names[_coordinate_index(model, name, "--region")]] = b
+        out[model.coordinate_names[model.coordinate_index(name, "--region")]] = b
     for i, period in model.real_periods().items():
         name = model.coordinate_names[i]
         if name not in out:

@@ -8,7 +8,7 @@ Why a line solver. With real W0, A, B the vacua the paper studies sit on the lin
 of the one-dimensional ∂_tV(t) = 0, which bracketing on a fine grid in log t finds
 completely. jaxvac's general two-dimensional search finds these shallow dS minima only
 in a fraction of draws (measured by ``rku-scan``: the same draws, both solvers), so the
-scan uses :class:`LineSolver` through ``jaxvac.scan(..., point_solver=...)``; the 2-D
+scan uses :class:`LineSolver` through ``jaxvac.run_scan(..., point_solver=...)``; the 2-D
 search is run on a subset to look for minima off the lines.
 """
 
