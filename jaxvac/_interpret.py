@@ -404,5 +404,8 @@ def constant_error(x: float) -> float:
     found = exact_constant(float(x))
     if found is None:
         return 0.0
+    r, name = found
+    if name == "1":  # a rational: the error is exact in Fractions (and needs no mpmath)
+        return float(abs(r - Fraction(float(x))))
     with mpmath.workdps(40):
         return float(abs(constant_value(x) - mpmath.mpf(float(x))))
