@@ -35,6 +35,7 @@ import jaxvac  # noqa: E402
 
 def _points():
     import search_models as sm
+
     from jaxvac._io import resolve_model_class
     from jaxvac.models._rku import RKU
     from jaxvac.reproduce._rku import table2_point_in_full_model, table2_points

@@ -66,7 +66,6 @@ def baseline_loop(cfg, n_points):
     import jax.numpy as jnp
 
     from jaxvac._find import find_critical_points
-
     from jaxvac._model import canonical
     from jaxvac.scan._sampling import draw_parameters, freeze
 

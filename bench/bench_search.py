@@ -58,11 +58,15 @@ import jaxvac  # noqa: E402
 from jaxvac._classify import Result  # noqa: E402
 from jaxvac._io import resolve_model_class  # noqa: E402
 from jaxvac._model import canonical  # noqa: E402
+from jaxvac._parallel import default_threads  # noqa: E402
 from jaxvac._search import (  # noqa: E402
-    DEFAULT_STARTS, Region, SolverOptions, _options, _search_from, sample_starts,
+    DEFAULT_STARTS,
+    Region,
+    _options,
+    _search_from,
+    sample_starts,
     search_threaded,
 )
-from jaxvac._parallel import default_threads  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

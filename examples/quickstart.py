@@ -24,8 +24,6 @@ import jax
 
 jax.config.update("jax_enable_x64", True)  # jaxvac computes physics in float64 only
 
-import jaxvac  # noqa: E402
-
 # %% [markdown]
 # ## 1. The model
 #
@@ -33,9 +31,10 @@ import jaxvac  # noqa: E402
 # σ = Re T. The class is in [`my_models.py`](my_models.py), next to this notebook (a model
 # in a file can also be scanned and used on the command line). Its fields are its
 # parameters; jaxvac builds V = e^K (K^{TT̄} |D_T W|² − 3|W|²) + D/σ² by autodiff.
-
 # %%
 from my_models import KKLTUplift  # noqa: E402
+
+import jaxvac  # noqa: E402
 
 model = KKLTUplift(W0=-1e-4, D=2.8e-11)  # uplifted to a metastable de Sitter minimum
 model

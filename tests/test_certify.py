@@ -17,18 +17,20 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 import pytest
+import search_models as sm
 from flint import arb
 
 import jaxvac
 from jaxvac._certify._arb import (
-    BallFunction, CertifyError, UndecidedComparison, working_precision,
+    BallFunction,
+    CertifyError,
+    UndecidedComparison,
+    working_precision,
 )
 from jaxvac._certify._balls import inertia
 from jaxvac._certify._region import krawczyk_box
 from jaxvac._interpret import CONSTANTS
 from jaxvac.cli import main
-
-import search_models as sm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 UPLIFT_SPEC = os.path.join(os.path.dirname(HERE), sm.KKLT_UPLIFT)
@@ -213,7 +215,7 @@ def test_precision_is_raised_until_the_proof_goes_through():
 
 
 def test_double_well_points_against_cubic_roots():
-    for p, V, n_neg in sm.double_well_points():
+    for p, _V, n_neg in sm.double_well_points():
         c = jaxvac.certify(sm.DoubleWell(), {"x": float(p[0]), "y": float(p[1])})
         assert all(c.proved.values()), c.unproved
         assert c.n_negative == n_neg and c.n_flat == 0

@@ -16,10 +16,9 @@ import shutil
 import sys
 
 import pytest
+from scanlib import base_config, to_toml
 
 from jaxvac.cli import main
-
-from test_scan import base_config, quartic_file, reference, to_toml  # noqa: F401 - fixtures
 
 LOCK = ".jaxvac.lock"  # jaxvac.scan._storage.LOCK (checked below)
 

@@ -5,15 +5,15 @@ import sys
 import textwrap
 from typing import ClassVar
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import jaxvac
-from jaxvac import CriticalType, Result, Vacuum
+from jaxvac import CriticalType, Vacuum
 from jaxvac.models import KKLT, LVS, KahlerUplift
 
 

@@ -3,16 +3,14 @@ an independent mpmath evaluation, and finite differences of the autodiff derivat
 
 from typing import ClassVar
 
-import jax
 import jax.numpy as jnp
 import mpmath as mp
+import mpref
 import numpy as np
 import pytest
 
 import jaxvac
 from jaxvac.models import KKLT, LVS, KahlerUplift, NoScale
-
-import mpref
 
 EPS = np.finfo(np.float64).eps
 

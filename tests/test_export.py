@@ -16,12 +16,11 @@ import sys
 
 import numpy as np
 import pytest
+from test_search import D_UPLIFT, UPLIFT_SPEC, run_cli
 
 import jaxvac
 from jaxvac._display import format_complex, format_fields
 from jaxvac.export import latex_escape, latex_table, rows, to_csv, write_csv
-
-from test_search import D_UPLIFT, UPLIFT_SPEC, kklt_search, run_cli  # noqa: F401 - fixture
 
 
 @pytest.fixture(scope="module")

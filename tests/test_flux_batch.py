@@ -1,7 +1,6 @@
 """Flux batches: sampling under the tadpole bound, enumeration chunks, identification modulo
 monodromy and SL(2,ℤ), and the batched SUSY solve with physicality columns."""
 
-import jax
 import numpy as np
 import pytest
 

@@ -4,7 +4,6 @@ import math
 
 import mpmath as mp
 import numpy as np
-import pytest
 
 from jaxvac import flux
 from jaxvac.flux._builtin import P11169, kappa_array, load_geometry

@@ -57,8 +57,8 @@ def test_help_does_not_import_jax():
                 main(["--help"] if cmd is None else [cmd, "--help"])
             except SystemExit as e:
                 assert e.code == 0, (cmd, e.code)
-    print(json.dumps([len(commands)] + sorted(m for m in ("jax",) + %r if m in sys.modules)))
-    """ % (HEAVY,)
+    print(json.dumps([len(commands)] + sorted(m for m in ("jax",) + HEAVY if m in sys.modules)))
+    """.replace("HEAVY", repr(HEAVY))
     out = _run_python(code)
     assert out[0] >= 7 and out[1:] == []
 
@@ -71,8 +71,8 @@ def test_models_and_check_modules_load_no_plotting_or_parquet():
     from jaxvac.cli import main
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["models"]) == 0
-    print(json.dumps(sorted(m for m in %r if m in sys.modules)))
-    """ % (HEAVY,)
+    print(json.dumps(sorted(m for m in HEAVY if m in sys.modules)))
+    """.replace("HEAVY", repr(HEAVY))
     assert _run_python(code, env={"JAXVAC_CACHE_DIR": ""}) == []
     code = ("import jaxvac._report, jaxvac._analysis, jaxvac._search, jaxvac._io, jaxvac.models\n"
             + LOADED.format(mods=("matplotlib", "pyarrow", "pandas")))
@@ -87,8 +87,8 @@ def test_check_command_loads_no_plotting_or_parquet(tmp_path):
     from jaxvac.cli import main
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["check", "kklt", "--at", "T=113.6"]) == 0
-    print(json.dumps(sorted(m for m in %r if m in sys.modules)))
-    """ % (HEAVY,)
+    print(json.dumps(sorted(m for m in HEAVY if m in sys.modules)))
+    """.replace("HEAVY", repr(HEAVY))
     assert _run_python(code, env={"JAXVAC_CACHE_DIR": str(tmp_path)}, timeout=600) == []
 
 
@@ -197,9 +197,9 @@ def test_kklt_uplift_scan_from_a_warm_cache(tmp_path):
     """The reported hang, end to end: the KKLT-uplift scan program, compiled by one process
     into jaxvac's cache, loaded by the next ones (4 chunks on 2 threads each); each must
     finish (timeout) with the same rows."""
-    import pyarrow.parquet as pq
-
     import re
+
+    import pyarrow.parquet as pq
 
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "experiments")
     text = open(os.path.join(root, "scan_kklt_uplift.toml")).read()  # the flagship scan, smaller

@@ -16,8 +16,6 @@ import pytest
 import jaxvac.plot as jplot
 from jaxvac.scan._plot import auto_bins, draw_lambda_histogram, draw_mass_spectra, tex_name
 
-from test_scan import quartic_file, reference  # noqa: F401 - fixtures
-
 matplotlib = pytest.importorskip("matplotlib")
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402

@@ -9,17 +9,16 @@ from typing import ClassVar
 import jax
 import jax.numpy as jnp
 import mpmath as mp
+import mpref
 import numpy as np
 import pytest
 
 import jaxvac
 from jaxvac._interpret import UnsupportedPrimitiveError
 from jaxvac._io import point_to_y
-from jaxvac._precision import PrecisionFunction, at_precision, check_high_precision, refine
 from jaxvac._potential import potential_and_scale, scalar_potential
+from jaxvac._precision import PrecisionFunction, at_precision, check_high_precision, refine
 from jaxvac.models import KKLT, LVS
-
-import mpref
 
 
 def _derivs(model, y):

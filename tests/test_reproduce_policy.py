@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from jaxvac.reproduce._framework import (
-    Exact, Formula, Magnitude, Printed, Row, Same, comparison_from_dict, decide,
-    rounding_half_unit, significant_digits,
+    Exact,
+    Formula,
+    Magnitude,
+    Printed,
+    Row,
+    Same,
+    comparison_from_dict,
+    decide,
+    rounding_half_unit,
+    significant_digits,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

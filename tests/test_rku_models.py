@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import jax.numpy as jnp
 import mpmath as mp
+import mpref
 import numpy as np
 import pytest
 
@@ -13,8 +14,6 @@ import jaxvac
 from jaxvac.models import REGISTRY
 from jaxvac.models._rku import RKU, RKUHiggs, RKUReduced
 from jaxvac.reproduce import _rku_formulas as F
-
-import mpref
 
 
 class RKUNaive(jaxvac.SupergravityModel):
@@ -147,8 +146,8 @@ def test_table2_high_precision_recovers_what_float64_loses():
     arbitrary-precision interpreter at 40 and 80 digits, agrees with itself and with the
     independent mpmath evaluation to >= 10 significant digits, where float64 on the same
     model keeps at most ~8."""
-    from jaxvac._precision import PrecisionFunction
     from jaxvac._potential import potential_and_scale
+    from jaxvac._precision import PrecisionFunction
 
     Nmax, z, W0, t = TABLE2_POINTS[0]
     params = dict(W0=W0, A=-1.0, B=-1.0 / z, N1=float(Nmax), N2=float(Nmax - 1), xi=1e-3)

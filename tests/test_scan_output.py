@@ -14,8 +14,6 @@ import pytest
 from jaxvac.cli import main
 from jaxvac.scan import load_scan
 
-from test_scan import quartic_file, reference  # noqa: F401 - fixtures
-
 FIGURES = ("lambda_histogram", "stable_fraction", "mass_spectra")
 
 

@@ -15,11 +15,10 @@ import sys
 import time
 
 import pytest
+from scanlib import assert_same_rows, base_config, to_toml
 
 from jaxvac.scan import load_scan
 from jaxvac.scan._storage import chunk_files
-
-from test_scan import assert_same_rows, base_config, quartic_file, to_toml  # noqa: F401 - fixture
 
 POINTS, CHUNK = 120, 8  # 15 chunks
 

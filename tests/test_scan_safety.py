@@ -17,14 +17,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from scanlib import QUARTIC, assert_same_rows, base_config, to_toml
 
 from jaxvac._io import InputError
 from jaxvac.cli import main
 from jaxvac.models import KKLT
 from jaxvac.scan import load_scan, read_config, scan
 from jaxvac.scan._storage import LOCK, lock_directory, new_manifest, update_manifest
-
-from test_scan import QUARTIC, assert_same_rows, base_config, quartic_file, reference, to_toml  # noqa: F401
 
 
 def copy_scan(reference, path):

@@ -24,12 +24,12 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 import pytest
+import search_models as sm
 
 import jaxvac
-import search_models as sm
 from jaxvac import CriticalType, Result
-from jaxvac._io import resolve_model_class
 from jaxvac._find import find_critical_points
+from jaxvac._io import resolve_model_class
 from jaxvac._search import DEFAULT_STARTS, Region, deduplicate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -161,12 +161,6 @@ def test_no_critical_point_runaway_codes():
 def kklt_reference():
     """mpmath: every critical point of KKLT (+ D/t²) with 0.1 < t < 1000, one period."""
     return {D: sm.kklt_critical_points(D=D) for D in (0.0, D_UPLIFT)}
-
-
-@pytest.fixture(scope="module")
-def kklt_search():
-    cls = model_class("KKLTUplift")
-    return {D: find_critical_points(cls(D=D), seed=0, name="KKLTUplift") for D in (0.0, D_UPLIFT)}
 
 
 def _record_of(result, k):
@@ -551,8 +545,15 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     import equinox as eqx
 
     from jaxvac._find import _sample_jit
-    from jaxvac._search import _deduplicated_jit, _options, _search_from, _solve_jit, as_region, bucket
     from jaxvac._model import canonical
+    from jaxvac._search import (
+        _deduplicated_jit,
+        _options,
+        _search_from,
+        _solve_jit,
+        as_region,
+        bucket,
+    )
 
     assert [bucket(n, 256) for n in (1, 2, 3, 100, 128, 129, 250, 256, 300)] == \
         [1, 2, 4, 128, 128, 256, 256, 256, 256]

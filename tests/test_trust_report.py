@@ -13,20 +13,22 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 import pytest
+import search_models as sm
 
 import jaxvac
 from jaxvac import CriticalType, Result, Vacuum
 from jaxvac.cli import main
 from jaxvac.models import KKLT, Racetrack
 
-import search_models as sm
-
 #: jaxvac find racetrack --starts 64 (seed 0) returns this point for Kallosh-Linde's
 #: supersymmetric Minkowski vacuum (σ_cr = 62.4095...): the float64 coordinates it prints.
 RACETRACK_POINT = np.array([62.4095021824175, 4.525935369310004e-31])
 
 
-def racetrack_potential(t, model=Racetrack()):
+RACETRACK = Racetrack()
+
+
+def racetrack_potential(t, model=RACETRACK):
     """V(T = t) on the real axis, written out by hand (mpmath): K = -3 log(2t),
     V = e^K (K^{TT̄} |D_TW|² - 3|W|²) with e^K = 1/(2t)³, K^{TT̄} = (2t)²/3, D_TW = W' - 3W/(2t).
     The parameters are the model's float64 values, taken exactly."""
@@ -225,7 +227,12 @@ def test_failed_locate_critical_point_reports_failure_and_nan_derivatives():
     with p = -1 has no critical point at all (x² = p). Before, both returned a point with
     finite derivatives (-0.14158924 instead of -0.14158999; -0.452 for a critical point
     that does not exist) and no sign of failure."""
-    from jaxvac._implicit import locate_critical_point, vacuum_derivatives, vacuum_observables, with_parameter
+    from jaxvac._implicit import (
+        locate_critical_point,
+        vacuum_derivatives,
+        vacuum_observables,
+        with_parameter,
+    )
 
     model, x, y = _double_well()
     y0 = jnp.array([x + 1e-3, y - 1e-3])
