@@ -326,7 +326,7 @@ def _high_precision_advice(record, shift, result: Result) -> str | None:
             f"the classifications at {n} and {2 * n} digits disagree: nothing here is "
             f"resolved at {n} digits; re-check with --digits {4 * n}."
         )
-    if record["certified_digits"]["V"] < 3 and record["vacuum"] != "Minkowski":
+    if record["certified_digits"]["V"] < 3 and record["vacuum"] != Vacuum.Minkowski.name:
         return (
             f"{n} digits keep {record['certified_digits']['V']:.1f} certified digits of V here: "
             f"re-check with --digits {2 * n}."

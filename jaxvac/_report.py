@@ -50,6 +50,9 @@ def advice(record: dict[str, Any], result: Result | None = None) -> str | None:
         result = Result[record["result"]] if "result" in record else None
     if result in NOT_ANALYSED:
         return None
+    # decide on codes, not on words: the record's words are the enums' names
+    vacuum = Vacuum[record["vacuum"]] if record.get("vacuum") in Vacuum.__members__ else None
+    ctype = CriticalType[record["type"]] if record.get("type") in CriticalType.__members__ else None
     if record.get("range_errors"):
         return (
             f"float64 {' and '.join(record['range_errors'])} in the computation of V and its "
@@ -65,7 +68,7 @@ def advice(record: dict[str, Any], result: Result | None = None) -> str | None:
             "`jaxvac check ... --json > p.json; jaxvac refine MODEL --from p.json --digits 30`, "
             "or search around it with `jaxvac find MODEL --region NAME=LO:HI`."
         )
-    if digits is not None and digits < ADVICE_DIGITS and record.get("vacuum") != "Minkowski":
+    if digits is not None and digits < ADVICE_DIGITS and vacuum is not Vacuum.Minkowski:
         return (
             f"float64 keeps {digits:.1f} significant digits of V at this point (the terms "
             f"of V are ~{record['V_scale']:.2e}); its sign and the type may not be "
@@ -73,7 +76,7 @@ def advice(record: dict[str, Any], result: Result | None = None) -> str | None:
             "(Python: jaxvac.check(..., digits=60))."
         )
     masses_digits = record.get("masses_digits") or []
-    if record.get("type") == "unresolved" and record.get("n_flat", 0) > 0:
+    if ctype is CriticalType.unresolved and record.get("n_flat", 0) > 0:
         return (
             "no mass eigenvalue is resolved in float64 here; re-check at high precision "
             "with `jaxvac check ... --digits 60`."

@@ -97,12 +97,26 @@ def potential_figure(out_dir: Path, panels, name="rku_potential.png") -> str:
     return name
 
 
-def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, name="rku_p_lambda.png") -> str:
-    """P(Λ) per unit log10 Λ: exact curves, a histogram of sampled vacua, (2.9)'s slope."""
+def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, zoom_curves=None,
+                    name="rku_p_lambda.png") -> str:
+    """P(Λ) per unit log10 Λ: exact curves, a histogram of sampled vacua, (2.9)'s slope.
+
+    Two panels: the whole range of the exact curves (their tails reach 10⁻²⁰⁰), and a zoom
+    on the decades where the sampled vacua lie (samples' edges), with the y range set by
+    the data there, so that the comparison of samples and curves is readable.
+    ``zoom_curves``: the same curves on the samples' bins (so that a sparse histogram is
+    compared with the exact mass of the same bins); default ``curves``."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.0, 4.4))
-    for c in curves:
-        ax.step(c["centres"], c["per_decade"], where="mid", lw=1.4, label=c["label"])
+    fig, (ax_all, ax_zoom) = plt.subplots(1, 2, figsize=(10.0, 4.2),
+                                          gridspec_kw=dict(width_ratios=[1.0, 1.25]))
+    zoom = (samples["edges"][0], samples["edges"][-1]) if samples is not None else (-30.0, 0.5)
+    shown = []  # (values in the zoom window) for the y range of the zoom
+    for ax, group in ((ax_all, curves), (ax_zoom, zoom_curves or curves)):
+        for c in group:
+            centres, dens = np.asarray(c["centres"]), np.asarray(c["per_decade"])
+            ax.step(centres, dens, where="mid", lw=1.4, label=c["label"])
+            if ax is ax_zoom:
+                shown.append(dens[(centres >= zoom[0]) & (centres <= zoom[1])])
     if samples is not None:
         h, e = np.histogram(samples["log10_lambda"], bins=samples["edges"])
         centres = 0.5 * (e[1:] + e[:-1])
@@ -110,15 +124,26 @@ def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, name="rku_p
         err = np.sqrt(np.maximum(h, 1)) / (len(samples["log10_lambda"]) * np.diff(e))
         sel = h > 0
         low = np.minimum(err[sel], 0.9 * dens[sel])
-        ax.errorbar(centres[sel], dens[sel], yerr=[low, err[sel]], fmt="k.", ms=4,
-                    label=samples["label"])
+        ax_zoom.errorbar(centres[sel], dens[sel], yerr=[low, err[sel]], fmt="k.", ms=4,
+                         label=samples["label"])
+        shown.append(dens[sel])
     if paper is not None:
-        ax.plot(paper["centres"], paper["per_decade"], "r:", lw=1.6, label=paper["label"])
-    ax.set_yscale("log")
-    ax.set_xlabel("log10 Λ  (Planck units)")
-    ax.set_ylabel("probability per decade of Λ")
-    ax.legend(fontsize=7)
-    ax.set_title("RKU, Nmax = 10: distribution of Λ over stable dS vacua", fontsize=10)
+        for ax in (ax_all, ax_zoom):
+            ax.plot(paper["centres"], paper["per_decade"], "r:", lw=1.6,
+                    label=paper["label"] if ax is ax_zoom else None)
+    values = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in shown] or [np.ones(1)])
+    for ax in (ax_all, ax_zoom):
+        ax.set_yscale("log")
+        ax.set_xlabel(r"$\log_{10}\Lambda$  (Planck units)")
+    ax_zoom.set_xlim(*zoom)
+    ax_zoom.set_ylim(values.min() / 3.0, values.max() * 3.0)
+    ax_all.axvspan(*zoom, color="0.85", lw=0, zorder=0)
+    ax_all.set_ylabel(r"probability per decade of $\Lambda$")
+    ax_all.set_title("whole range (shaded: the zoom)", fontsize=9)
+    ax_zoom.set_title("zoom on the sampled vacua", fontsize=9)
+    ax_zoom.legend(fontsize=7, loc="lower right")
+    fig.suptitle(r"RKU landscape, $N_{\max} = 10$: distribution of $\Lambda$ over stable dS vacua",
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(Path(out_dir) / name, dpi=110)
     plt.close(fig)

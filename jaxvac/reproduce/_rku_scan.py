@@ -210,14 +210,18 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     lam = 10.0**centres
     p29 = F.p_lambda_29(lam, beta) * lam * math.log(10.0)
     p29[centres > d29.log10_cutoff] = np.nan
+    sample_edges = np.arange(-30, 0.5, 0.5)
+    sample_centres = 0.5 * (sample_edges[1:] + sample_edges[:-1])
     fig = p_lambda_figure(
         out_dir,
         [dict(centres=centres, per_decade=_per_decade(ss, paper, edges), label="exact, W0, A, B uniform"),
          dict(centres=centres, per_decade=_per_decade(ss, logw, edges), label="exact, |W0| log-uniform")],
-        samples=dict(log10_lambda=np.log10(samples["Lambda"]), edges=np.arange(-30, 0.5, 0.5),
+        zoom_curves=[dict(centres=sample_centres, per_decade=_per_decade(ss, d, sample_edges), label=lab)
+                     for d, lab in ((paper, "exact, W0, A, B uniform"), (logw, "exact, |W0| log-uniform"))],
+        samples=dict(log10_lambda=np.log10(samples["Lambda"]), edges=sample_edges,
                      label=f"{n_samples} sampled vacua (uniform)"),
         paper=dict(centres=centres, per_decade=p29,
-                   label=f"(2.9) normalised on (0, 10^{d29.log10_cutoff:.1f}]"),
+                   label=f"(2.9) normalised on $(0, 10^{{{d29.log10_cutoff:.1f}}}]$"),
     )
     t_q = np.percentile(samples["t"], [1, 10, 50, 90, 99])
     notes = (
