@@ -128,7 +128,17 @@ def potential_panel(case, xi=XI, A=A_REF) -> dict:
     C = F.c_hat(a, mid["W0"], xi, A)
     out = dict(title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}", t_vac=t_vac,
                V_vac=case["vacuum"]["V"])
-    for key, (lo, hi) in (("", (0.8, 1.6)), ("_zoom", (1 - 0.4 / (a * t_vac), 1 + 1.2 / (a * t_vac)))):
+    # the zoom shows the minimum: from the barrier top d to the right of the vacuum (the first
+    # local maximum of V on a fine grid), [t_vac - 1.2 d, t_vac + 2 d]; the barrier is often
+    # ~1e-6 Λ high, invisible on the scale of the top panel
+    zoom = (1 - 0.4 / (a * t_vac), 1 + 1.2 / (a * t_vac))
+    fine = np.linspace(t_vac, zoom[1] * t_vac, 4001)
+    V_fine = np.asarray(_line_potential(model, jnp.asarray(fine)))
+    tops = np.flatnonzero((V_fine[1:-1] > V_fine[:-2]) & (V_fine[1:-1] >= V_fine[2:])) + 1
+    if tops.size:
+        d = fine[tops[0]] - t_vac
+        zoom = (1 - 1.2 * d / t_vac, 1 + 2.0 * d / t_vac)
+    for key, (lo, hi) in (("", (0.8, 1.6)), ("_zoom", zoom)):
         ts = np.linspace(lo * t_vac, hi * t_vac, 200)
         out["t" + key] = ts
         out["V" + key] = np.asarray(_line_potential(model, jnp.asarray(ts)))

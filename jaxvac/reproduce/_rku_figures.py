@@ -90,7 +90,8 @@ def potential_figure(out_dir: Path, panels, name="rku_potential.png") -> str:
         ax.plot(p["t_zoom"], p["V_lambda_zoom"] / scale - 1, "C1--", lw=1.2)
         ax.plot([p["t_vac"]], [0.0], "k.", ms=9)
         ax.set_xlabel("t = Re T")
-        ax.set_ylabel("(V - Λ) / Λ  (zoom)")
+        ax.set_ylabel(r"$(V - \Lambda)/\Lambda$  (zoom: the barrier)")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(5))  # long tick labels must not overlap
     fig.tight_layout()
     fig.savefig(Path(out_dir) / name, dpi=110)
     plt.close(fig)
