@@ -57,6 +57,7 @@ import math
 from fractions import Fraction
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 from jax import lax

@@ -15,6 +15,7 @@ the first omitted term is below e^{−π·8.5²} ≈ 1e-99 of the leading one.
 from __future__ import annotations
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 
