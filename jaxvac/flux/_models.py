@@ -10,7 +10,7 @@ The fluxes F, H ∈ ℤ^{2h+2} are array parameters: one compiled program serves
 choice (``jax.vmap`` over models = over fluxes). Conventions: ``docs/flux.md``.
 """
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import equinox as eqx
 import jax
@@ -202,7 +202,10 @@ def prepotential_model(h: int, name: str | None = None) -> type[PrepotentialMode
     })
 
 
-def with_fluxes(model: AbstractFluxModel, F, H) -> AbstractFluxModel:
+_FluxModel = TypeVar("_FluxModel", bound=AbstractFluxModel)
+
+
+def with_fluxes(model: _FluxModel, F, H) -> _FluxModel:
     """``model`` with fluxes F, H (float64 arrays; traced values allowed, e.g. under vmap)."""
     return eqx.tree_at(lambda m: (m.F, m.H), model,
                        (jnp.asarray(F, jnp.float64), jnp.asarray(H, jnp.float64)))
