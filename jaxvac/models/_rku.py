@@ -85,13 +85,14 @@ class AbstractRKU(SupergravityModel):
     ``K_cs`` (the frozen -log(S+S̄) - Σ log(U_i+Ū_i); 0 is the normalisation of (2.2)).
     """
 
-    W0: float = 1e-4
-    A: float = -1.0
-    B: float = 1.0
-    N1: float = 10.0
-    N2: float = 9.0
-    xi: float = 1e-3
-    K_cs: float = 0.0
+    # float64 arrays once canonical, traced under vmap/grad (a model is its parameters)
+    W0: float | jax.Array = 1e-4
+    A: float | jax.Array = -1.0
+    B: float | jax.Array = 1.0
+    N1: float | jax.Array = 10.0
+    N2: float | jax.Array = 9.0
+    xi: float | jax.Array = 1e-3
+    K_cs: float | jax.Array = 0.0
 
     def __check_init__(self):
         name = type(self).__name__

@@ -18,13 +18,14 @@ import jax
 import jax.core
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from .._config import ensure_x64
 
 _N = np.arange(-8, 9, dtype=np.float64)
 
 
-def theta(w, t, alpha=0.0, *, absolute: bool = False):
+def theta(w, t, alpha: ArrayLike = 0.0, *, absolute: bool = False):
     """ϑ[α; 0](w, it) of eq. (162) for real ``w``, ``t > 0`` and α ∈ {0, ½} (real).
 
     Elementwise over ``w``, ``t`` and ``alpha`` (broadcast together). α = 0 gives
