@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from ._solution import CriticalType, Result, Vacuum, first_true
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._geometry import canonical_matrix, fterm_parts, real_metric
-from ._model import AbstractModel, canonical
+from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._potential import _check_point, potential_and_scale, superpotential_rounding
 from . import _linalg, _range, _rounding
 
@@ -133,7 +133,7 @@ def _canonical_newton_step(m2, Q, floor, g_c, e_c):
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
     """Rounding-error estimates (V_error, gradient_error, hessian_error) in an arithmetic
     with machine epsilon ``eps`` (float64: EPS; mpmath at N digits: ~10^-N)."""
-    if model.is_supergravity or model.potential_scale(y) is not None:
+    if not isinstance(model, PotentialModel) or model.potential_scale(y) is not None:
         c = ULPS_PER_TERM * eps
         V_err = c * S
         g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
@@ -168,7 +168,7 @@ def _range_limits(*quantities):
     return mask
 
 
-def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointAnalysis:
+def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTOL, eps=EPS) -> PointAnalysis:
     """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises.
 
     ``eps`` is the machine epsilon of the arithmetic the analysis runs in (float64's by
@@ -209,7 +209,7 @@ def analyse_point(model: AbstractModel, y, rtol=DEFAULT_RTOL, eps=EPS) -> PointA
         flags_V = flags_g = flags_H = None
     (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
-    is_sugra = model.is_supergravity
+    is_sugra = isinstance(model, SupergravityModel)
     if is_sugra:  # F-terms, gravitino mass and supersymmetry are defined
         parts = fterm_parts(model, safe_y)
         G = real_metric(parts.metric)
@@ -387,7 +387,7 @@ def _analyse_batch_jit(model, ys, rtol):
     return jax.vmap(lambda yy: analyse_point(model, yy, rtol))(ys)
 
 
-def analyse(model: AbstractModel, y, *, rtol: float = DEFAULT_RTOL) -> PointAnalysis:
+def analyse(model: AbstractModel, y, *, rtol: float | jax.Array = DEFAULT_RTOL) -> PointAnalysis:
     """Compiled :func:`analyse_point` for one point (``y`` shape (d,)) or a batch
     (shape (b, d)) of points of one model. One compilation per model class and shape.
 

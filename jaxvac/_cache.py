@@ -19,6 +19,7 @@ The environment variable is read when jaxvac's physics is first imported; set it
 from __future__ import annotations
 
 import os
+from typing import Any
 
 #: Environment variable: the cache directory; set but empty turns jaxvac's cache off.
 CACHE_ENV = "JAXVAC_CACHE_DIR"
@@ -31,6 +32,15 @@ CACHE_ENV = "JAXVAC_CACHE_DIR"
 MIN_COMPILE_TIME_SECS = 0.1
 
 _enabled: str | None = None  # the directory jaxvac set, if it set one
+
+
+def jax_flag(name: str) -> Any:
+    """The value in force of JAX's configuration option ``name``: ``jax.config.<name>``, an
+    attribute JAX adds at run time (so a type checker cannot see it). Unlike
+    ``jax.config.read``, it also reads the options that have a context manager."""
+    import jax
+
+    return getattr(jax.config, name)
 
 
 def default_cache_dir() -> str:
@@ -56,10 +66,10 @@ def enable_compilation_cache() -> str | None:
     try:
         import jax
 
-        current = jax.config.jax_compilation_cache_dir
+        current = jax_flag("jax_compilation_cache_dir")
         if current is not None or _enabled is not None:
             return current or None  # ours, set before, or the user's own: leave it alone
-        if not jax.config.jax_enable_compilation_cache:
+        if not jax_flag("jax_enable_compilation_cache"):
             return None
         path = cache_dir_setting()
         if path is None:
@@ -69,7 +79,7 @@ def enable_compilation_cache() -> str | None:
         if not os.access(path, os.W_OK | os.X_OK):
             return None
         jax.config.update("jax_compilation_cache_dir", path)
-        if jax.config.jax_persistent_cache_min_compile_time_secs == 1.0:  # JAX's default
+        if jax_flag("jax_persistent_cache_min_compile_time_secs") == 1.0:  # JAX's default
             jax.config.update("jax_persistent_cache_min_compile_time_secs", MIN_COMPILE_TIME_SECS)
         _enabled = path
         return path

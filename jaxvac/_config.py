@@ -3,6 +3,7 @@
 import jax
 import numpy as np
 
+from ._cache import jax_flag
 from ._errors import PrecisionError as PrecisionError  # the leaf module; re-exported here
 
 
@@ -26,7 +27,7 @@ def ensure_x64() -> None:
 
     None; raises [`PrecisionError`][jaxvac.PrecisionError] when 64-bit mode is off.
     """
-    if not jax.config.jax_enable_x64:
+    if not jax_flag("jax_enable_x64"):
         raise PrecisionError(
             "jaxvac computes physics in float64 only, but JAX's 64-bit mode is off "
             "(jax_enable_x64=False), so every array would silently be float32. Turn it "

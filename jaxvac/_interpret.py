@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Literal
 
 import jax.extend.core as jex
 import numpy as np
@@ -38,8 +39,8 @@ class UnsupportedPrimitiveError(NotImplementedError):
 
 
 #: Primitives that only move, copy or select elements of their data operands.
-#: Value -> positions of the data operands (None: all operands).
-STRUCTURAL: dict[str, tuple[int, ...] | None] = {
+#: Value -> positions of the data operands (None: all operands; "cases": all but the first).
+STRUCTURAL: dict[str, tuple[int, ...] | Literal["cases"] | None] = {
     "broadcast_in_dim": None,
     "reshape": None,
     "squeeze": None,

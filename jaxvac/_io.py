@@ -13,7 +13,7 @@ import numbers
 import os
 import sys
 import types
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -195,15 +195,16 @@ def load_model(spec: str, params: dict[str, Any] | None = None) -> AbstractModel
 # ---- points -------------------------------------------------------------------------
 
 
-def _coordinate(raw, name: str):
+def _coordinate(raw, name: str) -> Any:
     """One coordinate value of a point, as given: a finite number, or a numeric string
-    (``"113+0.5j"``) read as one."""
+    (``"113+0.5j"``) read as one. Typed ``Any``: it is a ``numbers.Number`` or a 0-d numeric
+    array, and ``numbers.Number`` declares no ``__complex__``/``__float__`` to a type checker."""
     value = parse_value(raw, name=name) if isinstance(raw, str) else raw
     if isinstance(value, (bool, np.bool_)) or not (
             isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0
                                                   and value.dtype.kind in "iufc")):
         raise InputError(f"point: {name}: expected a number (got {raw!r}).")
-    z = complex(value)
+    z = complex(cast(complex, value))  # a Number (or 0-d array) converts; see above
     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
         raise InputError(f"point: {name}: must be finite (got {raw!r}).")
     return value
@@ -228,9 +229,9 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
                 f"got shape {y.shape}."
             )
         return y
-    if model.is_supergravity:
+    if isinstance(model, SupergravityModel):
         names = model.moduli
-        re = {m: None for m in names}
+        re: dict[str, float | None] = {m: None for m in names}
         im = {m: 0.0 for m in names}
         given: set[tuple[str, str]] = set()
         for key, raw in point.items():
@@ -266,7 +267,7 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
         if missing:
             raise InputError(f"point: missing value for {', '.join(missing)} (give e.g. {missing[0]}=1.0).")
         return np.array([re[m] for m in names] + [im[m] for m in names], dtype=np.float64)
-    names = model.fields
+    names = model.coordinate_names  # a potential model's real coordinates are its fields
     values = {}
     for key, raw in point.items():
         if key not in names:

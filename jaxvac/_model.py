@@ -15,10 +15,11 @@ import abc
 import dataclasses
 import math
 import numbers
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import equinox as eqx
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 
@@ -79,24 +80,24 @@ class AbstractModel(eqx.Module):
     # ---- physics the model answers for (implemented once per kind) -------------------
 
     @abc.abstractmethod
-    def scalar_potential(self, y):
+    def scalar_potential(self, y) -> jax.Array:
         """V(y) in Planck units, with range-safe derivatives (:func:`jaxvac._range.safe`)."""
 
     @abc.abstractmethod
-    def natural_scale(self, y):
+    def natural_scale(self, y) -> jax.Array:
         """S: the size of the terms whose sum is V at y, cheaply (the search's measure of
         how small ∇V is; the analysis uses :meth:`potential_and_scale`)."""
 
     @abc.abstractmethod
-    def potential_and_scale(self, y):
+    def potential_and_scale(self, y) -> tuple[jax.Array, jax.Array]:
         """``(V, S)`` for the digits estimate: S is the scale whose rounding V carries."""
 
     @abc.abstractmethod
-    def kinetic_metric(self, y):
+    def kinetic_metric(self, y) -> jax.Array:
         """The real kinetic metric G (L_kin = ½ G_ij ∂y^i ∂y^j) at y."""
 
     @abc.abstractmethod
-    def stationarity_terms(self, y):
+    def stationarity_terms(self, y) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
         """``(g, G, S, Q)`` at y for the search's scale-free objective (jaxvac/_search.py):
         ∇V, the kinetic metric, the natural scale of V and the size of the canonical
         curvature (0 where the model has none of its own to offer)."""
@@ -517,7 +518,10 @@ def _canonical_leaf(x):
     return x
 
 
-def canonical(model: AbstractModel) -> AbstractModel:
+_Model = TypeVar("_Model", bound=AbstractModel)
+
+
+def canonical(model: _Model) -> _Model:
     """Return ``model`` with every numeric parameter as a 64-bit JAX array.
 
     Python floats in a Module are static under ``eqx.filter_jit``; turning them into

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
@@ -40,6 +41,10 @@ from ._interpret import Interpreter, constant_value, is_inexact
 #: arrays alike (complex arrays may hold mpf elements: numbers with zero imaginary part),
 #: so the arithmetic can skip the many structural zeros of derivative code by identity.
 ZERO = mp.mpf(0)
+
+#: ``mp.mpc``, typed for a type checker: mpmath has no annotations, and from its
+#: ``__new__(cls, real=0, imag=0)`` pyright infers that both parts must be ``int``.
+mpc: Callable[..., Any] = mp.mpc
 
 
 def _add(a, b):
@@ -133,7 +138,7 @@ def to_mp(x, dtype=None) -> np.ndarray:
         elif hasattr(v, "numerator") and hasattr(v, "denominator") and not isinstance(v, (int, np.integer)):
             x = mp.mpf(v.numerator) / v.denominator  # fractions.Fraction: exact ratio
         elif isinstance(v, (complex, np.complexfloating)):
-            x = mp.mpc(float(v.real), float(v.imag)) if v.imag != 0 else mp.mpf(float(v.real))
+            x = mpc(float(v.real), float(v.imag)) if v.imag != 0 else mp.mpf(float(v.real))
         elif isinstance(v, (bool, np.bool_, int, np.integer)):
             x = mp.mpf(int(v))
         else:
@@ -180,7 +185,7 @@ def _complex_result(fn):
         try:
             return fn(*args)
         except (ZeroDivisionError, ValueError):
-            return mp.mpc(mp.nan, mp.nan)
+            return mpc(mp.nan, mp.nan)
 
     return wrapped
 
@@ -192,7 +197,7 @@ def _div(a, b):
         return a / b
     except ZeroDivisionError:
         if isinstance(a, mp.mpc) or isinstance(b, mp.mpc):
-            return mp.mpc(mp.nan, mp.nan)
+            return mpc(mp.nan, mp.nan)
         if a == 0 or mp.isnan(a):
             return mp.nan
         return mp.inf if (a > 0) == (not _negative_zero(b)) else -mp.inf
@@ -255,7 +260,7 @@ def _batched(fn, *arrays, core_ndims):
         results = [(r,) for r in results]
     outs = []
     for k in range(len(results[0])):
-        part = np.stack([r[k] for r in results]) if results else None
+        part = np.stack([r[k] for r in results])
         outs.append(part.reshape(batch_shape + part.shape[1:]))
     return tuple(outs) if multiple else outs[0]
 
@@ -281,7 +286,7 @@ def _cholesky(a: np.ndarray, complex_: bool) -> np.ndarray:
     try:
         L = _array(mp.cholesky(_matrix(a)), complex_)
     except (ValueError, ZeroDivisionError):
-        nan = mp.mpc(mp.nan, mp.nan) if complex_ else mp.nan
+        nan = mpc(mp.nan, mp.nan) if complex_ else mp.nan
         return _obj(np.full((n, n), nan, dtype=object))
     for i in range(n):
         for j in range(i + 1, n):
@@ -549,8 +554,8 @@ class MPInterpreter(Interpreter):
             cached = (eqn, [np.asarray(o) for o in outs])
             self._index_maps[key] = cached
         _, maps = cached
-        nan = mp.mpc(mp.nan, mp.nan) if _is_complex_dtype(out_avals[0].dtype) else mp.nan
-        flat = np.concatenate([[nan]] + [_obj(invals[i]).ravel() for i in positions])
+        nan = mpc(mp.nan, mp.nan) if _is_complex_dtype(out_avals[0].dtype) else mp.nan
+        flat = np.concatenate([np.array([nan], dtype=object)] + [_obj(invals[i]).ravel() for i in positions])
         res = [_obj(flat[m]) for m in maps]
         return res if eqn.primitive.multiple_results else res[0]
 

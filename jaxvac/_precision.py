@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 import equinox as eqx
 import jax
+import jax.core
 import mpmath as mp
 import numpy as np
 
@@ -218,8 +219,7 @@ def analyse_high_precision(model: AbstractModel, y, *, digits: int, rtol: float 
     model = canonical(model) if not _has_object_leaves(model) else model
     y = _as_point_array(y)
     eps = np.array(_epsilon(digits), dtype=object)
-    rtol = np.asarray(float(rtol))
-    return _ANALYSE(model, y, rtol, eps, digits=digits)
+    return _ANALYSE(model, y, np.asarray(float(rtol)), eps, digits=digits)
 
 
 def _has_object_leaves(model) -> bool:
@@ -278,9 +278,9 @@ class HighPrecisionReport(CheckReport):
     rounded to float64 (for the JSON fields of ``jaxvac check``); ``exact`` and
     ``reference`` the N- and 2N-digit analyses as mpmath numbers."""
 
-    precision: int = 0
-    exact: PointAnalysis | None = None
-    reference: PointAnalysis | None = None
+    precision: int
+    exact: PointAnalysis
+    reference: PointAnalysis
 
     def certified_digits(self) -> dict[str, Any]:
         cap = float(self.precision)
@@ -736,7 +736,9 @@ def refine(
         cutoff = mp.mpf(10) ** (5 - digits)
         noise = mp.mpf(10) ** (10 - digits)
         status, message = RefineStatus.max_steps, f"no convergence in {max_steps} steps"
-        radius, h, dropped, L0, H_prev, s_prev = None, None, 0, None, None, None
+        h, dropped, L0, H_prev = None, 0, None, None
+        radius = mp.mpf(0)  # set by step 0 (stays 0 if the first iterate fails)
+        s_prev = mp.inf  # set by each step before the next one reads it
         for k in range(max_steps + 1):
             V, S, g, H, G = _NEWTON(model, y, digits=digits)
             if not all(mp.isfinite(x) for x in np.concatenate([g.ravel(), H.ravel(), G.ravel()])):
@@ -805,6 +807,6 @@ def refine(
     return Refinement(
         model=base, model_name=name, precision=digits, start=start, point=y, converged=converged,
         status=status, message=message, residuals=residuals, steps=steps,
-        radius=radius if radius is not None else mp.mpf(0), kantorovich_h=h,
+        radius=radius, kantorovich_h=h,
         dropped_directions=int(dropped), report=report,
     )

@@ -52,6 +52,7 @@ from functools import partial
 from typing import NamedTuple
 
 import jax
+import jax.core
 import numpy as np
 from jax import lax
 
@@ -100,7 +101,7 @@ NONZERO_RESULT = {
 class Ranged(NamedTuple):
     """A value and the range flags of its elements (None: none can be set)."""
 
-    value: jax.Array
+    value: jax.Array | np.ndarray
     flags: jax.Array | None
 
 
@@ -118,15 +119,18 @@ def _flags(x: Ranged, shape) -> jax.Array:
     return lax.broadcast_in_dim(x.flags, shape, ()) if np.ndim(x.flags) == 0 and shape else x.flags
 
 
-def _combine(*flags):
-    """Bitwise OR of flags of one shape (None ignored; None if all are None)."""
-    present = [f for f in flags if f is not None]
-    if not present:
-        return None
-    out = present[0]
-    for f in present[1:]:
+def _or(first, *rest) -> jax.Array:
+    """Bitwise OR of flags of one shape."""
+    out = first
+    for f in rest:
         out = lax.bitwise_or(out, f)
     return out
+
+
+def _combine(*flags) -> jax.Array | None:
+    """Bitwise OR of flags of one shape (None ignored; None if all are None)."""
+    present = [f for f in flags if f is not None]
+    return _or(*present) if present else None
 
 
 def _any(flags):
@@ -193,7 +197,7 @@ class RangeInterpreter(Interpreter):
         # select_n's predicate, gather's and dynamic_slice's indices: flags spread.
         extra = [_any(x.flags) for i, x in enumerate(invals) if i not in positions and x.flags is not None]
         if extra:
-            spread = _combine(*extra)
+            spread = _or(*extra)
             flags = [
                 _combine(f, lax.broadcast_in_dim(spread, _shape(o), ())) for f, o in zip(flags, outs)
             ]
@@ -341,7 +345,7 @@ def range_checked(fun):
 def any_flags(flags) -> jax.Array:
     """The bits set anywhere in a pytree of flag arrays, as one uint8 scalar."""
     leaves = [_any(f) for f in jax.tree.leaves(flags)]
-    return _combine(*leaves) if leaves else _zeros(())
+    return _or(*leaves) if leaves else _zeros(())
 
 
 def describe(mask) -> list[str]:

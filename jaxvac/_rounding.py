@@ -38,9 +38,11 @@ and raise :class:`~jaxvac._interpret.UnsupportedPrimitiveError` naming the primi
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -74,7 +76,7 @@ COMPLEX_LOG_ABS_ULPS = 128.0
 class Bounded(NamedTuple):
     """A value and a bound on its absolute rounding error (None: exact, or not a float)."""
 
-    value: jax.Array
+    value: jax.Array | np.ndarray
     error: jax.Array | None
 
 
@@ -259,7 +261,7 @@ def _rules():
 
     r["abs"] = abs_
 
-    def unary(name, deriv, ulps=None, absolute=None):
+    def unary(name, deriv, ulps: float | Callable[[Any], Any] | None = None, absolute=None):
         """|f'(a)| e_a + c u |v| (+ an absolute term for complex log)."""
 
         def rule(eqn, a):

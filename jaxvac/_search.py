@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, cast
 
 import equinox as eqx
 import jax
@@ -379,7 +379,7 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
 
     def equations(yy, _):
         if susy:
-            vec, _, _ = _susy_terms(model, yy)
+            vec, _, _ = _susy_terms(cast(SupergravityModel, model), yy)  # susy: sugra only
             return vec
         return jax.grad(model.scalar_potential)(yy)
 

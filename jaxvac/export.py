@@ -32,7 +32,7 @@ import io
 import json
 import math
 import os
-from typing import IO, Any
+from typing import IO, Any, cast
 
 __all__ = ["latex_table", "require_pandas", "rows", "to_csv", "to_pandas", "write_csv"]
 
@@ -148,7 +148,7 @@ def write_csv(result, file: str | os.PathLike | IO[str]) -> None:
     if hasattr(file, "write"):
         write(file)
     else:
-        with open(file, "w", newline="") as f:
+        with open(cast("str | os.PathLike", file), "w", newline="") as f:
             write(f)
 
 
@@ -201,6 +201,10 @@ def _latex_mantissa(x: float, digits: int) -> str:
         return text
     mantissa, exponent = text.split("e")
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+#: The SUSY column of the LaTeX table: a record's ``susy`` (True, False, or None/absent: "--").
+_YES_NO: dict[Any, str] = {True: "yes", False: "no"}
 
 
 def _latex_coordinate(value, digits: int) -> str:
@@ -269,7 +273,7 @@ def latex_table(result, *, digits: int = 6, labels: dict[str, str] | None = None
         cells = [str(k)] + [_latex_coordinate(p["fields"][n], digits) for n in names]
         cells += [latex_number(p["V"], digits), latex_escape(p["type"]), latex_escape(p["vacuum"])]
         if sugra:
-            cells.append({True: "yes", False: "no"}.get(p.get("susy"), "--"))
+            cells.append(_YES_NO.get(p.get("susy"), "--"))
         m2 = p.get("masses_squared") or []
         d = p.get("digits")
         cells += [latex_number(m2[0], 3) if m2 else "--", "--" if d is None else f"{d:.1f}"]

@@ -170,7 +170,8 @@ def save(figure: "Figure | Axes", path: str | os.PathLike,
 
     The paths written, in the order of `formats`.
     """
-    fig = getattr(figure, "figure", None) if not hasattr(figure, "savefig") else figure
+    # Duck-typed (anything with savefig): Any, since a type checker cannot narrow on hasattr.
+    fig: Any = getattr(figure, "figure", None) if not hasattr(figure, "savefig") else figure
     if fig is None or not hasattr(fig, "savefig"):
         raise TypeError(f"expected a matplotlib Figure or Axes, got {type(figure).__name__}.")
     path = os.fspath(path)

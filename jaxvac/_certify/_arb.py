@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import contextlib
 from fractions import Fraction
+from types import ModuleType
 from typing import Any, Callable
 
 import jax
+import jax.core
 import mpmath as mp
 import numpy as np
 
@@ -65,21 +67,23 @@ class UndecidedComparison(CertifyError):
     """A comparison (or a branch, or a conversion) is not decided over the input balls."""
 
 
-def require_flint() -> None:
+def require_flint() -> ModuleType:
+    """The ``flint`` module (an :class:`InputError` with :data:`INSTALL_HINT` without it)."""
     if flint is None:
         raise InputError(INSTALL_HINT)
+    return flint
 
 
 @contextlib.contextmanager
 def working_precision(bits: int):
     """Arb's working precision (bits) inside the block (python-flint's context is global)."""
-    require_flint()
-    old = flint.ctx.prec
-    flint.ctx.prec = int(bits)
+    ctx = require_flint().ctx
+    old = ctx.prec
+    ctx.prec = int(bits)
     try:
         yield
     finally:
-        flint.ctx.prec = old
+        ctx.prec = old
 
 
 def digits_to_bits(digits: int) -> int:
@@ -139,20 +143,25 @@ def constant_ball(x: float, exact_constants: bool = True):
     return value if name == "1" else value * arb_constant(name)
 
 
+def _mpf_ball(v) -> arb:
+    """An mpmath real as an Arb ball, exactly."""
+    if not mp.isfinite(v):
+        return arb.nan()
+    man, exp = v.man_exp  # mpmath's mantissa here is unsigned
+    if not man:
+        return arb(0)
+    return (-1 if v < 0 else 1) * arb(fmpz(int(man))) * arb(2) ** int(exp)
+
+
 def to_ball(v):
     """One number as an Arb ball, exactly where it can be (floats, ints, Fractions, mpmath
     numbers) and enclosed where it cannot (decimal strings); balls pass through."""
     if isinstance(v, (arb, acb)):
         return v
     if isinstance(v, mp.mpc):
-        return acb(to_ball(v.real), to_ball(v.imag))
+        return acb(_mpf_ball(v.real), _mpf_ball(v.imag))
     if isinstance(v, mp.mpf):
-        if not mp.isfinite(v):
-            return arb.nan()
-        man, exp = v.man_exp  # mpmath's mantissa here is unsigned
-        if not man:
-            return arb(0)
-        return (-1 if v < 0 else 1) * arb(fmpz(int(man))) * arb(2) ** int(exp)
+        return _mpf_ball(v)
     if isinstance(v, str):
         return arb(v.strip())
     if isinstance(v, Fraction):
@@ -254,13 +263,17 @@ def _ipow(x, n: int):
         return acb(1) if isinstance(x, acb) else arb(1)
     if (isinstance(x, arb) and (x > 0 or x < 0)) or (isinstance(x, acb) and not x.contains(0)):
         return x**n
-    out, base = None, x
-    while n:
-        if n & 1:
-            out = base if out is None else out * base
+    base = x  # n >= 1: square up to the lowest set bit of n, then multiply in the others
+    while not n & 1:
+        base = base * base
         n >>= 1
-        if n:
-            base = base * base
+    out = base
+    n >>= 1
+    while n:
+        base = base * base
+        if n & 1:
+            out = out * base
+        n >>= 1
     return out
 
 

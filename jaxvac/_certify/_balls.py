@@ -36,7 +36,7 @@ def exact(x) -> arb:
     return x.mid()
 
 
-def box(center: Sequence[arb], radii: Sequence[arb]) -> np.ndarray:
+def box(center: Sequence[arb] | np.ndarray, radii: Sequence[arb] | np.ndarray) -> np.ndarray:
     """The box ∏ [cᵢ − rᵢ, cᵢ + rᵢ] (centres exact; radii rounded up by Arb)."""
     out = np.empty(len(center), dtype=object)
     for i, (c, r) in enumerate(zip(center, radii)):

@@ -291,7 +291,7 @@ def certify(
     model = with_parameters(model, parameters)
     y0 = point_to_mp(base, point)
     for i in base.positive_indices:
-        if not mp.mpmathify(y0[i]) > 0:
+        if not mp.mpf(y0[i]) > 0:
             raise InputError(f"point: {base.coordinate_names[i]} must be > 0 (got {y0[i]}).")
     t0 = time.perf_counter()
     cert = None
@@ -409,6 +409,8 @@ def _run(cert, model, y0, n, bits, radius, sugra):
     cert.flat = [cert.coordinate_names[i] for i in flat]
     cert.n_flat = len(flat)
     E = outcome.enclosure(Xf)
+    if E is None:  # cannot happen: a unique zero was proved in K(X) ⊂ X
+        raise RuntimeError("Krawczyk proved a unique zero but K(X) ∩ X is empty (a bug)")
     # A tight box: Krawczyk again with a small radius (the zero is in its K ∩ box).
     tight = _tighten(model, c, g_c, free, scales, bits, Xf)
     if tight is not None:

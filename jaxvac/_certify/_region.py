@@ -46,7 +46,7 @@ class RegionCertificate:
     region: dict[str, tuple[float, float]]
     complete: bool
     points: list[dict[str, Any]]  # uniqueness box, enclosure, and the Certificate
-    undecided: list[dict[str, tuple[float, float]]]
+    undecided: list[dict[str, list[float]]]
     boxes: int  # sub-boxes examined
     excluded: int
     stopped: str | None  # None, or why the search stopped early
@@ -191,7 +191,7 @@ def certify_region(
             if status == "none":
                 excluded += 1
                 continue
-            if status == "unique":
+            if status == "unique" and out is not None:  # (out is None only when inconclusive)
                 _record(points, covers, B, out.enclosure(B))
                 continue
             if out is not None:
@@ -215,7 +215,8 @@ def certify_region(
         })
     return RegionCertificate(
         model_name=name or type(base).__name__, parameters=base.parameters(),
-        coordinate_names=names, region={n: tuple(map(float, region[n])) for n in names},
+        coordinate_names=names,
+        region={n: (float(region[n][0]), float(region[n][1])) for n in names},
         complete=complete, points=out_points,
         undecided=[{n: list(_interval(x)) for n, x in zip(names, B)} for B in undecided],
         boxes=boxes, excluded=excluded, stopped=stopped, digits=digits,

@@ -81,7 +81,7 @@ def _model_summary(name, cls) -> dict:
         default = f.default if f.default is not dataclasses.MISSING else None
         fields[f.name] = default
     kind = "supergravity" if issubclass(cls, SupergravityModel) else "potential"
-    coords = list(cls.moduli) if kind == "supergravity" else list(cls.fields)
+    coords = list(cls.moduli) if issubclass(cls, SupergravityModel) else list(cls.fields)
     return {
         "name": name,
         "class": f"{cls.__module__}.{cls.__qualname__}",

@@ -194,7 +194,7 @@ def cmd_find(args) -> int:
     record = result.to_dict()
     if args.escalate is not None:
         record["critical_points"] = _escalate(model, record["critical_points"], args)
-    if args.out:
+    if file_format is not None:  # set exactly when --out FILE is given
         try:
             with open(args.out, "w", newline="") as f:
                 f.write(render(record, file_format))

@@ -33,7 +33,8 @@ def sample_fluxes(box: FluxBox, n: int, *, seed: int = 0, max_rounds: int = 1000
         m = rows.shape[1] // 2
         N = _tadpole_np(rows[:, :m], rows[:, m:])
         keep = rows[(N >= box.tadpole_min) & (N <= box.tadpole_max)]
-        got_F.append(keep[:, :m]), got_H.append(keep[:, m:])
+        got_F.append(keep[:, :m])
+        got_H.append(keep[:, m:])
         have += keep.shape[0]
         if have >= n:
             break
@@ -109,7 +110,7 @@ def reduce_vacua(template: AbstractFluxModel, z, tau, F, H):
     if template.n_cs:
         T = monodromy_generators(template)
         Tinv = np.round(np.linalg.inv(T)).astype(np.int64)
-        k = np.floor(z.real + 0.5).astype(np.int64)
+        k = np.floor(np.real(z) + 0.5).astype(np.int64)
         for a in range(template.n_cs):
             for sign, mat in ((1, Tinv[a]), (-1, T[a])):
                 mask = sign * k[:, a] > 0
@@ -160,9 +161,9 @@ def flux_vacua(template: AbstractFluxModel, F, H, *, starts: int = 8, seed: int 
     z, tau, Fv, Hv = reduce_vacua(template, z, tau, Fv, Hv)
     # key: fluxes and moduli rounded to `digits` significant digits
     scale = 10.0 ** digits
-    zr = np.round(np.concatenate([z.real, z.imag, tau.real[:, None], tau.imag[:, None]], 1)
+    zr = np.round(np.concatenate([np.real(z), np.imag(z), np.real(tau)[:, None], np.imag(tau)[:, None]], 1)
                   * scale / np.maximum(1.0, np.abs(np.concatenate(
-                      [z.imag, z.imag, tau.imag[:, None], tau.imag[:, None]], 1)))).astype(np.int64)
+                      [np.imag(z), np.imag(z), np.imag(tau)[:, None], np.imag(tau)[:, None]], 1)))).astype(np.int64)
     _, first, _ = unique_rows(np.concatenate([Fv, Hv, zr], 1))
     z, tau, Fv, Hv, res = z[first], tau[first], Fv[first], Hv[first], res[first]
     m_ = np.concatenate([-1j * z, -1j * tau[:, None]], 1)

@@ -70,13 +70,13 @@ def to_fundamental_domain(tau, F, H, *, max_steps: int = 10_000):
     tau = np.asarray(tau, complex).copy()
     F = np.asarray(F).copy()
     H = np.asarray(H).copy()
-    if np.any(~(tau.imag > 0)):
+    if np.any(~(np.imag(tau) > 0)):
         raise ValueError("to_fundamental_domain: every τ must have Im τ > 0.")
     g = np.broadcast_to(np.eye(2, dtype=np.int64), (tau.shape[0], 2, 2)).copy()
     active = np.arange(tau.shape[0])
     for _ in range(max_steps):
         t, f, h, gg = tau[active], F[active], H[active], g[active]
-        n = np.round(t.real).astype(np.int64)
+        n = np.round(np.real(t)).astype(np.int64)
         # T^{-n}: τ → τ − n, (F, H) → (F − nH, H)
         t = t - n
         f = f - n[:, None] * h

@@ -163,13 +163,16 @@ def rigid_enumeration(L_max: int, *, chunk: int = 1 << 20, rtol: float = 1e-10):
             continue
         sol = rigid_vacua(F, H)
         candidates += F.shape[0]
-        ok = (sol["residual"] <= rtol) & (sol["tau"].imag > 0)
+        ok = (sol["residual"] <= rtol) & (np.imag(sol["tau"]) > 0)
         unconverged += int(np.sum(~ok))
         tau, F2, H2, _ = to_fundamental_domain(sol["tau"][ok], F[ok], H[ok])
         _, first, inverse = unique_rows(np.concatenate([F2, H2], 1))
         worst = np.zeros(first.shape[0])
         np.maximum.at(worst, inverse, sol["residual"][ok])
-        taus.append(tau[first]), Fs.append(F2[first]), Hs.append(H2[first]), res.append(worst)
+        taus.append(tau[first])
+        Fs.append(F2[first])
+        Hs.append(H2[first])
+        res.append(worst)
     tau, F, H, r = (np.concatenate(x) for x in (taus, Fs, Hs, res))
     # identify what the reduction leaves apart on the boundary of the fundamental domain
     _, first, inverse = unique_rows(np.concatenate([F, H], 1))

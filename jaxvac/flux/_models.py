@@ -10,14 +10,15 @@ The fluxes F, H ∈ ℤ^{2h+2} are array parameters: one compiled program serves
 choice (``jax.vmap`` over models = over fluxes). Conventions: ``docs/flux.md``.
 """
 
-from __future__ import annotations
-
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import equinox as eqx
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
+from equinox import AbstractVar
+from jax.typing import ArrayLike
 
 from .._model import SupergravityModel
 from . import _periods
@@ -42,6 +43,10 @@ class AbstractFluxModel(SupergravityModel):
     Subclasses define :meth:`cs_periods` (Π as a function of the h complex-structure moduli
     z) and fields ``F``, ``H`` (length 2h + 2). ``moduli`` end with ``"S"``.
     """
+
+    # (Real annotations, not strings: Equinox reads AbstractVar at class creation.)
+    F: AbstractVar[ArrayLike]  # float64 (2h + 2,) fluxes (see flux_field)
+    H: AbstractVar[ArrayLike]
 
     def __check_init__(self):
         want = (2 * (len(self.moduli) - 1) + 2,)
@@ -111,8 +116,8 @@ class RigidFluxModel(AbstractFluxModel):
 
     moduli: ClassVar[tuple[str, ...]] = ("S",)
     saxions: ClassVar[tuple[str, ...]] = ("S",)
-    F: tuple = flux_field((1.0, 0.0))
-    H: tuple = flux_field((0.0, 1.0))
+    F: ArrayLike = flux_field((1.0, 0.0))
+    H: ArrayLike = flux_field((0.0, 1.0))
 
     def cs_periods(self, z):
         return jnp.asarray([1.0 + 0.0j, 1.0j])
@@ -140,8 +145,8 @@ class PrepotentialModel(AbstractFluxModel):
     chi: float = 0.0
     gv_charges: tuple = ()
     gv_values: tuple = ()
-    F: tuple = flux_field((0.0, 0.0, 0.0, 0.0))
-    H: tuple = flux_field((0.0, 0.0, 0.0, 0.0))
+    F: ArrayLike = flux_field((0.0, 0.0, 0.0, 0.0))
+    H: ArrayLike = flux_field((0.0, 0.0, 0.0, 0.0))
     li_terms: int = eqx.field(static=True, default=12)
 
     def __check_init__(self):
@@ -197,7 +202,10 @@ def prepotential_model(h: int, name: str | None = None) -> type[PrepotentialMode
     })
 
 
-def with_fluxes(model: AbstractFluxModel, F, H) -> AbstractFluxModel:
+_FluxModel = TypeVar("_FluxModel", bound=AbstractFluxModel)
+
+
+def with_fluxes(model: _FluxModel, F, H) -> _FluxModel:
     """``model`` with fluxes F, H (float64 arrays; traced values allowed, e.g. under vmap)."""
     return eqx.tree_at(lambda m: (m.F, m.H), model,
                        (jnp.asarray(F, jnp.float64), jnp.asarray(H, jnp.float64)))

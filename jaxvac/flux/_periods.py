@@ -119,8 +119,8 @@ def monodromy_matrix(periods_at, h: int, shift, *, seed: int = 0):
     P0 = np.stack([np.asarray(periods_at(p)) for p in pts])
     P1 = np.stack([np.asarray(periods_at(p + e)) for p in pts])
     # P1ᵀ = T P0ᵀ: solve with real unknowns from real and imaginary parts together
-    A = np.concatenate([P0.real, P0.imag])
-    B = np.concatenate([P1.real, P1.imag])
+    A = np.concatenate([np.real(P0), np.imag(P0)])
+    B = np.concatenate([np.real(P1), np.imag(P1)])
     Tt, *_ = np.linalg.lstsq(A, B, rcond=None)
     T = Tt.T
     res = np.max(np.abs(P1 - P0 @ T.T)) / np.max(np.abs(P1))

@@ -12,8 +12,12 @@ z = pτ, and the instanton terms give the effective racetrack
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._models import PrepotentialModel
 
 
 def pfv_conditions(kappa, a, c2, M, K, *, cone=None, tol: float = 1e-9) -> dict:
@@ -82,7 +86,8 @@ def racetrack_leading(A, lam):
     return complex(tau0), complex(W)
 
 
-def pfv_vacuum(model, M, K, *, cone=None, digits: int | None = 40, max_steps: int = 40):
+def pfv_vacuum(model: PrepotentialModel, M, K, *, cone=None, digits: int | None = 40,
+               max_steps: int = 40) -> dict[str, Any]:
     """The perturbatively flat vacuum of a :class:`~jaxvac.flux.PrepotentialModel` for
     fluxes (M, K): the PFV conditions, the leading racetrack estimate τ₀ (z = pτ₀), then the
     full SUSY solve D_aW = 0 of the model (all moduli, instantons included) from there,
@@ -105,7 +110,7 @@ def pfv_vacuum(model, M, K, *, cone=None, digits: int | None = 40, max_steps: in
     a = np.asarray(model.a, float)
     c2 = 24.0 * np.asarray(model.b, float)
     cond = pfv_conditions(kappa, a, c2, M, K, cone=cone)
-    out = {"conditions": cond}
+    out: dict[str, Any] = {"conditions": cond}
     if not cond["pfv"]:
         return out
     F, H = pfv_fluxes(a, c2, M, K)

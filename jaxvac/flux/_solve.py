@@ -158,7 +158,7 @@ def _physicality_arrays(model, y):
 def moduli_to_y(z, tau):
     """Real coordinates y of jaxvac from (z, τ): m = (−iz, −iτ), y = (Re m, Im m)."""
     m = np.concatenate([-1j * np.asarray(z, complex), [-1j * complex(tau)]])
-    return np.concatenate([m.real, m.imag])
+    return np.concatenate([np.real(m), np.imag(m)])
 
 
 def y_to_moduli(y):

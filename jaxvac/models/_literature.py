@@ -21,7 +21,7 @@ def _require(cond: bool, model: str, name: str, allowed: str, value) -> None:
 
 
 def _concrete(x) -> bool:
-    import jax
+    import jax.core
 
     return not isinstance(x, jax.core.Tracer)
 

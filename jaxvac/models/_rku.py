@@ -23,13 +23,13 @@ instead of ~7 (``tests/test_rku_models.py`` checks both against mpmath).
 normalisation of (2.2) is ``K_cs = 0`` (V ≃ -(a³ A W0/2) λ exactly at leading order).
 """
 
-from __future__ import annotations
-
 import math
 from typing import ClassVar
 
 import jax
+import jax.core
 import jax.numpy as jnp
+from equinox import AbstractVar
 
 from .._model import PotentialModel, SupergravityModel
 
@@ -85,13 +85,14 @@ class AbstractRKU(SupergravityModel):
     ``K_cs`` (the frozen -log(S+S̄) - Σ log(U_i+Ū_i); 0 is the normalisation of (2.2)).
     """
 
-    W0: float = 1e-4
-    A: float = -1.0
-    B: float = 1.0
-    N1: float = 10.0
-    N2: float = 9.0
-    xi: float = 1e-3
-    K_cs: float = 0.0
+    # float64 arrays once canonical, traced under vmap/grad (a model is its parameters)
+    W0: float | jax.Array = 1e-4
+    A: float | jax.Array = -1.0
+    B: float | jax.Array = 1.0
+    N1: float | jax.Array = 10.0
+    N2: float | jax.Array = 9.0
+    xi: float | jax.Array = 1e-3
+    K_cs: float | jax.Array = 0.0
 
     def __check_init__(self):
         name = type(self).__name__
@@ -200,6 +201,11 @@ class _FluxSector(SupergravityModel):
     The flux sector of eq. (2.1); its supersymmetric solutions D_S W = D_{U_i} W = 0
     give the W0 of the Kähler-modulus problem (eq. (3.9) for h^{2,1} = 2).
     """
+
+    # Subclasses also declare b1..bh, d1..dh (h = h^{2,1}). Real annotations, not strings:
+    # Equinox reads AbstractVar when the class is created.
+    c1: AbstractVar[float]
+    c2: AbstractVar[float]
 
     def fluxes(self):
         """(c1, c2, b, d) with b, d arrays of length h^{2,1}."""

@@ -18,6 +18,7 @@ import json
 import math
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -191,7 +192,7 @@ def selfconsistent_s(kind: str, A, B3, *, lo=10.0, hi=80.0, n=1401):
     return out
 
 
-def selfconsistent_solution(table: str, *, B3=None, A=None, kind="exact"):
+def selfconsistent_solution(table: str, *, B3=None, A=None, kind="exact") -> dict[str, Any]:
     """The staged solution of Table 2 or 3 with b3 = 2/⟨s⟩: s from (87), t from (88), Λ from
     (89) with the printed u3, θ_u3 (85) and the exact 𝓔₃ there; the f_np minimum nearest
     the printed s. ``B3``/``A`` override the printed Pfaffians (sensitivity)."""
@@ -200,8 +201,9 @@ def selfconsistent_solution(table: str, *, B3=None, A=None, kind="exact"):
     A = p["A"] if A is None else A
     B3 = p["B3"] if B3 is None else B3
     roots = [r for r in selfconsistent_s(kind, A, B3) if r["f"] > 0 and r["extremum"] == "minimum"]
-    if not roots:
-        return None
+    if not roots:  # (every caller needs one)
+        raise RuntimeError(f"{table}: (87) has no solution with f_np > 0 at a minimum of f_np "
+                           f"(A = {A}, B3 = {B3}, {kind} f_np).")
     r = min(roots, key=lambda c: abs(c["s"] - pt["s"]))
     E = u3_equations(pt["u3"], pt["theta_u3"])[2]
     lam = p["lambda_s"] / PI**2
@@ -306,7 +308,7 @@ def _box_G(p, N):
     return p[1] ** 2 * E3_box_xy(p[0], p[1], N)
 
 
-def box_critical_point(N: int, *, x0=-0.5, y_lo=1.0, y_hi=8.0, n=281, steps=60):
+def box_critical_point(N: int, *, x0=-0.5, y_lo=1.0, y_hi=8.0, n=281, steps=60) -> dict[str, Any]:
     """The critical point of G_N = y² 𝓔₃^(N) (𝓔₃ summed over |p|, |q| ≤ N) with x < 0, i.e.
     the solution of (84) and ∂_θ𝓔₃ = 0 with 𝓔₃ replaced by its box sum. A sign change of
     ∂_yG_N along x = x0 brackets it, Newton on ∇G_N (autodiff of the finite sum) finishes.
@@ -320,8 +322,9 @@ def box_critical_point(N: int, *, x0=-0.5, y_lo=1.0, y_hi=8.0, n=281, steps=60):
     ys = np.linspace(y_lo, y_hi, n)
     dv = np.asarray(gy(jnp.asarray(ys)))
     ch = np.nonzero(np.diff(np.sign(dv)))[0]
-    if len(ch) == 0:
-        return None
+    if len(ch) == 0:  # (every caller needs one)
+        raise RuntimeError(f"box_critical_point({N}): ∂_yG_N has no sign change on x = {x0}, "
+                           f"{y_lo} < y < {y_hi}.")
     p = jnp.asarray([x0, 0.5 * (ys[ch[0]] + ys[ch[0] + 1])])
     for _ in range(steps):
         st = jnp.linalg.solve(h(p), g(p))

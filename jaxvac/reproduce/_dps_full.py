@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -240,7 +241,8 @@ def reproduce_full(out_dir: Path, *, full: bool = False) -> Report:
             y_c = fp("y_of", x, fixed)
             Vc = fp("value", model, y_c)[0].item()
             gc = fp("grad_y", model, y_c)
-            s_c, tau_c = mp.exp(x[0]), mp.exp(x[1])
+            # real: mpf (mpmath's functions say mpf | mpc, and an mpc has no float())
+            s_c, tau_c = cast(mp.mpf, mp.exp(x[0])), cast(mp.mpf, mp.exp(x[1]))
             t_c = tau_c**2
             Ec = mp.mpf(info["E3"])
             V81 = fnp_exact(s_c, par["A"], par["B3"], par["b3"], xp=mp) / (t_c * pt["u3"]) - lam * Ec / t_c**2
@@ -271,7 +273,7 @@ def reproduce_full(out_dir: Path, *, full: bool = False) -> Report:
                                     "there is negative and there is no t extremum)"))
         rows.append(Row(f"[{tag}] literal b3: t1 = t2 at the critical point of the slice", paper=pt["t1"],
                         jaxvac=float(tau_c), compare=Printed(),
-                        explanation=f"staged (88): √t = {float(mp.sqrt(info['t'])):.6e}"))
+                        explanation=f"staged (88): √t = {float(cast(mp.mpf, mp.sqrt(info['t']))):.6e}"))
         rows.append(Row(f"[{tag}] literal b3: V(77) at the critical point of the slice = Λ", paper=Lp,
                         jaxvac=float(Vc), compare=Printed(),
                         explanation=f"(89) with the same s, u3: {float(info['Lambda_89']):.6e}; (81) exact at the "

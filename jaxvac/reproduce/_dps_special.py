@@ -19,6 +19,7 @@ import numpy as np
 
 from .._config import enable_x64
 from .._model import PotentialModel, canonical
+from .._mpjaxpr import mpc  # mp.mpc, typed
 from .._report import check
 from ..models._wilson import WilsonLines, brane_factors
 from .. import special
@@ -154,7 +155,7 @@ def reproduce_e3(out_dir: Path, *, full: bool = False) -> Report:
     mp_dps = 40
 
     # -- the series and its identities --
-    pts = [mp.mpc("0.3", "0.7"), mp.mpc("-0.2", "0.05"), mp.mpc("0.41", "2.5")]
+    pts = [mpc("0.3", "0.7"), mpc("-0.2", "0.05"), mpc("0.41", "2.5")]
     with mp.workdps(mp_dps):
         ratio_printed = max(
             abs((8 * special.eisenstein3_mp(U, mp_dps) - special.eisenstein3_mp(2 * U, mp_dps)) / 64

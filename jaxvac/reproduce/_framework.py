@@ -48,7 +48,8 @@ def relative_difference(expected, value) -> float | None:
         if len(expected) != len(value):
             return None
         ds = [relative_difference(e, v) for e, v in zip(expected, value)]
-        return None if any(d is None for d in ds) else max(ds, default=0.0)
+        known = [d for d in ds if d is not None]
+        return None if len(known) < len(ds) else max(known, default=0.0)
     try:
         p, v = _number(expected), _number(value)
     except (TypeError, ValueError):
@@ -261,7 +262,8 @@ def decide(compare: Comparison | None, expected, value) -> Decision:
 def _same(a, b) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, str) or isinstance(b, str) or isinstance(a, bool) or isinstance(b, bool):
+    # a list against a number compares with == (float() of it would fail)
+    if isinstance(a, (str, bool, list, tuple)) or isinstance(b, (str, bool, list, tuple)):
         return a == b
     try:
         return float(a) == float(b)

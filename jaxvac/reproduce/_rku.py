@@ -15,6 +15,7 @@ import json
 import math
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -126,8 +127,8 @@ def potential_panel(case, xi=XI, A=A_REF) -> dict:
     model = canonical(RKU(W0=mid["W0"], A=A, B=mid["B"], N1=float(N1), N2=float(N2), xi=xi))
     t_vac = case["vacuum"]["t"]
     C = F.c_hat(a, mid["W0"], xi, A)
-    out = dict(title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}", t_vac=t_vac,
-               V_vac=case["vacuum"]["V"])
+    out: dict[str, Any] = dict(title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}",
+                               t_vac=t_vac, V_vac=case["vacuum"]["V"])
     # the zoom shows the minimum: from the barrier top d to the right of the vacuum (the first
     # local maximum of V on a fine grid), [t_vac - 1.2 d, t_vac + 2 d]; the barrier is often
     # ~1e-6 Λ high, invisible on the scale of the top panel
@@ -414,7 +415,7 @@ def rku_table1(out_dir: Path, *, full: bool) -> Report:
     tables = load_tables()
     c10, c50 = tables["eq_2_10"]["log10_Lambda10"], tables["eq_2_10"]["log10_Lambda50"]
     rows: list[Row] = []
-    data = {"per_nmax": []}
+    data: dict[str, Any] = {"per_nmax": []}
     for Nmax, L10_s, L50_s, mean_s in tables["table1"]["rows"]:
         beta = float(F.beta_of_nmax(Nmax))
         lg10, lg50, mean = log10_of(L10_s), log10_of(L50_s), float(mean_s)

@@ -73,6 +73,8 @@ def potential_figure(out_dir: Path, panels, name="rku_potential.png") -> str:
 
     ``panels``: dicts with title, t, V, V_lambda, t_zoom, V_zoom, V_lambda_zoom, t_vac, V_vac.
     """
+    from matplotlib.ticker import MaxNLocator
+
     plt = _pyplot()
     fig, axes = plt.subplots(2, len(panels), figsize=(5.2 * len(panels), 6.4), squeeze=False)
     for j, p in enumerate(panels):
@@ -91,7 +93,7 @@ def potential_figure(out_dir: Path, panels, name="rku_potential.png") -> str:
         ax.plot([p["t_vac"]], [0.0], "k.", ms=9)
         ax.set_xlabel("t = Re T")
         ax.set_ylabel(r"$(V - \Lambda)/\Lambda$  (zoom: the barrier)")
-        ax.xaxis.set_major_locator(plt.MaxNLocator(5))  # long tick labels must not overlap
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # long tick labels must not overlap
     fig.tight_layout()
     fig.savefig(Path(out_dir) / name, dpi=110)
     plt.close(fig)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from pathlib import Path
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -152,7 +153,8 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     N1, N2, xi = 10.0, 9.0, 1e-3
     a, beta = 2 * math.pi / N1, N1 / N2
     x_hi = 240.0 if full else 120.0
-    grid = dict(x_order=12, r_order=20, fine=1.0, n_lin=201, n_local=241) if full else {}
+    grid: dict[str, Any] = (dict(x_order=12, r_order=20, fine=1.0, n_lin=201, n_local=241)
+                            if full else {})
     ss = L.stable_set(N1, N2, xi, x_lo=a * 1.0, x_hi=x_hi, **grid)
     paper = L.Draws()  # W0, A, B uniform on [-1, 1]: the paper's prescription
     logw = L.Draws("loguniform_W0", w_lo=1e-300)  # density ∝ 1/|W0|
@@ -262,7 +264,7 @@ def _fmt(v, digits=4):
 
 #: A box of draws where stable dS vacua are ~20x more frequent than in the cube (for a
 #: brute-force check with useful statistics); the exact method covers any box.
-BOX = {"A": (-0.25, -0.1), "B": (0.6, 1.0), "W0": (0.6, 1.0)}
+BOX: dict[str, Any] = {"A": (-0.25, -0.1), "B": (0.6, 1.0), "W0": (0.6, 1.0)}  # Draws(**BOX)
 
 
 def _kolmogorov_p(d, n):

@@ -22,11 +22,11 @@ def check_int(table: dict, key: str, low: int, high: int, where: str = "") -> in
     return value
 
 
-def check_number(table: dict, key: str, where: str, *, required: bool = True,
-                 default: float | None = None) -> float | None:
-    """``table[key]`` as a finite float (``default`` when absent and not ``required``)."""
+def check_number(table: dict, key: str, where: str, *, default: float | None = None) -> float:
+    """``table[key]`` as a finite float; when absent, ``default`` (the key is required when
+    there is no default)."""
     if key not in table:
-        if required:
+        if default is None:
             raise InputError(f"{where}: missing key {key!r}.")
         return default
     value = table[key]

@@ -43,7 +43,7 @@ def _chunk_task(payload: dict, index: int) -> dict:
     return payload["compute_chunk"](engine, fp, payload["out_dir"], index)
 
 
-def workers_spec(workers):
+def workers_spec(workers) -> tuple[str, Any]:
     """Check a ``workers`` argument before anything runs or is written: ``("client", c)``,
     ``("local", n or None)`` or ``("address", "tcp://...")``.  The value is checked first, so
     a wrong value reads the same with or without dask; then dask.distributed must import."""
@@ -84,7 +84,7 @@ def _require_distributed():
     return Client
 
 
-def connect(spec):
+def connect(spec: tuple[str, Any]) -> tuple[Any, Any]:
     """(client, cluster this call started or None) for a :func:`workers_spec`."""
     from distributed import Client, LocalCluster  # optional dependency
 
@@ -93,7 +93,10 @@ def connect(spec):
         return value, None
     if kind == "local":
         extra = {} if value is None else {"n_workers": value}
-        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None, **extra)
+        cluster = LocalCluster(  # None: no dashboard (documented; annotated str by distributed)
+            processes=True, threads_per_worker=1,
+            dashboard_address=None,  # pyright: ignore[reportArgumentType]
+            **extra)
         return Client(cluster), cluster
     try:
         return Client(value, timeout="30s"), None

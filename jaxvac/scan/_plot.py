@@ -383,10 +383,11 @@ def plot_stable_fraction(result: ScanResult, path: str | list[str], **options) -
     return info
 
 
-def _mass_table(result: ScanResult, kind: str):
+def _mass_table(result: ScanResult, kind: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(m², m_3/2) of the vacua of ``kind`` (None: there are none)."""
     table = result.vacua(kind, columns=["masses_squared", "gravitino_mass"])
     if table.num_rows == 0:
-        return None, None
+        return None
     m2 = np.stack(table.column("masses_squared").to_numpy(zero_copy_only=False)).astype(np.float64)
     m32 = np.asarray(table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64)
     return m2, m32
@@ -399,10 +400,11 @@ def draw_mass_spectra(ax, result: ScanResult, *, kind: str = "minima", units: st
     gravitino mass squared (``units="gravitino"``, supergravity models)."""
     if units not in ("planck", "gravitino"):
         raise ValueError(f"units must be 'planck' or 'gravitino' (got {units!r}).")
-    m2, m32 = _mass_table(result, kind)
-    if m2 is None:
+    masses = _mass_table(result, kind)
+    if masses is None:
         _empty(ax, f"no {kind_words(kind)} in this scan")
         return {"n": 0, "kind": kind}
+    m2, m32 = masses
     if units == "gravitino":
         if not np.isfinite(m32).any():
             _empty(ax, "no gravitino mass: not a supergravity model")
@@ -450,7 +452,8 @@ def plot_mass_spectra(result: ScanResult, path: str | list[str], *, kind: str = 
     """Mass spectra of the vacua of ``kind``: one panel in Planck units and, for
     supergravity models, one in units of m_3/2² (stacked, so that log axes keep room for
     their labels); written to ``path``."""
-    m2, m32 = _mass_table(result, kind)
+    masses = _mass_table(result, kind)
+    m2, m32 = masses if masses is not None else (None, None)
     sugra = m32 is not None and np.isfinite(m32).any()
     fig = _figure(6.4, 6.4 if sugra else 4.0)
     axes = fig.subplots(2 if sugra else 1, 1, squeeze=False)[:, 0]

@@ -89,7 +89,7 @@ def _fingerprint_difference(manifest: dict, config: ScanConfig) -> str:
             old_sha = old.get("sha256") if isinstance(old, dict) else None
             new_sha = new["sha256"] if new else None
             if old_sha != new_sha:
-                where = (new or old)["file"] if isinstance(new or old, dict) else "?"
+                where = src["file"] if isinstance(src := new or old, dict) else "?"
                 changed.append(f"the source of the {kind} file {where!r} changed "
                                f"(sha256 {str(old_sha)[:12]}... -> {str(new_sha)[:12]}...)")
         if changed:
@@ -388,7 +388,7 @@ def scan(
             _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress,
                          devices, point_solver, client)
     finally:
-        if client is not None and workers[0] != "client":  # ours to close, not the caller's
+        if client is not None and workers is not None and workers[0] != "client":  # ours to close
             client.close()
         if cluster is not None:
             cluster.close()

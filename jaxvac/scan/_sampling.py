@@ -17,7 +17,7 @@ import abc
 import dataclasses
 import math
 import zlib
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import jax
 import jax.numpy as jnp
@@ -68,7 +68,11 @@ class Distribution(abc.ABC):
 DISTRIBUTIONS: dict[str, type[Distribution]] = {}
 
 
-def register(cls: type[Distribution]) -> type[Distribution]:
+_Law = TypeVar("_Law", bound=Distribution)
+
+
+@dataclass_transform()  # so that a type checker sees the dataclass fields and __init__
+def register(cls: type[_Law]) -> type[_Law]:
     """Class decorator of a law: makes ``cls`` a frozen dataclass (its fields are the keys
     of its table) and available as ``dist = cls.name``."""
     cls = dataclasses.dataclass(frozen=True)(cls)
@@ -185,7 +189,7 @@ class Normal(Distribution):
     @classmethod
     def normalise(cls, table, where):
         check_keys(table, ("dist", "mean", "std"), where)
-        mean = check_number(table, "mean", where, required=False, default=0.0)
+        mean = check_number(table, "mean", where, default=0.0)
         std = check_number(table, "std", where)
         if not std > 0:
             raise InputError(f"{where}.std must be > 0 (got {std}).")
@@ -261,13 +265,16 @@ class Integer(Distribution):
     @classmethod
     def normalise(cls, table, where):
         check_keys(table, ("dist", "low", "high"), where)
-        low, high = table.get("low"), table.get("high")
-        for key, v in (("low", low), ("high", high)):
+        bounds: list[int] = []
+        for key in ("low", "high"):
+            v = table.get(key)
             if isinstance(v, bool) or not isinstance(v, int):
                 raise InputError(f"{where}.{key} must be an integer (got {v!r}).")
             if not -(2**63) <= v < 2**63 - 1:  # int64 draws of randint(low, high + 1)
                 raise InputError(f"{where}.{key} must be an integer between {-(2**63)} and "
                                  f"{2**63 - 2} (got {v}).")
+            bounds.append(v)
+        low, high = bounds
         if not low <= high:
             raise InputError(f"{where}: need low <= high (got low={low}, high={high}).")
         return cls(low, high)

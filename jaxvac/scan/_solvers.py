@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -142,7 +143,7 @@ def resolve_solver_class(spec: str):
     return cls
 
 
-def instantiate_solver(cls, options: dict, name: str):
+def instantiate_solver(cls, options: dict, name: str) -> PointSolver:
     """``cls(**options)``, checked to be a hashable callable (errors name ``[solver]``)."""
     try:
         solver = cls(**options)
@@ -158,7 +159,7 @@ def instantiate_solver(cls, options: dict, name: str):
             f"[solver] {name}: point solvers must be hashable (e.g. a frozen dataclass): "
             "the chunk function is compiled once per solver."
         ) from None
-    return solver
+    return cast(PointSolver, solver)  # callable, checked above; its signature is unchecked
 
 
 _NOT_JSON = object()

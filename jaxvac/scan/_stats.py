@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from statistics import NormalDist
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -362,8 +362,8 @@ def fit_power_law(values, *, upper: float, log_power: float = 0.0) -> PowerLawFi
             return math.log(_log_moments(math.exp(log_a), c, kappa)[0] / mean_t)
 
         try:
-            a = math.exp(brentq(excess, math.log(1e-6 / mean_t), math.log(1e3 / mean_t),
-                                xtol=1e-12))
+            root = brentq(excess, math.log(1e-6 / mean_t), math.log(1e3 / mean_t), xtol=1e-12)
+            a = math.exp(cast(float, root))  # the root alone (no full_output); scipy is untyped
         except ValueError:
             raise ValueError(
                 f"no exponent < 1 fits these {n} values with log_power={kappa}: the mean of "

@@ -57,6 +57,7 @@ import math
 from fractions import Fraction
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -258,7 +259,7 @@ def _split(U, name):
         )
     U = U.astype(jnp.complex128)
     if not isinstance(U, jax.core.Tracer):
-        im = np.asarray(U).imag
+        im = np.imag(np.asarray(U))
         if not np.all(np.isfinite(np.asarray(U))) or np.any(im <= 0):
             bad = np.asarray(U).ravel()[~((im > 0) & np.isfinite(np.asarray(U))).ravel()][0]
             raise ValueError(

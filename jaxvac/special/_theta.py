@@ -15,15 +15,17 @@ the first omitted term is below e^{−π·8.5²} ≈ 1e-99 of the leading one.
 from __future__ import annotations
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from .._config import ensure_x64
 
 _N = np.arange(-8, 9, dtype=np.float64)
 
 
-def theta(w, t, alpha=0.0, *, absolute: bool = False):
+def theta(w, t, alpha: ArrayLike = 0.0, *, absolute: bool = False):
     """ϑ[α; 0](w, it) of eq. (162) for real ``w``, ``t > 0`` and α ∈ {0, ½} (real).
 
     Elementwise over ``w``, ``t`` and ``alpha`` (broadcast together). α = 0 gives
