@@ -75,15 +75,29 @@ def main() -> None:
         cert, c_first, c_run = _time(lambda: jaxvac.certify(model, point), args.repeat)
         digits = cert.digits
         _, h_first, h_run = _time(
-            lambda: jaxvac.check_high_precision(model, point, digits=max(digits, 16)), args.repeat)
-        rows.append(dict(point=label, digits=digits, proved=cert.proved,
-                         certify_first_s=c_first, certify_run_s=c_run,
-                         check_digits_first_s=h_first, check_digits_run_s=h_run,
-                         ratio=c_run / h_run))
+            lambda: jaxvac.check_high_precision(model, point, digits=max(digits, 16)), args.repeat
+        )
+        rows.append(
+            dict(
+                point=label,
+                digits=digits,
+                proved=cert.proved,
+                certify_first_s=c_first,
+                certify_run_s=c_run,
+                check_digits_first_s=h_first,
+                check_digits_run_s=h_run,
+                ratio=c_run / h_run,
+            )
+        )
         print(rows[-1], flush=True)
-    meta = dict(python=platform.python_version(), jax=jax.__version__,
-                flint=__import__("flint").__version__, machine=platform.machine(),
-                cpus=os.cpu_count(), load=os.getloadavg()[0])
+    meta = dict(
+        python=platform.python_version(),
+        jax=jax.__version__,
+        flint=__import__("flint").__version__,
+        machine=platform.machine(),
+        cpus=os.cpu_count(),
+        load=os.getloadavg()[0],
+    )
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "certify.json"), "w") as fh:
         json.dump(dict(meta=meta, rows=rows), fh, indent=2)
@@ -103,7 +117,8 @@ def main() -> None:
         lines.append(
             f"| {r['point']} | {r['digits']} | {proved} | {r['certify_first_s']:.2f} | "
             f"{r['certify_run_s']:.2f} | {r['check_digits_first_s']:.2f} | "
-            f"{r['check_digits_run_s']:.2f} | {r['ratio']:.2f} |")
+            f"{r['check_digits_run_s']:.2f} | {r['ratio']:.2f} |"
+        )
     with open(os.path.join(args.out, "certify.md"), "w") as fh:
         fh.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -37,8 +37,9 @@ OUT = pathlib.Path(__file__).parent / "results" / "flux.md"
 
 def lcs_bench(n_flux=48, starts=8, seed=3):
     tpl = jaxvac.canonical(P11169())
-    box = flux.FluxBox(low=np.array([-3] * 12), high=np.array([3] * 12), tadpole_min=1,
-                       tadpole_max=30)
+    box = flux.FluxBox(
+        low=np.array([-3] * 12), high=np.array([3] * 12), tadpole_min=1, tadpole_max=30
+    )
     F, H = flux.sample_fluxes(box, n_flux, seed=seed)
     # compile on another batch of the same shape, then time
     F0, H0 = flux.sample_fluxes(box, n_flux, seed=seed + 100)
@@ -62,19 +63,34 @@ def lcs_bench(n_flux=48, starts=8, seed=3):
     for i in range(n_flux):
         m = flux.with_fluxes(tpl, F[i], H[i])
         for y0 in np.asarray(starts_fn(m, keys[i])):
-            r = optimize.root(lambda y: np.asarray(f(m, jnp.asarray(y))), y0,
-                              jac=lambda y: np.asarray(jac(jnp.asarray(y), m)), method="hybr",
-                              options={"xtol": 1e-15})
+            r = optimize.root(
+                lambda y: np.asarray(f(m, jnp.asarray(y))),
+                y0,
+                jac=lambda y: np.asarray(jac(jnp.asarray(y), m)),
+                method="hybr",
+                options={"xtol": 1e-15},
+            )
             # the same acceptance as jaxvac's: relative residual < 1e-13, saxions > 0
-            ok = (bool(np.all(np.isfinite(r.x))) and bool(np.all(r.x[:3] > 0))
-                  and float(rel(m, jnp.asarray(r.x))) < 1e-13)
+            ok = (
+                bool(np.all(np.isfinite(r.x)))
+                and bool(np.all(r.x[:3] > 0))
+                and float(rel(m, jnp.asarray(r.x))) < 1e-13
+            )
             if ok:
                 conv += 1
                 found.append(tuple(F[i]) + tuple(H[i]) + tuple(np.round(r.x, 6)))
     scipy_s = time.perf_counter() - t
-    return {"n_flux": n_flux, "starts": starts, "compile_s": compile_s, "jax_s": jax_s,
-            "jax_converged": out["starts_converged"], "jax_distinct": len(out["tau"]),
-            "scipy_s": scipy_s, "scipy_converged": conv, "scipy_distinct_raw": len(set(found))}
+    return {
+        "n_flux": n_flux,
+        "starts": starts,
+        "compile_s": compile_s,
+        "jax_s": jax_s,
+        "jax_converged": out["starts_converged"],
+        "jax_distinct": len(out["tau"]),
+        "scipy_s": scipy_s,
+        "scipy_converged": conv,
+        "scipy_distinct_raw": len(set(found)),
+    }
 
 
 def rigid_bench(n=200_000, n_scipy=2000):
@@ -94,8 +110,12 @@ def rigid_bench(n=200_000, n_scipy=2000):
     agree = 0
     for i in range(n_scipy):
         m = flux.with_fluxes(tpl, F[i], H[i])
-        r = optimize.root(lambda y: np.asarray(f(m, jnp.asarray(y))), np.array([1.0, 0.0]),
-                          jac=lambda y: np.asarray(jac(jnp.asarray(y), m)), method="hybr")
+        r = optimize.root(
+            lambda y: np.asarray(f(m, jnp.asarray(y))),
+            np.array([1.0, 0.0]),
+            jac=lambda y: np.asarray(jac(jnp.asarray(y), m)),
+            method="hybr",
+        )
         tau = 1j * (r.x[0] + 1j * r.x[1])
         agree += bool(r.success and abs(tau - sol["tau"][i]) < 1e-8 * abs(tau))
     scipy_s = time.perf_counter() - t
@@ -108,21 +128,31 @@ def main():
     jr = lcs["jax_converged"] / lcs["jax_s"]
     sr = lcs["scipy_converged"] / lcs["scipy_s"]
     L, R = lcs, rig
-    row1 = (f"| jaxvac `flux_vacua` (batched; compile {L['compile_s']:.1f} s not included) | "
-            f"{L['jax_s']:.2f} | {L['jax_converged']} | {L['jax_distinct']} "
-            f"(mod SL(2,ℤ), monodromy) | {jr:.1f} |")
-    row2 = (f"| per-flux `scipy.optimize.root` loop (jitted residual + Jacobian) | "
-            f"{L['scipy_s']:.2f} | {L['scipy_converged']} | {L['scipy_distinct_raw']} "
-            f"(not identified) | {sr:.1f} |")
-    row3 = (f"| jaxvac `rigid_vacua` (exact τ + autodiff D_τW residual, batched) | {R['n']} | "
-            f"{R['jax_s']:.3f} | {R['n'] / R['jax_s']:.3g} |")
-    row4 = (f"| per-flux `scipy.optimize.root` on D_τW = 0 | {R['n_scipy']} | "
-            f"{R['scipy_s']:.2f} | {R['n_scipy'] / R['scipy_s']:.3g} |")
-    title = (f"## Two-modulus LCS model (P[1,1,1,6,9][18], GV terms on), {L['n_flux']} flux "
-             f"vectors × {L['starts']} starts")
+    row1 = (
+        f"| jaxvac `flux_vacua` (batched; compile {L['compile_s']:.1f} s not included) | "
+        f"{L['jax_s']:.2f} | {L['jax_converged']} | {L['jax_distinct']} "
+        f"(mod SL(2,ℤ), monodromy) | {jr:.1f} |"
+    )
+    row2 = (
+        f"| per-flux `scipy.optimize.root` loop (jitted residual + Jacobian) | "
+        f"{L['scipy_s']:.2f} | {L['scipy_converged']} | {L['scipy_distinct_raw']} "
+        f"(not identified) | {sr:.1f} |"
+    )
+    row3 = (
+        f"| jaxvac `rigid_vacua` (exact τ + autodiff D_τW residual, batched) | {R['n']} | "
+        f"{R['jax_s']:.3f} | {R['n'] / R['jax_s']:.3g} |"
+    )
+    row4 = (
+        f"| per-flux `scipy.optimize.root` on D_τW = 0 | {R['n_scipy']} | "
+        f"{R['scipy_s']:.2f} | {R['n_scipy'] / R['scipy_s']:.3g} |"
+    )
+    title = (
+        f"## Two-modulus LCS model (P[1,1,1,6,9][18], GV terms on), {L['n_flux']} flux "
+        f"vectors × {L['starts']} starts"
+    )
     text = f"""# bench_flux
 
-Machine: {platform.machine()}, {platform.processor() or 'CPU'}; JAX {jax.__version__} (CPU),
+Machine: {platform.machine()}, {platform.processor() or "CPU"}; JAX {jax.__version__} (CPU),
 scipy {scipy.__version__}, Python {sys.version.split()[0]}. The 2-core machine was shared with
 other jobs (load varies): compare the ratios, not the absolute times.
 
@@ -134,7 +164,7 @@ other jobs (load varies): compare the ratios, not the absolute times.
 {row2}
 
 Ratio (converged starts per second, jaxvac / scipy): **{jr / max(sr, 1e-300):.2f}**.
-Distinct vacua per second, jaxvac: {lcs['jax_distinct'] / lcs['jax_s']:.1f}.
+Distinct vacua per second, jaxvac: {lcs["jax_distinct"] / lcs["jax_s"]:.1f}.
 The two converge from different basins (Newton with a fixed step budget vs hybr), so the
 counts differ; both are in the table.
 
@@ -145,8 +175,8 @@ counts differ; both are in the table.
 {row3}
 {row4}
 
-Ratio: **{(rig['n'] / rig['jax_s']) / (rig['n_scipy'] / rig['scipy_s']):.0f}×**; scipy's τ agrees
-with jaxvac's to 1e-8 for {rig['agree']} of {rig['n_scipy']} flux vectors (the rest: hybr from
+Ratio: **{(rig["n"] / rig["jax_s"]) / (rig["n_scipy"] / rig["scipy_s"]):.0f}×**; scipy's τ agrees
+with jaxvac's to 1e-8 for {rig["agree"]} of {rig["n_scipy"]} flux vectors (the rest: hybr from
 τ = i did not converge or converged elsewhere).
 
 JaxVacua (arXiv:2306.06160) publishes rates on other hardware and geometries; no figure of

@@ -44,6 +44,7 @@ UPLIFT = os.path.join(ROOT, "experiments", "kklt_uplift.py") + ":KKLTUplift"
 SEVEN = os.path.join(ROOT, "tests", "search_models.py") + ":SevenModuli"
 TIMEOUT = 1200  # s; a run that reaches it is reported as a hang
 
+
 def scan_config(points: int, starts: int, chunk: int) -> str:
     """experiments/scan_kklt_uplift.toml (the flagship scan) at another size, model path made
     absolute."""
@@ -52,6 +53,7 @@ def scan_config(points: int, starts: int, chunk: int) -> str:
     for key, value in (("points", points), ("starts", starts), ("chunk", chunk)):
         text = re.sub(rf"^{key} = \d+", f"{key} = {value}", text, flags=re.M)
     return text
+
 
 PY_CALLS = """
 import json, time
@@ -98,23 +100,38 @@ def cases(work: str) -> dict[str, dict]:
         "help": {"argv": ["--help"], "what": "`jaxvac --help`"},
         "import": {"python": "import jaxvac", "what": "`python -c 'import jaxvac'`"},
         "models": {"argv": ["models"], "what": "`jaxvac models`"},
-        "check": {"argv": ["check", "kklt", "--at", "T=113.6"],
-                  "what": "`jaxvac check kklt --at T=113.6`"},
-        "find": {"argv": ["find", "kklt", "--starts", "256", "--json", "--out", point],
-                 "what": "`jaxvac find kklt --starts 256 --json --out P.json`"},
-        "refine": {"argv": ["refine", "kklt", "--from", point, "--index", "0", "--digits", "40"],
-                   "what": "`jaxvac refine kklt --from P.json --index 0 --digits 40`",
-                   "needs": "find"},
-        "scan": {"argv": ["scan", scan_cfg, "--out", "{tmp}/scan", "--no-progress"],
-                 "what": "`jaxvac scan` 1000 points × 16 starts (KKLT + uplift)"},
-        "py-kklt": {"python": PY_CALLS.format(model="jaxvac.models.KKLT()", starts=256),
-                    "what": "Python: `find_critical_points(KKLT(), starts=256)`, 1 modulus"},
-        "bucket": {"python": BUCKET_CALLS.format(model=UPLIFT, sizes=BUCKET_SIZES),
-                   "what": "Python, one process: KKLT + uplift, 2 threads, starts = "
-                   + ", ".join(map(str, BUCKET_SIZES)) + " in turn", "modes": ("no cache", "main")},
-        "py-7moduli": {"python": PY_CALLS.format(
-                           model=f"resolve_model_class({SEVEN!r})()", starts=256),
-                       "what": "Python: `find_critical_points(SevenModuli(), starts=256)`, 7 moduli"},
+        "check": {
+            "argv": ["check", "kklt", "--at", "T=113.6"],
+            "what": "`jaxvac check kklt --at T=113.6`",
+        },
+        "find": {
+            "argv": ["find", "kklt", "--starts", "256", "--json", "--out", point],
+            "what": "`jaxvac find kklt --starts 256 --json --out P.json`",
+        },
+        "refine": {
+            "argv": ["refine", "kklt", "--from", point, "--index", "0", "--digits", "40"],
+            "what": "`jaxvac refine kklt --from P.json --index 0 --digits 40`",
+            "needs": "find",
+        },
+        "scan": {
+            "argv": ["scan", scan_cfg, "--out", "{tmp}/scan", "--no-progress"],
+            "what": "`jaxvac scan` 1000 points × 16 starts (KKLT + uplift)",
+        },
+        "py-kklt": {
+            "python": PY_CALLS.format(model="jaxvac.models.KKLT()", starts=256),
+            "what": "Python: `find_critical_points(KKLT(), starts=256)`, 1 modulus",
+        },
+        "bucket": {
+            "python": BUCKET_CALLS.format(model=UPLIFT, sizes=BUCKET_SIZES),
+            "what": "Python, one process: KKLT + uplift, 2 threads, starts = "
+            + ", ".join(map(str, BUCKET_SIZES))
+            + " in turn",
+            "modes": ("no cache", "main"),
+        },
+        "py-7moduli": {
+            "python": PY_CALLS.format(model=f"resolve_model_class({SEVEN!r})()", starts=256),
+            "what": "Python: `find_critical_points(SevenModuli(), starts=256)`, 7 moduli",
+        },
     }
 
 
@@ -141,14 +158,25 @@ def run_once(case: dict, cache: str | None, work: str, pythonpath: str | None = 
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp,
-                           env=_env(cache, pythonpath))
+        p = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            cwd=tmp,
+            env=_env(cache, pythonpath),
+        )
         wall, rc, err, out = time.perf_counter() - t0, p.returncode, p.stderr, p.stdout
     except subprocess.TimeoutExpired:
         wall, rc, err, out = time.perf_counter() - t0, "timeout", "", ""
     ok = rc == 0 or (rc == 1 and "python" not in case)  # refine exits 1 when not converged
-    row = {"wall_s": wall, "rc": rc, "ok": ok, "load": [load0, os.getloadavg()[0]],
-           "cache_files": len(os.listdir(cache)) if cache else None}
+    row = {
+        "wall_s": wall,
+        "rc": rc,
+        "ok": ok,
+        "load": [load0, os.getloadavg()[0]],
+        "cache_files": len(os.listdir(cache)) if cache else None,
+    }
     if not ok:
         row["stderr"] = err[-2000:]
     last = (out.strip().splitlines() or [""])[-1]
@@ -162,15 +190,27 @@ def main_branch_tree(work: str) -> tuple[str, str] | None:
     """The jaxvac package of the commit this branch left ``main`` at (``git merge-base``),
     extracted under ``work`` (for PYTHONPATH)."""
     try:
-        commit = subprocess.run(["git", "merge-base", "--fork-point", "main", "HEAD"], cwd=ROOT,
-                                text=True, capture_output=True).stdout.strip() or \
-            subprocess.run(["git", "merge-base", "main", "HEAD"], cwd=ROOT, text=True,
-                           capture_output=True, check=True).stdout.strip()
+        commit = (
+            subprocess.run(
+                ["git", "merge-base", "--fork-point", "main", "HEAD"],
+                cwd=ROOT,
+                text=True,
+                capture_output=True,
+            ).stdout.strip()
+            or subprocess.run(
+                ["git", "merge-base", "main", "HEAD"],
+                cwd=ROOT,
+                text=True,
+                capture_output=True,
+                check=True,
+            ).stdout.strip()
+        )
         commit = commit[:7]
         dest = os.path.join(work, "main")
         os.makedirs(dest)
-        archive = subprocess.run(["git", "archive", commit, "jaxvac"], cwd=ROOT,
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", commit, "jaxvac"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
         return dest, commit
     except (subprocess.CalledProcessError, OSError):
@@ -188,14 +228,19 @@ def commit_info() -> dict:
     def git(*a):
         return subprocess.run(["git", *a], cwd=ROOT, text=True, capture_output=True).stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"), "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
-            "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=2)
-    ap.add_argument("--cases", default="help,import,models,check,find,refine,scan,py-kklt,py-7moduli,bucket")
+    ap.add_argument(
+        "--cases", default="help,import,models,check,find,refine,scan,py-kklt,py-7moduli,bucket"
+    )
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
 
@@ -208,9 +253,14 @@ def main() -> None:
         f.write(scan_config(points=1000, starts=16, chunk=256))
     main_tree = main_branch_tree(work) if {"help", "import", "bucket"} & set(names) else None
     data = {
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "affinity": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-                    "jax": jax.__version__, "load_start": os.getloadavg()},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "affinity": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(),
+            "jax": jax.__version__,
+            "load_start": os.getloadavg(),
+        },
         "code": commit_info(),
         "baseline_main": main_tree[1] if main_tree else None,
         "repeats": args.repeats,
@@ -233,15 +283,26 @@ def main() -> None:
             for mode, c in modes:
                 row = run_once(case, c, work, main_tree[0] if mode.startswith("main") else None)
                 runs.setdefault(mode, []).append(row)
-                extra = "".join(f" {k}={row[k]:.2f}" for k in ("import_s", "first_s", "second_s") if k in row)
-                print(f"[{rep}] {name:<11} {mode:<13} {row['wall_s']:7.2f} s rc={row['rc']} "
-                      f"load={row['load'][0]:.2f}{extra}", flush=True)
+                extra = "".join(
+                    f" {k}={row[k]:.2f}" for k in ("import_s", "first_s", "second_s") if k in row
+                )
+                print(
+                    f"[{rep}] {name:<11} {mode:<13} {row['wall_s']:7.2f} s rc={row['rc']} "
+                    f"load={row['load'][0]:.2f}{extra}",
+                    flush=True,
+                )
             shutil.rmtree(cache, ignore_errors=True)
     data["machine"]["load_end"] = os.getloadavg()
     data["seconds"] = time.time() - started
     data["summary"] = {
-        name: {mode: {k: summarize(rows, k) for k in ("wall_s", "import_s", "first_s", "second_s")
-                      if summarize(rows, k)} for mode, rows in modes.items()}
+        name: {
+            mode: {
+                k: summarize(rows, k)
+                for k in ("wall_s", "import_s", "first_s", "second_s")
+                if summarize(rows, k)
+            }
+            for mode, rows in modes.items()
+        }
         for name, modes in data["runs"].items()
     }
     shutil.rmtree(work, ignore_errors=True)
@@ -269,15 +330,18 @@ def _load(rows: list[dict]) -> str:
 def markdown(data: dict, table: dict) -> str:
     m, code = data["machine"], data["code"]
     lines = [
-        "# Time to first answer (bench/bench_latency.py)", "",
+        "# Time to first answer (bench/bench_latency.py)",
+        "",
         f"Code: `{code['branch']}` at {code['commit']}{' (uncommitted changes)' if code['dirty'] else ''}; "
         f"second baseline: the code this branch started from (merge-base with `main`, {data.get('baseline_main')}). JAX {m['jax']}, Python {m['python']}, "
         f"{m['platform']}, {m['affinity']} cores. Load average (1 min) at start "
         f"{m['load_start'][0]:.1f}, at end {m['load_end'][0]:.1f}: the machine is shared with other "
         "engineers' jobs, so absolute times move with their load; modes were interleaved case by case "
-        f"so they share it. {data['repeats']} repeats; median (min–max) wall seconds of a fresh process.", "",
+        f"so they share it. {data['repeats']} repeats; median (min–max) wall seconds of a fresh process.",
+        "",
         "Modes: **no cache** = `JAXVAC_CACHE_DIR=` (the baseline: every run compiles); **cold** = an "
-        "empty cache directory (compiles, writes the cache); **warm** = the same directory again.", "",
+        "empty cache directory (compiles, writes the cache); **warm** = the same directory again.",
+        "",
         "| case | no cache (baseline) | cold cache | warm cache | before this branch | load |",
         "|---|---|---|---|---|---|",
     ]
@@ -292,31 +356,49 @@ def markdown(data: dict, table: dict) -> str:
             f"| {table[name]['what']} | {_fmt(modes.get('no cache', {}).get('wall_s'))} | "
             f"{_fmt(modes.get('cold', {}).get('wall_s'))} | {_fmt(modes.get('warm', {}).get('wall_s'))} | "
             f"{_fmt(modes[main_mode].get('wall_s')) if main_mode else '—'} | {_load(rows)} |"
-            + (f" exit {', '.join(bad)}" if bad else ""))
+            + (f" exit {', '.join(bad)}" if bad else "")
+        )
     py = [n for n in summ if n.startswith("py-")]
     if py:
-        lines += ["", "Python API, inside one process (`import jaxvac` → first call → second call, another seed):", "",
-                  "| case | mode | import s | first call s | second call s |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Python API, inside one process (`import jaxvac` → first call → second call, another seed):",
+            "",
+            "| case | mode | import s | first call s | second call s |",
+            "|---|---|---|---|---|",
+        ]
         for name in py:
             for mode in ("no cache", "cold", "warm"):
                 s = summ[name].get(mode, {})
-                lines.append(f"| {table[name]['what']} | {mode} | {_fmt(s.get('import_s'))} | "
-                             f"{_fmt(s.get('first_s'))} | {_fmt(s.get('second_s'))} |")
+                lines.append(
+                    f"| {table[name]['what']} | {mode} | {_fmt(s.get('import_s'))} | "
+                    f"{_fmt(s.get('first_s'))} | {_fmt(s.get('second_s'))} |"
+                )
     if "bucket" in data["runs"]:
-        lines += ["", "Shapes bucketed (`find_critical_points`, no persistent cache, one process per code "
-                  "version; 'first' = the call in the order listed, compiling what no earlier call "
-                  "compiled; 'warm' = best of 3 later calls):", "",
-                  "| code | " + " | ".join(f"starts={n} first / warm s" for n in BUCKET_SIZES) + " | load |",
-                  "|---|" + "---|" * (len(BUCKET_SIZES) + 1)]
+        lines += [
+            "",
+            "Shapes bucketed (`find_critical_points`, no persistent cache, one process per code "
+            "version; 'first' = the call in the order listed, compiling what no earlier call "
+            "compiled; 'warm' = best of 3 later calls):",
+            "",
+            "| code | "
+            + " | ".join(f"starts={n} first / warm s" for n in BUCKET_SIZES)
+            + " | load |",
+            "|---|" + "---|" * (len(BUCKET_SIZES) + 1),
+        ]
         for mode, rows in data["runs"]["bucket"].items():
             for r in rows:
                 if "first" not in r:
                     lines.append(f"| {mode} | exit {r['rc']} |")
                     continue
                 label = "this branch" if mode == "no cache" else f"before ({mode})"
-                lines.append(f"| {label} | " + " | ".join(
-                    f"{r['first'][str(n)]:.2f} / {r['warm'][str(n)]:.3f}" for n in BUCKET_SIZES)
-                    + f" | {r['load'][0]:.1f}–{r['load'][1]:.1f} |")
+                lines.append(
+                    f"| {label} | "
+                    + " | ".join(
+                        f"{r['first'][str(n)]:.2f} / {r['warm'][str(n)]:.3f}" for n in BUCKET_SIZES
+                    )
+                    + f" | {r['load'][0]:.1f}–{r['load'][1]:.1f} |"
+                )
     return "\n".join(lines)
 
 

@@ -54,12 +54,22 @@ class SevenModuli(jaxvac.SupergravityModel):
 
     def kahler_potential(self, z, zbar):
         x = z + zbar
-        return (-jnp.log(x[0]) - jnp.log(x[4]) - jnp.log(x[5]) - jnp.log(x[6])
-                - jnp.log(x[1] * x[2] * x[3] + self.xi))
+        return (
+            -jnp.log(x[0])
+            - jnp.log(x[4])
+            - jnp.log(x[5])
+            - jnp.log(x[6])
+            - jnp.log(x[1] * x[2] * x[3] + self.xi)
+        )
 
     def superpotential(self, z):
-        return self.Wstar * (-1.0 + z[0] / (2 * self.s) + z[4] / (2 * self.u1)
-                             + z[5] / (2 * self.u2) + z[6] / (2 * self.u3))
+        return self.Wstar * (
+            -1.0
+            + z[0] / (2 * self.s)
+            + z[4] / (2 * self.u1)
+            + z[5] / (2 * self.u2)
+            + z[6] / (2 * self.u3)
+        )
 
 
 def model_and_point():
@@ -67,8 +77,15 @@ def model_and_point():
         from jaxvac.models._dps import DPS
 
         model = DPS()
-        y = model.point(s=41.0, t1=6.4e28, t2=6.4e28, u3=6.68, theta_u3=0.52,
-                        theta_t1=0.85 * math.pi, theta_t2=0.85 * math.pi)
+        y = model.point(
+            s=41.0,
+            t1=6.4e28,
+            t2=6.4e28,
+            u3=6.68,
+            theta_u3=0.52,
+            theta_t1=0.85 * math.pi,
+            theta_t2=0.85 * math.pi,
+        )
         return "dps (seed 001, eq. (77)) at Table 2", model, y
     except ImportError:
         model = SevenModuli()
@@ -122,14 +139,23 @@ def main(argv=None):
         n_eqns = len(closed.jaxpr.eqns)
         for digits in args.digits:
             first, run = timed(lambda: pf(model, y, digits=digits), args.repeat)
-            rows.append({
-                "function": name, "digits": digits, "first_s": first, "run_s": run,
-                "float64_compile_s": compile_s, "float64_run_s": run64,
-                "ratio_to_float64": run / run64, "jaxpr_equations": n_eqns,
-            })
-            print(f"{name:8s} {digits:4d} digits: first {first:7.2f} s, run {run:7.3f} s "
-                  f"(float64 {run64 * 1e6:8.1f} us, ratio {run / run64:9.0f}), {n_eqns} eqns",
-                  flush=True)
+            rows.append(
+                {
+                    "function": name,
+                    "digits": digits,
+                    "first_s": first,
+                    "run_s": run,
+                    "float64_compile_s": compile_s,
+                    "float64_run_s": run64,
+                    "ratio_to_float64": run / run64,
+                    "jaxpr_equations": n_eqns,
+                }
+            )
+            print(
+                f"{name:8s} {digits:4d} digits: first {first:7.2f} s, run {run:7.3f} s "
+                f"(float64 {run64 * 1e6:8.1f} us, ratio {run / run64:9.0f}), {n_eqns} eqns",
+                flush=True,
+            )
     info = {
         "model": label,
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),

@@ -135,7 +135,9 @@ def main():
     for kind in ("wide", "bulk"):
         ref = results["jaxvac"][f"{kind}/100000"]
         for n in (100, 10_000, 100_000):
-            lines.append(f"| jaxvac E3 (batch {n}) | {kind} | {results['jaxvac'][f'{kind}/{n}']:.3f} | |")
+            lines.append(
+                f"| jaxvac E3 (batch {n}) | {kind} | {results['jaxvac'][f'{kind}/{n}']:.3f} | |"
+            )
         lines.append(
             f"| jaxvac value+grad+Hessian (batch 10000) | {kind} | "
             f"{results['derivatives'][f'{kind}/10000']:.3f} | |"

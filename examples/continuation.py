@@ -37,15 +37,19 @@ def dw0_dsigma(s):
 
 model = KKLT(W0=-1e-4, A=A, a=a)
 branch = jaxvac.continue_critical_point(model, [113.589124073558, 0.0], "W0", -1e-3)
-print(f"status {branch.status}: {len(branch.parameters)} points from W0 = "
-      f"{branch.parameters[0]:.3g} to {branch.parameters[-1]:.3g}; types {set(branch.types)}")
+print(
+    f"status {branch.status}: {len(branch.parameters)} points from W0 = "
+    f"{branch.parameters[0]:.3g} to {branch.parameters[-1]:.3g}; types {set(branch.types)}"
+)
 assert branch.status == "reached" and set(branch.types) == {"minimum"}
 
 # every point of the branch is on the closed-form curve W0(σ), Im T = 0
 sigma = branch.points[:, 0]
 residual = np.abs([w0_of_sigma(s) - w for s, w in zip(sigma, branch.parameters)])
-print(f"max |W0(σ) − W0| / |W0| along the branch: {np.max(residual / np.abs(branch.parameters)):.2e}"
-      f"; max |Im T| = {np.abs(branch.points[:, 1]).max():.1e}")
+print(
+    f"max |W0(σ) − W0| / |W0| along the branch: {np.max(residual / np.abs(branch.parameters)):.2e}"
+    f"; max |Im T| = {np.abs(branch.points[:, 1]).max():.1e}"
+)
 assert np.all(residual <= 1e-10 * np.abs(branch.parameters))
 assert np.all(np.abs(branch.points[:, 1]) < 1e-6)
 for w, s, v in list(zip(branch.parameters, sigma, branch.V))[:: max(1, len(sigma) // 5)]:

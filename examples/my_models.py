@@ -17,9 +17,9 @@ import jaxvac
 class KKLTUplift(jaxvac.SupergravityModel):
     """KKLT with an anti-D3 uplift D/σ²."""
 
-    moduli: ClassVar[tuple[str, ...]] = ("T",)   # complex fields
+    moduli: ClassVar[tuple[str, ...]] = ("T",)  # complex fields
     saxions: ClassVar[tuple[str, ...]] = ("T",)  # Re T > 0: searched log-uniformly
-    W0: float = -1e-4                            # every field is a parameter
+    W0: float = -1e-4  # every field is a parameter
     A: float = 1.0
     a: float = 0.1
     D: float = 0.0

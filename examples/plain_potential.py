@@ -32,8 +32,9 @@ class DoubleWells(jaxvac.PotentialModel):
 
 
 model = DoubleWells()
-found = jaxvac.find_critical_points(model, region={"x": (-2.0, 2.0), "y": (-2.0, 2.0)},
-                                    starts=128, seed=0)
+found = jaxvac.find_critical_points(
+    model, region={"x": (-2.0, 2.0), "y": (-2.0, 2.0)}, starts=128, seed=0
+)
 print(repr(found))
 
 expected = {}
@@ -46,8 +47,10 @@ assert len(points) == 9, [p["fields"] for p in points]
 for p in points:
     key = (round(p["fields"]["x"]), round(p["fields"]["y"]))
     kind, value = expected.pop(key)
-    print(f"x = {p['fields']['x']:+.12f}  y = {p['fields']['y']:+.12f}  V = {p['V']:.12f}  "
-          f"{p['type']:<8} {p['vacuum']}")
+    print(
+        f"x = {p['fields']['x']:+.12f}  y = {p['fields']['y']:+.12f}  V = {p['V']:.12f}  "
+        f"{p['type']:<8} {p['vacuum']}"
+    )
     assert p["type"] == kind and abs(p["V"] - value) < 1e-12, (p, kind, value)
     assert abs(p["fields"]["x"] - key[0]) < 1e-10 and abs(p["fields"]["y"] - key[1]) < 1e-10
 assert not expected  # all nine found

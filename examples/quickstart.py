@@ -97,9 +97,15 @@ out = "runs/quickstart"
 shutil.rmtree(out, ignore_errors=True)
 config = {
     "model": os.path.abspath("my_models.py") + ":KKLTUplift",
-    "points": 24, "starts": 16, "seed": 1, "chunk": 24, "keep": "successful",
-    "sample": {"W0": {"dist": "symmetric", "scale": 1e-3},
-               "D": {"dist": "uniform", "low": 0.0, "high": 1e-8}},
+    "points": 24,
+    "starts": 16,
+    "seed": 1,
+    "chunk": 24,
+    "keep": "successful",
+    "sample": {
+        "W0": {"dist": "symmetric", "scale": 1e-3},
+        "D": {"dist": "uniform", "low": 0.0, "high": 1e-8},
+    },
     "region": {"T": [50.0, 300.0]},
     "search": {"global_steps": 0},
 }

@@ -49,17 +49,36 @@ def main() -> None:
         for branch in ("phi=0", "SSB"):
             case = higgs_case(mu, rho, ap, branch, vac)
             c_phi = 0.0 if branch == "phi=0" else -4 * mu**3 / (27 * rho**2)
-            model = RKUHiggs(W0=vac["W0"], c_phi=c_phi, mu=mu, rho=rho, alpha_p=ap, A=A_REF,
-                             B=vac["B"], N1=N1, N2=N2, xi=XI)
+            model = RKUHiggs(
+                W0=vac["W0"],
+                c_phi=c_phi,
+                mu=mu,
+                rho=rho,
+                alpha_p=ap,
+                A=A_REF,
+                B=vac["B"],
+                N1=N1,
+                N2=N2,
+                xi=XI,
+            )
             cert = jaxvac.certify(model, np.array(case["y"]), name="rku-higgs")
             info = case["info"]
-            lines.append(_row(f"Higgs μ={mu:g}, ρ={rho:g}, α'={ap:g}, {branch}", cert,
-                              f"float64: {info['type']} ({info['vacuum']})"))
-    lines += ["", "The derivative of |z| at z = 0 is a branch in JAX (`select(z == 0, ...)`), "
-              "which ball arithmetic refuses over a box around φ = 0; jaxvac's Cholesky "
-              "(jaxvac/_linalg.py) computes |row|² as Re(row·conj(row)) so that the φ = 0 "
-              "points can be certified.", "",
-              f"Total time {time.time() - t0:.0f} s on the shared 2-core machine."]
+            lines.append(
+                _row(
+                    f"Higgs μ={mu:g}, ρ={rho:g}, α'={ap:g}, {branch}",
+                    cert,
+                    f"float64: {info['type']} ({info['vacuum']})",
+                )
+            )
+    lines += [
+        "",
+        "The derivative of |z| at z = 0 is a branch in JAX (`select(z == 0, ...)`), "
+        "which ball arithmetic refuses over a box around φ = 0; jaxvac's Cholesky "
+        "(jaxvac/_linalg.py) computes |row|² as Re(row·conj(row)) so that the φ = 0 "
+        "points can be certified.",
+        "",
+        f"Total time {time.time() - t0:.0f} s on the shared 2-core machine.",
+    ]
     out = os.path.join(HERE, "results", "certify_higgs.md")
     with open(out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -25,8 +25,9 @@ import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 
-import jaxvac  # noqa: E402
 import search_models as sm  # noqa: E402
+
+import jaxvac  # noqa: E402
 from jaxvac._io import resolve_model_class  # noqa: E402
 
 NOT_CERTIFIED = """## Not certified here
@@ -60,7 +61,8 @@ def _row(label, c, reference=""):
     missing = ", ".join(k for k, v in p.items() if v is False) or "-"
     f = d["fields"]
     point = "; ".join(
-        f"{k} = {_short(v['re'])} + {float(v['im']):.3g}i" if isinstance(v, dict)
+        f"{k} = {_short(v['re'])} + {float(v['im']):.3g}i"
+        if isinstance(v, dict)
         else f"{k} = {_short(v)}"
         for k, v in (f or {}).items()
     )
@@ -72,8 +74,10 @@ def _row(label, c, reference=""):
     kind = f"{d['type']} ({d['vacuum']})" if d["type"] else "unproved"
     extra = f"n_neg {d['n_negative']}, neg. curvature {','.join(d['negative_curvature']) or '-'}"
     susy = {True: "SUSY", False: "non-SUSY", None: "-"}[d["susy"]]
-    return (f"| {label} | {point} | {kind}; {extra}; {susy} | {d['V_ball']} | {box_text} | "
-            f"{proved} | {missing} | {d['precision']} | {d['seconds']:.1f} | {reference} |")
+    return (
+        f"| {label} | {point} | {kind}; {extra}; {susy} | {d['V_ball']} | {box_text} | "
+        f"{proved} | {missing} | {d['precision']} | {d['seconds']:.1f} | {reference} |"
+    )
 
 
 def main(skip_region: bool) -> None:
@@ -95,24 +99,43 @@ def main(skip_region: bool) -> None:
     # KKLT: the supersymmetric AdS minimum (closed form: D_T W = 0)
     ref = [r for r in sm.kklt_critical_points(t_range=(50, 300)) if r[1] == 0][0]
     c = jaxvac.certify(jaxvac.models.KKLT(), {"T": 113.589}, parameters=KKLT_EXACT, name="kklt")
-    lines.append(_row("KKLT (W0=-1e-4, A=1, a=0.1)", c,
-                      f"mpmath root of ∂_tV: t = {float(ref[0]):.16g} "
-                      f"(in the enclosure: {_in(c.enclosure[0], ref[0])})"))
+    lines.append(
+        _row(
+            "KKLT (W0=-1e-4, A=1, a=0.1)",
+            c,
+            f"mpmath root of ∂_tV: t = {float(ref[0]):.16g} "
+            f"(in the enclosure: {_in(c.enclosure[0], ref[0])})",
+        )
+    )
     # KKLT + uplift D/σ²: dS minimum and barrier
     cls = resolve_model_class(os.path.join(ROOT, sm.KKLT_UPLIFT))
     refs = sm.kklt_critical_points(D=float(D_UPLIFT), t_range=(50, 300))
     for t, tau, V, Vtt, Vxx in refs:
-        c = jaxvac.certify(cls(D=float(D_UPLIFT)), {"T": complex(float(t), float(tau))},
-                           parameters={**KKLT_EXACT, "D": D_UPLIFT}, name="KKLTUplift")
+        c = jaxvac.certify(
+            cls(D=float(D_UPLIFT)),
+            {"T": complex(float(t), float(tau))},
+            parameters={**KKLT_EXACT, "D": D_UPLIFT},
+            name="KKLTUplift",
+        )
         kind = "minimum" if Vtt > 0 and Vxx > 0 else "saddle"
-        lines.append(_row(f"KKLT + D/σ², D = {D_UPLIFT}", c,
-                          f"closed form: t = {float(t):.10g} (in the enclosure: "
-                          f"{_in(c.enclosure[0], t)}), {kind}, V = {float(V):.4g}"))
+        lines.append(
+            _row(
+                f"KKLT + D/σ², D = {D_UPLIFT}",
+                c,
+                f"closed form: t = {float(t):.10g} (in the enclosure: "
+                f"{_in(c.enclosure[0], t)}), {kind}, V = {float(V):.4g}",
+            )
+        )
     # double well: the nine closed-form points
     for p, V, n_neg in sm.double_well_points()[:3]:
         c = jaxvac.certify(sm.DoubleWell(), {"x": float(p[0]), "y": float(p[1])}, name="DoubleWell")
-        lines.append(_row("double well (tests/search_models.py)", c,
-                          f"cubic roots: n_negative = {n_neg}, V = {V:.6g}"))
+        lines.append(
+            _row(
+                "double well (tests/search_models.py)",
+                c,
+                f"cubic roots: n_negative = {n_neg}, V = {V:.6g}",
+            )
+        )
     # seed 000 Table 2 (jaxvac/reproduce/_rku.py builds the points; not edited here)
     from jaxvac.models._rku import RKU
     from jaxvac.reproduce._rku import table2_point_in_full_model, table2_points
@@ -123,21 +146,33 @@ def main(skip_region: bool) -> None:
             model = RKU.from_nmax(row["Nmax"], W0=res["W0"], A=-1.0, B=res["B"], xi=xi)
             vac = res["vacuum"]
             c = jaxvac.certify(model, {"T": vac["t"]}, name="rku")
-            lines.append(_row(f"seed 000 Table 2, Nmax={row['Nmax']} ({label})", c,
-                              f"float64 analysis: {vac['type']} ({vac['vacuum']}), "
-                              f"m_τ² = {vac['m2_tau']:.3g}"))
+            lines.append(
+                _row(
+                    f"seed 000 Table 2, Nmax={row['Nmax']} ({label})",
+                    c,
+                    f"float64 analysis: {vac['type']} ({vac['vacuum']}), "
+                    f"m_τ² = {vac['m2_tau']:.3g}",
+                )
+            )
             st = res["nearest_stable"]
             if st is not None:
                 model = RKU.from_nmax(row["Nmax"], W0=st["W0"], A=-1.0, B=st["B"], xi=xi)
                 c = jaxvac.certify(model, {"T": st["t"]}, name="rku")
-                lines.append(_row(f"seed 000 Nmax={row['Nmax']} ({label}), window centre", c,
-                                  f"float64: {st['type']} ({st['vacuum']}), Ĉ = {st['C_hat']:.5g}"))
+                lines.append(
+                    _row(
+                        f"seed 000 Nmax={row['Nmax']} ({label}), window centre",
+                        c,
+                        f"float64: {st['type']} ({st['vacuum']}), Ĉ = {st['C_hat']:.5g}",
+                    )
+                )
     lines.append("")
     if not skip_region:
         lines += _region_section(cls, refs)
     lines.append(NOT_CERTIFIED)
-    lines.append(f"Total time {time.time() - t0:.0f} s on the 2-core shared development machine "
-                 "(load varies: times are indicative; bench/bench_certify.py measures).")
+    lines.append(
+        f"Total time {time.time() - t0:.0f} s on the 2-core shared development machine "
+        "(load varies: times are indicative; bench/bench_certify.py measures)."
+    )
     out = os.path.join(HERE, "results", "certify_seeds.md")
     with open(out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -155,8 +190,9 @@ def _in(ball, x) -> bool:
 def _region_section(cls, refs):
     P = 2 * math.pi / 0.1
     region = {"T.re": (50.0, 300.0), "T.im": (-P / 4, 3 * P / 4)}
-    r = jaxvac.certify_region(cls(D=float(D_UPLIFT)), region,
-                              parameters={**KKLT_EXACT, "D": D_UPLIFT}, name="KKLTUplift")
+    r = jaxvac.certify_region(
+        cls(D=float(D_UPLIFT)), region, parameters={**KKLT_EXACT, "D": D_UPLIFT}, name="KKLTUplift"
+    )
     d = r.to_dict()
     out = [
         "## Completeness: KKLT + uplift (D = 3e-11) in t ∈ [50, 300], τ ∈ [-π/(2a), 3π/(2a)]",
@@ -171,11 +207,15 @@ def _region_section(cls, refs):
     ]
     for cp in d["critical_points"]:
         f = cp["fields"]["T"]
-        out.append(f"- T = {f['re'][:20]} + {float(f['im']):.3g}i: {cp['type']} ({cp['vacuum']}), "
-                   f"V ∈ {cp['V_ball']}, proved {[k for k, v in cp['proved'].items() if v]}")
-    out.append("- reference (mpmath root bracketing on the lines τ = 0 and τ = π/a, "
-               "tests/search_models.py): t = "
-               + ", ".join(f"{float(t):.10g} (τ = {float(tau):.3g})" for t, tau, *_ in refs))
+        out.append(
+            f"- T = {f['re'][:20]} + {float(f['im']):.3g}i: {cp['type']} ({cp['vacuum']}), "
+            f"V ∈ {cp['V_ball']}, proved {[k for k, v in cp['proved'].items() if v]}"
+        )
+    out.append(
+        "- reference (mpmath root bracketing on the lines τ = 0 and τ = π/a, "
+        "tests/search_models.py): t = "
+        + ", ".join(f"{float(t):.10g} (τ = {float(tau):.3g})" for t, tau, *_ in refs)
+    )
     out.append("")
     return out
 

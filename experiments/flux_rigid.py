@@ -67,48 +67,84 @@ def main(L_max: int = 200):
     ks_x_big = stats.kstest(tau[big].real, cdf_x)
     ks_y_big = stats.kstest(tau[big].imag, cdf_y)
     rows = [
-        {"quantity": f"number of vacua with 0 < N ≤ {L_max} modulo SL(2,ℤ)",
-         "paper": None, "reference": int(sig.sum()), "jaxvac": int(len(tau)),
-         "rel_diff": abs(len(tau) - sig.sum()) / sig.sum(),
-         "verdict": "match" if len(tau) == sig.sum() else "mismatch",
-         "explanation": "reference Σ_{L≤L*} σ₁(L) (Hermite normal forms), derived in docs/flux.md"},
-        {"quantity": f"count = Σσ₁ for every L* ≤ {L_max}", "paper": None,
-         "reference": True, "jaxvac": exact_every, "rel_diff": 0.0 if exact_every else 1.0,
-         "verdict": "match" if exact_every else "mismatch",
-         "explanation": f"and per L: count(N = L) = σ₁(L) for every L: {per_L_exact}"},
-        {"quantity": "largest SUSY residual |D_τW| / (|∂_τW| + |K_τ W|)", "paper": None,
-         "reference": None, "jaxvac": float(res["residual"].max()), "rel_diff": None,
-         "verdict": "n/a", "explanation": "autodiff residual at the exact τ of each flux vector; "
-         f"unconverged flux vectors: {res['unconverged']} of {res['candidates']}"},
+        {
+            "quantity": f"number of vacua with 0 < N ≤ {L_max} modulo SL(2,ℤ)",
+            "paper": None,
+            "reference": int(sig.sum()),
+            "jaxvac": int(len(tau)),
+            "rel_diff": abs(len(tau) - sig.sum()) / sig.sum(),
+            "verdict": "match" if len(tau) == sig.sum() else "mismatch",
+            "explanation": "reference Σ_{L≤L*} σ₁(L) (Hermite normal forms), derived in docs/flux.md",
+        },
+        {
+            "quantity": f"count = Σσ₁ for every L* ≤ {L_max}",
+            "paper": None,
+            "reference": True,
+            "jaxvac": exact_every,
+            "rel_diff": 0.0 if exact_every else 1.0,
+            "verdict": "match" if exact_every else "mismatch",
+            "explanation": f"and per L: count(N = L) = σ₁(L) for every L: {per_L_exact}",
+        },
+        {
+            "quantity": "largest SUSY residual |D_τW| / (|∂_τW| + |K_τ W|)",
+            "paper": None,
+            "reference": None,
+            "jaxvac": float(res["residual"].max()),
+            "rel_diff": None,
+            "verdict": "n/a",
+            "explanation": "autodiff residual at the exact τ of each flux vector; "
+            f"unconverged flux vectors: {res['unconverged']} of {res['candidates']}",
+        },
     ]
-    for name, ks, n in (("Re τ", ks_x, len(tau)), ("Im τ", ks_y, len(tau)),
-                        (f"Re τ (N > {L_max // 2})", ks_x_big, int(big.sum())),
-                        (f"Im τ (N > {L_max // 2})", ks_y_big, int(big.sum()))):
-        rows.append({
-            "quantity": f"KS test of {name} against dx dy/y² on the fundamental domain",
-            "paper": None, "reference": "Denef–Douglas hep-th/0404116 §3 (large-L limit)",
-            "jaxvac": f"D = {ks.statistic:.4f}, p = {ks.pvalue:.3g}, n = {n}",
-            "rel_diff": None, "verdict": "match" if ks.pvalue > 0.01 else "mismatch",
-            "explanation": "match means p > 0.01 (no significant deviation at this sample size)"})
+    for name, ks, n in (
+        ("Re τ", ks_x, len(tau)),
+        ("Im τ", ks_y, len(tau)),
+        (f"Re τ (N > {L_max // 2})", ks_x_big, int(big.sum())),
+        (f"Im τ (N > {L_max // 2})", ks_y_big, int(big.sum())),
+    ):
+        rows.append(
+            {
+                "quantity": f"KS test of {name} against dx dy/y² on the fundamental domain",
+                "paper": None,
+                "reference": "Denef–Douglas hep-th/0404116 §3 (large-L limit)",
+                "jaxvac": f"D = {ks.statistic:.4f}, p = {ks.pvalue:.3g}, n = {n}",
+                "rel_diff": None,
+                "verdict": "match" if ks.pvalue > 0.01 else "mismatch",
+                "explanation": "match means p > 0.01 (no significant deviation at this sample size)",
+            }
+        )
     # atoms: τ ∈ ℚ(i), and whole families sit on Re τ = 0 and on the boundary Re τ = ±½
     for v in (0.0, 0.5, -0.5):
         frac = float(np.mean(np.abs(tau.real - v) < 1e-12))
-        rows.append({"quantity": f"fraction of vacua with Re τ = {v} exactly", "paper": None,
-                     "reference": 0.0, "jaxvac": f"{frac:.4f}", "rel_diff": None,
-                     "verdict": "n/a", "explanation": "the continuous measure has no atoms; "
-                     "these fall as L* grows (Re τ = 0: 23% at L* = 40, 12% at 100) "
-                     "and make KS reject"})
+        rows.append(
+            {
+                "quantity": f"fraction of vacua with Re τ = {v} exactly",
+                "paper": None,
+                "reference": 0.0,
+                "jaxvac": f"{frac:.4f}",
+                "rel_diff": None,
+                "verdict": "n/a",
+                "explanation": "the continuous measure has no atoms; "
+                "these fall as L* grows (Re τ = 0: 23% at L* = 40, 12% at 100) "
+                "and make KS reject",
+            }
+        )
     # coarse-grained check: the fraction with Im τ > Y is 3/(πY) for Y ≥ 1
     for Y in (1.0, 2.0, 5.0):
         frac = float(np.mean(tau.imag > Y))
         want = 3 / (math.pi * Y)
         err = math.sqrt(want * (1 - want) / len(tau))
-        rows.append({"quantity": f"fraction with Im τ > {Y:g}", "paper": None,
-                     "reference": round(want, 5), "jaxvac": round(frac, 5),
-                     "rel_diff": abs(frac - want) / want,
-                     "verdict": "match" if abs(frac - want) < 3 * err else "mismatch",
-                     "explanation": f"3/(πY) from dx dy/y²; binomial σ = {err:.1e}; "
-                     "match within 3σ"})
+        rows.append(
+            {
+                "quantity": f"fraction with Im τ > {Y:g}",
+                "paper": None,
+                "reference": round(want, 5),
+                "jaxvac": round(frac, 5),
+                "rel_diff": abs(frac - want) / want,
+                "verdict": "match" if abs(frac - want) < 3 * err else "mismatch",
+                "explanation": f"3/(πY) from dx dy/y²; binomial σ = {err:.1e}; match within 3σ",
+            }
+        )
     OUT.mkdir(exist_ok=True)
     header = (
         "# Rigid Calabi–Yau toy: exact vacuum count and τ distribution\n\n"
@@ -117,13 +153,26 @@ def main(L_max: int = 200):
         f"SL(2,ℤ) in {elapsed:.1f} s (enumeration + solve + reduction + dedup, "
         "CPU shared with other jobs).\n\n"
         "| quantity | reference | jaxvac | rel. diff. | verdict | explanation |\n"
-        "|---|---|---|---|---|---|\n")
-    lines = [f"| {r['quantity']} | {r['reference']} | {r['jaxvac']} | {_fmt(r['rel_diff'])} | "
-             f"**{r['verdict']}** | {r['explanation']} |" for r in rows]
+        "|---|---|---|---|---|---|\n"
+    )
+    lines = [
+        f"| {r['quantity']} | {r['reference']} | {r['jaxvac']} | {_fmt(r['rel_diff'])} | "
+        f"**{r['verdict']}** | {r['explanation']} |"
+        for r in rows
+    ]
     (OUT / "flux_rigid.md").write_text(header + "\n".join(lines) + "\n")
-    (OUT / "flux_rigid.json").write_text(json.dumps(
-        {"target": "flux-rigid", "source": "derived (σ₁ count); hep-th/0404116 §3 (measure)",
-         "seconds": elapsed, "rows": rows}, indent=1, default=str))
+    (OUT / "flux_rigid.json").write_text(
+        json.dumps(
+            {
+                "target": "flux-rigid",
+                "source": "derived (σ₁ count); hep-th/0404116 §3 (measure)",
+                "seconds": elapsed,
+                "rows": rows,
+            },
+            indent=1,
+            default=str,
+        )
+    )
     print(header + "\n".join(lines))
 
 

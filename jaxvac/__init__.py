@@ -19,7 +19,7 @@ import types
 import warnings
 from typing import TYPE_CHECKING
 
-from ._version import __version__  # the one place the version is written
+from ._version import __version__ as __version__  # the one place the version is written
 
 #: public name -> module defining it (relative to this package)
 _EXPORTS: dict[str, str] = {
@@ -102,21 +102,57 @@ _RENAMED = {"run_scan": "scan"}
 _INTERNAL = ("EPS", "canonical", "ensure_x64", "point_record", "wirtinger")
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
+    from . import models, scan, special
+    from . import plot as plot
     from ._analysis import PointAnalysis, analyse, analyse_point
-    from ._classify import CriticalType, Result, Vacuum
-    from ._config import EPS, PrecisionError, enable_x64, ensure_x64
-    from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
-    from ._potential import FTermParts, fterm_parts, kinetic_metric, potential_and_scale, scalar_potential, wirtinger
-    from ._report import CheckReport, check, point_record
-    from ._precision import HighPrecisionReport, Refinement, analyse_high_precision, at_precision, check_high_precision, escalate, refine
-    from ._find import FindResult, find_critical_points
-    from ._search import Region, SearchResult, SolveResult, solve_from, solve_susy_from
-    from ._implicit import LocatedCriticalPoint, VacuumObservables, locate_critical_point, vacuum_derivatives, vacuum_observables
-    from ._continuation import ContinuationResult, continue_critical_point
-    from .scan import ScanConfig, ScanResult, ScanStorageError, binomial_interval, fit_power_law, load_scan, log_histogram, quantiles, vacuum_fractions
-    from .scan import scan as run_scan
-    from . import models, plot, scan, special
     from ._certify import Certificate, RegionCertificate, certify, certify_region
+    from ._classify import CriticalType, Result, Vacuum
+    from ._config import EPS as EPS
+    from ._config import PrecisionError, enable_x64
+    from ._config import ensure_x64 as ensure_x64
+    from ._continuation import ContinuationResult, continue_critical_point
+    from ._find import FindResult, find_critical_points
+    from ._implicit import (
+        LocatedCriticalPoint,
+        VacuumObservables,
+        locate_critical_point,
+        vacuum_derivatives,
+        vacuum_observables,
+    )
+    from ._model import AbstractModel, PotentialModel, SupergravityModel
+    from ._model import canonical as canonical
+    from ._potential import (
+        FTermParts,
+        fterm_parts,
+        kinetic_metric,
+        potential_and_scale,
+        scalar_potential,
+    )
+    from ._potential import wirtinger as wirtinger
+    from ._precision import (
+        HighPrecisionReport,
+        Refinement,
+        analyse_high_precision,
+        at_precision,
+        check_high_precision,
+        escalate,
+        refine,
+    )
+    from ._report import CheckReport, check
+    from ._report import point_record as point_record
+    from ._search import Region, SearchResult, SolveResult, solve_from, solve_susy_from
+    from .scan import (
+        ScanConfig,
+        ScanResult,
+        ScanStorageError,
+        binomial_interval,
+        fit_power_law,
+        load_scan,
+        log_histogram,
+        quantiles,
+        vacuum_fractions,
+    )
+    from .scan import scan as run_scan
 
 
 def __getattr__(name: str):
@@ -143,7 +179,8 @@ class _CallableScanPackage(types.ModuleType):
         warnings.warn(
             "calling jaxvac.scan(...) is deprecated and will be removed in the next release: "
             "call jaxvac.run_scan(...) (jaxvac.scan is the package of the scan engine).",
-            DeprecationWarning, stacklevel=2,
+            DeprecationWarning,
+            stacklevel=2,
         )
         return self.scan(*args, **kwargs)
 

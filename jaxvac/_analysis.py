@@ -11,12 +11,12 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ._solution import CriticalType, Result, Vacuum, first_true
+from . import _linalg, _range, _rounding
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._geometry import canonical_matrix, fterm_parts, real_metric
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._potential import _check_point, potential_and_scale, superpotential_rounding
-from . import _linalg, _range, _rounding
+from ._solution import CriticalType, Result, Vacuum, first_true
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
 ULPS_PER_TERM = 16.0
@@ -103,7 +103,8 @@ def _test_ratio(value, bound):
     of one division): 0 / 0 is 0, x / 0 is inf for x > 0, NaN stays NaN."""
     positive = bound > 0
     return jnp.where(
-        positive, value / jnp.where(positive, bound, 1.0),
+        positive,
+        value / jnp.where(positive, bound, 1.0),
         jnp.where(value == 0, 0.0, jnp.where(value > 0, jnp.inf, jnp.nan)),
     )
 
@@ -168,7 +169,9 @@ def _range_limits(*quantities):
     return mask
 
 
-def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTOL, eps=EPS) -> PointAnalysis:
+def analyse_point(
+    model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTOL, eps=EPS
+) -> PointAnalysis:
     """Analyse one point ``y`` (real coordinates) of ``model``. Pure; never raises.
 
     ``eps`` is the machine epsilon of the arithmetic the analysis runs in (float64's by
@@ -252,7 +255,9 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
     # --- stationarity -------------------------------------------------------------
     gnorm = G_norm(grad_V)
     g_err_norm = G_norm(g_err)
-    residual = jnp.where(S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0))
+    residual = jnp.where(
+        S > 0, gnorm / jnp.where(S > 0, S, 1.0), jnp.where(gnorm > 0, jnp.inf, 0.0)
+    )
     g_pos_norm = G_norm(g_pos)
     gradient_resolution = g_err_norm + g_pos_norm
     # Each test as a ratio that passes when <= 1, so that the figure reported beside a
@@ -274,11 +279,18 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
     tiny = jnp.finfo(dtype).tiny
     step_floor = jnp.maximum(RESOLVED_FACTOR * m2_err, tiny)
     g_c = _linalg.solve_triangular(L, jnp.where(jnp.isfinite(grad_V), grad_V, 0.0), lower=True)
-    e_c = jnp.abs(_linalg.solve_triangular(
-        L, jnp.where(jnp.isfinite(g_err + g_pos), g_err + g_pos, 0.0), lower=True))
+    e_c = jnp.abs(
+        _linalg.solve_triangular(
+            L, jnp.where(jnp.isfinite(g_err + g_pos), g_err + g_pos, 0.0), lower=True
+        )
+    )
     newton_step, newton_step_err = _canonical_newton_step(
-        jnp.where(jnp.isfinite(m2), m2, 0.0), jnp.where(jnp.isfinite(Q), Q, 0.0),
-        step_floor, g_c, e_c)
+        jnp.where(jnp.isfinite(m2), m2, 0.0),
+        jnp.where(jnp.isfinite(Q), Q, 0.0),
+        step_floor,
+        g_c,
+        e_c,
+    )
     step_test = _test_ratio(newton_step, STEP_ATOL + RESOLVED_FACTOR * newton_step_err)
     converged = step_test <= 1.0
     stationary = small_gradient & converged
@@ -292,22 +304,28 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
         jnp.log10(jnp.abs(m2) / jnp.where(m2_err > 0, m2_err, 1.0)), 0.0, max_digits
     )
     m2_digits = jnp.where(m2_err > 0, m2_digits, max_digits)
-    ctype = first_true([
-        (n_neg + n_pos == 0, CriticalType.unresolved),
-        (n_neg == 0, CriticalType.minimum),
-        (n_pos == 0, CriticalType.maximum),
-    ], CriticalType.saddle)
+    ctype = first_true(
+        [
+            (n_neg + n_pos == 0, CriticalType.unresolved),
+            (n_neg == 0, CriticalType.minimum),
+            (n_pos == 0, CriticalType.maximum),
+        ],
+        CriticalType.saddle,
+    )
 
     # --- vacuum energy --------------------------------------------------------------
     if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
         V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
-    vacuum = first_true([
-        (V_resolved & (V > 0), Vacuum.dS),
-        (V_resolved, Vacuum.AdS),
-        (exact_zero, Vacuum.Minkowski),
-    ], Vacuum.unresolved)
+    vacuum = first_true(
+        [
+            (V_resolved & (V > 0), Vacuum.dS),
+            (V_resolved, Vacuum.AdS),
+            (exact_zero, Vacuum.Minkowski),
+        ],
+        Vacuum.unresolved,
+    )
     digits = jnp.where(
         V_err > 0,
         jnp.clip(jnp.log10(jnp.abs(V) / jnp.where(V_err > 0, V_err, 1.0)), 0.0, max_digits),
@@ -317,7 +335,8 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
     # --- supersymmetry, BF bound, slow roll -------------------------------------------
     if is_sugra:
         susy_ratio = jnp.where(
-            S > 0, jnp.sqrt(fterm_energy / jnp.where(S > 0, S, 1.0)),
+            S > 0,
+            jnp.sqrt(fterm_energy / jnp.where(S > 0, S, 1.0)),
             jnp.where(fterm_energy > 0, jnp.inf, 0.0),
         )
         # F-terms below what the position resolution allows (e^K|DW|² ~ δyᵀHδy) count too.
@@ -333,8 +352,11 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
 
     # --- result -------------------------------------------------------------------------
     finite = (
-        jnp.isfinite(V) & jnp.isfinite(S) & jnp.all(jnp.isfinite(grad_V))
-        & jnp.all(jnp.isfinite(H_V)) & jnp.all(jnp.isfinite(m2))
+        jnp.isfinite(V)
+        & jnp.isfinite(S)
+        & jnp.all(jnp.isfinite(grad_V))
+        & jnp.all(jnp.isfinite(H_V))
+        & jnp.all(jnp.isfinite(m2))
     )
     # Outside the domain, or where the metric or V is unusable, nothing is classified.
     invalid = ~in_domain | ~metric_ok | ~finite
@@ -352,26 +374,49 @@ def analyse_point(model: AbstractModel, y, rtol: float | jax.Array = DEFAULT_RTO
     digits = jnp.where(invalid, 0.0, digits)
     susy = susy & ~invalid
     bf_stable = bf_stable & ~invalid & ~off_critical
-    result = first_true([  # the first that holds, top to bottom
-        (~in_domain, Result.left_domain),
-        (~metric_ok, Result.bad_metric),
-        (~finite, Result.nonfinite),
-        (~stationary, Result.not_critical),
-        ((vacuum == Vacuum.unresolved) | (range_flags != 0), Result.unresolved),
-    ], Result.successful)
+    result = first_true(
+        [  # the first that holds, top to bottom
+            (~in_domain, Result.left_domain),
+            (~metric_ok, Result.bad_metric),
+            (~finite, Result.nonfinite),
+            (~stationary, Result.not_critical),
+            ((vacuum == Vacuum.unresolved) | (range_flags != 0), Result.unresolved),
+        ],
+        Result.successful,
+    )
     return PointAnalysis(
-        y=y, V=V, V_scale=S, V_error=V_err, digits=digits,
-        gradient=grad_V, gradient_error=g_err, gradient_norm=gnorm, residual=residual,
+        y=y,
+        V=V,
+        V_scale=S,
+        V_error=V_err,
+        digits=digits,
+        gradient=grad_V,
+        gradient_error=g_err,
+        gradient_norm=gnorm,
+        residual=residual,
         gradient_resolution=gradient_resolution,
-        newton_step=newton_step, newton_step_error=newton_step_err,
-        stationarity_tests=stationarity_tests, stationarity=stationarity,
-        stationary=stationary, hessian=H_V, metric=G,
-        masses_squared=m2, masses_error=m2_err, masses_digits=m2_digits,
-        n_negative=n_neg, n_flat=n_flat, n_positive=n_pos,
-        critical_type=ctype.astype(jnp.int32), curvature=curvature.astype(jnp.int32),
+        newton_step=newton_step,
+        newton_step_error=newton_step_err,
+        stationarity_tests=stationarity_tests,
+        stationarity=stationarity,
+        stationary=stationary,
+        hessian=H_V,
+        metric=G,
+        masses_squared=m2,
+        masses_error=m2_err,
+        masses_digits=m2_digits,
+        n_negative=n_neg,
+        n_flat=n_flat,
+        n_positive=n_pos,
+        critical_type=ctype.astype(jnp.int32),
+        curvature=curvature.astype(jnp.int32),
         vacuum=vacuum.astype(jnp.int32),
-        susy=susy, susy_ratio=susy_ratio, bf_stable=bf_stable,
-        gravitino_mass=gravitino, epsilon=epsilon, eta=eta,
+        susy=susy,
+        susy_ratio=susy_ratio,
+        bf_stable=bf_stable,
+        gravitino_mass=gravitino,
+        epsilon=epsilon,
+        eta=eta,
         range_flags=range_flags,
         result=result.astype(jnp.int32),
     )

@@ -6,6 +6,8 @@ Kept so that ``from jaxvac._classify import Result`` keeps working; the vocabula
 
 from __future__ import annotations
 
-from ._solution import CriticalType as CriticalType, Result as Result, Vacuum as Vacuum
+from ._solution import CriticalType as CriticalType
+from ._solution import Result as Result
+from ._solution import Vacuum as Vacuum
 
 __all__ = ["CriticalType", "Result", "Vacuum"]

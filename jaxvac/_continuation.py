@@ -30,14 +30,12 @@ import jax.numpy as jnp
 import numpy as np
 import optimistix as optx
 
-from ._linalg import JacobiSVD
-
 from ._analysis import analyse
-from ._solution import ContinuationStatus, CriticalType, Result
 from ._config import ensure_x64
 from ._implicit import _gradient, locate_critical_point, with_parameter
+from ._linalg import JacobiSVD
 from ._model import AbstractModel, canonical
-
+from ._solution import ContinuationStatus, CriticalType, Result
 
 #: A corrector step is accepted if it moves the point by at most this fraction of the
 #: arclength step, and if the tangent turns by less than arccos(MIN_TANGENT_COSINE).
@@ -60,14 +58,19 @@ def _tangent(model, name, z, scale, previous):
 
 _tangent_jit = eqx.filter_jit(_tangent)  # the parameter's name (a str) is static
 
+
 @eqx.filter_jit
 def _correct_jit(model, name, z_pred, t, scale, max_steps):
     def fn(z, _):
         return jnp.concatenate([_g(model, name, z, scale), jnp.dot(t, z - z_pred)[None]])
 
     sol = optx.root_find(
-        fn, optx.Newton(rtol=1e-11, atol=1e-11, linear_solver=JacobiSVD()), z_pred,
-        max_steps=max_steps, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+        fn,
+        optx.Newton(rtol=1e-11, atol=1e-11, linear_solver=JacobiSVD()),
+        z_pred,
+        max_steps=max_steps,
+        throw=False,
+        adjoint=optx.RecursiveCheckpointAdjoint(),
     )
     F = fn(sol.value, None)
     ok = (sol.result == optx.RESULTS.successful) & jnp.all(jnp.isfinite(sol.value))
@@ -82,13 +85,19 @@ def _fold_jit(model, name, z0, v0, scale):
     def fn(w, _):
         z, v = w[: d + 1], w[d + 1 :]
         g = _g(model, name, z, scale)
-        Hv = jax.jvp(lambda yy: _g(model, name, jnp.concatenate([yy, z[-1:]]), scale), (z[:-1],), (v,))[1]
+        Hv = jax.jvp(
+            lambda yy: _g(model, name, jnp.concatenate([yy, z[-1:]]), scale), (z[:-1],), (v,)
+        )[1]
         return jnp.concatenate([g, Hv, (jnp.dot(v, v) - 1.0)[None]])
 
     w0 = jnp.concatenate([z0, v0])
     sol = optx.root_find(
-        fn, optx.Newton(rtol=1e-12, atol=1e-12, linear_solver=JacobiSVD()), w0,
-        max_steps=40, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+        fn,
+        optx.Newton(rtol=1e-12, atol=1e-12, linear_solver=JacobiSVD()),
+        w0,
+        max_steps=40,
+        throw=False,
+        adjoint=optx.RecursiveCheckpointAdjoint(),
     )
     ok = (sol.result == optx.RESULTS.successful) & jnp.all(jnp.isfinite(sol.value))
     return sol.value[: d + 1], ok, jnp.linalg.norm(fn(sol.value, None))
@@ -121,9 +130,16 @@ class ContinuationResult:
             "parameter": self.parameter,
             "status": str(self.status),
             "branch": [
-                {"parameter": float(p), "fields": self.model.fields_of(y), "V": float(v),
-                 "type": t, "n_negative": int(k)}
-                for p, y, v, t, k in zip(self.parameters, self.points, self.V, self.types, self.n_negative)
+                {
+                    "parameter": float(p),
+                    "fields": self.model.fields_of(y),
+                    "V": float(v),
+                    "type": t,
+                    "n_negative": int(k),
+                }
+                for p, y, v, t, k in zip(
+                    self.parameters, self.points, self.V, self.types, self.n_negative
+                )
             ],
             "events": list(self.events),
         }
@@ -175,7 +191,9 @@ def continue_critical_point(
     model = canonical(model)
     p0 = float(np.asarray(getattr(model, parameter)))
     if not math.isfinite(stop) or stop == p0:
-        raise ValueError(f"stop must be a finite value different from {parameter}={p0} (got {stop!r}).")
+        raise ValueError(
+            f"stop must be a finite value different from {parameter}={p0} (got {stop!r})."
+        )
     start = locate_critical_point(model, jnp.asarray(y0, jnp.float64))
     if not bool(start.ok):
         raise ValueError(
@@ -250,15 +268,25 @@ def continue_critical_point(
         if np.sign(tps[k]) != np.sign(tps[k - 1]) and tps[k] != 0:
             events.append(_fold_event(model, parameter, pts, tangents, types, k, scale))
         if n_neg[k] != n_neg[k - 1]:
-            events.append({
-                "kind": "type_change",
-                "between": [float(ps[k - 1]), float(ps[k])],
-                "from": types[k - 1], "to": types[k],
-                "n_negative": [int(n_neg[k - 1]), int(n_neg[k])],
-            })
+            events.append(
+                {
+                    "kind": "type_change",
+                    "between": [float(ps[k - 1]), float(ps[k])],
+                    "from": types[k - 1],
+                    "to": types[k],
+                    "n_negative": [int(n_neg[k - 1]), int(n_neg[k])],
+                }
+            )
     return ContinuationResult(
-        model=model, parameter=parameter, parameters=ps, points=ys, V=V, n_negative=n_neg,
-        types=types, events=tuple(events), status=status,
+        model=model,
+        parameter=parameter,
+        parameters=ps,
+        points=ys,
+        V=V,
+        n_negative=n_neg,
+        types=types,
+        events=tuple(events),
+        status=status,
     )
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ._config import EPS
 
@@ -27,8 +28,13 @@ RESOLUTION_ULPS = 10
 #: Rows of a critical-point table shown by ``_repr_html_`` (the rest: ``to_pandas()``).
 HTML_ROWS = 50
 
-_PLURAL = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles",
-           "point": "points", "critical point": "critical points"}
+_PLURAL = {
+    "minimum": "minima",
+    "maximum": "maxima",
+    "saddle": "saddles",
+    "point": "points",
+    "critical point": "critical points",
+}
 
 
 def plural(n: int, noun: str) -> str:
@@ -66,7 +72,8 @@ def format_fields(fields: dict[str, Any], digits: int = 8) -> str:
     """``T=113.58912+0j, U=...`` from a record's ``fields`` (``{"T": {"re", "im"}}`` for
     moduli, ``{"x": value}`` for plain potentials)."""
     return ", ".join(
-        f"{name}={format_complex(v['re'], v['im'], digits)}" if isinstance(v, dict)
+        f"{name}={format_complex(v['re'], v['im'], digits)}"
+        if isinstance(v, dict)
         else f"{name}={format_real(v, digits)}"
         for name, v in fields.items()
     )
@@ -117,7 +124,9 @@ def failures(counts: dict[str, int]) -> str:
     n = sum(failed.values())
     if n == 0:
         return "no failed start"
-    detail = ", ".join(f"{k} {v}" for k, v in sorted(failed.items(), key=lambda kv: (-kv[1], kv[0])))
+    detail = ", ".join(
+        f"{k} {v}" for k, v in sorted(failed.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
     return f"{plural(n, 'failed start')} ({detail})"
 
 
@@ -139,15 +148,22 @@ def check_summary(record: dict[str, Any], cls: str = "CheckReport") -> str:
     items = [head]
     if record.get("V_decimal") is not None:
         certified = record.get("certified_digits", {}).get("V")
-        items.append(f"V = {record['V_decimal']} ({certified:.0f} digits certified at "
-                     f"{record.get('precision')})" if certified is not None
-                     else f"V = {record['V_decimal']}")
+        items.append(
+            f"V = {record['V_decimal']} ({certified:.0f} digits certified at "
+            f"{record.get('precision')})"
+            if certified is not None
+            else f"V = {record['V_decimal']}"
+        )
     else:
         items.append(f"V = {format_V(record['V'])} ({record['digits']:.1f} digits)")
     m2 = record.get("masses_squared") or []
     if m2:
-        items.append("m² = [" + ", ".join(f"{m:.3g}" for m in m2[:4])
-                     + (f", … {len(m2) - 4} more" if len(m2) > 4 else "") + "]")
+        items.append(
+            "m² = ["
+            + ", ".join(f"{m:.3g}" for m in m2[:4])
+            + (f", … {len(m2) - 4} more" if len(m2) > 4 else "")
+            + "]"
+        )
     items.append(f"residual {record['residual']:.2g}")
     result = record["result"]
     if record.get("range_errors"):
@@ -157,11 +173,13 @@ def check_summary(record: dict[str, Any], cls: str = "CheckReport") -> str:
 
 
 def check_html(record: dict[str, Any], cls: str = "CheckReport") -> str:
-    rows = [("point", format_fields(record["fields"])),
-            ("V", record.get("V_decimal") or format_V(record["V"])),
-            ("digits of V", f"{record['digits']:.1f}"),
-            ("type", f"{record['type']} ({record['n_negative']} negative, {record['n_flat']} flat)"),
-            ("vacuum", record["vacuum"])]
+    rows = [
+        ("point", format_fields(record["fields"])),
+        ("V", record.get("V_decimal") or format_V(record["V"])),
+        ("digits of V", f"{record['digits']:.1f}"),
+        ("type", f"{record['type']} ({record['n_negative']} negative, {record['n_flat']} flat)"),
+        ("vacuum", record["vacuum"]),
+    ]
     if "susy" in record:
         rows.append(("supersymmetric", str(record["susy"])))
     if record.get("bf_stable") is not None:
@@ -169,8 +187,10 @@ def check_html(record: dict[str, Any], cls: str = "CheckReport") -> str:
     rows.append(("masses²", ", ".join(f"{m:.6g}" for m in record.get("masses_squared") or [])))
     if record.get("gravitino_mass") is not None:
         rows.append(("m_3/2", f"{record['gravitino_mass']:.6g}"))
-    rows += [("residual", f"{record['residual']:.3g}"),
-             ("result", f"{record['result']}: {record.get('message', '')}")]
+    rows += [
+        ("residual", f"{record['residual']:.3g}"),
+        ("result", f"{record['result']}: {record.get('message', '')}"),
+    ]
     if record.get("advice"):
         rows.append(("advice", record["advice"]))
     title = f"{cls}: {record.get('model', '')} {record.get('parameters', '')}"
@@ -196,22 +216,33 @@ def find_summary(record: dict[str, Any], cls: str = "FindResult") -> str:
 def find_html(record: dict[str, Any], cls: str = "FindResult") -> str:
     points = record["critical_points"]
     sugra = any("susy" in p for p in points)
-    header = ["#", "fields", "V", "type", "vacuum"] + (["susy"] if sugra else []) + [
-        "digits", "residual", "starts", "result"]
+    header = (
+        ["#", "fields", "V", "type", "vacuum"]
+        + (["susy"] if sugra else [])
+        + ["digits", "residual", "starts", "result"]
+    )
     rows = []
     for k, p in enumerate(points[:HTML_ROWS]):
         row = [str(k), format_fields(p["fields"]), format_V(p["V"]), p["type"], p["vacuum"]]
         if sugra:
             row.append(str(p.get("susy")))
-        row += [f"{p['digits']:.1f}", f"{p['residual']:.2g}", str(p.get("basin_starts", "")),
-                p["result"]]
+        row += [
+            f"{p['digits']:.1f}",
+            f"{p['residual']:.2g}",
+            str(p.get("basin_starts", "")),
+            p["result"],
+        ]
         rows.append(row)
     notes = []
     if len(points) > HTML_ROWS:
         notes.append(f"… and {len(points) - HTML_ROWS} more (to_pandas() lists them all)")
-    summary = find_summary(record, cls)[len(cls) + 1:-1]
-    return _html_block(f"{cls}: {record['model']} {record['parameters']}",
-                       summary.split(" • "), _html_table(header, rows) if rows else "", notes)
+    summary = find_summary(record, cls)[len(cls) + 1 : -1]
+    return _html_block(
+        f"{cls}: {record['model']} {record['parameters']}",
+        summary.split(" • "),
+        _html_table(header, rows) if rows else "",
+        notes,
+    )
 
 
 # ---- scan --------------------------------------------------------------------------------------
@@ -232,8 +263,11 @@ def scan_summary(result, cls: str = "ScanResult") -> str:
     v, w = c.get("vacua", {}), c.get("points_with", {})
     if "successful" in v:
         parts = []
-        for noun, kind, subs in (("minimum", "minima", ("dS-minima", "AdS-minima")),
-                                 ("saddle", "saddles", ()), ("maximum", "maxima", ())):
+        for noun, kind, subs in (
+            ("minimum", "minima", ("dS-minima", "AdS-minima")),
+            ("saddle", "saddles", ()),
+            ("maximum", "maxima", ()),
+        ):
             n = v.get(kind, 0)
             if n:
                 sub = ", ".join(f"{v[s]} {s.split('-')[0]}" for s in subs if v.get(s))
@@ -248,7 +282,7 @@ def scan_summary(result, cls: str = "ScanResult") -> str:
 
 def scan_html(result, cls: str = "ScanResult") -> str:
     c = result.counts
-    summary = scan_summary(result, cls)[len(cls) + 1:-1].split(" • ")
+    summary = scan_summary(result, cls)[len(cls) + 1 : -1].split(" • ")
     if not c:
         return _html_block(f"{cls}: {result.path}", summary[1:], "")
     v, w = c.get("vacua", {}), c.get("points_with", {})
@@ -265,12 +299,20 @@ def _html_table(header, rows) -> str:
     e = html.escape
     out = ['<table style="border-collapse: collapse; font-size: 90%">']
     if header:
-        out.append("<thead><tr>" + "".join(f'<th style="text-align: left; padding: 0 .6em">{e(h)}</th>'
-                                           for h in header) + "</tr></thead>")
+        out.append(
+            "<thead><tr>"
+            + "".join(f'<th style="text-align: left; padding: 0 .6em">{e(h)}</th>' for h in header)
+            + "</tr></thead>"
+        )
     out.append("<tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(f'<td style="text-align: left; padding: 0 .6em">{e(str(x))}</td>'
-                                    for x in row) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td style="text-align: left; padding: 0 .6em">{e(str(x))}</td>' for x in row
+            )
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -279,8 +321,9 @@ def _html_block(title: str, bullets: list[str], table: str, notes: Iterable[str]
     e = html.escape
     parts = [f'<div class="jaxvac-result"><strong>{e(title)}</strong>']
     if bullets:
-        parts.append("<ul style=\"margin: .2em 0\">" + "".join(f"<li>{e(b)}</li>" for b in bullets)
-                     + "</ul>")
+        parts.append(
+            '<ul style="margin: .2em 0">' + "".join(f"<li>{e(b)}</li>" for b in bullets) + "</ul>"
+        )
     parts.append(table)
     parts += [f"<div><em>{e(n)}</em></div>" for n in notes]
     parts.append("</div>")

@@ -26,12 +26,11 @@ import jax
 import jax.numpy as jnp
 import optimistix as optx
 
-from ._linalg import JacobiSymmetricSVD, cholesky
-
 from ._analysis import DEFAULT_RTOL, PointAnalysis, _generalised_eigh, analyse_point
-from ._solution import STATIONARY, Result, first_true, from_optimistix, is_stationary
 from ._config import ensure_x64
+from ._linalg import JacobiSymmetricSVD, cholesky
 from ._model import AbstractModel
+from ._solution import STATIONARY, Result, first_true, from_optimistix, is_stationary
 
 
 def _gradient(model: AbstractModel, y):
@@ -105,8 +104,13 @@ class LocatedCriticalPoint(eqx.Module):
 
 
 def locate_critical_point(
-    model: AbstractModel, y_guess, *, max_steps: int = 32, tol: float = 1e-13,
-    rtol: float = DEFAULT_RTOL, throw: bool = False,
+    model: AbstractModel,
+    y_guess,
+    *,
+    max_steps: int = 32,
+    tol: float = 1e-13,
+    rtol: float = DEFAULT_RTOL,
+    throw: bool = False,
 ) -> LocatedCriticalPoint:
     """The critical point of V near ``y_guess`` (Newton, SVD linear solve).
 
@@ -143,12 +147,19 @@ def locate_critical_point(
 
     solver = optx.Newton(rtol=tol, atol=tol, linear_solver=JacobiSymmetricSVD())
     sol = optx.root_find(
-        fn, solver, y_guess, args=model, max_steps=max_steps, throw=False,
+        fn,
+        solver,
+        y_guess,
+        args=model,
+        max_steps=max_steps,
+        throw=False,
         adjoint=optx.ImplicitAdjoint(linear_solver=JacobiSymmetricSVD()),
     )
     y_stop = jax.lax.stop_gradient(sol.value)
     finite = jnp.all(jnp.isfinite(y_stop))
-    constant_model = jax.tree.map(lambda x: jax.lax.stop_gradient(x) if eqx.is_array(x) else x, model)
+    constant_model = jax.tree.map(
+        lambda x: jax.lax.stop_gradient(x) if eqx.is_array(x) else x, model
+    )
     analysis = analyse_point(
         constant_model, jnp.where(finite, y_stop, y_guess), jnp.asarray(rtol, jnp.float64)
     )
@@ -156,7 +167,8 @@ def locate_critical_point(
     ok = is_stationary(result)
     if throw:
         ok = eqx.error_if(
-            ok, ~ok,
+            ok,
+            ~ok,
             "locate_critical_point: the solve did not end at a critical point (its result "
             "code is not successful or unresolved: Newton ran out of steps, diverged, or "
             "stopped where the gradient is not zero). Start closer to a critical point, "
@@ -165,7 +177,10 @@ def locate_critical_point(
     parameters = [x for x in jax.tree.leaves(model) if eqx.is_inexact_array(x)]
     y = _derivative_valid_only_if(sol.value, ok, parameters)
     return LocatedCriticalPoint(
-        y=y, result=result, steps=jnp.asarray(sol.stats["num_steps"], jnp.int32), analysis=analysis,
+        y=y,
+        result=result,
+        steps=jnp.asarray(sol.stats["num_steps"], jnp.int32),
+        analysis=analysis,
     )
 
 
@@ -207,7 +222,10 @@ def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObserva
     located = locate_critical_point(model, y_guess, **kwargs)
     y = located.y
     return VacuumObservables(
-        y=y, V=model.scalar_potential(y), masses_squared=canonical_masses(model, y), result=located.result,
+        y=y,
+        V=model.scalar_potential(y),
+        masses_squared=canonical_masses(model, y),
+        result=located.result,
     )
 
 
@@ -228,13 +246,16 @@ def _observables_of(model, name, y_guess, p, max_steps, tol):
 @eqx.filter_jit
 def _derivatives_jit(model, name, y_guess, p, max_steps, tol):
     obs, tangent = jax.jvp(
-        lambda q: _observables_of(model, name, y_guess, q, max_steps, tol), (p,), (jnp.ones_like(p),)
+        lambda q: _observables_of(model, name, y_guess, q, max_steps, tol),
+        (p,),
+        (jnp.ones_like(p),),
     )
     return obs, tangent
 
 
-def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_steps: int = 32,
-                       tol: float = 1e-13) -> dict[str, Any]:
+def vacuum_derivatives(
+    model: AbstractModel, y_guess, parameter: str, *, max_steps: int = 32, tol: float = 1e-13
+) -> dict[str, Any]:
     """The critical point near ``y_guess`` and the derivatives of its location, V and
     masses with respect to one (real, scalar) parameter, by implicit differentiation.
 
@@ -269,10 +290,15 @@ def vacuum_derivatives(model: AbstractModel, y_guess, parameter: str, *, max_ste
     p = jnp.asarray(value, jnp.float64)
     if p.ndim != 0 or jnp.iscomplexobj(value):
         raise ValueError(f"parameter {parameter!r} must be a real scalar to differentiate by.")
-    obs, tan = _derivatives_jit(model, parameter, jnp.asarray(y_guess, jnp.float64), p,
-                                max_steps, tol)
+    obs, tan = _derivatives_jit(
+        model, parameter, jnp.asarray(y_guess, jnp.float64), p, max_steps, tol
+    )
     return {
-        "y": np.asarray(obs.y), "V": float(obs.V), "masses_squared": np.asarray(obs.masses_squared),
-        "dy": np.asarray(tan.y), "dV": float(tan.V), "dmasses_squared": np.asarray(tan.masses_squared),
+        "y": np.asarray(obs.y),
+        "V": float(obs.V),
+        "masses_squared": np.asarray(obs.masses_squared),
+        "dy": np.asarray(tan.y),
+        "dV": float(tan.V),
+        "dmasses_squared": np.asarray(tan.masses_squared),
         "result": Result(int(obs.result)).name,
     }

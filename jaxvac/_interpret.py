@@ -143,7 +143,8 @@ class Interpreter:
     def run(self, closed_jaxpr: jex.ClosedJaxpr, *args) -> list:
         """Evaluate ``closed_jaxpr`` on interpreter values ``args``."""
         consts = [
-            self.literal(c, v.aval) for c, v in zip(closed_jaxpr.consts, closed_jaxpr.jaxpr.constvars)
+            self.literal(c, v.aval)
+            for c, v in zip(closed_jaxpr.consts, closed_jaxpr.jaxpr.constvars)
         ]
         return self.eval_jaxpr(closed_jaxpr.jaxpr, consts, list(args))
 
@@ -225,9 +226,7 @@ class Interpreter:
             i = min(max(self.index(index), 0), len(branches) - 1)
             return self.run_closed(branches[i], operands)
         avals = [v.aval for v in eqn.outvars]
-        fns = [
-            functools.partial(self._run_normalised, br, avals) for br in branches
-        ]
+        fns = [functools.partial(self._run_normalised, br, avals) for br in branches]
         return lax.switch(self.raw(index), fns, *operands)
 
     def _run_normalised(self, jaxpr, avals, *args):

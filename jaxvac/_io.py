@@ -20,7 +20,6 @@ import numpy as np
 from ._errors import InputError  # noqa: F401 - defined without imports; re-exported here
 from ._model import AbstractModel, PotentialModel, SupergravityModel, parameter_problem
 
-
 # ---- models and other user code ------------------------------------------------------
 #
 # jaxvac runs code from two places only (docs/scans.md, "Safety"): its own registries of
@@ -179,7 +178,9 @@ def build_model(cls: type[AbstractModel], params: dict[str, Any]) -> AbstractMod
             value = float(value)
         if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
             if not value.is_integer():
-                raise InputError(f"{cls.__name__}: parameter {key!r} must be an integer (got {raw!r}).")
+                raise InputError(
+                    f"{cls.__name__}: parameter {key!r} must be an integer (got {raw!r})."
+                )
             value = int(value)
         kwargs[key] = value
     try:
@@ -201,8 +202,9 @@ def _coordinate(raw, name: str) -> Any:
     array, and ``numbers.Number`` declares no ``__complex__``/``__float__`` to a type checker."""
     value = parse_value(raw, name=name) if isinstance(raw, str) else raw
     if isinstance(value, (bool, np.bool_)) or not (
-            isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0
-                                                  and value.dtype.kind in "iufc")):
+        isinstance(value, numbers.Number)
+        or (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iufc")
+    ):
         raise InputError(f"point: {name}: expected a number (got {raw!r}).")
     z = complex(cast(complex, value))  # a Number (or 0-d array) converts; see above
     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
@@ -221,8 +223,10 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
         try:
             y = np.asarray(point, dtype=np.float64)
         except (TypeError, ValueError):
-            raise InputError(f"point: expected {model.n_real} real numbers {model.coordinate_names} "
-                             f"(got {point!r}).") from None
+            raise InputError(
+                f"point: expected {model.n_real} real numbers {model.coordinate_names} "
+                f"(got {point!r})."
+            ) from None
         if y.shape != (model.n_real,):
             raise InputError(
                 f"point: expected {model.n_real} real coordinates {model.coordinate_names}, "
@@ -246,13 +250,17 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
             if isinstance(raw, dict):
                 extra = set(raw) - {"re", "im"}
                 if extra:
-                    raise InputError(f"point: {key}: use only the keys 're' and 'im' (got "
-                                     f"{', '.join(map(repr, sorted(extra)))}).")
-                value = complex(complex(_coordinate(raw.get("re", 0.0), f"{key}.re")).real,
-                                complex(_coordinate(raw.get("im", 0.0), f"{key}.im")).real)
+                    raise InputError(
+                        f"point: {key}: use only the keys 're' and 'im' (got "
+                        f"{', '.join(map(repr, sorted(extra)))})."
+                    )
+                value = complex(
+                    complex(_coordinate(raw.get("re", 0.0), f"{key}.re")).real,
+                    complex(_coordinate(raw.get("im", 0.0), f"{key}.im")).real,
+                )
             else:
                 value = complex(_coordinate(raw, key))
-            for p in (("re", "im") if part == "" else (part,)):
+            for p in ("re", "im") if part == "" else (part,):
                 if (base, p) in given:
                     what = "real" if p == "re" else "imaginary"
                     raise InputError(f"point: {key}: the {what} part of {base} is given twice.")
@@ -265,7 +273,9 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
                 re[base], im[base] = value.real, value.imag
         missing = [m for m in names if re[m] is None]
         if missing:
-            raise InputError(f"point: missing value for {', '.join(missing)} (give e.g. {missing[0]}=1.0).")
+            raise InputError(
+                f"point: missing value for {', '.join(missing)} (give e.g. {missing[0]}=1.0)."
+            )
         return np.array([re[m] for m in names] + [im[m] for m in names], dtype=np.float64)
     names = model.coordinate_names  # a potential model's real coordinates are its fields
     values = {}

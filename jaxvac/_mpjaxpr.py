@@ -25,7 +25,8 @@ What is taken as exact (see docs/precision.md):
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.core
@@ -97,7 +98,6 @@ def _dot(xs, ys):
     return mp.fdot(pairs)
 
 
-
 def _nonzero(x: np.ndarray) -> np.ndarray:
     """Boolean mask of the elements that are not :data:`ZERO`."""
     return np.asarray(_IS_NONZERO(x), dtype=bool) if x.size else np.zeros(x.shape, dtype=bool)
@@ -135,7 +135,11 @@ def to_mp(x, dtype=None) -> np.ndarray:
             return ZERO if v == 0 else v
         if isinstance(v, str):  # a decimal, read at the working precision
             x = mp.mpmathify(v.strip())
-        elif hasattr(v, "numerator") and hasattr(v, "denominator") and not isinstance(v, (int, np.integer)):
+        elif (
+            hasattr(v, "numerator")
+            and hasattr(v, "denominator")
+            and not isinstance(v, (int, np.integer))
+        ):
             x = mp.mpf(v.numerator) / v.denominator  # fractions.Fraction: exact ratio
         elif isinstance(v, (complex, np.complexfloating)):
             x = mpc(float(v.real), float(v.imag)) if v.imag != 0 else mp.mpf(float(v.real))
@@ -162,7 +166,9 @@ def to_float(x) -> np.ndarray:
     arr = _obj(x)
     if any(isinstance(v, mp.mpc) for v in arr.flat):
         return np.array([complex(v) for v in arr.flat], dtype=np.complex128).reshape(arr.shape)
-    return np.array([float(mp.mpf(v) if isinstance(v, str) else v) for v in arr.flat], dtype=np.float64).reshape(arr.shape)
+    return np.array(
+        [float(mp.mpf(v) if isinstance(v, str) else v) for v in arr.flat], dtype=np.float64
+    ).reshape(arr.shape)
 
 
 def _real_result(fn):
@@ -305,8 +311,13 @@ def _triangular_solve(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_
     if not left_side:
         # x A = b  <=>  Aᵀ xᵀ = bᵀ
         return _triangular_solve(
-            A.T, b.T, left_side=True, lower=not lower, transpose_a=False,
-            conjugate_a=False, unit_diagonal=unit_diagonal,
+            A.T,
+            b.T,
+            left_side=True,
+            lower=not lower,
+            transpose_a=False,
+            conjugate_a=False,
+            unit_diagonal=unit_diagonal,
         ).T
     n, m = b.shape
     x = np.empty((n, m), dtype=object)
@@ -429,7 +440,9 @@ NUMPY_STRUCTURAL: dict[str, Callable] = {
     "expand_dims": lambda x, *, dimensions, **_: np.expand_dims(x, tuple(dimensions)),
     "transpose": lambda x, *, permutation, **_: np.transpose(x, permutation),
     "slice": lambda x, *, start_indices, limit_indices, strides, **_: x[
-        tuple(slice(a, b, c) for a, b, c in zip(start_indices, limit_indices, strides or [1] * x.ndim))
+        tuple(
+            slice(a, b, c) for a, b, c in zip(start_indices, limit_indices, strides or [1] * x.ndim)
+        )
     ],
     "rev": lambda x, *, dimensions, **_: np.flip(x, axis=tuple(dimensions)),
     "concatenate": lambda *xs, dimension, **_: np.concatenate(xs, axis=dimension),
@@ -513,7 +526,10 @@ class MPInterpreter(Interpreter):
             return to_mp(arr, dtype)
         with np.errstate(invalid="ignore"):
             if _is_complex_dtype(dtype):
-                return _map(lambda z: _canonical(mp.mpc(constant_value(z.real), constant_value(z.imag))), arr)
+                return _map(
+                    lambda z: _canonical(mp.mpc(constant_value(z.real), constant_value(z.imag))),
+                    arr,
+                )
             return _map(lambda x: _canonical(constant_value(x)), arr)
 
     def raw(self, val):
@@ -544,7 +560,9 @@ class MPInterpreter(Interpreter):
             offset = 1  # 0 marks "no element" (fill values of gathers out of bounds)
             for i in positions:
                 size = int(np.prod(np.shape(invals[i]), dtype=np.int64))
-                operands[i] = np.arange(offset, offset + size, dtype=np.int64).reshape(np.shape(invals[i]))
+                operands[i] = np.arange(offset, offset + size, dtype=np.int64).reshape(
+                    np.shape(invals[i])
+                )
                 offset += size
             params = dict(eqn.params)
             if eqn.primitive.name == "gather":
@@ -555,7 +573,9 @@ class MPInterpreter(Interpreter):
             self._index_maps[key] = cached
         _, maps = cached
         nan = mpc(mp.nan, mp.nan) if _is_complex_dtype(out_avals[0].dtype) else mp.nan
-        flat = np.concatenate([np.array([nan], dtype=object)] + [_obj(invals[i]).ravel() for i in positions])
+        flat = np.concatenate(
+            [np.array([nan], dtype=object)] + [_obj(invals[i]).ravel() for i in positions]
+        )
         res = [_obj(flat[m]) for m in maps]
         return res if eqn.primitive.multiple_results else res[0]
 
@@ -587,10 +607,20 @@ class MPInterpreter(Interpreter):
         return super().apply(eqn, invals)
 
 
-_CALLS = frozenset({
-    "jit", "pjit", "remat", "remat2", "checkpoint", "closed_call", "core_call",
-    "custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr",
-})
+_CALLS = frozenset(
+    {
+        "jit",
+        "pjit",
+        "remat",
+        "remat2",
+        "checkpoint",
+        "closed_call",
+        "core_call",
+        "custom_jvp_call",
+        "custom_vjp_call",
+        "custom_vjp_call_jaxpr",
+    }
+)
 
 
 def _rules(interp: MPInterpreter) -> dict[str, Callable]:
@@ -696,7 +726,9 @@ def _rules(interp: MPInterpreter) -> dict[str, Callable]:
     r["le"] = compare(lambda a, b: a <= b)
     r["gt"] = compare(lambda a, b: a > b)
     r["ge"] = compare(lambda a, b: a >= b)
-    r["is_finite"] = lambda eqn, a: np.asarray(_map(lambda x: bool(mp.isfinite(x)), _obj(a)), dtype=bool)
+    r["is_finite"] = lambda eqn, a: np.asarray(
+        _map(lambda x: bool(mp.isfinite(x)), _obj(a)), dtype=bool
+    )
 
     def convert(eqn, a):
         new = np.dtype(eqn.params["new_dtype"])
@@ -705,10 +737,14 @@ def _rules(interp: MPInterpreter) -> dict[str, Callable]:
         if _is_complex_dtype(new):
             return a
         if is_inexact(new):
-            return _map(lambda v: v if v is ZERO or isinstance(v, mp.mpf) else _canonical(mp.re(v)), a)
-        if new == bool:
+            return _map(
+                lambda v: v if v is ZERO or isinstance(v, mp.mpf) else _canonical(mp.re(v)), a
+            )
+        if np.dtype(new) == np.bool_:
             return np.asarray(_map(lambda v: bool(v != 0), a), dtype=bool)
-        return np.asarray(_map(lambda v: int(_trunc(mp.re(v))) if mp.isfinite(v) else 0, a), dtype=new)
+        return np.asarray(
+            _map(lambda v: int(_trunc(mp.re(v))) if mp.isfinite(v) else 0, a), dtype=new
+        )
 
     r["convert_element_type"] = convert
 
@@ -753,6 +789,7 @@ def _rules(interp: MPInterpreter) -> dict[str, Callable]:
         return rule
 
     zero = lambda eqn: ZERO  # noqa: E731
+
     def sum_axes(a, axis):
         keep = [i for i in range(a.ndim) if i not in axis]
         moved = np.transpose(a, keep + list(axis)).reshape([a.shape[i] for i in keep] + [-1])
@@ -834,10 +871,15 @@ def _rules(interp: MPInterpreter) -> dict[str, Callable]:
     def triangular_solve(eqn, a, b):
         p = eqn.params
         kw = dict(
-            left_side=p["left_side"], lower=p["lower"], transpose_a=p["transpose_a"],
-            conjugate_a=p["conjugate_a"], unit_diagonal=p["unit_diagonal"],
+            left_side=p["left_side"],
+            lower=p["lower"],
+            transpose_a=p["transpose_a"],
+            conjugate_a=p["conjugate_a"],
+            unit_diagonal=p["unit_diagonal"],
         )
-        res = _batched(lambda A, B: _triangular_solve(A, B, **kw), _obj(a), _obj(b), core_ndims=(2, 2))
+        res = _batched(
+            lambda A, B: _triangular_solve(A, B, **kw), _obj(a), _obj(b), core_ndims=(2, 2)
+        )
         return res
 
     r["triangular_solve"] = triangular_solve

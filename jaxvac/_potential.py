@@ -16,12 +16,14 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
+from . import _rounding
 from ._config import EPS, ensure_x64
-from ._geometry import FTermParts as FTermParts, Wirtinger as Wirtinger
-from ._geometry import fterm_parts as fterm_parts, wirtinger as wirtinger
+from ._geometry import FTermParts as FTermParts
+from ._geometry import Wirtinger as Wirtinger
+from ._geometry import fterm_parts as fterm_parts
+from ._geometry import wirtinger as wirtinger
 from ._interpret import UnsupportedPrimitiveError
 from ._model import AbstractModel, SupergravityModel
-from . import _rounding
 
 
 def superpotential_rounding(model: SupergravityModel, y, parts: FTermParts, eps=EPS):
@@ -64,10 +66,12 @@ def superpotential_rounding(model: SupergravityModel, y, parts: FTermParts, eps=
     du = ratio * jnp.concatenate([jnp.reshape(dW, (1,)), dW_a])
     u = jnp.concatenate([jnp.reshape(jnp.abs(parts.W), (1,)), jnp.abs(parts.W_a)])
     m = jnp.abs(parts.K_inv_K)
-    A = jnp.block([
-        [jnp.reshape(parts.W2_coefficient_scale, (1, 1)), m[None, :]],
-        [m[:, None], jnp.abs(parts.inverse_metric)],
-    ])
+    A = jnp.block(
+        [
+            [jnp.reshape(parts.W2_coefficient_scale, (1, 1)), m[None, :]],
+            [m[:, None], jnp.abs(parts.inverse_metric)],
+        ]
+    )
     return jnp.exp(parts.K) * (2.0 * jnp.dot(u, A @ du) + jnp.dot(du, A @ du))
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -28,15 +29,15 @@ import mpmath as mp
 import numpy as np
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
-from ._solution import NOT_ANALYSED, CriticalType, RefineStatus, Result, Vacuum
 from ._config import ensure_x64
-from ._interpret import is_inexact
 from ._errors import InputError
+from ._interpret import is_inexact
 from ._io import dumps, point_to_y
 from ._model import AbstractModel, canonical
 from ._mpjaxpr import MPInterpreter, to_float, to_mp
 from ._potential import kinetic_metric, potential_and_scale
 from ._report import CheckReport
+from ._solution import NOT_ANALYSED, CriticalType, RefineStatus, Result, Vacuum
 
 #: The precision used by escalation and suggested by advice.
 DEFAULT_DIGITS = 60
@@ -78,8 +79,11 @@ class PrecisionFunction:
     def _trace(self, args):
         # Models' float parameters become inputs (exact binary values), not literals.
         args = jax.tree.map(
-            lambda x: canonical(x) if isinstance(x, AbstractModel) and not _has_object_leaves(x) else x,
-            args, is_leaf=lambda x: isinstance(x, AbstractModel),
+            lambda x: (
+                canonical(x) if isinstance(x, AbstractModel) and not _has_object_leaves(x) else x
+            ),
+            args,
+            is_leaf=lambda x: isinstance(x, AbstractModel),
         )
         dyn, static = eqx.partition(args, _is_dynamic)
         leaves, treedef = jax.tree.flatten(dyn)
@@ -91,6 +95,7 @@ class PrecisionFunction:
             key = None
         cached = self._cache.get(key) if key is not None else None
         if cached is None:
+
             def flat_fun(*flat):
                 full = eqx.combine(jax.tree.unflatten(treedef, list(flat)), static)
                 return self.fun(*full)
@@ -108,7 +113,9 @@ class PrecisionFunction:
             ins = []
             for x, var in zip(leaves, closed.jaxpr.invars):
                 dtype = var.aval.dtype
-                ins.append(to_mp(np.asarray(x), dtype) if is_inexact(dtype) else np.asarray(x, dtype=dtype))
+                ins.append(
+                    to_mp(np.asarray(x), dtype) if is_inexact(dtype) else np.asarray(x, dtype=dtype)
+                )
             outs = self.interpreter.run(closed, *ins)
         return jax.tree.unflatten(out_tree, outs)
 
@@ -136,9 +143,13 @@ def at_precision(fun, *, digits: int, exact_constants: bool = True):
 
 def _check_digits(digits) -> int:
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)):
-        raise InputError(f"digits must be an integer between {MIN_DIGITS} and {MAX_DIGITS_ALLOWED} (got {digits!r}).")
+        raise InputError(
+            f"digits must be an integer between {MIN_DIGITS} and {MAX_DIGITS_ALLOWED} (got {digits!r})."
+        )
     if not MIN_DIGITS <= digits <= MAX_DIGITS_ALLOWED:
-        raise InputError(f"digits must be between {MIN_DIGITS} and {MAX_DIGITS_ALLOWED} (got {digits}).")
+        raise InputError(
+            f"digits must be between {MIN_DIGITS} and {MAX_DIGITS_ALLOWED} (got {digits})."
+        )
     return int(digits)
 
 
@@ -163,11 +174,13 @@ def with_parameters(model: AbstractModel, parameters: dict[str, Any] | None) -> 
             )
         current = getattr(model, name)
         if not (_is_dynamic(current) and is_inexact(np.asarray(current).dtype)):
-            raise InputError(f"parameter {name!r} is not a float parameter; it cannot be given exactly.")
+            raise InputError(
+                f"parameter {name!r} is not a float parameter; it cannot be given exactly."
+            )
         arr = np.empty(np.shape(current), dtype=object)
         arr[...] = value if np.ndim(value) == 0 else np.asarray(value, dtype=object)
         _validate_exact(name, arr)
-        model = eqx.tree_at(lambda m: getattr(m, name), model, arr)
+        model = eqx.tree_at(lambda m, name=name: getattr(m, name), model, arr)
     return model
 
 
@@ -177,7 +190,11 @@ def decimal_parameters(model: AbstractModel, raw: dict[str, Any]) -> dict[str, s
     out = {}
     for name, value in raw.items():
         current = getattr(canonical(model), name, None)
-        if isinstance(value, str) and _is_dynamic(current) and np.asarray(current).dtype.kind == "f":
+        if (
+            isinstance(value, str)
+            and _is_dynamic(current)
+            and np.asarray(current).dtype.kind == "f"
+        ):
             out[name] = value.strip()
     return out
 
@@ -197,7 +214,9 @@ def _validate_exact(name, arr):
 _ANALYSE = PrecisionFunction(lambda model, y, rtol, eps: analyse_point(model, y, rtol, eps))
 
 
-def analyse_high_precision(model: AbstractModel, y, *, digits: int, rtol: float = DEFAULT_RTOL) -> PointAnalysis:
+def analyse_high_precision(
+    model: AbstractModel, y, *, digits: int, rtol: float = DEFAULT_RTOL
+) -> PointAnalysis:
     """:func:`jaxvac.analyse_point` evaluated at ``digits`` significant digits.
 
     ``y``: real coordinates (float64, or an object array of mpmath numbers / decimal
@@ -288,7 +307,8 @@ class HighPrecisionReport(CheckReport):
         return {
             "V": _digits_agreeing(a.V.item(), b.V.item(), cap),
             "masses_squared": [
-                _digits_agreeing(x, y, cap) for x, y in zip(a.masses_squared.ravel(), b.masses_squared.ravel())
+                _digits_agreeing(x, y, cap)
+                for x, y in zip(a.masses_squared.ravel(), b.masses_squared.ravel())
             ],
             "gradient_norm": _digits_agreeing(a.gradient_norm.item(), b.gradient_norm.item(), cap),
         }
@@ -300,7 +320,8 @@ class HighPrecisionReport(CheckReport):
         with mp.workdps(self.precision):
             out["V_decimal"] = _decimal(a.V.item(), certified["V"])
             out["masses_squared_decimal"] = [
-                _decimal(x, d) for x, d in zip(a.masses_squared.ravel(), certified["masses_squared"])
+                _decimal(x, d)
+                for x, d in zip(a.masses_squared.ravel(), certified["masses_squared"])
             ]
             shift = _critical_shift(a)
         out["precision"] = self.precision
@@ -385,11 +406,19 @@ def check_high_precision(
         analysis = eqx.tree_at(
             lambda a: (a.critical_type, a.vacuum, a.result),
             analysis,
-            (np.asarray(CriticalType.unresolved), np.asarray(Vacuum.unresolved), np.asarray(Result.unresolved)),
+            (
+                np.asarray(CriticalType.unresolved),
+                np.asarray(Vacuum.unresolved),
+                np.asarray(Result.unresolved),
+            ),
         )
     return HighPrecisionReport(
-        model=base, analysis=analysis, model_name=name or type(base).__name__,
-        precision=digits, exact=exact, reference=reference,
+        model=base,
+        analysis=analysis,
+        model_name=name or type(base).__name__,
+        precision=digits,
+        exact=exact,
+        reference=reference,
     )
 
 
@@ -401,7 +430,9 @@ def point_to_mp(model: AbstractModel, point) -> np.ndarray:
     strings and mpmath numbers beyond float64 (an object array); float64 otherwise."""
     if isinstance(point, np.ndarray) and point.dtype == object:
         if point.shape != (model.n_real,):
-            raise InputError(f"point: expected {model.n_real} real coordinates, got shape {point.shape}.")
+            raise InputError(
+                f"point: expected {model.n_real} real coordinates, got shape {point.shape}."
+            )
         return point
     if not isinstance(point, dict):
         return point_to_y(model, point)
@@ -489,11 +520,21 @@ def needs_high_precision(record: dict[str, Any]) -> bool:
     """True when a float64 record advises a high-precision re-check (a point that is not
     critical is advised to be refined instead)."""
     return bool(record.get("advice")) and record.get("result") not in (
-        "left_domain", "bad_metric", "nonfinite", "not_critical")
+        "left_domain",
+        "bad_metric",
+        "nonfinite",
+        "not_critical",
+    )
 
 
-def escalate(model: AbstractModel, records: Sequence[dict[str, Any]], *, digits: int = DEFAULT_DIGITS,
-             rtol: float = DEFAULT_RTOL, name: str | None = None) -> list[dict[str, Any]]:
+def escalate(
+    model: AbstractModel,
+    records: Sequence[dict[str, Any]],
+    *,
+    digits: int = DEFAULT_DIGITS,
+    rtol: float = DEFAULT_RTOL,
+    name: str | None = None,
+) -> list[dict[str, Any]]:
     """Re-check at ``digits`` every float64 record (``check``/``find`` JSON) whose advice asks
     for it; others are returned unchanged. Escalated records carry ``"escalated": true``.
 
@@ -543,7 +584,9 @@ _NEWTON = PrecisionFunction(_newton_data)
 
 
 def _mp_matrix(a) -> mp.matrix:
-    return mp.matrix([[x for x in row] for row in np.asarray(a, dtype=object).reshape(a.shape[0], -1)])
+    return mp.matrix(
+        [[x for x in row] for row in np.asarray(a, dtype=object).reshape(a.shape[0], -1)]
+    )
 
 
 def _mp_vector(v) -> mp.matrix:
@@ -659,7 +702,9 @@ class Refinement:
 def _fields_decimal(model, y, digits):
     """The ``fields`` layout with decimal strings."""
     names = model.coordinate_names
-    text = {n: mp.nstr(mp.mpmathify(v), digits, min_fixed=-4, max_fixed=8) for n, v in zip(names, y)}
+    text = {
+        n: mp.nstr(mp.mpmathify(v), digits, min_fixed=-4, max_fixed=8) for n, v in zip(names, y)
+    }
     if model.is_supergravity:
         return {m: {"re": text[f"{m}.re"], "im": text[f"{m}.im"]} for m in model.moduli}
     return {f: text[f] for f in model.fields}
@@ -713,10 +758,23 @@ def refine(
     """
     ensure_x64()
     digits = _check_digits(digits)
-    if isinstance(point, (list, tuple)) and point and isinstance(point[0], (dict, np.ndarray, list, tuple)):
+    if (
+        isinstance(point, (list, tuple))
+        and point
+        and isinstance(point[0], (dict, np.ndarray, list, tuple))
+    ):
         return [
-            refine(model, p, digits=digits, rtol=rtol, max_steps=max_steps, radius_factor=radius_factor,
-                   name=name, parameters=parameters, check=check)
+            refine(
+                model,
+                p,
+                digits=digits,
+                rtol=rtol,
+                max_steps=max_steps,
+                radius_factor=radius_factor,
+                name=name,
+                parameters=parameters,
+                check=check,
+            )
             for p in point
         ]
     if not radius_factor >= 1.0:
@@ -742,12 +800,18 @@ def refine(
         for k in range(max_steps + 1):
             V, S, g, H, G = _NEWTON(model, y, digits=digits)
             if not all(mp.isfinite(x) for x in np.concatenate([g.ravel(), H.ravel(), G.ravel()])):
-                status, message = RefineStatus.nonfinite, "∇V, the Hessian or the metric is not finite at an iterate"
+                status, message = (
+                    RefineStatus.nonfinite,
+                    "∇V, the Hessian or the metric is not finite at an iterate",
+                )
                 break
             try:
                 L = mp.cholesky(_mp_matrix(G))
             except (ValueError, ZeroDivisionError):
-                status, message = RefineStatus.singular, "the kinetic metric is not positive definite at an iterate"
+                status, message = (
+                    RefineStatus.singular,
+                    "the kinetic metric is not positive definite at an iterate",
+                )
                 break
             gv, Hm = _mp_vector(g), _mp_matrix(H)
             ginv = mp.inverse(L) * gv
@@ -765,12 +829,17 @@ def refine(
                 lip = max(abs(e) for e in mp.eigsy(dH)[0]) / steps[0]
                 h = beta * lip * steps[0]
             # The noise floor: relative precision times the size of the point (metric norm).
-            scale_y = _metric_norm(L0, mp.matrix(list(y))) + _metric_norm(L0, mp.matrix(list(start)))
+            scale_y = _metric_norm(L0, mp.matrix(list(y))) + _metric_norm(
+                L0, mp.matrix(list(start))
+            )
             if snorm <= noise * scale_y or (k > 0 and snorm == 0):
                 # At the noise level: take this last step (harmless) and stop.
                 steps.append(snorm)
                 y = np.array([y[i] + s[i] for i in range(len(y))], dtype=object)
-                status, message = RefineStatus.converged, f"converged in {k + 1} steps: the last Newton step was at the noise level"
+                status, message = (
+                    RefineStatus.converged,
+                    f"converged in {k + 1} steps: the last Newton step was at the noise level",
+                )
                 break
             if k > 0 and snorm > s_prev / 2 and s_prev > noise * scale_y:
                 steps.append(snorm)
@@ -792,7 +861,10 @@ def refine(
                 break
             if any(y_new[i] <= 0 for i in pos):
                 steps.append(snorm)
-                status, message = RefineStatus.rejected_radius, f"iterate {k + 1} left the domain (a saxion or positive field <= 0)"
+                status, message = (
+                    RefineStatus.rejected_radius,
+                    f"iterate {k + 1} left the domain (a saxion or positive field <= 0)",
+                )
                 break
             steps.append(snorm)
             y, H_prev, s_prev = y_new, Hm, snorm
@@ -803,10 +875,22 @@ def refine(
             message += "; the point is left at its start"
     report = None
     if check and status not in (RefineStatus.nonfinite, RefineStatus.singular):
-        report = check_high_precision(base, y, digits=digits, rtol=rtol, name=name, parameters=parameters)
+        report = check_high_precision(
+            base, y, digits=digits, rtol=rtol, name=name, parameters=parameters
+        )
     return Refinement(
-        model=base, model_name=name, precision=digits, start=start, point=y, converged=converged,
-        status=status, message=message, residuals=residuals, steps=steps,
-        radius=radius, kantorovich_h=h,
-        dropped_directions=int(dropped), report=report,
+        model=base,
+        model_name=name,
+        precision=digits,
+        start=start,
+        point=y,
+        converged=converged,
+        status=status,
+        message=message,
+        residuals=residuals,
+        steps=steps,
+        radius=radius,
+        kantorovich_h=h,
+        dropped_directions=int(dropped),
+        report=report,
     )

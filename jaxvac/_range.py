@@ -73,28 +73,117 @@ NAMES = {OVERFLOW: "overflow", UNDERFLOW: "underflow"}
 _FLAG = np.uint8
 
 #: Primitives computed element by element: flags combine element by element.
-ELEMENTWISE = frozenset({
-    "add", "add_any", "sub", "mul", "div", "rem", "pow", "integer_pow", "max", "min",
-    "neg", "abs", "sign", "exp", "exp2", "log", "log1p", "expm1", "sqrt", "rsqrt",
-    "cbrt", "square", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
-    "cosh", "tanh", "asinh", "acosh", "atanh", "logistic", "erf", "erfc", "erf_inv",
-    "lgamma", "digamma", "real", "imag", "conj", "complex", "convert_element_type",
-    "floor", "ceil", "round", "is_finite", "nextafter", "clamp", "reduce_precision",
-    "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "xor", "copysign",
-})
+ELEMENTWISE = frozenset(
+    {
+        "add",
+        "add_any",
+        "sub",
+        "mul",
+        "div",
+        "rem",
+        "pow",
+        "integer_pow",
+        "max",
+        "min",
+        "neg",
+        "abs",
+        "sign",
+        "exp",
+        "exp2",
+        "log",
+        "log1p",
+        "expm1",
+        "sqrt",
+        "rsqrt",
+        "cbrt",
+        "square",
+        "sin",
+        "cos",
+        "tan",
+        "asin",
+        "acos",
+        "atan",
+        "atan2",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asinh",
+        "acosh",
+        "atanh",
+        "logistic",
+        "erf",
+        "erfc",
+        "erf_inv",
+        "lgamma",
+        "digamma",
+        "real",
+        "imag",
+        "conj",
+        "complex",
+        "convert_element_type",
+        "floor",
+        "ceil",
+        "round",
+        "is_finite",
+        "nextafter",
+        "clamp",
+        "reduce_precision",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "and",
+        "or",
+        "not",
+        "xor",
+        "copysign",
+    }
+)
 
 #: Element-wise primitives that can turn a non-finite operand into a finite result.
-ABSORBING = frozenset({
-    "div", "rem", "pow", "integer_pow", "rsqrt", "exp", "exp2", "tanh", "logistic",
-    "atan", "atan2", "erf", "erfc", "max", "min", "clamp", "sign", "is_finite",
-    "eq", "ne", "lt", "le", "gt", "ge",
-})
+ABSORBING = frozenset(
+    {
+        "div",
+        "rem",
+        "pow",
+        "integer_pow",
+        "rsqrt",
+        "exp",
+        "exp2",
+        "tanh",
+        "logistic",
+        "atan",
+        "atan2",
+        "erf",
+        "erfc",
+        "max",
+        "min",
+        "clamp",
+        "sign",
+        "is_finite",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+    }
+)
 
 #: Primitives whose exact result is non-zero when their operands are finite and the
 #: listed ones non-zero.
 NONZERO_RESULT = {
-    "mul": (0, 1), "div": (0,), "integer_pow": (0,), "pow": (0,), "square": (0,),
-    "exp": (), "exp2": (), "logistic": (), "erfc": (),
+    "mul": (0, 1),
+    "div": (0,),
+    "integer_pow": (0,),
+    "pow": (0,),
+    "square": (0,),
+    "exp": (),
+    "exp2": (),
+    "logistic": (),
+    "erfc": (),
 }
 
 
@@ -195,11 +284,16 @@ class RangeInterpreter(Interpreter):
             flags = eqn.primitive.bind(*operands, **eqn.params)
             flags = flags if multiple else [flags]
         # select_n's predicate, gather's and dynamic_slice's indices: flags spread.
-        extra = [_any(x.flags) for i, x in enumerate(invals) if i not in positions and x.flags is not None]
+        extra = [
+            _any(x.flags)
+            for i, x in enumerate(invals)
+            if i not in positions and x.flags is not None
+        ]
         if extra:
             spread = _or(*extra)
             flags = [
-                _combine(f, lax.broadcast_in_dim(spread, _shape(o), ())) for f, o in zip(flags, outs)
+                _combine(f, lax.broadcast_in_dim(spread, _shape(o), ()))
+                for f, o in zip(flags, outs)
             ]
         res = [Ranged(o, f) for o, f in zip(outs, flags)]
         return res if multiple else res[0]
@@ -216,8 +310,10 @@ class RangeInterpreter(Interpreter):
             inherited = [_flags(x, shape) for x in invals if x.flags is not None]
             return Ranged(v, _combine(*inherited, _elementwise_events(name, values, v)))
         # Any other operation: each output element depends on every operand element.
-        spread = _combine(*[_any(x.flags) for x in invals if x.flags is not None],
-                          _global_events(eqn, values, out_list))
+        spread = _combine(
+            *[_any(x.flags) for x in invals if x.flags is not None],
+            _global_events(eqn, values, out_list),
+        )
         res = [
             Ranged(o, None if spread is None else lax.broadcast_in_dim(spread, _shape(o), ()))
             for o in out_list
@@ -297,7 +393,9 @@ def _global_events(eqn, values, outs):
 
     def dot(x, y):
         return eqn.primitive.bind(
-            lax.convert_element_type(x, np.float64), lax.convert_element_type(y, np.float64), **params
+            lax.convert_element_type(x, np.float64),
+            lax.convert_element_type(y, np.float64),
+            **params,
         )
 
     # Flushed products: an entry below TINY whose terms are all small, from non-zero
@@ -418,8 +516,12 @@ class SafeInterpreter(Interpreter):
     concrete = False
     #: Bound as they are: custom derivative rules, and the primitives that are the identity
     #: on values but not on derivatives (stop_gradient).
-    OPAQUE = frozenset({"custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr",
-                        "custom_linear_solve"}) | IDENTITY
+    OPAQUE = (
+        frozenset(
+            {"custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr", "custom_linear_solve"}
+        )
+        | IDENTITY
+    )
 
     def __init__(self):
         self.rules = _Rules(_safe_rule)

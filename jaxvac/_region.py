@@ -28,8 +28,6 @@ DEFAULT_POSITIVE_RANGE = (0.1, 1000.0)
 DEFAULT_RANGE = (-10.0, 10.0)
 
 
-
-
 class Region(eqx.Module):
     """Where to search: bounds and sampling of every real coordinate.
 
@@ -53,7 +51,7 @@ class Region(eqx.Module):
     names: tuple[str, ...] = eqx.field(static=True, default=())
 
     @classmethod
-    def from_model(cls, model: AbstractModel, bounds: dict[str, Any] | None = None) -> "Region":
+    def from_model(cls, model: AbstractModel, bounds: dict[str, Any] | None = None) -> Region:
         """The default region of ``model``, with per-field overrides.
 
         Defaults, in increasing priority: saxions/positive fields
@@ -102,17 +100,13 @@ class Region(eqx.Module):
     # ---- maps between y and unit coordinates u ---------------------------------
 
     def _width(self):
-        return jnp.where(
-            self.log, jnp.log(self.upper / self.lower), self.upper - self.lower
-        )
+        return jnp.where(self.log, jnp.log(self.upper / self.lower), self.upper - self.lower)
 
     def to_unit(self, y):
         """Unit coordinates u of the point y (width 1 across the region)."""
         w = self._width()
         safe = jnp.where(self.log, jnp.where(y > 0, y, 1.0), 1.0)
-        return jnp.where(
-            self.log, jnp.where(y > 0, jnp.log(safe) / w, -jnp.inf), y / w
-        )
+        return jnp.where(self.log, jnp.where(y > 0, jnp.log(safe) / w, -jnp.inf), y / w)
 
     def from_unit(self, u):
         """The point y with unit coordinates u."""
@@ -220,7 +214,8 @@ def point_tolerance(y, sigma, region: Region):
     coordinate's scale (|y| for log coordinates, the period or the region's width
     otherwise) plus :data:`DEDUP_SIGMAS` times ``sigma``."""
     scale = jnp.where(
-        region.log, jnp.abs(y),
+        region.log,
+        jnp.abs(y),
         jnp.where(region.period > 0, region.period, region.upper - region.lower),
     )
     tol = DEDUP_RTOL * scale + DEDUP_SIGMAS * sigma

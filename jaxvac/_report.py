@@ -9,12 +9,12 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
 from . import _range
-from ._solution import NOT_ANALYSED, CriticalType, Result, Vacuum
+from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
 from ._config import ensure_x64
 from ._io import dumps, per_field, point_to_y, y_to_fields
 from ._model import AbstractModel
+from ._solution import NOT_ANALYSED, CriticalType, Result, Vacuum
 
 #: Names of the three ratios in ``stationarity_tests`` (each passes when <= 1): the
 #: residual over rtol, the canonical gradient over ten times its resolution, and the Newton
@@ -208,7 +208,9 @@ class CheckReport:
         raise AttributeError(name)
 
 
-def check(model: AbstractModel, point, *, rtol: float = DEFAULT_RTOL, name: str | None = None) -> CheckReport:
+def check(
+    model: AbstractModel, point, *, rtol: float = DEFAULT_RTOL, name: str | None = None
+) -> CheckReport:
     """Analyse one given point of a model (``jaxvac check``): V with its natural scale and
     the digits float64 keeps, the stationarity residual and the figure that decides it,
     canonical masses², type, vacuum, supersymmetry, BF stability and a result code. The

@@ -58,11 +58,31 @@ U = EPS / 2
 #: tanh 3.2, sinh 4.0, cosh 2.9, expm1 3.6, cbrt 3.6, erf 1.3, logistic 2.1, complex
 #: exp 2.5, complex sqrt 1.8; see tests/test_rounding.py) and doubled.
 FUNCTION_ULPS = {
-    "exp": 4.0, "exp2": 4.0, "log": 4.0, "expm1": 8.0, "log1p": 8.0,
-    "sin": 4.0, "cos": 4.0, "tan": 4.0, "asin": 4.0, "acos": 4.0, "atan": 4.0,
-    "atan2": 4.0, "sinh": 8.0, "cosh": 8.0, "tanh": 8.0, "asinh": 8.0, "acosh": 8.0,
-    "atanh": 8.0, "sqrt": 2.0, "rsqrt": 4.0, "cbrt": 8.0, "pow": 4.0, "logistic": 8.0,
-    "erf": 4.0, "erfc": 8.0,
+    "exp": 4.0,
+    "exp2": 4.0,
+    "log": 4.0,
+    "expm1": 8.0,
+    "log1p": 8.0,
+    "sin": 4.0,
+    "cos": 4.0,
+    "tan": 4.0,
+    "asin": 4.0,
+    "acos": 4.0,
+    "atan": 4.0,
+    "atan2": 4.0,
+    "sinh": 8.0,
+    "cosh": 8.0,
+    "tanh": 8.0,
+    "asinh": 8.0,
+    "acosh": 8.0,
+    "atanh": 8.0,
+    "sqrt": 2.0,
+    "rsqrt": 4.0,
+    "cbrt": 8.0,
+    "pow": 4.0,
+    "logistic": 8.0,
+    "erf": 4.0,
+    "erfc": 8.0,
 }
 #: XLA's CPU log1p loses up to ~240 U for -0.42 < x < -0.2 (measured): the bound
 #: there uses this many U.
@@ -148,7 +168,9 @@ class RoundingInterpreter(Interpreter):
         out = eqn.primitive.bind(*values, **eqn.params)
         multiple = eqn.primitive.multiple_results
         outs = out if multiple else [out]
-        if all(invals[i].error is None for i in positions) or not is_inexact(eqn.outvars[0].aval.dtype):
+        if all(invals[i].error is None for i in positions) or not is_inexact(
+            eqn.outvars[0].aval.dtype
+        ):
             errs = [None] * len(outs)
         else:
             operands = list(values)
@@ -177,10 +199,32 @@ def _rules():
         return Bounded(out, None)
 
     for name in (
-        "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "xor", "iota",
-        "argmax", "argmin", "is_finite", "shift_left", "shift_right_logical",
-        "shift_right_arithmetic", "population_count", "clz", "sign", "floor", "ceil",
-        "round", "reduce_and", "reduce_or", "reduce_xor",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "and",
+        "or",
+        "not",
+        "xor",
+        "iota",
+        "argmax",
+        "argmin",
+        "is_finite",
+        "shift_left",
+        "shift_right_logical",
+        "shift_right_arithmetic",
+        "population_count",
+        "clz",
+        "sign",
+        "floor",
+        "ceil",
+        "round",
+        "reduce_and",
+        "reduce_or",
+        "reduce_xor",
     ):
         r[name] = exact_output
 
@@ -266,7 +310,11 @@ def _rules():
 
         def rule(eqn, a):
             v = _bind(eqn, a)
-            c = ulps(a.value) if callable(ulps) else (FUNCTION_ULPS.get(name, 4.0) if ulps is None else ulps)
+            c = (
+                ulps(a.value)
+                if callable(ulps)
+                else (FUNCTION_ULPS.get(name, 4.0) if ulps is None else ulps)
+            )
             e = c * U * _mag(v)
             if absolute is not None and _is_complex(v):
                 e = e + absolute * U
@@ -319,7 +367,11 @@ def _rules():
         if not _exact(a):
             mv = _mag(v)
             # |sqrt(x) - sqrt(y)| <= |x - y| / (2 sqrt(x)) to first order, and <= sqrt|x - y|.
-            e = e + jnp.where(mv > 0, jnp.minimum(a.error / (2.0 * jnp.where(mv > 0, mv, 1.0)), jnp.sqrt(a.error)), jnp.sqrt(a.error))
+            e = e + jnp.where(
+                mv > 0,
+                jnp.minimum(a.error / (2.0 * jnp.where(mv > 0, mv, 1.0)), jnp.sqrt(a.error)),
+                jnp.sqrt(a.error),
+            )
         return Bounded(v, e)
 
     r["sqrt"] = sqrt
@@ -347,7 +399,11 @@ def _rules():
         if not _exact(a):
             # |d(a^b)/da| = |b a^(b-1)| = |b v / a|
             ma = _mag(a.value)
-            d = jnp.where(ma > 0, _mag(b.value) * mv / jnp.where(ma > 0, ma, 1.0), jnp.where(a.error > 0, jnp.inf, 0.0))
+            d = jnp.where(
+                ma > 0,
+                _mag(b.value) * mv / jnp.where(ma > 0, ma, 1.0),
+                jnp.where(a.error > 0, jnp.inf, 0.0),
+            )
             e = e + jnp.where(a.error > 0, d * a.error, 0.0)
         if not _exact(b):
             e = e + jnp.where(b.error > 0, mv * _mag(jnp.log(a.value)) * b.error, 0.0)
@@ -358,7 +414,9 @@ def _rules():
     def atan2(eqn, y, x):
         v = _bind(eqn, y, x)
         r2 = y.value**2 + x.value**2
-        prop = (jnp.abs(x.value) * _err(y) + jnp.abs(y.value) * _err(x)) / jnp.where(r2 > 0, r2, 1.0)
+        prop = (jnp.abs(x.value) * _err(y) + jnp.abs(y.value) * _err(x)) / jnp.where(
+            r2 > 0, r2, 1.0
+        )
         prop = jnp.where(r2 > 0, prop, jnp.where(_err(x) + _err(y) > 0, jnp.pi, 0.0))
         return Bounded(v, prop + FUNCTION_ULPS["atan2"] * U * jnp.abs(v))
 
@@ -449,7 +507,9 @@ def _rules():
         e = _gamma(max(n - 1, 0)) * _mag(v)
         if not _exact(a):
             ma = _mag(a.value)
-            rel = jnp.sum(jnp.where(ma > 0, a.error / jnp.where(ma > 0, ma, 1.0), jnp.inf), axis=axes)
+            rel = jnp.sum(
+                jnp.where(ma > 0, a.error / jnp.where(ma > 0, ma, 1.0), jnp.inf), axis=axes
+            )
             e = e + jnp.where(a.error.max(axis=axes) > 0, _mag(v) * rel, 0.0)
         return Bounded(v, e)
 
@@ -483,7 +543,9 @@ def _rules():
         count = scatter(jnp.ones(jnp.shape(v)), jnp.ones(jnp.shape(updates.value)))
         gamma = count * U / (1.0 - count * U)
         mag = scatter(_mag(operand.value), _mag(updates.value))
-        return Bounded(v, scatter(_err(operand), _err(updates)) + (gamma * mag).astype(_real_dtype(v)))
+        return Bounded(
+            v, scatter(_err(operand), _err(updates)) + (gamma * mag).astype(_real_dtype(v))
+        )
 
     r["scatter-add"] = r["scatter_add"] = scatter_add
     return r

@@ -54,10 +54,8 @@ _MESSAGES = {
     "tolerance and V resolved at this precision",
     Result.max_steps: "the solver ran out of steps before converging",
     Result.diverged: "the solver ran away (step or field values grew without bound)",
-    Result.left_domain: "the point left the model's domain (a saxion or positive field "
-    "is not > 0)",
-    Result.stalled: "the solver stalled at a non-zero minimum of |grad V|^2: not a "
-    "critical point",
+    Result.left_domain: "the point left the model's domain (a saxion or positive field is not > 0)",
+    Result.stalled: "the solver stalled at a non-zero minimum of |grad V|^2: not a critical point",
     Result.nonfinite: "V, its gradient or its Hessian is not finite here",
     Result.unresolved: "stationary to tolerance, but float64 keeps no significant digit "
     "of V here: its sign cannot be trusted (re-check with --digits N)",
@@ -151,8 +149,10 @@ def from_optimistix(result, otherwise):
     return first_true(
         [
             (result == R.successful, otherwise),
-            ((result == R.nonlinear_max_steps_reached) | (result == R.max_steps_reached),
-             Result.max_steps),
+            (
+                (result == R.nonlinear_max_steps_reached) | (result == R.max_steps_reached),
+                Result.max_steps,
+            ),
             (result == R.nonlinear_divergence, Result.diverged),
             ((result == R.nonfinite) | (result == R.nonfinite_input), Result.nonfinite),
         ],

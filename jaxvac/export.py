@@ -61,15 +61,24 @@ def _points(result) -> tuple[str | None, dict[str, Any], list[dict[str, Any]]]:
         result = result.to_dict()
     if isinstance(result, dict):
         if "critical_points" in result:
-            return result.get("model"), dict(result.get("parameters") or {}), list(result["critical_points"])
+            return (
+                result.get("model"),
+                dict(result.get("parameters") or {}),
+                list(result["critical_points"]),
+            )
         if "fields" in result:  # one point: check's record
             return result.get("model"), dict(result.get("parameters") or {}), [result]
-        raise ValueError("expected a find result (with 'critical_points') or a point record "
-                         "(with 'fields').")
-    if isinstance(result, (list, tuple)) and all(isinstance(r, dict) and "fields" in r for r in result):
+        raise ValueError(
+            "expected a find result (with 'critical_points') or a point record (with 'fields')."
+        )
+    if isinstance(result, (list, tuple)) and all(
+        isinstance(r, dict) and "fields" in r for r in result
+    ):
         return None, {}, list(result)
-    raise TypeError(f"expected a FindResult, CheckReport, their JSON object or a list of point "
-                    f"records, got {type(result).__name__}.")
+    raise TypeError(
+        f"expected a FindResult, CheckReport, their JSON object or a list of point "
+        f"records, got {type(result).__name__}."
+    )
 
 
 def _flat(key: str, value: Any, out: dict[str, Any]) -> None:
@@ -170,8 +179,16 @@ def to_pandas(result):
 # ---- LaTeX -------------------------------------------------------------------------------------
 
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -223,9 +240,15 @@ def _latex_coordinate(value, digits: int) -> str:
     return f"${_latex_mantissa(re, digits)} {'-' if im < 0 else '+'} {imag}\\,i$"
 
 
-def latex_table(result, *, digits: int = 6, labels: dict[str, str] | None = None,
-                caption: str | None = None, label: str | None = None,
-                successful_only: bool = False) -> str:
+def latex_table(
+    result,
+    *,
+    digits: int = 6,
+    labels: dict[str, str] | None = None,
+    caption: str | None = None,
+    label: str | None = None,
+    successful_only: bool = False,
+) -> str:
     r"""A ``booktabs`` LaTeX table of the critical points of ``result`` (any form the module
     docstring lists), for a paper: ``\usepackage{booktabs}`` in the preamble.
 
@@ -268,7 +291,12 @@ def latex_table(result, *, digits: int = 6, labels: dict[str, str] | None = None
             lines.append(rf"\caption{{{latex_escape(caption)}}}")
         if label is not None:
             lines.append(rf"\label{{{label}}}")
-    lines += [rf"\begin{{tabular}}{{{align}}}", r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
+    lines += [
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        " & ".join(header) + r" \\",
+        r"\midrule",
+    ]
     for k, p in enumerate(points, start=1):
         cells = [str(k)] + [_latex_coordinate(p["fields"][n], digits) for n in names]
         cells += [latex_number(p["V"], digits), latex_escape(p["type"]), latex_escape(p["vacuum"])]

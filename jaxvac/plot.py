@@ -39,7 +39,7 @@ __all__ = ["FORMATS", "lambda_histogram", "mass_spectra", "report", "save", "sta
 FORMATS = ("png", "pdf", "svg")
 
 
-def _scan(result) -> "ScanResult":
+def _scan(result) -> ScanResult:
     """A ScanResult, or the scan directory ``result`` loaded (data only, nothing run).
     Refuses to go on without JAX's 64-bit mode: the heat map redraws each point's
     parameters from its 64-bit id, bit for bit as the scan drew them."""
@@ -55,11 +55,17 @@ def _scan(result) -> "ScanResult":
     raise TypeError(f"expected a ScanResult or a scan directory, got {type(result).__name__}.")
 
 
-def lambda_histogram(result: "ScanResult | str", *, ax: "Axes | None" = None,
-                     kind: str = "dS-minima", bins: int | None = None,
-                     fit_upper: float | None = None, log_power: float = 0.0,
-                     analytic_exponent: float | None = None,
-                     analytic_label: str | None = None) -> "Axes":
+def lambda_histogram(
+    result: ScanResult | str,
+    *,
+    ax: Axes | None = None,
+    kind: str = "dS-minima",
+    bins: int | None = None,
+    fit_upper: float | None = None,
+    log_power: float = 0.0,
+    analytic_exponent: float | None = None,
+    analytic_label: str | None = None,
+) -> Axes:
     r"""The distribution of the vacuum energy, P(log₁₀ Λ), of the vacua of a scan.
 
     Points with Poisson error bars over the histogram; the maximum-likelihood power law
@@ -86,15 +92,27 @@ def lambda_histogram(result: "ScanResult | str", *, ax: "Axes | None" = None,
     from .scan._plot import draw_lambda_histogram, new_axes
 
     ax = new_axes(ax)
-    draw_lambda_histogram(ax, _scan(result), kind=kind, bins=bins, fit_upper=fit_upper,
-                          analytic_exponent=analytic_exponent, log_power=log_power,
-                          analytic_label=analytic_label)
+    draw_lambda_histogram(
+        ax,
+        _scan(result),
+        kind=kind,
+        bins=bins,
+        fit_upper=fit_upper,
+        analytic_exponent=analytic_exponent,
+        log_power=log_power,
+        analytic_label=analytic_label,
+    )
     return ax
 
 
-def stable_fraction(result: "ScanResult | str", *, ax: "Axes | None" = None,
-                    params: tuple[str, str] | None = None, kind: str = "dS-minima",
-                    bins: int | None = None) -> "Axes":
+def stable_fraction(
+    result: ScanResult | str,
+    *,
+    ax: Axes | None = None,
+    params: tuple[str, str] | None = None,
+    kind: str = "dS-minima",
+    bins: int | None = None,
+) -> Axes:
     """Heat map of the fraction of parameter points that have a vacuum of ``kind``, over
     two sampled parameters, with a colour bar.
 
@@ -125,9 +143,14 @@ def stable_fraction(result: "ScanResult | str", *, ax: "Axes | None" = None,
     return ax
 
 
-def mass_spectra(result: "ScanResult | str", *, ax: "Axes | None" = None,
-                 kind: str = "minima", units: str = "planck",
-                 bins: int | None = None) -> "Axes":
+def mass_spectra(
+    result: ScanResult | str,
+    *,
+    ax: Axes | None = None,
+    kind: str = "minima",
+    units: str = "planck",
+    bins: int | None = None,
+) -> Axes:
     """Histograms of the canonical masses² of the vacua of a scan, one per eigenvalue
     (m²₁ the lightest), on a logarithmic axis.
 
@@ -153,8 +176,12 @@ def mass_spectra(result: "ScanResult | str", *, ax: "Axes | None" = None,
     return ax
 
 
-def save(figure: "Figure | Axes", path: str | os.PathLike,
-         formats: Sequence[str] | None = None, **savefig_kwargs: Any) -> list[str]:
+def save(
+    figure: Figure | Axes,
+    path: str | os.PathLike,
+    formats: Sequence[str] | None = None,
+    **savefig_kwargs: Any,
+) -> list[str]:
     """Write a figure to files, one per format.
 
     **Arguments:**
@@ -184,8 +211,9 @@ def save(figure: "Figure | Axes", path: str | os.PathLike,
     formats = tuple(f.lower().lstrip(".") for f in formats)
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"formats must be some of {', '.join(FORMATS)} (got "
-                         f"{', '.join(bad) or 'nothing'}).")
+        raise ValueError(
+            f"formats must be some of {', '.join(FORMATS)} (got {', '.join(bad) or 'nothing'})."
+        )
     if suffix not in FORMATS:
         stem = path
     folder = os.path.dirname(stem)
@@ -199,8 +227,13 @@ def save(figure: "Figure | Axes", path: str | os.PathLike,
     return written
 
 
-def report(result: "ScanResult | str", out_dir: str | os.PathLike, *,
-           formats: Sequence[str] = ("png",), **options: Any) -> dict[str, Any]:
+def report(
+    result: ScanResult | str,
+    out_dir: str | os.PathLike,
+    *,
+    formats: Sequence[str] = ("png",),
+    **options: Any,
+) -> dict[str, Any]:
     """The three standard figures of ``jaxvac plot`` (``lambda_histogram``,
     ``stable_fraction``, ``mass_spectra``, the last with a Planck-unit and a gravitino-unit
     panel) written into a folder, and the numbers they show.
@@ -226,7 +259,9 @@ def report(result: "ScanResult | str", out_dir: str | os.PathLike, *,
     out = os.path.realpath(os.fspath(out_dir))
     scan_dir = os.path.realpath(result.path)
     if out == scan_dir or out.startswith(scan_dir.rstrip(os.sep) + os.sep):
-        raise ValueError(f"out_dir {os.fspath(out_dir)!r} is inside the scan directory: files "
-                         "there make pd.read_parquet(DIR) and pyarrow.dataset.dataset(DIR) "
-                         "fail; choose a folder outside it.")
+        raise ValueError(
+            f"out_dir {os.fspath(out_dir)!r} is inside the scan directory: files "
+            "there make pd.read_parquet(DIR) and pyarrow.dataset.dataset(DIR) "
+            "fail; choose a folder outside it."
+        )
     return make_report(result, os.fspath(out_dir), formats=tuple(formats), **options)

@@ -51,10 +51,12 @@ def fterm_potential(K, W, r):
     Wv = W(z)
     W_a = []
     for a in range(n):
+
         def wa(t, a=a):
             zz = list(z)
             zz[a] = t
             return W(zz)
+
         W_a.append(mp.diff(wa, z[a]))
     F = mp.matrix([W_a[a] + K_a[a] * Wv for a in range(n)])
     Minv_F = mp.lu_solve(M, F)

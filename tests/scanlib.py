@@ -65,6 +65,7 @@ def assert_same_rows(a: pa.Table, b: pa.Table) -> None:
 
 def to_toml(cfg: dict) -> str:
     """A small TOML writer for the test configurations."""
+
     def value(v):
         return json.dumps(v)
 

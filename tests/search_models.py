@@ -271,14 +271,17 @@ def seven_moduli_check(y, W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar, dp
             yp, ym = list(y), list(y)
             yp[i] += h
             ym[i] -= h
-            d = (seven_moduli_potential(yp, W0, a, tstar)[0]
-                 - seven_moduli_potential(ym, W0, a, tstar)[0]) / (2 * h)
+            d = (
+                seven_moduli_potential(yp, W0, a, tstar)[0]
+                - seven_moduli_potential(ym, W0, a, tstar)[0]
+            ) / (2 * h)
             g.append(abs(d) * (y[i] if i < n else 1 / mp.mpf(a[i - n])))
         return float(V), float(max(g) / scale)
 
 
-def seven_moduli_susy_points(W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar,
-                             t_range=(0.0, math.inf)):
+def seven_moduli_susy_points(
+    W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar, t_range=(0.0, math.inf)
+):
     """All supersymmetric critical points (D_kW = 0) of :class:`SevenModuli` with every
     saxion in ``t_range`` (default: all), axions in one period.
 
@@ -300,11 +303,13 @@ def seven_moduli_susy_points(W0=-0.05, a=SevenModuli.a, tstar=SevenModuli.tstar,
     wlim = min(2 * Ak / mp.e for Ak in A)  # |W| <= wlim
     out = []
     for br in itertools.product((0, -1), repeat=n):
+
         def xs(W, br=br):
             return [-mp.lambertw(W / (2 * A[k]), br[k]).real for k in range(n)]
 
         def f(W, br=br):
             return W * (1 + mp.fsum(1 / (2 * x) for x in xs(W))) - W0m
+
         grid = [-(wlim * s) for s in np.linspace(1e-9, 1.0 - 1e-12, 120)]
         vals = [f(mp.mpf(g)) for g in grid]
         for lo, hi, flo, fhi in zip(grid, grid[1:], vals, vals[1:]):

@@ -21,19 +21,48 @@ LEAVES = {
 }
 #: What the model layer may import (the pure geometry and float64 tools below it).
 MODEL_LAYER = {
-    "jaxvac._model": {"jaxvac._config", "jaxvac._errors", "jaxvac._geometry", "jaxvac._linalg",
-                      "jaxvac._range", "jaxvac._rounding", "jaxvac._interpret", "jaxvac._lazy",
-                      "jaxvac._cache"},
+    "jaxvac._model": {
+        "jaxvac._config",
+        "jaxvac._errors",
+        "jaxvac._geometry",
+        "jaxvac._linalg",
+        "jaxvac._range",
+        "jaxvac._rounding",
+        "jaxvac._interpret",
+        "jaxvac._lazy",
+        "jaxvac._cache",
+    },
 }
 #: Solver modules: they compute, and never read files, print, parse the command line,
 #: write reports or run scans.
-SOLVERS = ("jaxvac._geometry", "jaxvac._model", "jaxvac._potential", "jaxvac._analysis",
-           "jaxvac._region", "jaxvac._search", "jaxvac._implicit", "jaxvac._continuation",
-           "jaxvac._linalg", "jaxvac._range", "jaxvac._rounding", "jaxvac._solution",
-           "jaxvac._errors", "jaxvac._classify", "jaxvac._parallel")
-FORBIDDEN_FOR_SOLVERS = ("jaxvac._io", "jaxvac._cli", "jaxvac._report", "jaxvac.scan",
-                         "jaxvac._display", "jaxvac.export", "jaxvac.cli", "jaxvac._find",
-                         "jaxvac._precision")
+SOLVERS = (
+    "jaxvac._geometry",
+    "jaxvac._model",
+    "jaxvac._potential",
+    "jaxvac._analysis",
+    "jaxvac._region",
+    "jaxvac._search",
+    "jaxvac._implicit",
+    "jaxvac._continuation",
+    "jaxvac._linalg",
+    "jaxvac._range",
+    "jaxvac._rounding",
+    "jaxvac._solution",
+    "jaxvac._errors",
+    "jaxvac._classify",
+    "jaxvac._parallel",
+)
+FORBIDDEN_FOR_SOLVERS = (
+    "jaxvac._io",
+    "jaxvac._cli",
+    "jaxvac._report",
+    "jaxvac.scan",
+    "jaxvac._display",
+    "jaxvac.export",
+    "jaxvac.cli",
+    "jaxvac._find",
+    "jaxvac._precision",
+)
 
 
 def _module_name(path: pathlib.Path) -> str:
@@ -46,7 +75,8 @@ def _module_name(path: pathlib.Path) -> str:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(path: pathlib.Path, modules: set[str]) -> set[str]:
@@ -160,8 +190,11 @@ def test_bottom_layers_import_nothing_above_them(module, allowed):
 
 @pytest.mark.parametrize("module", SOLVERS)
 def test_solvers_do_not_import_the_edges(module):
-    bad = {d for d in GRAPH[module] if any(d == f or d.startswith(f + ".")
-                                            for f in FORBIDDEN_FOR_SOLVERS)}
+    bad = {
+        d
+        for d in GRAPH[module]
+        if any(d == f or d.startswith(f + ".") for f in FORBIDDEN_FOR_SOLVERS)
+    }
     assert not bad, f"{module} imports {sorted(bad)}"
 
 
@@ -190,5 +223,7 @@ def test_public_api_is_deliberate():
     assert len(public) == len(values["__all__"])
     assert public <= set(values["_EXPORTS"]) | set(values["_SUBPACKAGES"])
     assert not public & set(values["_INTERNAL"])
-    assert {"ensure_x64", "canonical", "wirtinger", "point_record", "EPS"} <= set(values["_INTERNAL"])
+    assert {"ensure_x64", "canonical", "wirtinger", "point_record", "EPS"} <= set(
+        values["_INTERNAL"]
+    )
     assert "run_scan" in public

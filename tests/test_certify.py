@@ -88,7 +88,7 @@ def test_mpmath_and_decimal_inputs_are_exact():
     from jaxvac._certify._arb import to_ball
 
     with working_precision(200):
-        for v in (mp.mpf(-1.5), mp.mpf(3) / 7, -mp.mpf(2) ** -70, mp.mpc(-0.25, 0.5)):
+        for v in (mp.mpf(-1.5), mp.mpf(3) / 7, -(mp.mpf(2) ** -70), mp.mpc(-0.25, 0.5)):
             b = to_ball(v)
             parts = [(b.real, v.real), (b.imag, v.imag)] if isinstance(v, mp.mpc) else [(b, v)]
             for ball, x in parts:
@@ -268,8 +268,7 @@ def test_kklt_susy_ads_minimum():
     c = jaxvac.certify(jaxvac.models.KKLT(), {"T": 113.589}, parameters=exact)
     assert all(c.proved.values()), c.unproved
     assert c.susy and c.vacuum == "AdS" and c.critical_type == "minimum"
-    ((t, tau, V, Vtt, Vxx),) = [r for r in sm.kklt_critical_points(t_range=(50, 300))
-                                if r[1] == 0]
+    ((t, tau, V, Vtt, Vxx),) = [r for r in sm.kklt_critical_points(t_range=(50, 300)) if r[1] == 0]
     assert _contains(c.enclosure[0], t) and _contains(c.V, V)
 
 
@@ -280,8 +279,11 @@ def test_kklt_uplift_ds_minimum_and_barrier():
     ref = sm.kklt_critical_points(D=3e-11, t_range=(50, 300))
     assert len(ref) == 2
     for t, tau, V, Vtt, Vxx in ref:
-        c = jaxvac.certify(cls(D=3e-11), {"T": complex(float(t), float(tau))},
-                           parameters={"W0": "-1e-4", "A": "1", "a": "0.1", "D": "3e-11"})
+        c = jaxvac.certify(
+            cls(D=3e-11),
+            {"T": complex(float(t), float(tau))},
+            parameters={"W0": "-1e-4", "A": "1", "a": "0.1", "D": "3e-11"},
+        )
         assert all(c.proved.values()), c.unproved
         assert _contains(c.enclosure[0], t)
         assert c.susy is False  # the uplift breaks supersymmetry: |D_T W| > 0 proved
@@ -294,8 +296,12 @@ def test_region_complete_double_well():
     assert r.complete and len(r.points) == 9 and not r.undecided
     ref = sm.double_well_points()
     found = sorted(
-        (float(p["certificate"].center[0].mid()), float(p["certificate"].center[1].mid()),
-         p["certificate"].n_negative) for p in r.points
+        (
+            float(p["certificate"].center[0].mid()),
+            float(p["certificate"].center[1].mid()),
+            p["certificate"].n_negative,
+        )
+        for p in r.points
     )
     expect = sorted((float(p[0]), float(p[1]), n) for p, _, n in ref)
     for (x, y, n), (xe, ye, ne) in zip(found, expect):
@@ -306,17 +312,22 @@ def test_region_complete_cosine_product():
     # one copy of each critical point: x ∈ [-2, 4.2] ⊃ {-π/2, 0, π/2, π}, y ∈ [-1, 2.1]
     r = jaxvac.certify_region(sm.CosineProduct(), {"x": (-2.0, 4.2), "y": (-1.0, 2.1)})
     assert r.complete and len(r.points) == 8
-    found = sorted((round(float(p["certificate"].center[0].mid()), 9),
-                    round(float(p["certificate"].center[1].mid()), 9),
-                    p["certificate"].n_negative) for p in r.points)
-    expect = sorted((round(float(p[0]), 9), round(float(p[1]), 9), n)
-                    for p, _, n in sm.cosine_product_points())
+    found = sorted(
+        (
+            round(float(p["certificate"].center[0].mid()), 9),
+            round(float(p["certificate"].center[1].mid()), 9),
+            p["certificate"].n_negative,
+        )
+        for p in r.points
+    )
+    expect = sorted(
+        (round(float(p[0]), 9), round(float(p[1]), 9), n) for p, _, n in sm.cosine_product_points()
+    )
     assert found == expect
 
 
 def test_region_limits_reported():
-    r = jaxvac.certify_region(sm.DoubleWell(), {"x": (-2.0, 2.0), "y": (-2.0, 2.0)},
-                              max_boxes=10)
+    r = jaxvac.certify_region(sm.DoubleWell(), {"x": (-2.0, 2.0), "y": (-2.0, 2.0)}, max_boxes=10)
     assert not r.complete and r.stopped == "max_boxes" and r.undecided
 
 
@@ -365,21 +376,30 @@ def test_cli_json_and_bad_input(tmp_path, capsys):
     spec = os.path.join(HERE, "search_models.py:DoubleWell")
     assert main(["certify", spec, "--from", str(src), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["proved"] == {"existence": True, "uniqueness": True, "inertia": True,
-                             "sign_of_V": True, "susy": None}
+    assert out["proved"] == {
+        "existence": True,
+        "uniqueness": True,
+        "inertia": True,
+        "sign_of_V": True,
+        "susy": None,
+    }
     assert out["type"] == "minimum" and out["vacuum"] == "dS" and out["precision"] == 30
     assert float(out["fields"]["x"]) == pytest.approx(-1.0355787140888537, rel=1e-15)
-    assert main(["certify", spec, "--region", "x=-2:2", "--region", "y=-2:2", "--complete",
-                 "--json"]) == 0
+    assert (
+        main(["certify", spec, "--region", "x=-2:2", "--region", "y=-2:2", "--complete", "--json"])
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["complete"] and out["distinct"] == 9 and out["undecided"] == []
     assert sorted(cp["n_negative"] for cp in out["critical_points"]) == [0, 0, 0, 0, 1, 1, 1, 1, 2]
-    for argv in (["certify", spec, "--from", str(tmp_path / "missing.json")],
-                 ["certify", spec],
-                 ["certify", spec, "--from", str(src), "--digits", "2"],
-                 ["certify", spec, "--region", "x=-1:1", "--complete"],
-                 ["certify", spec, "--region", "x=1:-1", "--region", "y=0:1", "--complete"],
-                 ["certify", spec, "--from", str(src), "--region", "x=0:1"]):
+    for argv in (
+        ["certify", spec, "--from", str(tmp_path / "missing.json")],
+        ["certify", spec],
+        ["certify", spec, "--from", str(src), "--digits", "2"],
+        ["certify", spec, "--region", "x=-1:1", "--complete"],
+        ["certify", spec, "--region", "x=1:-1", "--region", "y=0:1", "--complete"],
+        ["certify", spec, "--from", str(src), "--region", "x=0:1"],
+    ):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err

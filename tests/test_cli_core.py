@@ -38,8 +38,20 @@ USER_MODEL = textwrap.dedent(
 )
 
 DESIGN_FIELDS = {
-    "fields", "V", "type", "n_negative", "n_flat", "vacuum", "susy", "bf_stable",
-    "masses_squared", "gravitino_mass", "residual", "digits", "result", "gradient",
+    "fields",
+    "V",
+    "type",
+    "n_negative",
+    "n_flat",
+    "vacuum",
+    "susy",
+    "bf_stable",
+    "masses_squared",
+    "gravitino_mass",
+    "residual",
+    "digits",
+    "result",
+    "gradient",
 }
 
 
@@ -50,7 +62,9 @@ def run(capsys, *argv):
 
 
 def test_check_builtin_json(capsys):
-    code, out, _ = run(capsys, "check", "kklt", "--set", "W0=-1e-4", "--at", "T=113.0+0.5j", "--json")
+    code, out, _ = run(
+        capsys, "check", "kklt", "--set", "W0=-1e-4", "--at", "T=113.0+0.5j", "--json"
+    )
     assert code == 0
     rec = json.loads(out)
     assert DESIGN_FIELDS <= set(rec)
@@ -109,7 +123,10 @@ def test_models_json(capsys):
 
 def test_console_script_and_help():
     out = subprocess.run(
-        [sys.executable, "-m", "jaxvac", "check", "--help"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "jaxvac", "check", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0
     for option in ("--set", "--at", "--json", "--digits", "--rtol"):

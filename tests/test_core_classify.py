@@ -45,7 +45,14 @@ ORIGIN = np.zeros(3)
         (dict(c=1.0), CriticalType.minimum, 0, 0, Vacuum.dS, [1, 2, 3]),
         (dict(c=1.0, ky=-2.0), CriticalType.saddle, 1, 0, Vacuum.dS, [-2, 1, 3]),
         (dict(c=-1.0, kx=-1.0, ky=-2.0), CriticalType.saddle, 2, 0, Vacuum.AdS, [-2, -1, 3]),
-        (dict(c=1.0, kx=-1.0, ky=-2.0, kw=-3.0), CriticalType.maximum, 3, 0, Vacuum.dS, [-3, -2, -1]),
+        (
+            dict(c=1.0, kx=-1.0, ky=-2.0, kw=-3.0),
+            CriticalType.maximum,
+            3,
+            0,
+            Vacuum.dS,
+            [-3, -2, -1],
+        ),
         # A flat direction (quartic only): counted as flat, type decided by the rest.
         (dict(c=-1.0, kx=0.0, q=1.0), CriticalType.minimum, 0, 1, Vacuum.AdS, [0, 2, 3]),
         (dict(c=1.0, kx=0.0, ky=-2.0, kw=-3.0), CriticalType.maximum, 2, 1, Vacuum.dS, [-3, -2, 0]),
@@ -125,7 +132,9 @@ def test_kahler_invariance(c, tb, ts, ab, as_):
     S = float(a0.V_scale)
     assert abs(float(a1.V) - float(a0.V)) <= 1e-11 * S
     gs = np.max(np.abs(np.asarray(a0.gradient))) + 1e-300
-    np.testing.assert_allclose(np.asarray(a1.gradient), np.asarray(a0.gradient), atol=1e-9 * gs, rtol=0)
+    np.testing.assert_allclose(
+        np.asarray(a1.gradient), np.asarray(a0.gradient), atol=1e-9 * gs, rtol=0
+    )
     m0, m1 = np.asarray(a0.masses_squared), np.asarray(a1.masses_squared)
     np.testing.assert_allclose(m1, m0, atol=1e-8 * np.max(np.abs(m0)), rtol=0)
 
@@ -241,7 +250,7 @@ def test_slope_that_passes_the_residual_is_not_critical():
     assert jaxvac.Result(int(a.result)) == jaxvac.Result.not_critical
     assert not bool(a.stationary)
 
-    (t0, tau0, V0, _, _), = [p for p in kklt_critical_points() if p[1] == 0 and p[2] < 0]
+    ((t0, tau0, V0, _, _),) = [p for p in kklt_critical_points() if p[1] == 0 and p[2] < 0]
     b = jaxvac.analyse(model, np.array([float(t0), float(tau0)]))
     assert jaxvac.Result(int(b.result)) == jaxvac.Result.successful
     assert float(b.newton_step) < 1e-6

@@ -159,7 +159,9 @@ def test_potential_gradient_hessian_against_mpmath(model, Kf, Wf, y):
     H_ref = np.array([[float(v) for v in row] for row in H_ref])
     gscale = np.max(np.abs(g_ref))
     np.testing.assert_allclose(np.asarray(a.gradient), g_ref, rtol=0, atol=1e-10 * gscale)
-    np.testing.assert_allclose(np.asarray(a.hessian), H_ref, rtol=0, atol=1e-9 * np.max(np.abs(H_ref)))
+    np.testing.assert_allclose(
+        np.asarray(a.hessian), H_ref, rtol=0, atol=1e-9 * np.max(np.abs(H_ref))
+    )
 
 
 class KahlerUpliftNaive(jaxvac.SupergravityModel):

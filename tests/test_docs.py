@@ -38,9 +38,14 @@ def test_every_public_name_has_an_api_entry_and_a_docstring():
 def test_functions_document_arguments_and_returns():
     """Every public function (jaxvac.__all__, jaxvac.plot) in Optimistix style: an
     **Arguments:** list naming each parameter, and **Returns:**."""
-    functions = [getattr(jaxvac, n) for n in jaxvac.__all__ if inspect.isfunction(getattr(jaxvac, n))]
-    functions += [getattr(jaxvac.plot, n) for n in jaxvac.plot.__all__
-                  if inspect.isfunction(getattr(jaxvac.plot, n))]
+    functions = [
+        getattr(jaxvac, n) for n in jaxvac.__all__ if inspect.isfunction(getattr(jaxvac, n))
+    ]
+    functions += [
+        getattr(jaxvac.plot, n)
+        for n in jaxvac.plot.__all__
+        if inspect.isfunction(getattr(jaxvac.plot, n))
+    ]
     # 30+: issue #16 took the internals (ensure_x64, canonical, ...) out of __all__
     assert len(functions) >= 30
     for f in functions:

@@ -48,7 +48,14 @@ def _tree_model(**fluxes):
 
 
 def test_builtin_names():
-    for name in ("dps", "dps-general", "dps-flux", "dps-reduced", "dps-reduced-exact", "dps-axions"):
+    for name in (
+        "dps",
+        "dps-general",
+        "dps-flux",
+        "dps-reduced",
+        "dps-reduced-exact",
+        "dps-axions",
+    ):
         assert name in REGISTRY
 
 
@@ -72,7 +79,9 @@ def test_tree_vevs_are_f_flat_and_no_scale(fluxes):
     closed = math.sqrt(hq**2 + fluxes["h0"] * fluxes["q123"]) * math.sqrt(math.pi / 2)
     closed /= math.sqrt(2 * math.pi) * math.sqrt(11.0 * 23.0 * 3.1)
     assert float(p.gravitino_mass) == pytest.approx(closed, rel=1e-13, abs=0)
-    assert float(gravitino_mass(11.0, 23.0, 3.1, *f, w_factor=1.0)) == pytest.approx(closed, rel=1e-13, abs=0)
+    assert float(gravitino_mass(11.0, 23.0, 3.1, *f, w_factor=1.0)) == pytest.approx(
+        closed, rel=1e-13, abs=0
+    )
 
 
 def test_general_flux_superpotential_reduces_to_66():
@@ -80,8 +89,14 @@ def test_general_flux_superpotential_reduces_to_66():
     rng = np.random.default_rng(1)
     fl = dict(h0=2.0, h1=3.0, h2=-1.0, h3=5.0, q03=-2.0, q13=7.0, q23=1.0, q123=4.0)
     general = DPSGeneralFlux(
-        h_lower=(fl["h0"], fl["h1"], fl["h2"], 0.0), h_upper=(0.0, 0.0, 0.0, fl["h3"]),
-        q_lower=((0.0, 0.0, fl["q03"]), (0.0, 0.0, fl["q13"]), (0.0, 0.0, fl["q23"]), (0.0, 0.0, 0.0)),
+        h_lower=(fl["h0"], fl["h1"], fl["h2"], 0.0),
+        h_upper=(0.0, 0.0, 0.0, fl["h3"]),
+        q_lower=(
+            (0.0, 0.0, fl["q03"]),
+            (0.0, 0.0, fl["q13"]),
+            (0.0, 0.0, fl["q23"]),
+            (0.0, 0.0, 0.0),
+        ),
         q_upper=((0.0, 0.0, 0.0),) * 3 + ((0.0, 0.0, fl["q123"]),),
     )
     special = DPS(**fl)
@@ -93,7 +108,11 @@ def test_general_flux_superpotential_reduces_to_66():
 
 def test_general_flux_every_term():
     """(204) term by term: one flux at a time against the printed monomials."""
-    S, T, U = 0.7 + 0.3j, jnp.asarray([1.1 - 0.2j, 0.9 + 0.4j, 1.3 + 0.1j]), jnp.asarray([0.8 + 0.5j, 1.2 - 0.3j, 0.6 + 0.2j])
+    S, T, U = (
+        0.7 + 0.3j,
+        jnp.asarray([1.1 - 0.2j, 0.9 + 0.4j, 1.3 + 0.1j]),
+        jnp.asarray([0.8 + 0.5j, 1.2 - 0.3j, 0.6 + 0.2j]),
+    )
     z = jnp.concatenate([jnp.asarray([S]), T, U])
     U1, U2, U3 = (complex(u) for u in U)
     T1, T2, T3 = (complex(t) for t in T)
@@ -112,7 +131,14 @@ def test_general_flux_every_term():
         (dict(q_upper=((0, 0, 1.0), (0, 0, 0), (0, 0, 0), (0, 0, 0))), U1 * U2 * U3 * T3),
     ]
     for kwargs, expected in cases:
-        params = dict(f_lower=zero4, f_upper=zero4, h_lower=zero4, h_upper=zero4, q_lower=zero43, q_upper=zero43)
+        params = dict(
+            f_lower=zero4,
+            f_upper=zero4,
+            h_lower=zero4,
+            h_upper=zero4,
+            q_lower=zero43,
+            q_upper=zero43,
+        )
         params.update(kwargs)
         got = complex(DPSGeneralFlux(**params).tree_superpotential(z))
         assert abs(got - expected) < 1e-14, kwargs
@@ -126,17 +152,23 @@ def test_exact_fnp_against_hand_derivation(s):
         red = DPSReducedExact(A=A, B3=B3, b3=b3)
         a = A * math.exp(-alpha * s / 2)
         b = B3 * math.exp(-beta * z * s / 2)
-        hand = q / (4 * h0 * s**2) * (
-            ((1 + alpha * s) * a + (1 + b3 * s / 2) * b) ** 2
-            + (a + (1 + beta * z * s) * (1 - b3 * s / 2) * b) ** 2
-            + 2 * (a + (1 - b3 * s / 2) * b) ** 2
+        hand = (
+            q
+            / (4 * h0 * s**2)
+            * (
+                ((1 + alpha * s) * a + (1 + b3 * s / 2) * b) ** 2
+                + (a + (1 + beta * z * s) * (1 - b3 * s / 2) * b) ** 2
+                + 2 * (a + (1 - b3 * s / 2) * b) ** 2
+            )
         )
         assert float(red.fnp(s)) == pytest.approx(hand, rel=1e-12, abs=0)
         # (83) keeps the leading power of s of each square.
         approx = float(DPSReduced(A=A, B3=B3, b3=b3).fnp(s))
         if B3 == 0:
             assert approx == pytest.approx(q * alpha**2 * a**2 / (4 * h0), rel=1e-13, abs=0)
-            assert hand / approx == pytest.approx(1 + 2 / (alpha * s) + 4 / (alpha * s) ** 2, rel=1e-12, abs=0)
+            assert hand / approx == pytest.approx(
+                1 + 2 / (alpha * s) + 4 / (alpha * s) ** 2, rel=1e-12, abs=0
+            )
 
 
 def test_one_loop_term_matches_71():
@@ -161,7 +193,15 @@ def test_axion_potential_91_against_full_model():
     s, t1, t2, u3 = 6.0, 30.0, 40.0, 2.5
     u1, u2, z = (float(v) for v in tree_vevs(1.0, 1.0, 1.0, 2.0, 2.0, 2.0))
     W0 = complex(flux_w0(1.0, 1.0, 1.0, 2.0, 2.0, 2.0))
-    ax = DPSAxions(t=t1 * t2, B1=0.8, B2=1.1, beta1=1.3, beta2=1.7, W0_abs=abs(W0), theta_W0=math.atan2(W0.imag, W0.real))
+    ax = DPSAxions(
+        t=t1 * t2,
+        B1=0.8,
+        B2=1.1,
+        beta1=1.3,
+        beta2=1.7,
+        W0_abs=abs(W0),
+        theta_W0=math.atan2(W0.imag, W0.real),
+    )
     pref = 2.0 / (t1 * t2 * z * s * u1 * u2 * u3)
     for th1, th2 in [(0.1, 0.4), (1.0, -0.3)]:
         y = m.point(s=s, t1=t1, t2=t2, u3=u3, theta_t1=th1, theta_t2=th2)

@@ -20,7 +20,9 @@ def test_exact_fnp_closed_form_is_the_model():
     """The closed form used by the targets equals the autodiff f_np of the full model."""
     red = DPSReducedExact(**T2)
     for s in (41.66, 42.3):
-        assert float(D.fnp_exact(s, **T2)) == pytest.approx(float(jax.jit(red.fnp)(s)), rel=1e-12, abs=0)
+        assert float(D.fnp_exact(s, **T2)) == pytest.approx(
+            float(jax.jit(red.fnp)(s)), rel=1e-12, abs=0
+        )
 
 
 def test_fnp_critical_points_against_mpmath():
@@ -71,8 +73,12 @@ def _fterms_by_hand(y, h0=1.0, h1=1.0, h2=1.0, q13=2.0, q23=2.0, q123=2.0):
     """D_αW = ∂_αW − W/(z_α + z̄_α) for W of (66) (h3 = q03 = 0), α = S, U1, U2, T3."""
     S, U1, U2, T3 = (complex(y[i], y[4 + i]) for i in range(4))
     W = S * (1j * h0 - h1 * U1 - h2 * U2) + T3 * (-q13 * U1 - q23 * U2 + 1j * q123 * U1 * U2)
-    dW = [1j * h0 - h1 * U1 - h2 * U2, -h1 * S + T3 * (-q13 + 1j * q123 * U2),
-          -h2 * S + T3 * (-q23 + 1j * q123 * U1), -q13 * U1 - q23 * U2 + 1j * q123 * U1 * U2]
+    dW = [
+        1j * h0 - h1 * U1 - h2 * U2,
+        -h1 * S + T3 * (-q13 + 1j * q123 * U2),
+        -h2 * S + T3 * (-q23 + 1j * q123 * U1),
+        -q13 * U1 - q23 * U2 + 1j * q123 * U1 * U2,
+    ]
     return np.array([d - W / (2 * z.real) for d, z in zip(dW, (S, U1, U2, T3))]), W
 
 
@@ -111,7 +117,9 @@ def test_scales_follow_eq_97():
     lam_s = 6.6e-4
     lhs = lam_s / math.pi**2 * E / (p["t1"] * p["t2"]) ** 2
     Ms = d["Ms_over_MPl"]
-    rhs = lam_s / (2 * math.pi) ** 4 / 4 * E * 6.68**2 / d["sin_omega89"] ** 4 * Ms**4 / d["R9"] ** 4
+    rhs = (
+        lam_s / (2 * math.pi) ** 4 / 4 * E * 6.68**2 / d["sin_omega89"] ** 4 * Ms**4 / d["R9"] ** 4
+    )
     assert rhs == pytest.approx(lhs, rel=1e-12, abs=0)
     assert d["M_s_TeV"] == pytest.approx(6.324, rel=1e-3, abs=0)
     assert d["R9_tilde_um"] == pytest.approx(2.712, rel=1e-3, abs=0)
@@ -126,8 +134,15 @@ def test_full_potential_at_printed_point_is_reduced_potential():
     fp = F.FullPotential(100)
     model = F.model_for("table2")
     pt = D.table_point("table2")
-    y = model.point(s=41.0, t1=6.4e28, t2=6.4e28, u3=6.68, theta_u3=0.52,
-                    theta_t1=pt["theta_t1"], theta_t2=pt["theta_t2"])
+    y = model.point(
+        s=41.0,
+        t1=6.4e28,
+        t2=6.4e28,
+        u3=6.68,
+        theta_u3=0.52,
+        theta_t1=pt["theta_t1"],
+        theta_t2=pt["theta_t2"],
+    )
     with mp.workdps(100):
         V, S = (a.item() for a in fp("value", model, y))
         t = mp.mpf(6.4e28) ** 2
@@ -178,9 +193,13 @@ def test_extended_no_scale_identity_and_xi_of_dK_SS():
     y = jnp.asarray([3.1, 40.0, 25.0, 7.0, 1.2, 0.9, 3.34, 0.1, -0.3, 0.2, 0.05, 0.0, 0.3, 0.52])
     for _, k, f in D._homogeneous_cases():
         X, v = D.xi_operator(f, y)
-        assert float(X) == pytest.approx(-k * (k + 1) * float(v), rel=1e-12, abs=1e-14 * abs(float(v)))
+        assert float(X) == pytest.approx(
+            -k * (k + 1) * float(v), rel=1e-12, abs=1e-14 * abs(float(v))
+        )
     m = canonical(DPS(k1=1.0))
-    X, v = D.xi_operator(lambda yy: m.kahler_remainder(yy[:7] + 1j * yy[7:], yy[:7] - 1j * yy[7:]), y)
+    X, v = D.xi_operator(
+        lambda yy: m.kahler_remainder(yy[:7] + 1j * yy[7:], yy[:7] - 1j * yy[7:]), y
+    )
     assert float(X) / float(v) == pytest.approx(-6.0, rel=1e-12, abs=0)
 
 
@@ -209,7 +228,9 @@ def test_eq85_is_the_box_truncated_critical_point():
     with N; N = 59, 60 bracket the printed u3 = 6.68, θ = 0.52, 𝓔₃ = 0.21. Checked with the
     mpmath box sum: its finite-difference gradient vanishes there."""
     r = D.box_critical_point(60)
-    assert r["u3"] == pytest.approx(6.68993, abs=1e-4) and r["theta"] == pytest.approx(0.52250, abs=1e-4)
+    assert r["u3"] == pytest.approx(6.68993, abs=1e-4) and r["theta"] == pytest.approx(
+        0.52250, abs=1e-4
+    )
     assert round(r["E3_box"], 2) == 0.21
     assert D.box_critical_point(59)["u3"] < 6.68 < r["u3"]
     from jaxvac.special import E3_box_mp

@@ -18,8 +18,9 @@ EXAMPLES = os.path.join(ROOT, "examples")
 @pytest.mark.parametrize("script", ["plain_potential.py", "continuation.py", "lvs_two_moduli.py"])
 def test_example_script_runs(script):
     env = {**os.environ, "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu")}
-    r = subprocess.run([sys.executable, script], cwd=EXAMPLES, capture_output=True, text=True,
-                       env=env, timeout=900)
+    r = subprocess.run(
+        [sys.executable, script], cwd=EXAMPLES, capture_output=True, text=True, env=env, timeout=900
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
 
 

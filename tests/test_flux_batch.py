@@ -15,8 +15,9 @@ def template():
 
 
 def test_sample_fluxes_respects_box_and_window():
-    box = flux.FluxBox(low=np.array([-2] * 12), high=np.array([2] * 12), tadpole_min=0,
-                       tadpole_max=5)
+    box = flux.FluxBox(
+        low=np.array([-2] * 12), high=np.array([2] * 12), tadpole_min=0, tadpole_max=5
+    )
     F, H = flux.sample_fluxes(box, 500, seed=4)
     N = np.asarray(flux.tadpole(F, H))
     assert F.shape == H.shape == (500, 6)
@@ -26,15 +27,21 @@ def test_sample_fluxes_respects_box_and_window():
 
 
 def test_enumeration_chunks_cover_the_box_once():
-    box = flux.FluxBox(low=np.array([-1, -1, -1, -1]), high=np.array([1, 2, 1, 1]),
-                       tadpole_min=-100, tadpole_max=100)
-    rows = np.concatenate([np.concatenate([F, H], 1)
-                           for _, F, H in flux.enumerate_fluxes(box, chunk=7)])
+    box = flux.FluxBox(
+        low=np.array([-1, -1, -1, -1]),
+        high=np.array([1, 2, 1, 1]),
+        tadpole_min=-100,
+        tadpole_max=100,
+    )
+    rows = np.concatenate(
+        [np.concatenate([F, H], 1) for _, F, H in flux.enumerate_fluxes(box, chunk=7)]
+    )
     assert rows.shape[0] == box.size == 3 * 4 * 3 * 3
     assert len({tuple(r) for r in rows}) == box.size
     # resuming from chunk k gives the tail
-    tail = np.concatenate([np.concatenate([F, H], 1)
-                           for _, F, H in flux.enumerate_fluxes(box, chunk=7, start=3)])
+    tail = np.concatenate(
+        [np.concatenate([F, H], 1) for _, F, H in flux.enumerate_fluxes(box, chunk=7, start=3)]
+    )
     np.testing.assert_array_equal(tail, rows[21:])
 
 
@@ -53,8 +60,9 @@ def test_reduction_identifies_dual_vacua(template):
     G_F, G_H = flux.act_on_fluxes(g, G_F, G_H)
     z2 = z + np.array([2, -1])
     tau2 = flux.act(g, tau)
-    out = flux.reduce_vacua(template, np.stack([z, z2]), np.array([tau, tau2]),
-                            np.stack([F, G_F]), np.stack([H, G_H]))
+    out = flux.reduce_vacua(
+        template, np.stack([z, z2]), np.array([tau, tau2]), np.stack([F, G_F]), np.stack([H, G_H])
+    )
     zr, tr, Fr, Hr = out
     np.testing.assert_allclose(zr[0], zr[1], atol=1e-12)
     np.testing.assert_allclose(tr[0], tr[1], atol=1e-12)
@@ -72,10 +80,15 @@ def test_flux_vacua_columns(template):
     # starts: the racetrack estimate z = pτ₀, two displaced copies of it and a far start
     tau0 = 6.909j
     z0 = np.array([0.4, 0.3]) * tau0
-    starts = [flux.moduli_to_y(z0, tau0), flux.moduli_to_y(z0 + np.array([1.0, 0.0]), tau0),
-              flux.moduli_to_y(z0, tau0 + 1.0), flux.moduli_to_y(z0 * 0.3, 3j)]
-    out = flux.flux_vacua(template, F, H, starts=4, seed=0, tadpole_max=276,
-                          y0=np.asarray(starts)[None])
+    starts = [
+        flux.moduli_to_y(z0, tau0),
+        flux.moduli_to_y(z0 + np.array([1.0, 0.0]), tau0),
+        flux.moduli_to_y(z0, tau0 + 1.0),
+        flux.moduli_to_y(z0 * 0.3, 3j),
+    ]
+    out = flux.flux_vacua(
+        template, F, H, starts=4, seed=0, tadpole_max=276, y0=np.asarray(starts)[None]
+    )
     assert out["fluxes"] == 1 and out["starts_converged"] + out["starts_failed"] == 4
     n = len(out["tau"])
     assert n >= 1
@@ -103,7 +116,8 @@ def test_flux_scan_through_the_scan_engine(tmp_path):
     root = pathlib.Path(__file__).resolve().parents[1] / "examples"
     text = (root / "flux_scan.toml").read_text().replace("points = 64", "points = 4")
     text = text.replace("chunk = 32", "chunk = 2").replace(
-        '"flux_solver.py:FluxSolver"', f'"{root / "flux_solver.py"}:FluxSolver"')
+        '"flux_solver.py:FluxSolver"', f'"{root / "flux_solver.py"}:FluxSolver"'
+    )
     cfg = tmp_path / "scan.toml"
     cfg.write_text(text)
     out = tmp_path / "out"
@@ -115,7 +129,6 @@ def test_flux_scan_through_the_scan_engine(tmp_path):
     rows = sum(pq.read_table(f).num_rows for f in files)
     assert rows == 4 * 4  # points × starts
     F = pq.read_table(files[0]).column("F").to_pylist()
-    assert all(len(f) == 6 and all(float(v).is_integer() and -3 <= v <= 3 for v in f)
-               for f in F)
+    assert all(len(f) == 6 and all(float(v).is_integer() and -3 <= v <= 3 for v in f) for f in F)
     r2 = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=600)
     assert r2.returncode == 0 and "2/2 chunks complete" in r2.stdout + r2.stderr

@@ -36,8 +36,11 @@ def _analytic_periods(z, kappa, a, b, chi, charges, values):
         F += b[i] * z[i]
     F += ZETA3 * chi / (2 * tpi**3)
     for i in range(h):
-        dF[i] = b[i] + sum(a[i][j] * z[j] for j in range(h)) - sum(
-            kappa[i][j][k] * z[j] * z[k] for j in range(h) for k in range(h)) / 2
+        dF[i] = (
+            b[i]
+            + sum(a[i][j] * z[j] for j in range(h))
+            - sum(kappa[i][j][k] * z[j] * z[k] for j in range(h) for k in range(h)) / 2
+        )
     for q, n in zip(charges, values):
         x = mp.exp(tpi * sum(q[i] * z[i] for i in range(h)))
         F -= n * mp.polylog(3, x) / tpi**3
@@ -50,9 +53,15 @@ def _analytic_periods(z, kappa, a, b, chi, charges, values):
 def test_periods_from_prepotential(model):
     z = np.array([0.3 + 1.1j, -0.2 + 0.9j])
     Pi = np.asarray(model.cs_periods(jnp.asarray(z)))
-    ref = _analytic_periods(z, np.asarray(model.kappa), np.asarray(model.a),
-                            np.asarray(model.b), float(model.chi),
-                            np.asarray(model.gv_charges), np.asarray(model.gv_values))
+    ref = _analytic_periods(
+        z,
+        np.asarray(model.kappa),
+        np.asarray(model.a),
+        np.asarray(model.b),
+        float(model.chi),
+        np.asarray(model.gv_charges),
+        np.asarray(model.gv_values),
+    )
     np.testing.assert_allclose(Pi, ref, rtol=1e-13, atol=1e-13)
     # the holomorphic derivative by autodiff against a central difference, once
     f = lambda zz: model.prepotential(zz)
@@ -63,8 +72,9 @@ def test_periods_from_prepotential(model):
 
 def test_kahler_volume_closed_form(model):
     # without instantons: e^{-K_cs} = (4/3) κ_abc y^a y^b y^c − ζ(3)χ/(4π³), any Re z
-    m = eqx.tree_at(lambda t: (t.gv_charges, t.gv_values), model,
-                    (jnp.zeros((0, 2)), jnp.zeros((0,))))
+    m = eqx.tree_at(
+        lambda t: (t.gv_charges, t.gv_values), model, (jnp.zeros((0, 2)), jnp.zeros((0,)))
+    )
     z = jnp.asarray([0.37 + 1.3j, -0.21 + 2.2j])
     Pi = m.cs_periods(z)
     y = np.imag(np.asarray(z))
@@ -124,8 +134,7 @@ def test_sl2z_doublet_leaves_V_invariant(model):
     F = np.array([3.0, -2.0, 5.0, 1.0, 4.0, -7.0])
     H = np.array([1.0, 0.0, 2.0, -1.0, 0.0, 3.0])
     v0 = _V_at(flux.with_fluxes(model, F, H), z, tau)
-    for g in (np.array([[1, 1], [0, 1]]), np.array([[0, -1], [1, 0]]),
-              np.array([[2, 1], [3, 2]])):
+    for g in (np.array([[1, 1], [0, 1]]), np.array([[0, -1], [1, 0]]), np.array([[2, 1], [3, 2]])):
         F2, H2 = flux.act_on_fluxes(g, F, H)
         v1 = _V_at(flux.with_fluxes(model, F2, H2), z, complex(flux.act(g, tau)))
         np.testing.assert_allclose(v1, v0, rtol=1e-10)
@@ -147,8 +156,14 @@ def test_fluxes_are_array_parameters_one_compile(model):
 def test_prepotential_model_factory():
     cls = flux.prepotential_model(1)
     assert cls.moduli == ("U1", "S")
-    m = cls(kappa=(((6.0,),),), a=((0.0,),), b=(0.0,), chi=0.0,
-            F=(1.0, 0.0, 0.0, 1.0), H=(0.0, 1.0, 0.0, 0.0))
+    m = cls(
+        kappa=(((6.0,),),),
+        a=((0.0,),),
+        b=(0.0,),
+        chi=0.0,
+        F=(1.0, 0.0, 0.0, 1.0),
+        H=(0.0, 1.0, 0.0, 0.0),
+    )
     assert float(m.tadpole()) == -1.0  # (1, 0)·(0, 0) − (0, 1)·(0, 1)
     with pytest.raises(ValueError, match="shape"):
         cls(kappa=(((6.0,),),), a=((0.0,),), b=(0.0,), F=(1.0, 0.0), H=(0.0, 1.0, 0.0, 0.0))
@@ -163,7 +178,11 @@ def test_flux_vectors_must_have_the_right_length():
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "jaxvac", "check", "flux-rigid", "--set", "F=1",
-                        "--at", "S=1"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "jaxvac", "check", "flux-rigid", "--set", "F=1", "--at", "S=1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and "length 2" in r.stderr

@@ -39,8 +39,9 @@ def test_pfv_conditions_fail_when_they_should():
 
 
 def test_racetrack_leading_solves_its_equation():
-    A, lam = flux.racetrack_terms(DATA["gv"]["charges"], DATA["gv"]["values"],
-                                  DATA["pfv"]["M"], [0.4, 0.3])
+    A, lam = flux.racetrack_terms(
+        DATA["gv"]["charges"], DATA["gv"]["values"], DATA["pfv"]["M"], [0.4, 0.3]
+    )
     tau0, W = flux.racetrack_leading(A, lam)
     dW = sum(a * 2j * math.pi * l * np.exp(2j * math.pi * l * tau0) for a, l in zip(A, lam))
     assert abs(dW) < 1e-12 * abs(W)

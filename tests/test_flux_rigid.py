@@ -18,8 +18,7 @@ from jaxvac.flux._dedup import act, act_on_fluxes
 
 def hermite_normal_forms(L):
     """The HNFs [[a, b], [0, d]] of determinant L, listed (independent of σ₁'s formula)."""
-    return [(a, b, d) for a in range(1, L + 1) if L % a == 0
-            for d in [L // a] for b in range(d)]
+    return [(a, b, d) for a in range(1, L + 1) if L % a == 0 for d in [L // a] for b in range(d)]
 
 
 def _check_counts(L_max, result):
@@ -34,8 +33,7 @@ def _check_counts(L_max, result):
     # τ from the fluxes: Im τ = N / |H|², |τ| = |F| / |H|
     H2 = np.sum(result["H"] ** 2, 1)
     np.testing.assert_allclose(tau.imag, result["N"] / H2, rtol=1e-12)
-    np.testing.assert_allclose(np.abs(tau), np.sqrt(np.sum(result["F"] ** 2, 1) / H2),
-                               rtol=1e-12)
+    np.testing.assert_allclose(np.abs(tau), np.sqrt(np.sum(result["F"] ** 2, 1) / H2), rtol=1e-12)
 
 
 def test_rigid_count_is_sigma1_small():
@@ -80,8 +78,9 @@ def test_boundary_points_identified():
     H = np.array([[3, 7]])
     F2, H2 = act_on_fluxes(g, F, H)
     F3, H3 = act_on_fluxes(g, F2, H2)
-    tau, *_, count = flux.distinct_vacua(np.array([rho] * 3), np.concatenate([F, F2, F3]),
-                                         np.concatenate([H, H2, H3]))
+    tau, *_, count = flux.distinct_vacua(
+        np.array([rho] * 3), np.concatenate([F, F2, F3]), np.concatenate([H, H2, H3])
+    )
     assert len(tau) == 1 and count.tolist() == [3]
 
 
@@ -126,8 +125,11 @@ def test_generic_susy_solver_agrees():
 
     @eqx.filter_jit
     def run(F, H, y0):
-        return jax.vmap(lambda f, h, y: jaxvac.solve_susy_from(
-            flux.with_fluxes(m0, f, h), y, region=region, global_steps=0))(F, H, y0)
+        return jax.vmap(
+            lambda f, h, y: jaxvac.solve_susy_from(
+                flux.with_fluxes(m0, f, h), y, region=region, global_steps=0
+            )
+        )(F, H, y0)
 
     res = run(F, H, jnp.tile(jnp.array([1.0, 0.3]), (3, 1)))
     assert np.all(np.asarray(res.result) == int(jaxvac.Result.successful))

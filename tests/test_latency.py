@@ -23,8 +23,13 @@ def _run_python(code: str, env: dict | None = None, timeout: float = 120) -> dic
     """Run ``code`` in a fresh interpreter; it must print one JSON object as its last line."""
     full_env = dict(os.environ, JAX_PLATFORMS="cpu")
     full_env.update(env or {})
-    p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                       text=True, timeout=timeout, env=full_env)
+    p = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads(p.stdout.strip().splitlines()[-1])
 
@@ -40,8 +45,10 @@ def test_import_jaxvac_loads_no_heavy_module():
     names load on first use (and then only what they need)."""
     code = "import jaxvac\n" + LOADED.format(mods=("jax",) + HEAVY)
     assert _run_python(code) == []
-    code = ("import jaxvac\njaxvac.find_critical_points\njaxvac.check\njaxvac.models.KKLT\n"
-            + LOADED.format(mods=HEAVY))
+    code = (
+        "import jaxvac\njaxvac.find_critical_points\njaxvac.check\njaxvac.models.KKLT\n"
+        + LOADED.format(mods=HEAVY)
+    )
     assert _run_python(code) == []
 
 
@@ -74,8 +81,10 @@ def test_models_and_check_modules_load_no_plotting_or_parquet():
     print(json.dumps(sorted(m for m in HEAVY if m in sys.modules)))
     """.replace("HEAVY", repr(HEAVY))
     assert _run_python(code, env={"JAXVAC_CACHE_DIR": ""}) == []
-    code = ("import jaxvac._report, jaxvac._analysis, jaxvac._search, jaxvac._io, jaxvac.models\n"
-            + LOADED.format(mods=("matplotlib", "pyarrow", "pandas")))
+    code = (
+        "import jaxvac._report, jaxvac._analysis, jaxvac._search, jaxvac._io, jaxvac.models\n"
+        + LOADED.format(mods=("matplotlib", "pyarrow", "pandas"))
+    )
     assert _run_python(code) == []
 
 
@@ -92,7 +101,6 @@ def test_check_command_loads_no_plotting_or_parquet(tmp_path):
     assert _run_python(code, env={"JAXVAC_CACHE_DIR": str(tmp_path)}, timeout=600) == []
 
 
-
 # ---- the persistent compilation cache ----------------------------------------------------
 
 CACHE_STATE = """
@@ -106,16 +114,28 @@ print(json.dumps({"dir": jax.config.jax_compilation_cache_dir,
 
 
 def _clean_env(**kw) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("JAX_COMPILATION_CACHE_DIR", "JAXVAC_CACHE_DIR",
-                        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "JAX_COMPILATION_CACHE_DIR",
+            "JAXVAC_CACHE_DIR",
+            "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
+        )
+    }
     env.update(kw)
     return env
 
 
 def _run_clean(code: str, timeout: float = 120, **kw) -> dict:
-    p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                       text=True, timeout=timeout, env=_clean_env(JAX_PLATFORMS="cpu", **kw))
+    p = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_clean_env(JAX_PLATFORMS="cpu", **kw),
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads(p.stdout.strip().splitlines()[-1])
 
@@ -132,8 +152,11 @@ def test_cache_is_on_by_default_and_configurable(tmp_path):
     assert out["dir"] == str(tmp_path / "mine")
     out = _run_clean(CACHE_STATE, JAXVAC_CACHE_DIR="", XDG_CACHE_HOME=str(tmp_path / "off"))
     assert out["dir"] is None and out["again"] is None and not (tmp_path / "off").exists()
-    out = _run_clean(CACHE_STATE, JAXVAC_CACHE_DIR=str(tmp_path / "ours"),
-                     JAX_COMPILATION_CACHE_DIR=str(tmp_path / "users"))
+    out = _run_clean(
+        CACHE_STATE,
+        JAXVAC_CACHE_DIR=str(tmp_path / "ours"),
+        JAX_COMPILATION_CACHE_DIR=str(tmp_path / "users"),
+    )
     assert out["dir"] == out["again"] == str(tmp_path / "users")
     assert out["min_time"] == 1.0 and not (tmp_path / "ours").exists()
     (tmp_path / "file").write_text("")
@@ -190,8 +213,6 @@ def test_a_restarted_scan_runs_without_jaxvacs_cache():
     assert _run_clean(CACHE_STATE, JAXVAC_CACHE_DIR=env["JAXVAC_CACHE_DIR"])["dir"] is None
 
 
-
-
 @pytest.mark.slow
 def test_kklt_uplift_scan_from_a_warm_cache(tmp_path):
     """The reported hang, end to end: the KKLT-uplift scan program, compiled by one process
@@ -212,8 +233,13 @@ def test_kklt_uplift_scan_from_a_warm_cache(tmp_path):
     rows = []
     for k in range(3):
         out = tmp_path / f"out{k}"
-        p = subprocess.run([sys.executable, "-m", "jaxvac", "scan", str(cfg), "--out", str(out),
-                            "--no-progress"], capture_output=True, text=True, timeout=900, env=env)
+        p = subprocess.run(
+            [sys.executable, "-m", "jaxvac", "scan", str(cfg), "--out", str(out), "--no-progress"],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=env,
+        )
         assert p.returncode == 0, p.stderr[-3000:]
         rows.append([pq.read_table(f).to_pydict() for f in sorted(out.glob("chunk-*.parquet"))])
     assert os.listdir(tmp_path / "cache")

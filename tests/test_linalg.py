@@ -104,8 +104,11 @@ def test_batched_under_vmap():
     @jax.vmap
     def both(A):
         L = la.cholesky(A)
-        return la.eigvalsh(A), la.cho_solve(L, jnp.ones(8)), jax.hessian(
-            lambda s: jnp.sum(la.eigvalsh(A * (1 + s[0] ** 2))))(jnp.ones(1))
+        return (
+            la.eigvalsh(A),
+            la.cho_solve(L, jnp.ones(8)),
+            jax.hessian(lambda s: jnp.sum(la.eigvalsh(A * (1 + s[0] ** 2))))(jnp.ones(1)),
+        )
 
     w, x, h = both(jnp.asarray(As))
     np.testing.assert_allclose(w, np.linalg.eigvalsh(As), rtol=1e-12)
@@ -143,8 +146,9 @@ def test_symmetric_svd_solver_matches_lstsq_under_vmap():
     ref = np.stack([np.linalg.lstsq(A, b, rcond=None)[0] for A, b in zip(As, bs)])
     np.testing.assert_allclose(x, ref, rtol=1e-9, atol=1e-10)
     np.testing.assert_allclose(xt, ref, rtol=1e-9, atol=1e-10)
-    one = lx.linear_solve(lx.MatrixLinearOperator(jnp.array([[-4.0]])), jnp.array([2.0]),
-                          la.JacobiSymmetricSVD()).value
+    one = lx.linear_solve(
+        lx.MatrixLinearOperator(jnp.array([[-4.0]])), jnp.array([2.0]), la.JacobiSymmetricSVD()
+    ).value
     np.testing.assert_allclose(one, [-0.5], rtol=1e-15)
 
 
@@ -155,7 +159,9 @@ def test_argsort_matches_numpy_stable_order():
     f = jax.jit(la.argsort)
     for n in range(1, la.SORT_BY_RANK_MAX + 3):
         for _ in range(40):
-            k = rng.choice([-1.5, 0.0, 0.5, 2.0], size=n) + (rng.random(n) < 0.5) * rng.normal(size=n)
+            k = rng.choice([-1.5, 0.0, 0.5, 2.0], size=n) + (rng.random(n) < 0.5) * rng.normal(
+                size=n
+            )
             k[rng.random(n) < 0.2] = np.nan
             k[rng.random(n) < 0.1] = -np.inf
             k[rng.random(n) < 0.1] = np.inf
@@ -180,7 +186,7 @@ def test_lapack_path_off_cpu_agrees(monkeypatch):
         for eqn in jaxpr.eqns:
             out.add(eqn.primitive.name)
             for v in eqn.params.values():
-                for sub in (v if isinstance(v, (tuple, list)) else (v,)):
+                for sub in v if isinstance(v, (tuple, list)) else (v,):
                     inner = getattr(sub, "jaxpr", sub)
                     if hasattr(inner, "eqns"):
                         out |= primitives(inner)

@@ -24,7 +24,9 @@ def test_version_has_one_source(capsys):
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
         project = tomllib.load(f)
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "jaxvac._version.__version__"}
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "jaxvac._version.__version__"
+    }
     with pytest.raises(SystemExit) as e:
         main(["--version"])
     assert e.value.code == 0
@@ -44,8 +46,14 @@ def test_typed_licensed_and_citable():
     assert project["project"]["license"] == {"text": "Apache-2.0"}
     cff = open(os.path.join(ROOT, "CITATION.cff")).read()
     assert f"version: {jaxvac.__version__}\n" in cff and "license: Apache-2.0" in cff
-    for arxiv in ("hep-th/0301240", "hep-th/0411011", "hep-th/0408054", "hep-th/0611332",
-                  "1107.2115", "hep-th/0502058"):
+    for arxiv in (
+        "hep-th/0301240",
+        "hep-th/0411011",
+        "hep-th/0408054",
+        "hep-th/0611332",
+        "1107.2115",
+        "hep-th/0502058",
+    ):
         assert f"https://arxiv.org/abs/{arxiv}" in cff, arxiv
     changelog = open(os.path.join(ROOT, "CHANGELOG.md")).read()
     assert f"## {jaxvac.__version__}" in changelog and "## Unreleased" in changelog
@@ -64,8 +72,9 @@ def test_find_check_and_scan_do_not_import_matplotlib():
         "assert not bad, bad\n"
     )
     env = {**os.environ, "JAX_PLATFORMS": "cpu"}
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                       timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -95,4 +104,6 @@ def test_models_descriptions_are_whole_sentences_without_markup(capsys):
     assert describe(Doc) == "Uses h0 and k1_from_lambda and DPS and x."
     assert main(["models"]) == 0
     text = capsys.readouterr().out
-    assert "`" not in text and "in DPS they are the F-flat heavy directions." in " ".join(text.split())
+    assert "`" not in text and "in DPS they are the F-flat heavy directions." in " ".join(
+        text.split()
+    )

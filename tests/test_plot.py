@@ -37,7 +37,7 @@ def drawn(ax):
 
 def overlaps(boxes) -> bool:
     boxes = [b for b in boxes if b.width > 0]
-    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_lambda_histogram_returns_axes_with_mathtext_and_the_sample(reference):
@@ -96,8 +96,11 @@ def test_stable_fraction_heat_map(reference):
 
 
 def test_mass_spectra_counts_and_ticks(reference):
-    m2 = np.stack(reference.vacua("minima", columns=["masses_squared"])
-                  .column("masses_squared").to_numpy(zero_copy_only=False))
+    m2 = np.stack(
+        reference.vacua("minima", columns=["masses_squared"])
+        .column("masses_squared")
+        .to_numpy(zero_copy_only=False)
+    )
     info = draw_mass_spectra(Figure().add_subplot(), reference)
     assert info["bins"] == auto_bins(m2.shape[0])
     assert info["counts"] == [m2.shape[0]] * m2.shape[1]  # every vacuum in each histogram
@@ -108,8 +111,9 @@ def test_mass_spectra_counts_and_ticks(reference):
     assert lo <= np.abs(m2).min() and hi >= np.abs(m2).max()
     assert math.log10(lo) == int(math.log10(lo)) and math.log10(hi) == int(math.log10(hi))
     r = drawn(ax)
-    ticks = [t for t in ax.xaxis.get_ticklabels() + ax.xaxis.get_ticklabels(minor=True)
-             if t.get_text()]
+    ticks = [
+        t for t in ax.xaxis.get_ticklabels() + ax.xaxis.get_ticklabels(minor=True) if t.get_text()
+    ]
     assert len(ticks) >= 2 and not overlaps([t.get_window_extent(r) for t in ticks])
     # a plain potential has no gravitino mass: said on the figure, not a wrong histogram
     g = jplot.mass_spectra(reference, units="gravitino")
@@ -126,7 +130,10 @@ def test_save_writes_each_format(reference, tmp_path):
     assert data[0][:8] == b"\x89PNG\r\n\x1a\n" and data[1][:5] == b"%PDF-"
     assert b"<svg" in data[2][:2000]
     assert jplot.save(ax.figure, tmp_path / "one.svg") == [str(tmp_path / "one.svg")]
-    assert jplot.save(ax, tmp_path / "two") == [str(tmp_path / "two.png"), str(tmp_path / "two.pdf")]
+    assert jplot.save(ax, tmp_path / "two") == [
+        str(tmp_path / "two.png"),
+        str(tmp_path / "two.pdf"),
+    ]
     assert jplot.save(ax, tmp_path / "x.pdf", formats="png") == [str(tmp_path / "x.png")]
     with pytest.raises(ValueError, match="formats must be some of png, pdf, svg"):
         jplot.save(ax, tmp_path / "bad", formats=("jpg",))
@@ -137,7 +144,10 @@ def test_save_writes_each_format(reference, tmp_path):
 def test_report_writes_outside_the_scan_only(reference, tmp_path):
     summary = jplot.report(reference, tmp_path / "r", formats=("pdf",), params=("v", "c"))
     assert sorted(os.listdir(tmp_path / "r")) == [
-        "lambda_histogram.pdf", "mass_spectra.pdf", "stable_fraction.pdf"]
+        "lambda_histogram.pdf",
+        "mass_spectra.pdf",
+        "stable_fraction.pdf",
+    ]
     assert summary["lambda_histogram"]["n"] == int(np.sum(n_vacua(reference, "dS-minima") > 0))
     with pytest.raises(ValueError, match="inside the scan directory"):
         jplot.report(reference, os.path.join(reference.path, "figs"))
@@ -153,11 +163,18 @@ def test_tex_names():
 
 
 def test_import_does_not_load_matplotlib():
-    code = ("import sys, jaxvac\n"
-            "assert callable(jaxvac.plot.lambda_histogram)\n"  # no import jaxvac.plot needed
-            "assert not [m for m in sys.modules if m.split('.')[0] == 'matplotlib']\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env={**os.environ, "JAX_PLATFORMS": "cpu"}, timeout=120)
+    code = (
+        "import sys, jaxvac\n"
+        "assert callable(jaxvac.plot.lambda_histogram)\n"  # no import jaxvac.plot needed
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'matplotlib']\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"},
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -165,14 +182,21 @@ def test_without_x64_a_clear_error_not_a_jax_overflow(reference):
     """The heat map redraws each point's parameters from its 64-bit id: without JAX's 64-bit
     mode this failed deep in JAX (OverflowError on 0xFFFFFFFF); now PrecisionError says how
     to fix it, before anything is drawn."""
-    code = ("import jaxvac, jaxvac.plot\n"
-            "try:\n"
-            f"    jaxvac.plot.stable_fraction({reference.path!r})\n"
-            "except jaxvac.PrecisionError as e:\n"
-            "    assert \"jax.config.update('jax_enable_x64', True)\" in str(e)\n"
-            "else:\n"
-            "    raise SystemExit('no error')\n")
+    code = (
+        "import jaxvac, jaxvac.plot\n"
+        "try:\n"
+        f"    jaxvac.plot.stable_fraction({reference.path!r})\n"
+        "except jaxvac.PrecisionError as e:\n"
+        "    assert \"jax.config.update('jax_enable_x64', True)\" in str(e)\n"
+        "else:\n"
+        "    raise SystemExit('no error')\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "JAX_ENABLE_X64"}
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env={**env, "JAX_PLATFORMS": "cpu"}, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**env, "JAX_PLATFORMS": "cpu"},
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr[-2000:]

@@ -164,13 +164,19 @@ class SevenModuli(jaxvac.SupergravityModel):
     def kahler_potential(self, z, zbar):
         x = z + zbar
         return (
-            -jnp.log(x[0]) - jnp.log(x[4]) - jnp.log(x[5]) - jnp.log(x[6])
+            -jnp.log(x[0])
+            - jnp.log(x[4])
+            - jnp.log(x[5])
+            - jnp.log(x[6])
             - jnp.log(x[1] * x[2] * x[3] + self.xi)
         )
 
     def superpotential(self, z):
         return self.Wstar * (
-            -1.0 + z[0] / (2 * self.s) + z[4] / (2 * self.u1) + z[5] / (2 * self.u2)
+            -1.0
+            + z[0] / (2 * self.s)
+            + z[4] / (2 * self.u1)
+            + z[5] / (2 * self.u2)
             + z[6] / (2 * self.u3)
         )
 
@@ -202,8 +208,11 @@ def test_sixty_digit_cancellation_resolved():
     V160, _ = values(model, y, digits=160)
     with mp.workdps(120):
         ref = seven_moduli_potential_mp(
-            model, mp.mpf(4), [mp.mpf(3), mp.mpf(6), mp.mpf(1.4)],
-            [mp.mpf(20), mp.mpf(24), mp.mpf(30)], mp.mpf(model.Wstar),
+            model,
+            mp.mpf(4),
+            [mp.mpf(3), mp.mpf(6), mp.mpf(1.4)],
+            [mp.mpf(20), mp.mpf(24), mp.mpf(30)],
+            mp.mpf(model.Wstar),
         )
         # ~60 of the 80 digits cancel: V keeps >= 10 digits, confirmed at 160 digits
         # and by the closed form.
@@ -226,7 +235,9 @@ def test_refine_kklt_quadratic_to_known_vacuum():
     with mp.workdps(60):
         W0, A, a = (mp.mpf(v) for v in (model.W0, model.A, model.a))
         # Supersymmetric AdS vacuum: D_T W = -aA e^{-at} - 3/(2t) (W0 + A e^{-at}) = 0.
-        t_exact = mp.findroot(lambda t: -a * A * mp.exp(-a * t) - 3 / (2 * t) * (W0 + A * mp.exp(-a * t)), 113.5)
+        t_exact = mp.findroot(
+            lambda t: -a * A * mp.exp(-a * t) - 3 / (2 * t) * (W0 + A * mp.exp(-a * t)), 113.5
+        )
         assert_digits(result.point[0], t_exact, 35, "T.re")
         assert abs(result.point[1]) < mp.mpf(10) ** -35
     # Quadratic convergence: each step ~ the square of the previous one.
@@ -304,7 +315,20 @@ def test_unsupported_primitive_named_and_bad_input():
 def test_cli_check_digits_and_refine(tmp_path, capsys):
     from jaxvac.cli import main
 
-    assert main(["check", "kklt", "--at", "T=113.5891240735582949344927536563", "--digits", "30", "--json"]) == 0
+    assert (
+        main(
+            [
+                "check",
+                "kklt",
+                "--at",
+                "T=113.5891240735582949344927536563",
+                "--digits",
+                "30",
+                "--json",
+            ]
+        )
+        == 0
+    )
     rec = json.loads(capsys.readouterr().out)
     assert rec["precision"] == 30 and rec["result"] == "successful"
     # The decimal point given with 31 digits is taken exactly: stationary to ~30 digits.

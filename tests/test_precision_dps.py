@@ -20,8 +20,13 @@ def test_dps_table2_potential_needs_and_gets_high_precision():
     # Table 2 of seed 001: s = 41, t1 = t2 = 6.4e28, u3 = 6.68, θ_t1 = θ_t2 = 0.85π,
     # θ_u3 = 0.52, the heavy moduli on their tree-level vevs (67).
     y = model.point(
-        s=41.0, t1=6.4e28, t2=6.4e28, u3=6.68, theta_u3=0.52,
-        theta_t1=0.85 * math.pi, theta_t2=0.85 * math.pi,
+        s=41.0,
+        t1=6.4e28,
+        t2=6.4e28,
+        u3=6.68,
+        theta_u3=0.52,
+        theta_t1=0.85 * math.pi,
+        theta_t2=0.85 * math.pi,
     )
     values = PrecisionFunction(potential_and_scale)
     V100, S100 = values(model, y, digits=100)

@@ -38,7 +38,10 @@ def test_refine_shows_each_point_then_erases_it(tmp_path, capsys, monkeypatch):
     assert out["points"][0]["fields_decimal"]["T"]["re"].startswith("113.589124073")
     assert terminal.getvalue() == (
         "jaxvac refine: point 1/2, Newton at 30 digits (mpmath), tracing the model first…"
-        + ERASE + "jaxvac refine: point 2/2, Newton at 30 digits (mpmath)…" + ERASE)
+        + ERASE
+        + "jaxvac refine: point 2/2, Newton at 30 digits (mpmath)…"
+        + ERASE
+    )
     monkeypatch.setenv("CI", "true")  # never in CI logs
     terminal.seek(0)
     terminal.truncate(0)
@@ -54,8 +57,10 @@ def _fake_targets(monkeypatch, ran):
             shown = getattr(sys.stderr, "getvalue", lambda: "")()  # the terminal meanwhile
             ran.append((name, shown))
             return fw.Report(target=name, source="seed 000 (000_c8afabef771fe332.txt)", rows=[])
-        return fw.Target(name, "seed 000 (000_c8afabef771fe332.txt)", func, name != "c-slow",
-                         f"target {name}")
+
+        return fw.Target(
+            name, "seed 000 (000_c8afabef771fe332.txt)", func, name != "c-slow", f"target {name}"
+        )
 
     targets = {n: target(n) for n in ("b-two", "a-one", "c-slow")}
     monkeypatch.setattr(fw, "load_targets", lambda: targets)
@@ -68,9 +73,15 @@ def test_reproduce_shows_the_running_target(tmp_path, capsys, monkeypatch):
     assert main(["reproduce", "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines[:2]] == ["a-one", "b-two"]  # default targets
-    assert ran == [("a-one", "jaxvac reproduce: a-one (1/2 targets)…"),
-                   ("b-two", "jaxvac reproduce: a-one (1/2 targets)…" + ERASE
-                    + "jaxvac reproduce: b-two (2/2 targets)…")]
+    assert ran == [
+        ("a-one", "jaxvac reproduce: a-one (1/2 targets)…"),
+        (
+            "b-two",
+            "jaxvac reproduce: a-one (1/2 targets)…"
+            + ERASE
+            + "jaxvac reproduce: b-two (2/2 targets)…",
+        ),
+    ]
     assert terminal.getvalue().endswith(ERASE)
     ran.clear()
     terminal.seek(0)
@@ -88,7 +99,8 @@ def test_reproduce_list_cites_the_papers_not_file_names(capsys, monkeypatch):
     assert "arXiv:1812.04873" in out and "arXiv:2512.20570" in out
     assert ".txt" not in out and "c8afabef" not in out
     assert cite("seed 001_faca987a686c96b8.txt, App. B") == (
-        "Dudas, Parameswaran, Serra, arXiv:2512.20570, App. B")
+        "Dudas, Parameswaran, Serra, arXiv:2512.20570, App. B"
+    )
 
 
 def test_nothing_on_a_pipe(tmp_path, capsys, monkeypatch):

@@ -35,8 +35,11 @@ def test_plain_jax_second_derivative_of_1_over_t2_is_flagged(t):
 
 
 def test_unflagged_where_nothing_leaves_the_range():
-    for fun, x in [(_second(lambda s: 1 / s**2), 5.0), (lambda s: jnp.exp(-s) * 3.0, 700.0),
-                   (jax.hessian(lambda s: jnp.log(s) + s**-3), 1e50)]:
+    for fun, x in [
+        (_second(lambda s: 1 / s**2), 5.0),
+        (lambda s: jnp.exp(-s) * 3.0, 700.0),
+        (jax.hessian(lambda s: jnp.log(s) + s**-3), 1e50),
+    ]:
         _, flags = range_checked(fun)(x)
         assert int(flags) == 0
 

@@ -45,8 +45,11 @@ def _mp_potential(params, t, tau, dps=60):
         a, b = 2 * mp.pi / params["N1"], 2 * mp.pi / params["N2"]
         xi = mp.mpf(params["xi"])
         K = lambda r: -2 * mp.log((2 * r[0]) ** mp.mpf(1.5) + xi / 2)
-        W = lambda z: (mp.mpf(params["W0"]) + mp.mpf(params["A"]) * mp.exp(-a * z[0])
-                       + mp.mpf(params["B"]) * mp.exp(-b * z[0]))
+        W = lambda z: (
+            mp.mpf(params["W0"])
+            + mp.mpf(params["A"]) * mp.exp(-a * z[0])
+            + mp.mpf(params["B"]) * mp.exp(-b * z[0])
+        )
         return float(mpref.fterm_potential(K, W, [mp.mpf(t), mp.mpf(tau)]))
 
 
@@ -83,12 +86,16 @@ def test_large_volume_limit_is_eq_2_2():
     C = F.c_hat(a, W0, xi, A)
     for t, tau in [(1400.0, 0.0), (1470.0, 2.0), (1550.0, -5.0)]:
         x, y = a * t, a * tau
-        terms = np.array([-np.exp(-x) * np.cos(y) / x**2,
-                          -(N1 / N2) * (B / A) * np.exp(-N1 / N2 * x) * np.cos(N1 / N2 * y) / x**2,
-                          C / x**4.5])
+        terms = np.array(
+            [
+                -np.exp(-x) * np.cos(y) / x**2,
+                -(N1 / N2) * (B / A) * np.exp(-N1 / N2 * x) * np.cos(N1 / N2 * y) / x**2,
+                C / x**4.5,
+            ]
+        )
         lam = terms.sum()
         V = float(jaxvac.scalar_potential(m, jnp.array([t, tau])))
-        norm = -a**3 * A * W0 / 2
+        norm = -(a**3) * A * W0 / 2
         # agreement to the size of the neglected corrections (ξ/(2t)^{3/2} ~ 1e-8 of each term)
         assert V == pytest.approx(norm * lam, rel=0, abs=1e-6 * norm * np.abs(terms).sum())
 
@@ -100,8 +107,12 @@ def test_reduced_model_is_lambda_and_window_edges_are_exact():
     beta, x = 65 / 64, 142.0
     cy, cx, upper = F.window_c_exact(x, beta)
     assert upper and cy < cx
-    for C, expect in [(cy * (1 - 1e-6), (1, -1)), (cy * (1 + 1e-6), (1, 1)),
-                      (cx * (1 - 1e-6), (1, 1)), (cx * (1 + 1e-6), (-1, 1))]:
+    for C, expect in [
+        (cy * (1 - 1e-6), (1, -1)),
+        (cy * (1 + 1e-6), (1, 1)),
+        (cx * (1 - 1e-6), (1, 1)),
+        (cx * (1 + 1e-6), (-1, 1)),
+    ]:
         m = RKUReduced(beta=beta, z=1.0 / F.inverse_z(x, beta, C), C=C)
         a = jaxvac.analyse(m, np.array([x, 0.0]))
         H = np.asarray(a.hessian)

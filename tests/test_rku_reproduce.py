@@ -23,7 +23,7 @@ def test_distribution_29_cdf_against_quadrature():
     d = F.Distribution29(beta, cutoff=1e-5)
     with mp.workdps(30):
         p = (beta + 1) / (2 * beta)
-        f = lambda u: mp.e ** (-(1 - p) * u) * u ** -2.5  # integrand in u = -ln Λ
+        f = lambda u: mp.e ** (-(1 - p) * u) * u**-2.5  # integrand in u = -ln Λ
         total = mp.quad(f, [-mp.log(mp.mpf("1e-5")), 200, mp.inf])
         part = mp.quad(f, [-mp.log(mp.mpf("1e-30")), 200, mp.inf])
     assert d.cdf_log10(-30.0) == pytest.approx(float(part / total), rel=1e-10)
@@ -80,8 +80,11 @@ def test_rho_mass_against_quadrature(kind):
             if kind == "uniform":
                 pw = (d.W0[0] <= W0 <= d.W0[1]) / (d.W0[1] - d.W0[0])
             else:
-                pw = ((d.w_lo <= abs(W0) <= d.w_hi) / (2 * abs(W0) * math.log(d.w_hi / d.w_lo))
-                      if W0 != 0 else 0.0)
+                pw = (
+                    (d.w_lo <= abs(W0) <= d.w_hi) / (2 * abs(W0) * math.log(d.w_hi / d.w_lo))
+                    if W0 != 0
+                    else 0.0
+                )
             return pa * pb * pw * rho**2
 
         pts = sorted({-rho_up, rho_up, 0.0} | {v for v in np.linspace(-rho_up, rho_up, 401)})
@@ -92,8 +95,19 @@ def test_rho_mass_against_quadrature(kind):
 
 @pytest.fixture(scope="module")
 def small_stable_set():
-    return L.stable_set(10.0, 9.0, 1e-3, x_lo=14.0, x_hi=26.0, fine=4.0, x_order=4, r_order=6,
-                        n_lin=41, log_decades=10, n_local=41)
+    return L.stable_set(
+        10.0,
+        9.0,
+        1e-3,
+        x_lo=14.0,
+        x_hi=26.0,
+        fine=4.0,
+        x_order=4,
+        r_order=6,
+        n_lin=41,
+        log_decades=10,
+        n_local=41,
+    )
 
 
 def test_sampled_vacua_are_stable_de_sitter(small_stable_set):
@@ -108,8 +122,11 @@ def test_sampled_vacua_are_stable_de_sitter(small_stable_set):
         assert int(a.critical_type) == jaxvac.CriticalType.minimum
         assert int(a.vacuum) == jaxvac.Vacuum.dS
         assert float(a.V) == pytest.approx(s["Lambda"][i], rel=1e-10)
-        np.testing.assert_allclose(np.sort(np.asarray(a.masses_squared)),
-                                   np.sort([s["m2_t"][i], s["m2_tau"][i]]), rtol=1e-8)
+        np.testing.assert_allclose(
+            np.sort(np.asarray(a.masses_squared)),
+            np.sort([s["m2_t"][i], s["m2_tau"][i]]),
+            rtol=1e-8,
+        )
 
 
 def test_window_edges_in_full_model_match_closed_forms():
@@ -132,7 +149,9 @@ def test_window_edges_in_full_model_match_closed_forms():
     # gradient and Hessian, in log t) from 5% below lands there, on a stable dS minimum
     # (the barrier, a saddle, is only 0.5% above it)
     mid = w["mid"]
-    vac = E.vacuum_near(RKU(W0=mid["W0"], A=-1.0, B=mid["B"], N1=10.0, N2=9.0, xi=1e-3), 0.95 * x / a)
+    vac = E.vacuum_near(
+        RKU(W0=mid["W0"], A=-1.0, B=mid["B"], N1=10.0, N2=9.0, xi=1e-3), 0.95 * x / a
+    )
     assert vac["newton_converged"] and vac["result"] == "successful"
     assert vac["t"] == pytest.approx(x / a, rel=1e-10)
     assert (vac["type"], vac["vacuum"]) == ("minimum", "dS")
@@ -164,8 +183,10 @@ def test_landscape_exponents_match_the_asymptotic_analysis():
     beta = 10 / 9
     ss = L.stable_set(10.0, 9.0, 1e-3, x_lo=2 * np.pi / 10, x_hi=120.0)
     edges = np.arange(-95.0, 1.0, 1.0)
-    for draws, expect in ((L.Draws(), -1 / (2 * beta)),
-                          (L.Draws("loguniform_W0", w_lo=1e-300), -(beta + 1) / (2 * beta))):
+    for draws, expect in (
+        (L.Draws(), -1 / (2 * beta)),
+        (L.Draws("loguniform_W0", w_lo=1e-300), -(beta + 1) / (2 * beta)),
+    ):
         dens, _ = L.density_histogram(ss, draws, edges)
         slope, _, _ = L.density_slope(edges, dens, -80.0, -30.0)
         assert slope == pytest.approx(expect, rel=0.04)

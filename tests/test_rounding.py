@@ -143,14 +143,17 @@ def _exp_potential(y):
 
 def _exp_potential_mp(x, t):
     return (
-        2 * mp.exp(-mp.mpf(0.5) * x) - mp.mpf(3.1) * mp.exp(-mp.mpf(0.7) * x)
+        2 * mp.exp(-mp.mpf(0.5) * x)
+        - mp.mpf(3.1) * mp.exp(-mp.mpf(0.7) * x)
         + mp.mpf(0.8) * mp.exp(-x) * mp.cos(t)
     )
 
 
 def test_exp_sum_potential_value_gradient_hessian():
     # Near a zero of V, the sum cancels: bounds must follow.
-    x0 = float(mp.findroot(lambda x: _exp_potential_mp(x, mp.mpf(0.3)), (1.0, 3.0), solver="anderson"))
+    x0 = float(
+        mp.findroot(lambda x: _exp_potential_mp(x, mp.mpf(0.3)), (1.0, 3.0), solver="anderson")
+    )
     y = np.array([x0, 0.3])
     X, T = mp.mpf(y[0]), mp.mpf(y[1])
     f = lambda a, b: _exp_potential_mp(a, b)  # noqa: E731

@@ -50,11 +50,23 @@ from jaxvac.scan._storage import chunk_files
         ({"sample": {"c": {"dist": "normal", "std": -1}}}, "sample.c.std must be > 0"),
         ({"sample": {"c": {"dist": "normal", "std": 1, "sigma": 2}}}, "unknown key(s) 'sigma'"),
         ({"sample": {"c": {"dist": "choice", "values": []}}}, "values must be a non-empty list"),
-        ({"sample": {"c": {"dist": "choice", "values": [1, 2], "weights": [1]}}}, "weights must be a list of 2"),
-        ({"sample": {"c": {"dist": "integer", "low": 1.5, "high": 3}}}, "sample.c.low must be an integer"),
-        ({"sample": {"w": {"dist": "symmetric", "scale": 1}}}, "has no parameter 'w'; its parameters are: c, lam, v"),
+        (
+            {"sample": {"c": {"dist": "choice", "values": [1, 2], "weights": [1]}}},
+            "weights must be a list of 2",
+        ),
+        (
+            {"sample": {"c": {"dist": "integer", "low": 1.5, "high": 3}}},
+            "sample.c.low must be an integer",
+        ),
+        (
+            {"sample": {"w": {"dist": "symmetric", "scale": 1}}},
+            "has no parameter 'w'; its parameters are: c, lam, v",
+        ),
         ({"sample": {"lam": {"dist": "symmetric", "scale": 1}}}, "also in [fixed]"),
-        ({"sample": {"v": {"dist": "uniform", "low": -1, "high": 1}}}, "sample.v: Quartic refuses v=-1.0"),
+        (
+            {"sample": {"v": {"dist": "uniform", "low": -1, "high": 1}}},
+            "sample.v: Quartic refuses v=-1.0",
+        ),
         ({"fixed": {"mu": 1}}, "fixed.mu: Quartic has no parameter 'mu'"),
         ({"region": {"y": [0, 1]}}, "'y' is not a coordinate of Quartic"),
         ({"region": {"x": [1, 0]}}, "lo < hi"),
@@ -76,15 +88,30 @@ def test_fingerprints_and_recorded_configuration_are_stable():
     are contracts: these are the values jaxvac 0.1.0 (main at 04fc68e) computed."""
     jaxvac.enable_x64()
     cases = [
-        ({"model": "kklt", "points": 10, "sample": {"W0": {"dist": "symmetric", "scale": 1e-3}}},
-         "41d290e24a7728b2fe3b3e5bdfad3646e5c29f29e1450510221ae97a259fafa4"),
-        ({"model": "kklt", "points": 100, "sample": {
-            "W0": {"dist": "choice", "values": [1, 2]}}, "solver": "rku-line"},
-         "8f0f68236abcd7b9a49406c13c56a82e8495b5eb5b784182bcaea4902534b9ea"),
-        ({"model": "kklt", "points": 100, "sample": {
-            "W0": {"dist": "normal", "std": 1e-3},
-            "A": {"dist": "choice", "values": [1, 2.5], "weights": [1, 3]}}},
-         "df392d1702a17b9806b67440db5899e5d0d67cd0b8fb03c350791d28124c9cfe"),
+        (
+            {"model": "kklt", "points": 10, "sample": {"W0": {"dist": "symmetric", "scale": 1e-3}}},
+            "41d290e24a7728b2fe3b3e5bdfad3646e5c29f29e1450510221ae97a259fafa4",
+        ),
+        (
+            {
+                "model": "kklt",
+                "points": 100,
+                "sample": {"W0": {"dist": "choice", "values": [1, 2]}},
+                "solver": "rku-line",
+            },
+            "8f0f68236abcd7b9a49406c13c56a82e8495b5eb5b784182bcaea4902534b9ea",
+        ),
+        (
+            {
+                "model": "kklt",
+                "points": 100,
+                "sample": {
+                    "W0": {"dist": "normal", "std": 1e-3},
+                    "A": {"dist": "choice", "values": [1, 2.5], "weights": [1, 3]},
+                },
+            },
+            "df392d1702a17b9806b67440db5899e5d0d67cd0b8fb03c350791d28124c9cfe",
+        ),
     ]
     for raw, fingerprint in cases:
         assert read_config(raw).fingerprint() == fingerprint
@@ -92,13 +119,15 @@ def test_fingerprints_and_recorded_configuration_are_stable():
     assert json.dumps(cfg.data) == (
         '{"model": "kklt", "points": 100, "starts": 16, "seed": 0, "chunk": 1024, "keep": "all", '
         '"fixed": {}, "sample": {"A": {"dist": "choice", "values": [1, 2.5], "weights": [1.0, '
-        '3.0]}, "W0": {"dist": "normal", "mean": 0.0, "std": 0.001}}, "region": {}, "search": {}}')
+        '3.0]}, "W0": {"dist": "normal", "mean": 0.0, "std": 0.001}}, "region": {}, "search": {}}'
+    )
 
 
 def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
     (tmp_path / "quartic.py").write_text(QUARTIC)
-    (tmp_path / "scan.toml").write_text(textwrap.dedent(
-        """
+    (tmp_path / "scan.toml").write_text(
+        textwrap.dedent(
+            """
         model = "quartic.py:Quartic"   # relative to this file
         points = 10
         [sample.c]
@@ -107,14 +136,22 @@ def test_toml_file_and_relative_model_path(tmp_path, quartic_file):
         [region]
         x = [-2, 2]
         """
-    ))
+        )
+    )
     cfg = read_config(tmp_path / "scan.toml")
     assert cfg.data["model"] == "quartic.py:Quartic"
     assert cfg.model_spec == f"{tmp_path}/quartic.py:Quartic"
     assert cfg.data == {
-        "model": "quartic.py:Quartic", "points": 10, "starts": 16, "seed": 0, "chunk": 1024,
-        "keep": "all", "fixed": {}, "sample": {"c": {"dist": "normal", "mean": 0.0, "std": 2.0}},
-        "region": {"x": [-2.0, 2.0]}, "search": {},
+        "model": "quartic.py:Quartic",
+        "points": 10,
+        "starts": 16,
+        "seed": 0,
+        "chunk": 1024,
+        "keep": "all",
+        "fixed": {},
+        "sample": {"c": {"dist": "normal", "mean": 0.0, "std": 2.0}},
+        "region": {"x": [-2.0, 2.0]},
+        "search": {},
     }
     assert cfg.n_chunks == 1
     (tmp_path / "bad.toml").write_text("points = [")
@@ -163,18 +200,29 @@ def test_start_fields_are_the_analysis_fields_a_scan_stores():
     analysis_fields = [f.name for f in dataclasses.fields(PointAnalysis)]
     assert NOT_KEPT <= set(analysis_fields)
     assert START_FIELDS == tuple(n for n in analysis_fields if n not in NOT_KEPT) + (
-        "steps", "distinct")
-    stored_as = {"type": "critical_type", "type_code": "critical_type", "vacuum_code": "vacuum",
-                 "result_code": "result"}
+        "steps",
+        "distinct",
+    )
+    stored_as = {
+        "type": "critical_type",
+        "type_code": "critical_type",
+        "vacuum_code": "vacuum",
+        "result_code": "result",
+    }
     from_starts = set(ROW_COLUMNS) - {"point", "start"}
     assert {stored_as.get(c, c) for c in from_starts} <= set(START_FIELDS)
     a = jax.vmap(lambda y: analyse_point(KKLT(), y))(jnp.array([[113.6, 0.0], [90.0, 0.0]]))
     out = start_results(a, result=a.result, steps=jnp.ones(2), distinct=jnp.ones(2))
     assert tuple(out) == START_FIELDS
-    assert {k: str(out[k].dtype) for k in ("n_negative", "n_flat", "result", "steps",
-                                            "distinct")} == {
-        "n_negative": "int32", "n_flat": "int32", "result": "int32", "steps": "int32",
-        "distinct": "bool"}
+    assert {
+        k: str(out[k].dtype) for k in ("n_negative", "n_flat", "result", "steps", "distinct")
+    } == {
+        "n_negative": "int32",
+        "n_flat": "int32",
+        "result": "int32",
+        "steps": "int32",
+        "distinct": "bool",
+    }
     np.testing.assert_array_equal(out["V"], a.V)
 
 
@@ -255,11 +303,17 @@ def test_solver_from_toml_is_recorded_and_a_resume_with_another_is_refused(quart
     with pytest.raises(InputError, match=r"solver: \{.*\} -> '<unset>'"):
         scan(default, tmp_path / "out", resume=True, progress=False)
 
-def test_resume_of_a_default_search_scan_with_a_named_solver_is_refused(reference, quartic_file,
-                                                                         analytic_solver):
+
+def test_resume_of_a_default_search_scan_with_a_named_solver_is_refused(
+    reference, quartic_file, analytic_solver
+):
     with pytest.raises(InputError, match="records no point solver: it was made with the default"):
-        scan(base_config(quartic_file, solver=analytic_solver), reference.path, resume=True,
-             progress=False)
+        scan(
+            base_config(quartic_file, solver=analytic_solver),
+            reference.path,
+            resume=True,
+            progress=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -281,19 +335,24 @@ def test_one_compilation_per_chunk_shape(quartic_file, analytic_solver, tmp_path
     first = scan(cfg, tmp_path / "a", progress=False)
     assert _run_chunk._cache_size() == before + 1
     assert len(first.to_pandas()) == 20 * 3
-    cfg2 = base_config(quartic_file, points=9, chunk=6, seed=99, solver=analytic_solver,
-                       fixed={"lam": 0.25})
+    cfg2 = base_config(
+        quartic_file, points=9, chunk=6, seed=99, solver=analytic_solver, fixed={"lam": 0.25}
+    )
     scan(cfg2, tmp_path / "b", progress=False)
     assert _run_chunk._cache_size() == before + 1
 
 
-def test_progress_bar_on_a_terminal_only(quartic_file, analytic_solver, tmp_path, capsys, monkeypatch):
+def test_progress_bar_on_a_terminal_only(
+    quartic_file, analytic_solver, tmp_path, capsys, monkeypatch
+):
     cfg = base_config(quartic_file, points=12, chunk=6, solver=analytic_solver)
     scan(cfg, tmp_path / "bar", progress=True)
     err = capsys.readouterr().err
     # count, elapsed<ETA, rate, vacua found so far
     # whole points counted as integers (12/12, not 12.0/12.0)
-    assert re.search(r"scan: 100%.* 12/12 \[\d\d:\d\d<\d\d:\d\d,\s+[\d.]+(pt/s|s/pt), vacua=36\]", err)
+    assert re.search(
+        r"scan: 100%.* 12/12 \[\d\d:\d\d<\d\d:\d\d,\s+[\d.]+(pt/s|s/pt), vacua=36\]", err
+    )
     monkeypatch.setenv("CI", "true")  # default: a bar only on a terminal and not in CI
     scan(cfg, tmp_path / "quiet", progress=None)
     assert capsys.readouterr().err == ""
@@ -308,8 +367,14 @@ def test_solver_in_toml_and_in_python_are_one_configuration():
     # the default search, given in Python, leaves the configuration (and old scans) alone
     assert default.with_point_solver(search_point_solver(default)) is default
     named = read_config({**scan_config(100), "solver": "rku-line"})
-    expected = {"name": "jaxvac.reproduce._rku_scan:LineSolver", "bisections": 60, "n_grid": 2400,
-                "slots": 6, "t_hi": 200.0, "t_lo": 1.0}
+    expected = {
+        "name": "jaxvac.reproduce._rku_scan:LineSolver",
+        "bisections": 60,
+        "n_grid": 2400,
+        "slots": 6,
+        "t_hi": 200.0,
+        "t_lo": 1.0,
+    }
     assert named.data["solver"] == expected
     assert named.point_solver() == LineSolver()
     in_python = default.with_point_solver(LineSolver())
@@ -357,11 +422,15 @@ def _draws(quartic_file, sample, n=20000, seed=1):
 
 def test_distributions_have_their_laws(quartic_file):
     n = 20000
-    d = _draws(quartic_file, {
-        "c": {"dist": "uniform", "low": -1.0, "high": 3.0},
-        "lam": {"dist": "loguniform", "low": 1e-3, "high": 1e3},
-        "v": {"dist": "normal", "mean": 2.0, "std": 0.5},
-    }, n)
+    d = _draws(
+        quartic_file,
+        {
+            "c": {"dist": "uniform", "low": -1.0, "high": 3.0},
+            "lam": {"dist": "loguniform", "low": 1e-3, "high": 1e3},
+            "v": {"dist": "normal", "mean": 2.0, "std": 0.5},
+        },
+        n,
+    )
     # Kolmogorov-Smirnov against the exact laws (p > 1e-3: fails by chance once in 1000)
     assert sps.kstest(d["c"], sps.uniform(-1.0, 4.0).cdf).pvalue > 1e-3
     assert sps.kstest(np.log10(d["lam"]), sps.uniform(-3.0, 6.0).cdf).pvalue > 1e-3
@@ -369,11 +438,15 @@ def test_distributions_have_their_laws(quartic_file):
     # independent parameters
     assert abs(np.corrcoef(d["c"], d["v"])[0, 1]) < 4 / np.sqrt(n)
 
-    d = _draws(quartic_file, {
-        "c": {"dist": "symmetric", "scale": 2.0},
-        "lam": {"dist": "signed-loguniform", "low": 1e-4, "high": 1e-2},
-        "v": {"dist": "choice", "values": [0.5, 1.0, 4.0], "weights": [1, 2, 1]},
-    }, n)
+    d = _draws(
+        quartic_file,
+        {
+            "c": {"dist": "symmetric", "scale": 2.0},
+            "lam": {"dist": "signed-loguniform", "low": 1e-4, "high": 1e-2},
+            "v": {"dist": "choice", "values": [0.5, 1.0, 4.0], "weights": [1, 2, 1]},
+        },
+        n,
+    )
     assert sps.kstest(d["c"], sps.uniform(-2.0, 4.0).cdf).pvalue > 1e-3
     mag = np.abs(d["lam"])
     assert mag.min() >= 1e-4 and mag.max() <= 1e-2
@@ -412,16 +485,21 @@ def test_a_new_law_is_one_registered_class(quartic_file, monkeypatch):
     n = 20000
     d = _draws(quartic_file, {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}, n)
     assert sps.kstest(d["c"], sps.triang(0.5, -1.0, 4.0).cdf).pvalue > 1e-3
-    cfg = read_config(base_config(quartic_file, sample={
-        "c": {"dist": "triangular", "low": -1, "high": 3}}))
+    cfg = read_config(
+        base_config(quartic_file, sample={"c": {"dist": "triangular", "low": -1, "high": 3}})
+    )
     assert cfg.data["sample"] == {"c": {"dist": "triangular", "low": -1.0, "high": 3.0}}
     with pytest.raises(InputError, match="sample.v: Quartic refuses v=-1.0"):
-        read_config(base_config(quartic_file, sample={
-            "v": {"dist": "triangular", "low": -1, "high": 3}}))
+        read_config(
+            base_config(quartic_file, sample={"v": {"dist": "triangular", "low": -1, "high": 3}})
+        )
 
 
 def test_draws_depend_on_seed_and_point_only(quartic_file):
-    sample = {"c": {"dist": "symmetric", "scale": 1.0}, "v": {"dist": "uniform", "low": 0.5, "high": 2.0}}
+    sample = {
+        "c": {"dist": "symmetric", "scale": 1.0},
+        "v": {"dist": "uniform", "low": 0.5, "high": 2.0},
+    }
     a = _draws(quartic_file, sample, 100, seed=5)
     b = _draws(quartic_file, sample, 50, seed=5)
     np.testing.assert_array_equal(a["c"][:50], b["c"])  # no dependence on how many/which chunk
@@ -471,7 +549,9 @@ def test_counts_match_rows_and_parameters(reference):
     assert c["results"]["successful"] == int((t["result"] == "successful").sum())
     reps = t[(t["result"] == "successful") & t["distinct"]]
     assert c["vacua"]["successful"] == len(reps)
-    assert c["vacua"]["dS-minima"] == int(((reps["vacuum"] == "dS") & (reps["type"] == "minimum")).sum())
+    assert c["vacua"]["dS-minima"] == int(
+        ((reps["vacuum"] == "dS") & (reps["type"] == "minimum")).sum()
+    )
     # a point has dS minima exactly when c > 0 (and a minimum was found)
     with_min = set(reps[reps["type"] == "minimum"]["point"])
     c_of = t.groupby("point")["c"].first()
@@ -492,17 +572,23 @@ def test_every_kind_counts_the_rows_it_selects(reference):
     reps = t[(t["result"] == "successful") & t["distinct"]]
     minimum, vacuum = reps["type"] == "minimum", reps["vacuum"].astype(str)
     expected = {
-        "successful": reps.index == reps.index, "minima": minimum, "dS": vacuum == "dS",
-        "dS-minima": minimum & (vacuum == "dS"), "AdS": vacuum == "AdS",
-        "AdS-minima": minimum & (vacuum == "AdS"), "Minkowski": vacuum == "Minkowski",
-        "saddles": reps["type"] == "saddle", "maxima": reps["type"] == "maximum",
+        "successful": reps.index == reps.index,
+        "minima": minimum,
+        "dS": vacuum == "dS",
+        "dS-minima": minimum & (vacuum == "dS"),
+        "AdS": vacuum == "AdS",
+        "AdS-minima": minimum & (vacuum == "AdS"),
+        "Minkowski": vacuum == "Minkowski",
+        "saddles": reps["type"] == "saddle",
+        "maxima": reps["type"] == "maximum",
     }
     assert list(expected) == list(KINDS)
     assert reference.counts["vacua"]["maxima"] > 0 and reference.counts["vacua"]["AdS"] > 0
     for name, sel in expected.items():
         rows = reference.vacua(name, columns=["point", "start"]).to_pandas()
         assert list(zip(rows["point"], rows["start"])) == list(
-            zip(reps["point"][sel], reps["start"][sel])), name
+            zip(reps["point"][sel], reps["start"][sel])
+        ), name
         assert reference.counts["vacua"][name] == int(sel.sum()), name
         assert reference.counts["points_with"][name] == reps["point"][sel].nunique(), name
 
@@ -565,19 +651,25 @@ def test_resume_after_losing_chunks(reference, quartic_file, tmp_path, capsys):
     (out / ".chunk-000002.parquet.0123456789ab.tmp").write_bytes(b"half a file")
     (out / "chunk-000003.parquet").write_bytes(b"torn")  # not a Parquet file: recomputed
     # the manifest records chunks 0-4: reading the scan names the first file that is not there
-    with pytest.raises(InputError, match=r"chunk-000001.parquet is damaged \(the file is missing\)"):
+    with pytest.raises(
+        InputError, match=r"chunk-000001.parquet is damaged \(the file is missing\)"
+    ):
         load_scan(out)
     resumed = scan(base_config(quartic_file), out, resume=True, progress=False)
     assert_same_rows(resumed.table(), reference.table())
     assert not [n for n in os.listdir(out) if n.endswith(".tmp")]
     said = capsys.readouterr().err.splitlines()
-    assert said == ["jaxvac scan: chunk-000001.parquet is missing; recomputing it",
-                    "jaxvac scan: chunk-000003.parquet is damaged (its sha256 differs from the one "
-                    "the manifest records, or it does not read); recomputing it",
-                    "jaxvac scan: chunk-000004.parquet is missing; recomputing it"]
+    assert said == [
+        "jaxvac scan: chunk-000001.parquet is missing; recomputing it",
+        "jaxvac scan: chunk-000003.parquet is damaged (its sha256 differs from the one "
+        "the manifest records, or it does not read); recomputing it",
+        "jaxvac scan: chunk-000004.parquet is missing; recomputing it",
+    ]
 
 
-def test_full_disk_leaves_a_valid_dataset_and_resumes(reference, quartic_file, tmp_path, monkeypatch):
+def test_full_disk_leaves_a_valid_dataset_and_resumes(
+    reference, quartic_file, tmp_path, monkeypatch
+):
     calls = {"n": 0}
     real = pq.write_table
 
@@ -595,8 +687,12 @@ def test_full_disk_leaves_a_valid_dataset_and_resumes(reference, quartic_file, t
         scan(base_config(quartic_file), out, progress=False)
     msg = str(e.value)
     assert "No space left on device" in msg and "--resume" in msg and "chunk-000002" in msg
-    assert sorted(os.listdir(out)) == [".jaxvac.lock", "_manifest.json", "chunk-000000.parquet",
-                                       "chunk-000001.parquet"]  # the failed write's temporary is gone
+    assert sorted(os.listdir(out)) == [
+        ".jaxvac.lock",
+        "_manifest.json",
+        "chunk-000000.parquet",
+        "chunk-000001.parquet",
+    ]  # the failed write's temporary is gone
     assert json.loads((out / "_manifest.json").read_text())["completed_chunks"] == [0, 1]
     assert load_scan(out).table().num_rows == 2 * 8 * 6
     monkeypatch.setattr(pq, "write_table", real)
@@ -641,7 +737,8 @@ def test_readable_by_polars(reference):
     df = pl.read_parquet(os.path.join(reference.path, "*.parquet"))
     assert df.height == reference.table().num_rows
     assert df.filter(pl.col("vacuum") == "dS").height == int(
-        (reference.to_pandas()["vacuum"] == "dS").sum())
+        (reference.to_pandas()["vacuum"] == "dS").sum()
+    )
 
 
 def test_readable_by_duckdb(reference):
@@ -682,8 +779,22 @@ def test_plot_writes_readable_figures_and_summary(reference, tmp_path, capsys):
     from jaxvac.cli import main
 
     out = tmp_path / "fig"
-    assert main(["plot", reference.path, "--out", str(out), "--params", "v", "c",
-                 "--analytic-exponent", "0.5"]) == 0
+    assert (
+        main(
+            [
+                "plot",
+                reference.path,
+                "--out",
+                str(out),
+                "--params",
+                "v",
+                "c",
+                "--analytic-exponent",
+                "0.5",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     k = reference.counts["points_with"]["dS-minima"]
     assert f"{k}/40 parameter points with dS-minima vacua" in printed
@@ -693,7 +804,9 @@ def test_plot_writes_readable_figures_and_summary(reference, tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["fractions_per_point"]["dS-minima"]["k"] == k
     assert summary["lambda_histogram"]["n"] == reference.counts["vacua"]["dS-minima"]
-    assert sum(summary["lambda_histogram"]["histogram"]["counts"]) == summary["lambda_histogram"]["n"]
+    assert (
+        sum(summary["lambda_histogram"]["histogram"]["counts"]) == summary["lambda_histogram"]["n"]
+    )
     assert summary["mass_spectra"]["n"] == reference.counts["vacua"]["minima"]
     assert main(["plot", reference.path, "--params", "c", "lam"]) == 2
     assert "'lam' is not a sampled parameter" in capsys.readouterr().err
@@ -712,8 +825,9 @@ def test_heat_map_recomputes_the_draws_of_every_point(reference):
 
 
 @pytest.mark.parametrize("in_flight", ["1", "3"])
-def test_chunks_in_flight_do_not_change_the_rows(reference, quartic_file, tmp_path, monkeypatch,
-                                                 in_flight):
+def test_chunks_in_flight_do_not_change_the_rows(
+    reference, quartic_file, tmp_path, monkeypatch, in_flight
+):
     """Chunks run from several threads at once (XLA's CPU backend runs one execution on ~one
     core; jaxvac/_parallel.py) and are written in order: one or three in flight give the rows
     of the reference scan, chunk files 0..4 and a complete manifest."""

@@ -30,7 +30,10 @@ def test_plot_writes_next_to_the_scan_which_stays_a_dataset(reference, tmp_path,
     printed = capsys.readouterr().out
     figures = tmp_path / "x.figures"  # DIR.figures, next to DIR
     assert names(figures) == sorted([f"{f}.png" for f in FIGURES] + ["summary.json"])
-    assert f"figures in {figures}: lambda_histogram.png, stable_fraction.png, mass_spectra.png" in printed
+    assert (
+        f"figures in {figures}: lambda_histogram.png, stable_fraction.png, mass_spectra.png"
+        in printed
+    )
     assert names(scan_dir) == before  # nothing written into the dataset folder
     rows = reference.table().num_rows
     assert len(pd.read_parquet(scan_dir)) == rows
@@ -40,8 +43,12 @@ def test_plot_writes_next_to_the_scan_which_stays_a_dataset(reference, tmp_path,
 
 def test_plot_formats_pdf_and_svg(reference, tmp_path, capsys):
     out = tmp_path / "figs"
-    assert main(["plot", reference.path, "--out", str(out), "--format", "pdf,svg",
-                 "--params", "v", "c"]) == 0
+    assert (
+        main(
+            ["plot", reference.path, "--out", str(out), "--format", "pdf,svg", "--params", "v", "c"]
+        )
+        == 0
+    )
     capsys.readouterr()
     expected = [f"{f}.{ext}" for f in FIGURES for ext in ("pdf", "svg")]
     assert names(out) == sorted(expected + ["summary.json"])
@@ -66,14 +73,19 @@ def test_readers_ignore_files_that_are_not_chunks(reference, tmp_path, capsys):
     t = pads.dataset(scan_dir, format="parquet", exclude_invalid_files=True).to_table()
     assert t.num_rows == reference.table().num_rows
     assert main(["plot", str(scan_dir), "--out", str(tmp_path / "f"), "--params", "v", "c"]) == 0
-    assert f"note: {scan_dir / 'figures'} (written there by an earlier jaxvac plot)" in capsys.readouterr().out
+    assert (
+        f"note: {scan_dir / 'figures'} (written there by an earlier jaxvac plot)"
+        in capsys.readouterr().out
+    )
 
 
 def test_scan_result_repr_is_a_summary(reference):
     c = reference.counts
     text = repr(reference)
-    assert text.startswith(f"ScanResult({reference.path!r}: Quartic, 5/5 chunks (complete) • "
-                           "40 parameter points, 240 starts • ")
+    assert text.startswith(
+        f"ScanResult({reference.path!r}: Quartic, 5/5 chunks (complete) • "
+        "40 parameter points, 240 starts • "
+    )
     v = c["vacua"]
     assert f"{v['successful']} critical points: {v['minima']} minima" in text
     assert f"{c['points_with']['dS-minima']}/40 points with a dS minimum" in text
@@ -86,5 +98,7 @@ def test_scan_to_pandas_without_pandas_is_one_clear_line(reference, monkeypatch)
     monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` fails
     with pytest.raises(ImportError) as e:
         reference.to_pandas()
-    assert str(e.value) == ("ScanResult.to_pandas() needs pandas, which is not installed: "
-                            "pip install 'jaxvac[analysis]' (or pip install pandas).")
+    assert str(e.value) == (
+        "ScanResult.to_pandas() needs pandas, which is not installed: "
+        "pip install 'jaxvac[analysis]' (or pip install pandas)."
+    )

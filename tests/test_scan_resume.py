@@ -115,8 +115,9 @@ def test_killed_many_times_at_random_moments(config_file, env, uninterrupted, tm
         after = rng.randint(0, POINTS // CHUNK - 1) if attempt else 0
         # --resume once a manifest exists (it is refused where a kill came before one)
         started = (out / "_manifest.json").exists()
-        killed = run_and_kill(_cmd(config_file, out, started), env, out, after,
-                              delay=rng.uniform(0.0, 0.3))
+        killed = run_and_kill(
+            _cmd(config_file, out, started), env, out, after, delay=rng.uniform(0.0, 0.3)
+        )
         kills += killed
     assert kills >= 4
     finish(_cmd(config_file, out, True), env)
@@ -141,7 +142,9 @@ def _metas(result):
 
 
 @pytest.mark.slow
-def test_dask_worker_killed_mid_scan_same_rows(config_file, env, uninterrupted, tmp_path, monkeypatch):
+def test_dask_worker_killed_mid_scan_same_rows(
+    config_file, env, uninterrupted, tmp_path, monkeypatch
+):
     """A 2-worker LocalCluster; one worker is SIGKILLed once the first chunk is written.
     Dask re-runs its task elsewhere; the rows equal the local run's."""
     distributed = pytest.importorskip("distributed")
@@ -153,9 +156,12 @@ def test_dask_worker_killed_mid_scan_same_rows(config_file, env, uninterrupted, 
         monkeypatch.setenv(key, value)
     out = tmp_path / "out"
     killed = {}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         pids = client.run(os.getpid)
 
         def killer():
@@ -175,8 +181,9 @@ def test_dask_worker_killed_mid_scan_same_rows(config_file, env, uninterrupted, 
 
 
 @pytest.mark.slow
-def test_dask_scan_on_a_shared_scheduler_uses_its_own_configuration(config_file, env, uninterrupted,
-                                                                    tmp_path, monkeypatch):
+def test_dask_scan_on_a_shared_scheduler_uses_its_own_configuration(
+    config_file, env, uninterrupted, tmp_path, monkeypatch
+):
     """Another client's data already held on the scheduler under the names of a scan's
     settings ("config", "out_dir", ...): the scan still computes its own chunks into its own
     directory. (It once scattered its settings as a dict, whose keys are global on the
@@ -187,12 +194,23 @@ def test_dask_scan_on_a_shared_scheduler_uses_its_own_configuration(config_file,
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     out, other = tmp_path / "out", tmp_path / "other"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        held = client.scatter({"config": {"points": 1}, "out_dir": str(other),  # noqa: F841
-                               "fingerprint": "0" * 64, "model_spec": "elsewhere.py:Other",
-                               "point_solver": None, "solver_spec": None}, broadcast=True)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        held = client.scatter(  # noqa: F841 - keeps the scattered data alive
+            {
+                "config": {"points": 1},
+                "out_dir": str(other),
+                "fingerprint": "0" * 64,
+                "model_spec": "elsewhere.py:Other",
+                "point_solver": None,
+                "solver_spec": None,
+            },
+            broadcast=True,
+        )
         result = scan(str(config_file), out, workers=client, progress=False)
     assert result.complete
     assert not other.exists()

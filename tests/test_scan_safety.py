@@ -85,13 +85,14 @@ def test_manifest_records_each_chunk_checksum_and_rows(reference):
     assert m["sources"]["model"]["sha256"] and m["sources"]["model"]["file"].endswith("quartic.py")
 
 
-def test_damaged_chunk_is_named_on_load_and_recomputed_on_resume(reference, quartic_file, tmp_path,
-                                                                  capsys):
+def test_damaged_chunk_is_named_on_load_and_recomputed_on_resume(
+    reference, quartic_file, tmp_path, capsys
+):
     out = copy_scan(reference, tmp_path / "out")
     chunk = out / "chunk-000001.parquet"
     data = bytearray(chunk.read_bytes())
     mid = len(data) // 2
-    data[mid - 2048:mid + 2048] = b"\x5a" * 4096  # 4 KB of garbage, footer intact
+    data[mid - 2048 : mid + 2048] = b"\x5a" * 4096  # 4 KB of garbage, footer intact
     chunk.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"chunk-000001.parquet is damaged \(its sha256 differs"):
         load_scan(out)
@@ -99,8 +100,10 @@ def test_damaged_chunk_is_named_on_load_and_recomputed_on_resume(reference, quar
     toml.write_text(to_toml(base_config(quartic_file)))
     code, printed, err = cli(capsys, "scan", toml, "--out", out, "--resume")
     assert code == 0, err
-    assert err.splitlines() == ["jaxvac scan: chunk-000001.parquet is damaged (its sha256 differs from "
-                                "the one the manifest records, or it does not read); recomputing it"]
+    assert err.splitlines() == [
+        "jaxvac scan: chunk-000001.parquet is damaged (its sha256 differs from "
+        "the one the manifest records, or it does not read); recomputing it"
+    ]
     assert "5/5 chunks complete" in printed
     assert_same_rows(load_scan(out).table(), reference.table())
 
@@ -121,7 +124,9 @@ def test_stray_chunk_files_are_not_part_of_the_scan(reference, quartic_file, tmp
     assert (out / "chunk-000099.parquet").exists()  # not jaxvac's: left alone
 
 
-def test_scan_from_before_checksums_loads_and_resume_records_them(reference, quartic_file, tmp_path):
+def test_scan_from_before_checksums_loads_and_resume_records_them(
+    reference, quartic_file, tmp_path
+):
     out = copy_scan(reference, tmp_path / "out")
     edit_manifest(out, lambda m: (m.pop("chunks"), m.pop("sources")))
     assert load_scan(out).counts == reference.counts  # as jaxvac read it before
@@ -134,7 +139,9 @@ def test_a_second_writer_is_refused_and_the_lock_is_released(reference, quartic_
     out = copy_scan(reference, tmp_path / "out")
     held = lock_directory(str(out))  # as a running scan holds it
     try:
-        with pytest.raises(InputError, match=rf"is being written by another jaxvac process \(pid {os.getpid()}\)"):
+        with pytest.raises(
+            InputError, match=rf"is being written by another jaxvac process \(pid {os.getpid()}\)"
+        ):
             scan(base_config(quartic_file), out, resume=True, progress=False)
     finally:
         held.close()
@@ -170,15 +177,20 @@ def test_resume_names_what_changed_in_the_fingerprint(quartic_file, tmp_path):
     kklt = {"model": "kklt", "points": 4, "region": {"T": [50.0, 300.0]}}
     out = started(kklt, tmp_path / "kklt")
     edit_manifest(out, lambda m: m.update(config_fingerprint="0" * 64))
-    with pytest.raises(InputError, match=r"config_fingerprint 000000000000\.\.\. is not the fingerprint "
-                                         r"of the configuration it records .*edited or damaged"):
+    with pytest.raises(
+        InputError,
+        match=r"config_fingerprint 000000000000\.\.\. is not the fingerprint "
+        r"of the configuration it records .*edited or damaged",
+    ):
         scan(kklt, out, resume=True, progress=False)
     model = tmp_path / "quartic.py"
     model.write_text(QUARTIC)
     user = base_config(str(model))
     out = started(user, tmp_path / "user")
     model.write_text(QUARTIC + "\n# edited\n")
-    with pytest.raises(InputError, match=rf"the source of the model file '{model}' changed \(sha256 "):
+    with pytest.raises(
+        InputError, match=rf"the source of the model file '{model}' changed \(sha256 "
+    ):
         scan(user, out, resume=True, progress=False)
 
 

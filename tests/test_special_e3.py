@@ -96,10 +96,15 @@ def test_reference_matches_brute_force_lattice_sum():
 _XS = [-3.7, -0.5, -0.31, 0.0, 0.125, 1 / 3, 0.5, 0.77, 2.25]
 _YS = [4e-3, 0.03, 0.2, 0.5, 0.8660254037844386, 1.0, 3.34, 17.0, 1e3]
 POINTS = [(x, y) for y in _YS for x in _XS[:: 2 if y < 0.01 else 1]] + [
-    (0.333, 1e-3), (-0.9181, 1.257e-3), (7.3, 0.05),
+    (0.333, 1e-3),
+    (-0.9181, 1.257e-3),
+    (7.3, 0.05),
 ]
 SMALL_Y_POINTS = [(x, 1e-3) for x in _XS] + [
-    (0.7148, 1.59e-3), (0.6317, 1.039e-3), (-0.2, 2e-3), (0.499, 1.1e-3),
+    (0.7148, 1.59e-3),
+    (0.6317, 1.039e-3),
+    (-0.2, 2e-3),
+    (0.499, 1.1e-3),
 ]
 
 
@@ -227,9 +232,9 @@ def test_laplacian_eigen_equation_146(pt):
     assert abs(residual) <= 64 * EPS * (1 + _condition(x, y)) ** 2 * scale
     he = _eis_hess_jit(p)
     ev = float(eisenstein3(x + 1j * y))
-    assert abs(y**2 * (he[0, 0] + he[1, 1]) - 6 * ev) <= 64 * EPS * (
-        1 + _condition(x, y)
-    ) ** 2 * (y**2 * (abs(he[0, 0]) + abs(he[1, 1])) + 6 * ev)
+    assert abs(y**2 * (he[0, 0] + he[1, 1]) - 6 * ev) <= 64 * EPS * (1 + _condition(x, y)) ** 2 * (
+        y**2 * (abs(he[0, 0]) + abs(he[1, 1])) + 6 * ev
+    )
 
 
 @pytest.mark.parametrize("pt", [(0.3, 0.7), (-0.35, 0.12), (0.2, 2.0)])
@@ -240,7 +245,9 @@ def test_autodiff_derivatives_against_mpmath_differentiation(pt):
     with mp.workdps(40):
         f = lambda a, b: e3_reference(a, b, n_max=int(14 / y))  # noqa: E731
         ref_g = [mp.diff(f, (x, y), o) for o in [(1, 0), (0, 1)]]
-        ref_h = [[mp.diff(f, (x, y), o) for o in row] for row in [[(2, 0), (1, 1)], [(1, 1), (0, 2)]]]
+        ref_h = [
+            [mp.diff(f, (x, y), o) for o in row] for row in [[(2, 0), (1, 1)], [(1, 1), (0, 2)]]
+        ]
     g = _grad_jit(x, y)
     h = _hess_jit(jnp.array(pt))
     gscale = max(abs(float(v)) for v in ref_g)

@@ -18,7 +18,9 @@ def test_box_sum_is_the_asymmetric_loop():
     # the box holds n = 2q+1 from -(2N-1) to 2N+1: the term (p, q) = (0, N) is in, (0, -N-1) not
     U, N = 0.3 + 1.1j, 2
     y = U.imag
-    by_hand = sum(y**3 / abs(p + (2 * q + 1) * U) ** 6 for p in range(-N, N + 1) for q in range(-N, N + 1))
+    by_hand = sum(
+        y**3 / abs(p + (2 * q + 1) * U) ** 6 for p in range(-N, N + 1) for q in range(-N, N + 1)
+    )
     assert float(E3_box(U, N)) == pytest.approx(by_hand, rel=1e-14)
 
 
@@ -38,8 +40,10 @@ def test_box_sum_autodiff_against_finite_differences():
     g = jax.grad(lambda p: E3_box_xy(p[0], p[1], N))(jnp.array([x, y]))
     with mp.workdps(30):
         h = mp.mpf("1e-8")
-        fd = [(E3_box_mp(mp.mpc(x + h, y), N) - E3_box_mp(mp.mpc(x - h, y), N)) / (2 * h),
-              (E3_box_mp(mp.mpc(x, y + h), N) - E3_box_mp(mp.mpc(x, y - h), N)) / (2 * h)]
+        fd = [
+            (E3_box_mp(mp.mpc(x + h, y), N) - E3_box_mp(mp.mpc(x - h, y), N)) / (2 * h),
+            (E3_box_mp(mp.mpc(x, y + h), N) - E3_box_mp(mp.mpc(x, y - h), N)) / (2 * h),
+        ]
     np.testing.assert_allclose(np.asarray(g), [float(v) for v in fd], rtol=1e-10)
 
 

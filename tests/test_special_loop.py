@@ -23,6 +23,7 @@ def _thirty_digits():
 def _zeta5():
     return mp.zeta(5)
 
+
 #: Printed decimals (seed 001): value per unit n_b⁰ − n_f⁰ for (45), (47); λ_pl of (71)
 #: (the plain text reads "6.68×10^-5"; its LaTeX alt text is garbled to "68×0^{-5}").
 PRINTED_45 = 4.3e-5

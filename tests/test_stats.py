@@ -41,7 +41,9 @@ def test_binomial_interval_coverage():
     p, n = 0.03, 200
     ks = rng.binomial(n, p, 4000)
     for method, low_ok in (("wilson", 0.92), ("clopper-pearson", 0.95)):
-        cover = np.mean([lo <= p <= hi for lo, hi in (binomial_interval(k, n, 0.95, method) for k in ks)])
+        cover = np.mean(
+            [lo <= p <= hi for lo, hi in (binomial_interval(k, n, 0.95, method) for k in ks)]
+        )
         assert low_ok <= cover <= 0.99, (method, cover)
 
 
@@ -56,12 +58,31 @@ def test_binomial_bad_input():
 
 def test_vacuum_fractions_from_counts():
     counts = {
-        "points": 1000, "starts": 16000,
+        "points": 1000,
+        "starts": 16000,
         "results": {"successful": 12000, "max_steps": 4000},
-        "vacua": {"successful": 3000, "minima": 1500, "dS": 900, "dS-minima": 30, "AdS": 2100,
-                  "AdS-minima": 1470, "Minkowski": 0, "saddles": 1500, "maxima": 0},
-        "points_with": {"successful": 990, "minima": 950, "dS": 600, "dS-minima": 25, "AdS": 980,
-                        "AdS-minima": 940, "Minkowski": 0, "saddles": 800, "maxima": 0},
+        "vacua": {
+            "successful": 3000,
+            "minima": 1500,
+            "dS": 900,
+            "dS-minima": 30,
+            "AdS": 2100,
+            "AdS-minima": 1470,
+            "Minkowski": 0,
+            "saddles": 1500,
+            "maxima": 0,
+        },
+        "points_with": {
+            "successful": 990,
+            "minima": 950,
+            "dS": 600,
+            "dS-minima": 25,
+            "AdS": 980,
+            "AdS-minima": 940,
+            "Minkowski": 0,
+            "saddles": 800,
+            "maxima": 0,
+        },
     }
     f = vacuum_fractions(counts)
     assert f["dS-minima"].k == 25 and f["dS-minima"].n == 1000 and f["dS-minima"].value == 0.025
@@ -190,5 +211,6 @@ def test_binned_power_law_fit_recovers_an_exact_density():
     with pytest.raises(ValueError, match="at least 2 bins"):
         fit_binned_power_law(edges, density, lower=-419.9, upper=-419.1)
     with pytest.raises(ValueError, match="below"):
-        fit_binned_power_law(np.array([-1.0, 0.0, 1.0, 2.0]), np.ones(3), lower=-1, upper=2,
-                             log_power=1.0)
+        fit_binned_power_law(
+            np.array([-1.0, 0.0, 1.0, 2.0]), np.ones(3), lower=-1, upper=2, log_power=1.0
+        )

@@ -128,7 +128,7 @@ def test_racetrack_find_table_prints_the_tested_figure(capsys):
 
     table = format_find(record).splitlines()
     header = next(line for line in table if "stationarity" in line and "result" in line)
-    rows = table[table.index(header) + 1: table.index(header) + 1 + len(points)]
+    rows = table[table.index(header) + 1 : table.index(header) + 1 + len(points)]
     for row, p in zip(rows, points):
         assert p["stationarity"] <= 1.0
         assert p["stationarity"] == stationarity_of(p["stationarity_tests"])
@@ -139,7 +139,7 @@ def test_racetrack_find_table_prints_the_tested_figure(capsys):
 def test_stationarity_is_the_rule_on_both_sides():
     """stationarity <= 1 exactly where the point is stationary: KKLT's minimum (mpmath) and
     points 10⁻⁴ and 10⁻⁶ away from it in t."""
-    (t0, tau0, V0, _, _), = [p for p in sm.kklt_critical_points() if p[1] == 0 and p[2] < 0]
+    ((t0, tau0, V0, _, _),) = [p for p in sm.kklt_critical_points() if p[1] == 0 and p[2] < 0]
     ys = np.array([[float(t0), 0.0], [float(t0) * (1 + 1e-4), 0.0], [float(t0) * (1 + 1e-6), 0.0]])
     a = jaxvac.analyse(KKLT(), ys)
     s, st = np.asarray(a.stationarity), np.asarray(a.stationary)
@@ -147,7 +147,9 @@ def test_stationarity_is_the_rule_on_both_sides():
     np.testing.assert_array_equal(st, [True, False, False])
     tests = np.asarray(a.stationarity_tests)
     np.testing.assert_array_equal(s, np.maximum(np.minimum(tests[:, 0], tests[:, 1]), tests[:, 2]))
-    np.testing.assert_allclose(tests[:, 0], np.asarray(a.residual) / jaxvac._analysis.DEFAULT_RTOL, rtol=1e-15)
+    np.testing.assert_allclose(
+        tests[:, 0], np.asarray(a.residual) / jaxvac._analysis.DEFAULT_RTOL, rtol=1e-15
+    )
 
 
 # ---- finding 4: a point that is not critical has no vacuum type ------------------------------------
@@ -164,11 +166,13 @@ def test_check_at_a_non_critical_point_reports_curvature_not_a_vacuum(capsys):
     assert rec["curvature"] == "minimum" and rec["n_negative"] == 0
     assert rec["bf_stable"] is None
     assert rec["residual"] == pytest.approx(9.42e-5, rel=1e-2)
-    assert rec["stationarity"] > 1 and rec["stationarity"] == stationarity_of(rec["stationarity_tests"])
+    assert rec["stationarity"] > 1 and rec["stationarity"] == stationarity_of(
+        rec["stationarity_tests"]
+    )
     assert "refine" in rec["advice"] and "find" in rec["advice"]
     # the Newton step the advice quotes is the distance to the minimum (mpmath):
     # canonical length sqrt(3/2) |t - t0| / t for K = -3 log(T + T̄)
-    (t0, _, _, _, _), = [p for p in sm.kklt_critical_points() if p[1] == 0 and p[2] < 0]
+    ((t0, _, _, _, _),) = [p for p in sm.kklt_critical_points() if p[1] == 0 and p[2] < 0]
     expected = math.sqrt(1.5) * abs(113.589 - float(t0)) / 113.589
     assert rec["newton_step"] == pytest.approx(expected, rel=1e-3)
     assert main(["check", "kklt", "--at", "T=113.589"]) == 0
@@ -184,7 +188,10 @@ def test_analysis_codes_of_non_critical_points():
     points have curvature == type."""
     a = jaxvac.analyse(KKLT(), np.array([[113.589, 0.0], [113.58912407355829, 0.0]]))
     assert [Result(int(r)) for r in a.result] == [Result.not_critical, Result.successful]
-    assert [CriticalType(int(c)) for c in a.critical_type] == [CriticalType.not_critical, CriticalType.minimum]
+    assert [CriticalType(int(c)) for c in a.critical_type] == [
+        CriticalType.not_critical,
+        CriticalType.minimum,
+    ]
     assert [Vacuum(int(v)) for v in a.vacuum] == [Vacuum.not_critical, Vacuum.AdS]
     assert [CriticalType(int(c)) for c in a.curvature] == [CriticalType.minimum] * 2
     assert not bool(a.bf_stable[0]) and bool(a.bf_stable[1])
@@ -251,10 +258,14 @@ def test_failed_locate_critical_point_reports_failure_and_nan_derivatives():
     assert np.isnan(float(jax.grad(g)(-1.0)))
     obs = vacuum_observables(fold, start)
     assert Result(int(obs.result)) == Result(int(lost.result))
-    assert np.isnan(float(jax.grad(lambda p: vacuum_observables(with_parameter(fold, "p", p), start).V)(-1.0)))
+    assert np.isnan(
+        float(jax.grad(lambda p: vacuum_observables(with_parameter(fold, "p", p), start).V)(-1.0))
+    )
     d = vacuum_derivatives(fold, start, "p")
     assert d["result"] == Result(int(lost.result)).name
-    assert np.all(np.isnan(d["dy"])) and np.isnan(d["dV"]) and np.all(np.isnan(d["dmasses_squared"]))
+    assert (
+        np.all(np.isnan(d["dy"])) and np.isnan(d["dV"]) and np.all(np.isnan(d["dmasses_squared"]))
+    )
     # the converged solve of the same model class still differentiates exactly: dx*/dp = 1/(2√p)
     d = vacuum_derivatives(sm.Fold(p=1.0), [1.01, 0.0], "p")
     assert d["result"] == "successful" and d["dy"][0] == pytest.approx(0.5, rel=1e-10)

@@ -44,9 +44,7 @@ def _factor_mp(I, z, t, derivative=0):
 
 def _brane_mp(z, t, d2=None):
     """F(z), or ∂²F/∂z_{d2}² when d2 is a direction index (0..5)."""
-    return mp.fprod(
-        _factor_mp(I, z[k], t[k], 2 if k == d2 else 0) for k, I in enumerate(DIRS)
-    )
+    return mp.fprod(_factor_mp(I, z[k], t[k], 2 if k == d2 else 0) for k, I in enumerate(DIRS))
 
 
 def _potential_mp(phi, t, v8=1.0):
@@ -153,7 +151,12 @@ def test_quarter_period_points_are_critical_too():
     assert float(_factor_mp(4, 0.25, t[0], 2)) > 0  # the factor's minimum
     shifted = phi.copy()
     shifted[0] = 0.5
-    assert abs(float(_potential(model, jnp.asarray(shifted))) - float(_potential(model, jnp.zeros(12)))) <= 1e-14
+    assert (
+        abs(
+            float(_potential(model, jnp.asarray(shifted))) - float(_potential(model, jnp.zeros(12)))
+        )
+        <= 1e-14
+    )
 
 
 @pytest.mark.parametrize("t", _T_SETS)
@@ -195,7 +198,11 @@ def test_second_derivative_identities_172():
     q = mp.exp(-2 * mp.pi * t)  # q = e^{2πiτ}, τ = it
     ms = range(-30, 31)
     lhs00 = -_factor_mp(4, z, t, 2)
-    rhs00 = 16 * mp.pi**2 * mp.fsum(m**2 * q ** (m**2 / mp.mpf(2)) * mp.cos(4 * mp.pi * m * z) for m in ms)
+    rhs00 = (
+        16
+        * mp.pi**2
+        * mp.fsum(m**2 * q ** (m**2 / mp.mpf(2)) * mp.cos(4 * mp.pi * m * z) for m in ms)
+    )
     assert abs(lhs00 / rhs00 - 1) < 1e-14
     lhs12 = -_factor_mp(8, z, t, 2)
     series = mp.fsum(

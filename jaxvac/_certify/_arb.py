@@ -35,9 +35,10 @@ through. Integer and boolean equations run exactly, as in the mpmath path.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from fractions import Fraction
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import jax.core
@@ -203,10 +204,6 @@ def _map(fn, *arrays) -> np.ndarray:
     return _obj(np.frompyfunc(fn, len(arrays), 1)(*arrays))
 
 
-
-
-
-
 # ---- decided comparisons ------------------------------------------------------------------
 
 
@@ -369,8 +366,10 @@ class ArbInterpreter(MPInterpreter):
             return arr
         if _is_complex_dtype(dtype):
             return _map(
-                lambda z: acb(constant_ball(z.real, self.exact_constants),
-                              constant_ball(z.imag, self.exact_constants)),
+                lambda z: acb(
+                    constant_ball(z.real, self.exact_constants),
+                    constant_ball(z.imag, self.exact_constants),
+                ),
                 arr,
             )
         return _map(lambda x: constant_ball(x, self.exact_constants), arr)
@@ -426,9 +425,29 @@ def _rules() -> dict[str, Callable]:
     r["max"] = elementwise(_max)
     r["min"] = elementwise(_min)
     r["clamp"] = elementwise(lambda lo, x, hi: _min(_max(x, lo), hi))
-    for name in ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
-                 "atan", "asinh", "acosh", "atanh", "sqrt", "rsqrt", "erf", "erfc",
-                 "expm1", "log1p", "digamma"):
+    for name in (
+        "exp",
+        "log",
+        "sin",
+        "cos",
+        "tan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asin",
+        "acos",
+        "atan",
+        "asinh",
+        "acosh",
+        "atanh",
+        "sqrt",
+        "rsqrt",
+        "erf",
+        "erfc",
+        "expm1",
+        "log1p",
+        "digamma",
+    ):
         r[name] = method(name)
     r["lgamma"] = method("lgamma", real_only=True)
     r["exp2"] = elementwise(lambda x: arb(2) ** x)
@@ -490,7 +509,7 @@ def _rules() -> dict[str, Callable]:
             return _map(lambda v: v if isinstance(v, acb) else acb(v), a)
         if is_inexact(new):
             return _map(lambda v: v.real if isinstance(v, acb) else v, a)
-        if new == bool:
+        if np.dtype(new) == np.bool_:
             out = _map(lambda v: _decide("ne", v, arb(0)), a)
             return np.asarray(out, dtype=bool).reshape(out.shape)
         out = _map(_to_int, a)
@@ -507,9 +526,11 @@ def _rules() -> dict[str, Callable]:
         sb = [next(letters) for _ in range(b.ndim)]
         for i, j in list(zip(ca, cb)) + list(zip(ba, bb)):
             sb[j] = sa[i]
-        out_ix = ([sa[i] for i in ba]
-                  + [sa[i] for i in range(a.ndim) if i not in ca and i not in ba]
-                  + [sb[j] for j in range(b.ndim) if j not in cb and j not in bb])
+        out_ix = (
+            [sa[i] for i in ba]
+            + [sa[i] for i in range(a.ndim) if i not in ca and i not in ba]
+            + [sb[j] for j in range(b.ndim) if j not in cb and j not in bb]
+        )
         spec = f"{''.join(sa)},{''.join(sb)}->{''.join(out_ix)}"
         out = _obj(np.einsum(spec, a, b))
         zero = _zero(out_complex(eqn))

@@ -16,7 +16,7 @@ functions whose zeros and Jacobians are tested come from :mod:`jaxvac._certify._
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import mpmath as mp
 import numpy as np
@@ -62,10 +62,9 @@ def intersect(a: arb, b: arb) -> arb | None:
 
 def inside_interior(inner: arb, outer: arb) -> bool:
     """Every point of ``inner`` lies in the open interval of ``outer``."""
-    return bool(inner.is_finite() and inner.lower() > outer.lower()
-                and inner.upper() < outer.upper())
-
-
+    return bool(
+        inner.is_finite() and inner.lower() > outer.lower() and inner.upper() < outer.upper()
+    )
 
 
 def approximate_inverse(A: np.ndarray) -> np.ndarray | None:
@@ -132,21 +131,28 @@ class KrawczykOutcome:
         return out
 
 
-def krawczyk(F_center: np.ndarray, J_box: np.ndarray, center: np.ndarray, X: np.ndarray,
-             C: np.ndarray | None = None) -> KrawczykOutcome:
+def krawczyk(
+    F_center: np.ndarray,
+    J_box: np.ndarray,
+    center: np.ndarray,
+    X: np.ndarray,
+    C: np.ndarray | None = None,
+) -> KrawczykOutcome:
     """The Krawczyk test for F on the box X with centre ``center`` (exact balls).
 
     ``F_center``: enclosure of F(center); ``J_box``: enclosure of the Jacobian of F over X.
     """
     n = len(X)
     if not all(v.is_finite() for v in F_center) or not all(v.is_finite() for v in J_box.flat):
-        return KrawczykOutcome("inconclusive", None, float("inf"),
-                               "F or its Jacobian is not finite over the box")
+        return KrawczykOutcome(
+            "inconclusive", None, float("inf"), "F or its Jacobian is not finite over the box"
+        )
     if C is None:
         C = approximate_inverse(J_box)
     if C is None:
-        return KrawczykOutcome("inconclusive", None, float("inf"),
-                               "the Jacobian's midpoint is singular")
+        return KrawczykOutcome(
+            "inconclusive", None, float("inf"), "the Jacobian's midpoint is singular"
+        )
     CF = matvec(C, F_center)
     CJ = matmul(C, J_box)
     R = np.empty((n, n), dtype=object)
@@ -164,8 +170,10 @@ def krawczyk(F_center: np.ndarray, J_box: np.ndarray, center: np.ndarray, X: np.
     if all(inside_interior(k, x) for k, x in zip(K, X)):
         return KrawczykOutcome("unique", K, contraction)
     if contraction >= 1:
-        reason = (f"|I - C J(X)| = {contraction:.3g} >= 1: the Jacobian varies too much over "
-                  "the box or is singular")
+        reason = (
+            f"|I - C J(X)| = {contraction:.3g} >= 1: the Jacobian varies too much over "
+            "the box or is singular"
+        )
     else:
         reason = "K(X) is not inside X: the box is too small for the residual at its centre"
     return KrawczykOutcome("inconclusive", K, contraction, reason)
@@ -236,6 +244,7 @@ def inertia(A: np.ndarray, *, digits: int = 40) -> Inertia:
     B = matmul(matmul(Q.T, S), Q)
     signs = _gershgorin(B)
     if signs is None:
-        return Inertia(False, None, None,
-                       "an eigenvalue is not separated from 0 (a Gershgorin disc holds 0)")
+        return Inertia(
+            False, None, None, "an eigenvalue is not separated from 0 (a Gershgorin disc holds 0)"
+        )
     return Inertia(True, signs.count(-1), signs.count(1))

@@ -41,7 +41,13 @@ from .._model import AbstractModel, SupergravityModel
 from .._potential import fterm_parts, kinetic_metric, scalar_potential
 from ._arb import BallFunction, CertifyError, digits_to_bits, to_ball, working_precision
 from ._balls import (
-    approximate_inverse, box, exact, inertia, inside_interior, krawczyk, matvec,
+    approximate_inverse,
+    box,
+    exact,
+    inertia,
+    inside_interior,
+    krawczyk,
+    matvec,
 )
 
 #: Default and largest precision (decimal digits).
@@ -280,8 +286,11 @@ def certify(
     """
     from .._precision import point_to_mp, with_parameters
 
-    if (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
-            or not 5 <= digits <= max_digits):
+    if (
+        isinstance(digits, bool)
+        or not isinstance(digits, (int, np.integer))
+        or not 5 <= digits <= max_digits
+    ):
         raise InputError(f"digits must be an integer between 5 and {max_digits} (got {digits!r}).")
     if not 0 < radius < 1:
         raise InputError(f"radius must be between 0 and 1 (got {radius}).")
@@ -298,9 +307,11 @@ def certify(
     d = int(digits)
     while True:
         cert = _certify_at(base, model, y0, d, radius, name or type(base).__name__)
-        done = cert.proved["uniqueness"] and all(
-            cert.proved[k] for k in ("inertia", "sign_of_V")
-        ) and cert.proved.get("susy", True)
+        done = (
+            cert.proved["uniqueness"]
+            and all(cert.proved[k] for k in ("inertia", "sign_of_V"))
+            and cert.proved.get("susy", True)
+        )
         if done or 2 * d > max_digits or _hopeless(cert):
             break
         d *= 2
@@ -313,19 +324,26 @@ def _hopeless(cert: Certificate) -> bool:
     if cert.proved["existence"]:
         return False
     # (a refused primitive or an undecided branch: "ball arithmetic: ...")
-    return any(u.startswith(("degenerate", "not a critical", "every coordinate", "ball arith"))
-               or "not finite" in u for u in cert.unproved)
+    return any(
+        u.startswith(("degenerate", "not a critical", "every coordinate", "ball arith"))
+        or "not finite" in u
+        for u in cert.unproved
+    )
 
 
 def _certify_at(base, model, y0, digits: int, radius: float, name: str) -> Certificate:
     bits = digits_to_bits(digits)
     sugra = isinstance(base, SupergravityModel)
     cert = Certificate(
-        model_name=name, parameters=base.parameters(), coordinate_names=base.coordinate_names,
+        model_name=name,
+        parameters=base.parameters(),
+        coordinate_names=base.coordinate_names,
         supergravity=sugra,
         proved={k: False for k in ("existence", "uniqueness", "inertia", "sign_of_V")}
         | ({"susy": False} if sugra else {}),
-        unproved=[], digits=digits, bits=bits,
+        unproved=[],
+        digits=digits,
+        bits=bits,
     )
     n = base.n_real
     try:
@@ -347,8 +365,9 @@ def _run(cert, model, y0, n, bits, radius, sugra):
     c, converged = _newton(model, start, free, bits)
     far = [i for i, s in enumerate(_scales(start, 1)) if abs(c[i] - start[i]) > radius * s]
     if far:
-        moved = ", ".join(f"{cert.coordinate_names[i]} by {float((c[i] - start[i]).mid()):.3g}"
-                          for i in far)
+        moved = ", ".join(
+            f"{cert.coordinate_names[i]} by {float((c[i] - start[i]).mid()):.3g}" for i in far
+        )
         cert.unproved.append(
             f"not a critical point near the given point: Newton moves {moved}, beyond the "
             f"largest box (relative radius {radius}); certify the point it reaches instead"
@@ -402,7 +421,8 @@ def _run(cert, model, y0, n, bits, radius, sugra):
         why = reasons[-1] if reasons else "no box tried"
         hint = "" if converged else " (Newton did not converge at this precision)"
         cert.unproved.append(
-            f"existence and uniqueness not proved at {cert.digits} digits: {why}{hint}")
+            f"existence and uniqueness not proved at {cert.digits} digits: {why}{hint}"
+        )
         return
     cert.proved["existence"] = cert.proved["uniqueness"] = True
     cert.contraction = outcome.contraction
@@ -425,9 +445,7 @@ def _run(cert, model, y0, n, bits, radius, sugra):
     cert.enclosure = list(enclosure)
     cert.box = list(uniq)
     cert.center = [exact(v) for v in enclosure]
-    cert.start_in_box = all(
-        uniq[i].contains(exact(start[i])) for i in range(n)
-    )
+    cert.start_in_box = all(uniq[i].contains(exact(start[i])) for i in range(n))
     _classify(cert, model, enclosure, uniq, free, bits, sugra)
 
 
@@ -438,9 +456,11 @@ def _tighten(model, c, g_c, free, scales, bits, Xf):
         return None
     step = matvec(C, np.array([g_c[i] for i in free], dtype=object))
     cf = np.array([c[i] for i in free], dtype=object)
-    for factor in (2 ** 10, 2 ** 20):
-        radii = [(abs(s).abs_upper() * factor).max(arb(2) ** (-(bits * 3 // 4)) * scales[i])
-                 for s, i in zip(step, free)]
+    for factor in (2**10, 2**20):
+        radii = [
+            (abs(s).abs_upper() * factor).max(arb(2) ** (-(bits * 3 // 4)) * scales[i])
+            for s, i in zip(step, free)
+        ]
         X = box(cf, radii)
         if not all(inside_interior(x, xo) for x, xo in zip(X, Xf)):
             return None
@@ -489,15 +509,21 @@ def _classify(cert, model, E, X, free, bits, sugra):
         return
     # V_extra must vanish identically over the uniqueness box (not only over the enclosure)
     extra_X = INFO(model, np.array(list(X), dtype=object), bits=bits)[3]
-    pure = all(_is_exact_zero(v) for v in (np.asarray(extra).ravel().tolist()
-                                            + np.asarray(extra_X).ravel().tolist()))
+    pure = all(
+        _is_exact_zero(v)
+        for v in (np.asarray(extra).ravel().tolist() + np.asarray(extra_X).ravel().tolist())
+    )
     if cert.n_flat:
-        cert.unproved.append("susy: D_aW holds 0 over the enclosure; a SUSY proof with flat "
-                             "directions is not implemented")
+        cert.unproved.append(
+            "susy: D_aW holds 0 over the enclosure; a SUSY proof with flat "
+            "directions is not implemented"
+        )
         return
     if not pure:
-        cert.unproved.append("susy: D_aW holds 0 over the enclosure, and the potential has an "
-                             "extra term, so a zero of D_aW need not be this critical point")
+        cert.unproved.append(
+            "susy: D_aW holds 0 over the enclosure, and the potential has an "
+            "extra term, so a zero of D_aW need not be this critical point"
+        )
         return
     center = np.array([exact(v) for v in E], dtype=object)
     Fc = FTERMS(model, center, bits=bits)
@@ -510,5 +536,7 @@ def _classify(cert, model, E, X, free, bits, sugra):
         if out.status == "unique":
             cert.susy, cert.proved["susy"] = True, True
             return
-    cert.unproved.append("susy: D_aW holds 0 over the enclosure but a zero of D_aW was not "
-                         "proved in the uniqueness box")
+    cert.unproved.append(
+        "susy: D_aW holds 0 over the enclosure but a zero of D_aW was not "
+        "proved in the uniqueness box"
+    )

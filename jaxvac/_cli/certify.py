@@ -24,30 +24,61 @@ def register(sub) -> None:
     )
     add_model_arguments(p)
     p.add_argument(
-        "--from", dest="source", default=None, metavar="POINT.json",
-        help="the point(s): a `check`/`find`/`refine` JSON output or {\"fields\": {...}} "
+        "--from",
+        dest="source",
+        default=None,
+        metavar="POINT.json",
+        help='the point(s): a `check`/`find`/`refine` JSON output or {"fields": {...}} '
         "(values may be decimal strings); '-' reads standard input",
     )
-    p.add_argument("--index", type=int, default=None, metavar="I",
-                   help="with a `find` output: certify only critical point number I (from 0)")
-    p.add_argument("--digits", type=int, default=30, metavar="N",
-                   help="starting precision in decimal digits (default 30); doubled on "
-                   "failure up to --max-digits")
-    p.add_argument("--max-digits", type=int, default=1000, metavar="N",
-                   help="largest precision tried (default 1000)")
     p.add_argument(
-        "--region", action="append", default=[], metavar="NAME=LO:HI",
+        "--index",
+        type=int,
+        default=None,
+        metavar="I",
+        help="with a `find` output: certify only critical point number I (from 0)",
+    )
+    p.add_argument(
+        "--digits",
+        type=int,
+        default=30,
+        metavar="N",
+        help="starting precision in decimal digits (default 30); doubled on "
+        "failure up to --max-digits",
+    )
+    p.add_argument(
+        "--max-digits",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="largest precision tried (default 1000)",
+    )
+    p.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="NAME=LO:HI",
         help="with --complete: the region's interval for a coordinate (NAME: a field, a "
         "modulus' real part, or NAME.im its imaginary part); a periodic axion left out "
         "gets one period [-P/4, 3P/4]",
     )
-    p.add_argument("--complete", action="store_true",
-                   help="branch and bound over --region: prove the list of critical points "
-                   "complete")
-    p.add_argument("--max-boxes", type=int, default=20000,
-                   help="--complete: sub-boxes examined at most (default 20000)")
-    p.add_argument("--max-seconds", type=float, default=600.0,
-                   help="--complete: time limit in seconds (default 600)")
+    p.add_argument(
+        "--complete",
+        action="store_true",
+        help="branch and bound over --region: prove the list of critical points complete",
+    )
+    p.add_argument(
+        "--max-boxes",
+        type=int,
+        default=20000,
+        help="--complete: sub-boxes examined at most (default 20000)",
+    )
+    p.add_argument(
+        "--max-seconds",
+        type=float,
+        default=600.0,
+        help="--complete: time limit in seconds (default 600)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_certify)
 
@@ -66,8 +97,10 @@ def _region(args, model) -> dict[str, tuple[float, float]]:
             out[name] = (-p / 4, 3 * p / 4)
     missing = [n for n in model.coordinate_names if n not in out]
     if missing:
-        raise InputError(f"--region: give an interval for {', '.join(missing)} "
-                         "(certification needs a bounded region).")
+        raise InputError(
+            f"--region: give an interval for {', '.join(missing)} "
+            "(certification needs a bounded region)."
+        )
     return out
 
 
@@ -83,8 +116,9 @@ def cmd_certify(args) -> int:
     if args.region and not args.complete:
         raise InputError("certify: --region needs --complete.")
     if not 5 <= args.digits <= args.max_digits:
-        raise InputError(f"--digits must be between 5 and --max-digits={args.max_digits} "
-                         f"(got {args.digits}).")
+        raise InputError(
+            f"--digits must be between 5 and --max-digits={args.max_digits} (got {args.digits})."
+        )
     if args.max_digits > 10000:
         raise InputError(f"--max-digits must be at most 10000 (got {args.max_digits}).")
     if args.max_boxes < 1 or not args.max_seconds > 0:
@@ -105,21 +139,31 @@ def cmd_certify(args) -> int:
         from .._certify._region import certify_region
 
         result = certify_region(
-            model, _region(args, model), digits=args.digits, max_boxes=args.max_boxes,
-            max_seconds=args.max_seconds, name=name, parameters=exact_params,
+            model,
+            _region(args, model),
+            digits=args.digits,
+            max_boxes=args.max_boxes,
+            max_seconds=args.max_seconds,
+            name=name,
+            parameters=exact_params,
         )
         record = result.to_dict()
         print(dumps(record, indent=2) if args.json else format_region(record))
         return 0 if record["complete"] else 1
     from .._certify._point import certify
-
     from .._io import point_to_y
 
     records = []
     for point in points:
         point_to_y(model, _floats(point))  # validates names and values (one line on error)
-        cert = certify(model, point, digits=args.digits, max_digits=args.max_digits,
-                       name=name, parameters=exact_params)
+        cert = certify(
+            model,
+            point,
+            digits=args.digits,
+            max_digits=args.max_digits,
+            name=name,
+            parameters=exact_params,
+        )
         records.append(cert.to_dict())
     if args.json:
         out = records[0] if len(records) == 1 else {"model": name, "points": records}
@@ -155,9 +199,11 @@ def format_certificate(r: dict) -> str:
             else:
                 lines.append(f"{name:<12} {value}")
     if r["proved"]["existence"]:
-        lines.append(f"type         {r['type'] or 'unproved'} (n_negative {r['n_negative']}, "
-                     f"n_flat {r['n_flat']}); vacuum {r['vacuum'] or 'unproved'}; "
-                     f"V in {r['V_ball']}")
+        lines.append(
+            f"type         {r['type'] or 'unproved'} (n_negative {r['n_negative']}, "
+            f"n_flat {r['n_flat']}); vacuum {r['vacuum'] or 'unproved'}; "
+            f"V in {r['V_ball']}"
+        )
         lines.append(f"box radius   {r['box_radius']}")
     lines.append(f"precision    {r['precision']} digits, {r['seconds']} s")
     lines.extend(f"unproved     {u}" for u in r["unproved"])
@@ -166,9 +212,11 @@ def format_certificate(r: dict) -> str:
 
 def format_region(r: dict) -> str:
     head = "complete" if r["complete"] else "NOT complete"
-    lines = [f"{head}: {r['distinct']} critical point(s) in {r['region']} "
-             f"({r['boxes']} boxes, {r['excluded']} excluded, {len(r['undecided'])} undecided, "
-             f"{r['seconds']} s)"]
+    lines = [
+        f"{head}: {r['distinct']} critical point(s) in {r['region']} "
+        f"({r['boxes']} boxes, {r['excluded']} excluded, {len(r['undecided'])} undecided, "
+        f"{r['seconds']} s)"
+    ]
     if r["stopped"]:
         lines.append(f"stopped early: {r['stopped']}")
     for cp in r["critical_points"]:

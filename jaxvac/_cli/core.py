@@ -18,11 +18,15 @@ from .._errors import InputError
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """MODEL and --set, shared by every command that takes a model."""
     parser.add_argument(
-        "model", metavar="MODEL",
+        "model",
+        metavar="MODEL",
         help="built-in model name (see `jaxvac models`) or path/to/file.py:ClassName",
     )
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="set a model parameter (repeatable; comma-separated lists allowed)",
     )
 
@@ -34,8 +38,10 @@ def check_escalate(args) -> None:
         from .._precision import MAX_DIGITS_ALLOWED, MIN_DIGITS
 
         if not MIN_DIGITS <= args.escalate <= MAX_DIGITS_ALLOWED:
-            raise InputError(f"--escalate must be between {MIN_DIGITS} and "
-                             f"{MAX_DIGITS_ALLOWED} digits (got {args.escalate}).")
+            raise InputError(
+                f"--escalate must be between {MIN_DIGITS} and "
+                f"{MAX_DIGITS_ALLOWED} digits (got {args.escalate})."
+            )
 
 
 def model_from_args(args):
@@ -57,18 +63,37 @@ def register(sub) -> None:
     )
     add_model_arguments(p)
     p.add_argument(
-        "--at", action="append", required=True, metavar="NAME=VALUE[,NAME=VALUE...]",
+        "--at",
+        action="append",
+        required=True,
+        metavar="NAME=VALUE[,NAME=VALUE...]",
         help="the point: complex moduli as T=113.0+0.5j (unset imaginary parts are 0), "
         "or T.re=.., T.im=..; plain potentials x=1.2",
     )
-    p.add_argument("--rtol", type=float, default=None,
-                   help="tolerance on the scale-free stationarity residual (default 1e-9)")
-    p.add_argument("--digits", type=int, default=None, metavar="N",
-                   help="analyse at N significant digits instead (mpmath; --at and --set "
-                   "values are then read as exact decimals; certified against 2N digits)")
-    p.add_argument("--escalate", type=int, nargs="?", const=60, default=None, metavar="N",
-                   help="if float64 cannot classify the point (see 'advice'), re-check it "
-                   "at N significant digits (default 60)")
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help="tolerance on the scale-free stationarity residual (default 1e-9)",
+    )
+    p.add_argument(
+        "--digits",
+        type=int,
+        default=None,
+        metavar="N",
+        help="analyse at N significant digits instead (mpmath; --at and --set "
+        "values are then read as exact decimals; certified against 2N digits)",
+    )
+    p.add_argument(
+        "--escalate",
+        type=int,
+        nargs="?",
+        const=60,
+        default=None,
+        metavar="N",
+        help="if float64 cannot classify the point (see 'advice'), re-check it "
+        "at N significant digits (default 60)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_check)
 
@@ -129,11 +154,25 @@ def cmd_models(args) -> int:
     for r in rows:
         params = ", ".join(f"{k}={v!r}" for k, v in r["parameters"].items())
         print(f"{r['name']:<17} {r['kind']:<12} fields: {', '.join(r['fields'])}")
-        print(textwrap.fill(r["description"], width, initial_indent=indent,
-                            subsequent_indent=indent, break_on_hyphens=False))
-        print(textwrap.fill(f"parameters: {params or '(none)'}", width, initial_indent=indent,
-                            subsequent_indent=indent + "  ", break_on_hyphens=False,
-                            break_long_words=False))
+        print(
+            textwrap.fill(
+                r["description"],
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+            )
+        )
+        print(
+            textwrap.fill(
+                f"parameters: {params or '(none)'}",
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        )
     return 0
 
 
@@ -155,7 +194,9 @@ def cmd_check(args) -> int:
         try:
             from .._precision import check_high_precision  # provided by [precision]
         except ImportError:
-            raise InputError("--digits: arbitrary precision is not available in this build.") from None
+            raise InputError(
+                "--digits: arbitrary precision is not available in this build."
+            ) from None
         from .._precision import decimal_parameters
 
         exact = decimal_parameters(model, parse_assignments(args.set, what="--set"))

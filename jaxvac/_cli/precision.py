@@ -16,7 +16,7 @@ def register(sub) -> None:
         description=(
             "Refine a critical point by Newton's method at N significant digits, from a "
             "float64 point (a `jaxvac check --json` or `jaxvac find --json` output) or a "
-            "point claimed in a paper ({\"fields\": {...}}, values may be decimal strings "
+            'point claimed in a paper ({"fields": {...}}, values may be decimal strings '
             "with any number of digits). A trust radius of RADIUS_FACTOR x the first Newton "
             "step and a contraction test keep Newton from wandering to another critical "
             "point. Prints the refined point (decimal strings), the residual and step "
@@ -26,20 +26,41 @@ def register(sub) -> None:
     )
     add_model_arguments(p)
     p.add_argument(
-        "--from", dest="source", required=True, metavar="POINT.json",
-        help="the starting point: a JSON file holding {\"fields\": {...}} (a `check` "
-        "output), {\"critical_points\": [...]} (a `find` output: every point, or --index), "
+        "--from",
+        dest="source",
+        required=True,
+        metavar="POINT.json",
+        help='the starting point: a JSON file holding {"fields": {...}} (a `check` '
+        'output), {"critical_points": [...]} (a `find` output: every point, or --index), '
         "or a list of such objects; '-' reads standard input",
     )
-    p.add_argument("--digits", type=int, required=True, metavar="N",
-                   help="significant digits of the arithmetic (16 to 10000)")
-    p.add_argument("--index", type=int, default=None, metavar="I",
-                   help="with a `find` output: refine only critical point number I (from 0)")
+    p.add_argument(
+        "--digits",
+        type=int,
+        required=True,
+        metavar="N",
+        help="significant digits of the arithmetic (16 to 10000)",
+    )
+    p.add_argument(
+        "--index",
+        type=int,
+        default=None,
+        metavar="I",
+        help="with a `find` output: refine only critical point number I (from 0)",
+    )
     p.add_argument("--max-steps", type=int, default=50, help="Newton steps at most (default 50)")
-    p.add_argument("--radius-factor", type=float, default=2.0,
-                   help="trust radius in units of the first Newton step (default 2, Kantorovich)")
-    p.add_argument("--rtol", type=float, default=None,
-                   help="tolerance on the scale-free stationarity residual (default 1e-9)")
+    p.add_argument(
+        "--radius-factor",
+        type=float,
+        default=2.0,
+        help="trust radius in units of the first Newton step (default 2, Kantorovich)",
+    )
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help="tolerance on the scale-free stationarity residual (default 1e-9)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_refine)
 
@@ -58,7 +79,9 @@ def _read_points(source: str, index: int | None):
             with open(source, "rb") as fh:
                 data = json.loads(fh.read().decode())
     except UnicodeDecodeError as e:
-        raise InputError(f"--from: {source!r} is not valid UTF-8 ({e.reason} at byte {e.start}).") from None
+        raise InputError(
+            f"--from: {source!r} is not valid UTF-8 ({e.reason} at byte {e.start})."
+        ) from None
     except json.JSONDecodeError as e:
         raise InputError(f"--from: {source!r} is not valid JSON ({e}).") from None
     except OSError as e:
@@ -67,7 +90,9 @@ def _read_points(source: str, index: int | None):
     points, parameters, model = [], {}, None
     for item in items:
         if not isinstance(item, dict):
-            raise InputError("--from: expected JSON objects with a 'fields' or 'critical_points' key.")
+            raise InputError(
+                "--from: expected JSON objects with a 'fields' or 'critical_points' key."
+            )
         if not isinstance(item.get("parameters") or {}, dict):
             raise InputError("--from: 'parameters' must be an object {NAME: VALUE}.")
         parameters.update(item.get("parameters") or {})
@@ -77,7 +102,9 @@ def _read_points(source: str, index: int | None):
         if "critical_points" in item:
             cps = item["critical_points"]
             if not isinstance(cps, list):
-                raise InputError("--from: 'critical_points' must be a list of objects with 'fields'.")
+                raise InputError(
+                    "--from: 'critical_points' must be a list of objects with 'fields'."
+                )
             for k, cp in enumerate(cps):
                 if not isinstance(cp, dict) or "fields" not in cp:
                     raise InputError(f"--from: critical_points[{k}] has no 'fields'.")
@@ -133,13 +160,22 @@ def cmd_refine(args) -> int:
     try:
         for k, point in enumerate(points):
             status.clear()
-            status.show(f"jaxvac refine: point {k + 1}/{len(points)}, Newton at {args.digits} "
-                        "digits (mpmath)" + (", tracing the model first…" if k == 0 else "…"))
-            results.append(refine(
-                model, point, digits=args.digits, max_steps=args.max_steps,
-                radius_factor=args.radius_factor, name=name,
-                parameters=decimal_parameters(model, set_params), **kwargs,
-            ))
+            status.show(
+                f"jaxvac refine: point {k + 1}/{len(points)}, Newton at {args.digits} "
+                "digits (mpmath)" + (", tracing the model first…" if k == 0 else "…")
+            )
+            results.append(
+                refine(
+                    model,
+                    point,
+                    digits=args.digits,
+                    max_steps=args.max_steps,
+                    radius_factor=args.radius_factor,
+                    name=name,
+                    parameters=decimal_parameters(model, set_params),
+                    **kwargs,
+                )
+            )
     finally:
         status.clear()
     records = [r.to_dict() for r in results]
@@ -164,11 +200,15 @@ def format_refinement(record: dict) -> str:
     for name, value in record["fields_decimal"].items():
         shift = record["shift"][name]
         if isinstance(value, dict):
-            lines.append(f"{name:<10} {value['re']} + {value['im']}j   (shift {shift['re']} + {shift['im']}j)")
+            lines.append(
+                f"{name:<10} {value['re']} + {value['im']}j   (shift {shift['re']} + {shift['im']}j)"
+            )
         else:
             lines.append(f"{name:<10} {value}   (shift {shift})")
     if "V" in record:
-        lines.append(f"V          {record.get('V_decimal', record['V'])}   "
-                     f"(certified digits {record['certified_digits']['V']:.1f} at {record['precision']})")
+        lines.append(
+            f"V          {record.get('V_decimal', record['V'])}   "
+            f"(certified digits {record['certified_digits']['V']:.1f} at {record['precision']})"
+        )
         lines.append(format_record(record).split("\n", 2)[-1])
     return "\n".join(lines)

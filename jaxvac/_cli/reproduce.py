@@ -7,10 +7,14 @@ import re
 #: The seed papers (as in CITATION.cff): number -> (authors and arXiv number, title). ``--list``
 #: cites them by these instead of the file names the targets record as their source.
 PAPERS = {
-    "000": ("Andriolo, Li, Tye, arXiv:1812.04873",
-            "The Cosmological Constant and the Electroweak Scale"),
-    "001": ("Dudas, Parameswaran, Serra, arXiv:2512.20570",
-            "The Cosmological Constant and Dark Dimensions from Non-Supersymmetric Strings"),
+    "000": (
+        "Andriolo, Li, Tye, arXiv:1812.04873",
+        "The Cosmological Constant and the Electroweak Scale",
+    ),
+    "001": (
+        "Dudas, Parameswaran, Serra, arXiv:2512.20570",
+        "The Cosmological Constant and Dark Dimensions from Non-Supersymmetric Strings",
+    ),
 }
 
 
@@ -19,8 +23,9 @@ def cite(source: str) -> str:
     ``seed 000 (000_<hash>.txt), eqs. (2.3)`` -> ``Andriolo, Li, Tye, arXiv:1812.04873,
     eqs. (2.3)``."""
     pattern = r"seed (\d{3})(?: \(\1_[0-9a-f]+\.txt\)|_[0-9a-f]+\.txt)?"
-    return re.sub(pattern, lambda m: PAPERS[m.group(1)][0] if m.group(1) in PAPERS
-                  else m.group(0), source)
+    return re.sub(
+        pattern, lambda m: PAPERS[m.group(1)][0] if m.group(1) in PAPERS else m.group(0), source
+    )
 
 
 def register(sub) -> None:
@@ -30,10 +35,17 @@ def register(sub) -> None:
         description="Write DIR/TARGET.md (a table to read) and DIR/TARGET.json for each target.",
     )
     p.add_argument("targets", nargs="*", metavar="TARGET", help="targets to run (see --list)")
-    p.add_argument("--out", default="jaxvac-reproduce", metavar="DIR",
-                   help="output directory (default: ./jaxvac-reproduce)")
-    p.add_argument("--full", action="store_true",
-                   help="full-size runs (e.g. the full landscape scan) instead of reduced defaults")
+    p.add_argument(
+        "--out",
+        default="jaxvac-reproduce",
+        metavar="DIR",
+        help="output directory (default: ./jaxvac-reproduce)",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="full-size runs (e.g. the full landscape scan) instead of reduced defaults",
+    )
     p.add_argument("--list", action="store_true", help="list targets and exit")
     p.set_defaults(func=cmd_reproduce)
 
@@ -65,8 +77,9 @@ def cmd_reproduce(args) -> int:
 
     def show_next() -> None:
         if len(done) < len(names):
-            status.show(f"jaxvac reproduce: {names[len(done)]} ({len(done) + 1}/{len(names)}"
-                        f" targets)…")
+            status.show(
+                f"jaxvac reproduce: {names[len(done)]} ({len(done) + 1}/{len(names)} targets)…"
+            )
 
     if not args.targets or all(n in load_targets() for n in names):
         show_next()

@@ -39,8 +39,10 @@ def sample_fluxes(box: FluxBox, n: int, *, seed: int = 0, max_rounds: int = 1000
         if have >= n:
             break
     else:
-        raise RuntimeError(f"sample_fluxes: fewer than {n} flux vectors in the tadpole window "
-                           f"after {max_rounds} rounds (acceptance too small).")
+        raise RuntimeError(
+            f"sample_fluxes: fewer than {n} flux vectors in the tadpole window "
+            f"after {max_rounds} rounds (acceptance too small)."
+        )
     return np.concatenate(got_F)[:n], np.concatenate(got_H)[:n]
 
 
@@ -75,8 +77,7 @@ def _solve_batch(template, F, H, key, starts: int, max_steps: int, y0=None):
 
 @eqx.filter_jit
 def _physicality_batch(template, F, H, y):
-    return jax.vmap(lambda f, h, yy: _physicality_arrays(with_fluxes(template, f, h), yy))(
-        F, H, y)
+    return jax.vmap(lambda f, h, yy: _physicality_arrays(with_fluxes(template, f, h), yy))(F, H, y)
 
 
 def monodromy_generators(model: AbstractFluxModel) -> np.ndarray:
@@ -90,8 +91,10 @@ def monodromy_generators(model: AbstractFluxModel) -> np.ndarray:
         e[a] = 1.0
         T, res = monodromy_matrix(periods, model.n_cs, e)
         if res > 1e-9 or np.max(np.abs(T - np.round(T))) > 1e-6:
-            raise ValueError(f"monodromy z^{a + 1} -> z^{a + 1} + 1 is not an integral matrix "
-                             f"(fit residual {res:.1e}).")
+            raise ValueError(
+                f"monodromy z^{a + 1} -> z^{a + 1} + 1 is not an integral matrix "
+                f"(fit residual {res:.1e})."
+            )
         out.append(np.round(T).astype(np.int64))
     return np.stack(out)
 
@@ -126,9 +129,19 @@ def reduce_vacua(template: AbstractFluxModel, z, tau, F, H):
     return z, tau, Fv, Hv
 
 
-def flux_vacua(template: AbstractFluxModel, F, H, *, starts: int = 8, seed: int = 0,
-               max_steps: int = 40, tadpole_max: float | None = None, lcs_min: float = 1.0,
-               digits: int = 6, y0=None) -> dict:
+def flux_vacua(
+    template: AbstractFluxModel,
+    F,
+    H,
+    *,
+    starts: int = 8,
+    seed: int = 0,
+    max_steps: int = 40,
+    tadpole_max: float | None = None,
+    lcs_min: float = 1.0,
+    digits: int = 6,
+    y0=None,
+) -> dict:
     """SUSY vacua of every flux vector (F, H) (rows), found from ``starts`` LCS starts each,
     identified modulo the monodromies z^a → z^a + 1 (Re z^a into [−½, ½) with the fluxes
     transformed) and SL(2,ℤ) (τ into the fundamental domain with the fluxes transformed);
@@ -145,38 +158,67 @@ def flux_vacua(template: AbstractFluxModel, F, H, *, starts: int = 8, seed: int 
     ensure_x64()
     F = np.asarray(F, np.int64)
     H = np.asarray(H, np.int64)
-    sol = _solve_batch(template, jnp.asarray(F, jnp.float64), jnp.asarray(H, jnp.float64),
-                       jax.random.key(seed), starts, max_steps,
-                       None if y0 is None else jnp.asarray(y0, jnp.float64))
+    sol = _solve_batch(
+        template,
+        jnp.asarray(F, jnp.float64),
+        jnp.asarray(H, jnp.float64),
+        jax.random.key(seed),
+        starts,
+        max_steps,
+        None if y0 is None else jnp.asarray(y0, jnp.float64),
+    )
     ok = np.asarray(sol.converged)
     y = np.asarray(sol.y)[ok]
     res = np.asarray(sol.residual)[ok]
     rows = np.nonzero(ok)[0]
     Fv, Hv = F[rows], H[rows]
     n = template.n_moduli
-    z = 1j * (y[:, : n - 1] + 1j * y[:, n:2 * n - 1])
+    z = 1j * (y[:, : n - 1] + 1j * y[:, n : 2 * n - 1])
     tau = 1j * (y[:, n - 1] + 1j * y[:, 2 * n - 1])
     keep = tau.imag > 0
     z, tau, Fv, Hv, res, y = z[keep], tau[keep], Fv[keep], Hv[keep], res[keep], y[keep]
     z, tau, Fv, Hv = reduce_vacua(template, z, tau, Fv, Hv)
     # key: fluxes and moduli rounded to `digits` significant digits
-    scale = 10.0 ** digits
-    zr = np.round(np.concatenate([np.real(z), np.imag(z), np.real(tau)[:, None], np.imag(tau)[:, None]], 1)
-                  * scale / np.maximum(1.0, np.abs(np.concatenate(
-                      [np.imag(z), np.imag(z), np.imag(tau)[:, None], np.imag(tau)[:, None]], 1)))).astype(np.int64)
+    scale = 10.0**digits
+    zr = np.round(
+        np.concatenate([np.real(z), np.imag(z), np.real(tau)[:, None], np.imag(tau)[:, None]], 1)
+        * scale
+        / np.maximum(
+            1.0,
+            np.abs(
+                np.concatenate(
+                    [np.imag(z), np.imag(z), np.imag(tau)[:, None], np.imag(tau)[:, None]], 1
+                )
+            ),
+        )
+    ).astype(np.int64)
     _, first, _ = unique_rows(np.concatenate([Fv, Hv, zr], 1))
     z, tau, Fv, Hv, res = z[first], tau[first], Fv[first], Hv[first], res[first]
     m_ = np.concatenate([-1j * z, -1j * tau[:, None]], 1)
     yv = np.concatenate([m_.real, m_.imag], 1)
-    out = {"F": Fv, "H": Hv, "z": z, "tau": tau, "residual": res,
-           "fluxes": int(F.shape[0]), "starts_converged": int(ok.sum()),
-           "starts_failed": int((~ok).sum())}
+    out = {
+        "F": Fv,
+        "H": Hv,
+        "z": z,
+        "tau": tau,
+        "residual": res,
+        "fluxes": int(F.shape[0]),
+        "starts_converged": int(ok.sum()),
+        "starts_failed": int((~ok).sum()),
+    }
     if len(first):
-        ph = {k: np.asarray(v) for k, v in _physicality_batch(
-            template, jnp.asarray(Fv, jnp.float64), jnp.asarray(Hv, jnp.float64),
-            jnp.asarray(yv)).items()}
-        out.update(N_flux=ph["N_flux"], g_s=ph["g_s"], W0=ph["W0"],
-                   metric_min_eig=ph["metric_min_eig"])
+        ph = {
+            k: np.asarray(v)
+            for k, v in _physicality_batch(
+                template,
+                jnp.asarray(Fv, jnp.float64),
+                jnp.asarray(Hv, jnp.float64),
+                jnp.asarray(yv),
+            ).items()
+        }
+        out.update(
+            N_flux=ph["N_flux"], g_s=ph["g_s"], W0=ph["W0"], metric_min_eig=ph["metric_min_eig"]
+        )
         if template.n_cs:
             out.update(im_z_min=ph["im_z_min"], lcs=ph["im_z_min"] >= lcs_min)
         if "instanton_max_q" in ph:
@@ -213,5 +255,6 @@ class FluxSolver:
         yn = sols.y / jnp.maximum(1.0, jnp.abs(sols.y))
         close = jnp.all(jnp.abs(yn[:, None] - yn[None]) < 1e-6, -1)
         earlier = jnp.tril(close & sols.converged[None, :], k=-1).any(1)
-        return start_results(analysis, result=result, steps=sols.steps,
-                             distinct=sols.converged & ~earlier)
+        return start_results(
+            analysis, result=result, steps=sols.steps, distinct=sols.converged & ~earlier
+        )

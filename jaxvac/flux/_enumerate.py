@@ -34,8 +34,10 @@ class FluxBox(eqx.Module):
     def __check_init__(self):
         low, high = np.asarray(self.low), np.asarray(self.high)
         if low.shape != high.shape or low.ndim != 1 or low.shape[0] % 4:
-            raise ValueError("FluxBox: low and high must be integer vectors of equal length "
-                             f"2m with m even (got shapes {low.shape}, {high.shape}).")
+            raise ValueError(
+                "FluxBox: low and high must be integer vectors of equal length "
+                f"2m with m even (got shapes {low.shape}, {high.shape})."
+            )
         if np.any(high < low):
             raise ValueError("FluxBox: every high must be >= low.")
 
@@ -77,8 +79,9 @@ def _tadpole_np(F, H):
     return np.sum(F[:, :n] * H[:, n:], -1) - np.sum(F[:, n:] * H[:, :n], -1)
 
 
-def enumerate_fluxes(box: FluxBox, *, chunk: int = 1 << 20, start: int = 0
-                     ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+def enumerate_fluxes(
+    box: FluxBox, *, chunk: int = 1 << 20, start: int = 0
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield ``(k, F, H)`` for chunks k = start, start+1, ... of the box (see module doc)."""
     for k in range(start, box.n_chunks(chunk)):
         F, H = box.chunk_fluxes(k, chunk)
@@ -184,5 +187,12 @@ def rigid_enumeration(L_max: int, *, chunk: int = 1 << 20, rtol: float = 1e-10):
     worst = np.zeros(first.shape[0])
     np.maximum.at(worst, inverse, r)
     F, H = F[first], H[first]
-    return {"tau": tau[first], "F": F, "H": H, "N": _tadpole_np(F, H), "residual": worst,
-            "candidates": candidates, "unconverged": unconverged}
+    return {
+        "tau": tau[first],
+        "F": F,
+        "H": H,
+        "N": _tadpole_np(F, H),
+        "residual": worst,
+        "candidates": candidates,
+        "unconverged": unconverged,
+    }

@@ -55,8 +55,10 @@ class AbstractFluxModel(SupergravityModel):
             if value is None or isinstance(value, jax.core.Tracer):
                 continue
             if np.shape(value) != want:
-                raise ValueError(f"{type(self).__name__}: parameter {name!r} must be a flux "
-                                 f"vector of length {want[0]} (got shape {np.shape(value)}).")
+                raise ValueError(
+                    f"{type(self).__name__}: parameter {name!r} must be a flux "
+                    f"vector of length {want[0]} (got shape {np.shape(value)})."
+                )
 
     def cs_periods(self, z):
         """Π(z) = (F_0, F_a, X^0, X^a), complex (2h + 2,)."""
@@ -139,7 +141,7 @@ class PrepotentialModel(AbstractFluxModel):
     :func:`prepotential_model` for a class built from data).
     """
 
-    kappa: tuple = ((((6.0,),),))
+    kappa: tuple = (((6.0,),),)
     a: tuple = ((0.0,),)
     b: tuple = (0.0,)
     chi: float = 0.0
@@ -154,16 +156,23 @@ class PrepotentialModel(AbstractFluxModel):
         if h < 1 or self.moduli[-1] != "S":
             raise TypeError(
                 f"{type(self).__name__}: moduli must be (U1, ..., Uh, 'S') with h >= 1 "
-                f"(got {self.moduli}).")
-        for name, shape in (("kappa", (h, h, h)), ("a", (h, h)), ("b", (h,)),
-                            ("F", (2 * h + 2,)), ("H", (2 * h + 2,))):
+                f"(got {self.moduli})."
+            )
+        for name, shape in (
+            ("kappa", (h, h, h)),
+            ("a", (h, h)),
+            ("b", (h,)),
+            ("F", (2 * h + 2,)),
+            ("H", (2 * h + 2,)),
+        ):
             value = getattr(self, name)
             if isinstance(value, jax.core.Tracer):
                 continue
             got = np.shape(np.asarray(value))
             if got != shape:
                 raise ValueError(
-                    f"{type(self).__name__}: {name} must have shape {shape} (got {got}).")
+                    f"{type(self).__name__}: {name} must have shape {shape} (got {got})."
+                )
 
     def gv_arrays(self):
         """(charges (n_q, h), values (n_q,)) as float64 arrays (n_q may be 0)."""
@@ -175,15 +184,29 @@ class PrepotentialModel(AbstractFluxModel):
     def prepotential(self, z):
         q, n = self.gv_arrays()
         return _periods.lcs_prepotential(
-            z, jnp.asarray(self.kappa, jnp.float64), jnp.asarray(self.a, jnp.float64),
-            jnp.asarray(self.b, jnp.float64), self.chi, q, n, self.li_terms)
+            z,
+            jnp.asarray(self.kappa, jnp.float64),
+            jnp.asarray(self.a, jnp.float64),
+            jnp.asarray(self.b, jnp.float64),
+            self.chi,
+            q,
+            n,
+            self.li_terms,
+        )
 
     def polynomial_prepotential(self, z):
         """The prepotential without the instanton sum."""
         q, n = self.gv_arrays()
         return _periods.lcs_prepotential(
-            z, jnp.asarray(self.kappa, jnp.float64), jnp.asarray(self.a, jnp.float64),
-            jnp.asarray(self.b, jnp.float64), self.chi, q[:0], n[:0], self.li_terms)
+            z,
+            jnp.asarray(self.kappa, jnp.float64),
+            jnp.asarray(self.a, jnp.float64),
+            jnp.asarray(self.b, jnp.float64),
+            self.chi,
+            q[:0],
+            n[:0],
+            self.li_terms,
+        )
 
     def cs_periods(self, z):
         return _periods.period_vector(self.prepotential, z)
@@ -195,11 +218,19 @@ def prepotential_model(h: int, name: str | None = None) -> type[PrepotentialMode
         raise ValueError(f"h must be an integer >= 1 (got {h!r}).")
     moduli = tuple(f"U{i}" for i in range(1, h + 1)) + ("S",)
     cls_name = name or f"PrepotentialModelH{h}"
-    return type(cls_name, (PrepotentialModel,), {
-        "__annotations__": {"moduli": ClassVar[tuple[str, ...]],
-                            "saxions": ClassVar[tuple[str, ...]]},
-        "moduli": moduli, "saxions": moduli, "__module__": __name__,
-    })
+    return type(
+        cls_name,
+        (PrepotentialModel,),
+        {
+            "__annotations__": {
+                "moduli": ClassVar[tuple[str, ...]],
+                "saxions": ClassVar[tuple[str, ...]],
+            },
+            "moduli": moduli,
+            "saxions": moduli,
+            "__module__": __name__,
+        },
+    )
 
 
 _FluxModel = TypeVar("_FluxModel", bound=AbstractFluxModel)
@@ -207,5 +238,6 @@ _FluxModel = TypeVar("_FluxModel", bound=AbstractFluxModel)
 
 def with_fluxes(model: _FluxModel, F, H) -> _FluxModel:
     """``model`` with fluxes F, H (float64 arrays; traced values allowed, e.g. under vmap)."""
-    return eqx.tree_at(lambda m: (m.F, m.H), model,
-                       (jnp.asarray(F, jnp.float64), jnp.asarray(H, jnp.float64)))
+    return eqx.tree_at(
+        lambda m: (m.F, m.H), model, (jnp.asarray(F, jnp.float64), jnp.asarray(H, jnp.float64))
+    )

@@ -44,9 +44,19 @@ def pfv_conditions(kappa, a, c2, M, K, *, cone=None, tol: float = 1e-9) -> dict:
     R = a @ M
     R0 = float(c2 @ M / 24.0)
     integral = bool(np.all(np.abs(R - np.round(R)) <= tol) and abs(R0 - round(R0)) <= tol)
-    return {"N": N, "det_N": det, "p": p, "invertible": bool(invertible), "in_cone": in_cone,
-            "Kp": Kp, "flat": flat, "R": R, "R0": R0, "integral": integral,
-            "pfv": bool(invertible and in_cone and flat and integral)}
+    return {
+        "N": N,
+        "det_N": det,
+        "p": p,
+        "invertible": bool(invertible),
+        "in_cone": in_cone,
+        "Kp": Kp,
+        "flat": flat,
+        "R": R,
+        "R0": R0,
+        "integral": integral,
+        "pfv": bool(invertible and in_cone and flat and integral),
+    }
 
 
 def pfv_fluxes(a, c2, M, K):
@@ -86,8 +96,9 @@ def racetrack_leading(A, lam):
     return complex(tau0), complex(W)
 
 
-def pfv_vacuum(model: PrepotentialModel, M, K, *, cone=None, digits: int | None = 40,
-               max_steps: int = 40) -> dict[str, Any]:
+def pfv_vacuum(
+    model: PrepotentialModel, M, K, *, cone=None, digits: int | None = 40, max_steps: int = 40
+) -> dict[str, Any]:
     """The perturbatively flat vacuum of a :class:`~jaxvac.flux.PrepotentialModel` for
     fluxes (M, K): the PFV conditions, the leading racetrack estimate τ₀ (z = pτ₀), then the
     full SUSY solve D_aW = 0 of the model (all moduli, instantons included) from there,
@@ -103,8 +114,13 @@ def pfv_vacuum(model: PrepotentialModel, M, K, *, cone=None, digits: int | None 
 
     from .._model import canonical
     from ._models import with_fluxes
-    from ._solve import (moduli_to_y, physicality, refine_high_precision, solve_flux_vacuum,
-                         y_to_moduli)
+    from ._solve import (
+        moduli_to_y,
+        physicality,
+        refine_high_precision,
+        solve_flux_vacuum,
+        y_to_moduli,
+    )
 
     kappa = np.asarray(model.kappa, float)
     a = np.asarray(model.a, float)

@@ -55,8 +55,9 @@ def term_scale(model: AbstractFluxModel, y):
     x, t = y[:n], y[n:]
     terms = lambda xx: model.superpotential_terms(xx + 1j * t)
     dterms = jax.jacfwd(terms)(x)  # (2h+2, n): holomorphic derivative along Re
-    K_a = jax.grad(lambda yy: jnp.real(model.kahler_potential(
-        yy[:n] + 1j * yy[n:], yy[:n] - 1j * yy[n:])))(y)
+    K_a = jax.grad(
+        lambda yy: jnp.real(model.kahler_potential(yy[:n] + 1j * yy[n:], yy[:n] - 1j * yy[n:]))
+    )(y)
     K_a = 0.5 * jnp.abs(K_a[:n] - 1j * K_a[n:])
     return jnp.sum(jnp.abs(dterms), 0) + K_a * jnp.sum(jnp.abs(terms(x)))
 
@@ -67,8 +68,9 @@ def _relative_residual(model, y):
     return jnp.max(jnp.abs(susy_fterms(model, y)) / jnp.where(scale > 0, scale, 1.0))
 
 
-def solve_flux_vacuum(model: AbstractFluxModel, y0, *, max_steps: int = 40,
-                      rtol: float = 1e-13) -> FluxVacuum:
+def solve_flux_vacuum(
+    model: AbstractFluxModel, y0, *, max_steps: int = 40, rtol: float = 1e-13
+) -> FluxVacuum:
     """Newton's method on D_aW = 0 from ``y0`` (jit- and vmap-able; fixed step count with
     a freeze once converged). Saxions (Re U, Re S) must stay positive: a step that leaves
     the domain is halved until it does not.
@@ -95,14 +97,16 @@ def solve_flux_vacuum(model: AbstractFluxModel, y0, *, max_steps: int = 40,
         ok = jnp.isfinite(res) & (res < rtol)
         return (y_new, done | ok, steps + jnp.where(done, 0, 1)), None
 
-    (y, done, steps), _ = jax.lax.scan(body, (y0, jnp.asarray(False), jnp.asarray(0)), None,
-                                       length=max_steps)
+    (y, done, steps), _ = jax.lax.scan(
+        body, (y0, jnp.asarray(False), jnp.asarray(0)), None, length=max_steps
+    )
     res = _relative_residual(model, y)
     return FluxVacuum(y=y, residual=res, steps=steps, converged=jnp.isfinite(res) & (res < rtol))
 
 
-def physicality(model: AbstractFluxModel, y, *, tadpole_max: float | None = None,
-                lcs_min: float = 1.0) -> dict:
+def physicality(
+    model: AbstractFluxModel, y, *, tadpole_max: float | None = None, lcs_min: float = 1.0
+) -> dict:
     """Physicality columns of a vacuum (reported, not filters).
 
     - ``g_s`` = 1/Im τ; ``im_z_min`` the smallest Im z^a; ``lcs``: every Im z^a ≥ ``lcs_min``
@@ -113,11 +117,17 @@ def physicality(model: AbstractFluxModel, y, *, tadpole_max: float | None = None
     - ``N_flux`` (signed) and ``tadpole_ok``: 0 < N_flux ≤ ``tadpole_max`` (if given);
     - ``W``, ``W0`` = √(2/π) e^{K/2}|W| (normalisation of arXiv:1912.10047 eq. (1)).
     """
-    a = {k: np.asarray(v) for k, v in _physicality_arrays(model, jnp.asarray(y, jnp.float64)
-                                                          ).items()}
-    out = {"g_s": float(a["g_s"]), "metric_min_eig": float(a["metric_min_eig"]),
-           "N_flux": float(a["N_flux"]), "W": complex(a["W"]), "W0": float(a["W0"]),
-           "K": float(a["K"])}
+    a = {
+        k: np.asarray(v) for k, v in _physicality_arrays(model, jnp.asarray(y, jnp.float64)).items()
+    }
+    out = {
+        "g_s": float(a["g_s"]),
+        "metric_min_eig": float(a["metric_min_eig"]),
+        "N_flux": float(a["N_flux"]),
+        "W": complex(a["W"]),
+        "W0": float(a["W0"]),
+        "K": float(a["K"]),
+    }
     if model.n_cs:
         out["im_z_min"] = float(a["im_z_min"])
         out["lcs"] = bool(out["im_z_min"] >= lcs_min)
@@ -194,10 +204,10 @@ def refine_high_precision(model: AbstractFluxModel, y, *, digits: int = 40, step
             # keep the residual itself in high precision: the step is a float64 correction
             ymp = [a + mp.mpf(float(b)) for a, b in zip(ymp, step)]
         r = fvec(np.array(ymp, dtype=object))
-        W_re, W_im, K = (np.asarray(v, dtype=object).item() for v in
-                         wk(np.array(ymp, dtype=object)))
-        return ymp, max(abs(v) for v in np.asarray(r, dtype=object).ravel()), \
-            mp.mpc(W_re, W_im), K
+        W_re, W_im, K = (
+            np.asarray(v, dtype=object).item() for v in wk(np.array(ymp, dtype=object))
+        )
+        return ymp, max(abs(v) for v in np.asarray(r, dtype=object).ravel()), mp.mpc(W_re, W_im), K
 
 
 def _w_and_k(model, y):

@@ -45,6 +45,7 @@ from .._model import PotentialModel, SupergravityModel
 
 PI = math.pi
 TWO_PI = 2.0 * math.pi
+SQRT_2_OVER_PI = math.sqrt(2 / PI)
 
 #: λ_s of Tables 2 and 3 ("we have used λ_s = 6.6×10⁻⁴").
 LAMBDA_S_TABLES = 6.6e-4
@@ -100,12 +101,10 @@ def tree_vevs(h0, h1, h2, q13, q23, q123):
 def flux_w0(h0, h1, h2, q13, q23, q123):
     """W0 of (68): W_tree = W0·s on the tree-level vevs (complex)."""
     xp = _xp(h0, h1, h2, q13, q23, q123)
-    return xp.sqrt(h0 / q123) * (
-        1j * xp.sqrt(h0 * q123) - xp.sqrt(h2 * q13) - xp.sqrt(h1 * q23)
-    )
+    return xp.sqrt(h0 / q123) * (1j * xp.sqrt(h0 * q123) - xp.sqrt(h2 * q13) - xp.sqrt(h1 * q23))
 
 
-def gravitino_mass(t1, t2, u3, h0, h1, h2, q13, q23, q123, *, w_factor=math.sqrt(2 / PI)):
+def gravitino_mass(t1, t2, u3, h0, h1, h2, q13, q23, q123, *, w_factor=SQRT_2_OVER_PI):
     """M_3/2 = e^{K/2}|W_tree| on the tree-level vevs (62), in M_Pl units.
 
     With ``w_factor = √(2/π)`` (the normalisation of (64)-(66)) this is the first
@@ -138,11 +137,18 @@ def k1_eq74(lam_pl, h0, h1, h2, q13, q23, q123, t3):
 def fnp_eq83(s, A, B3, b3, alpha, beta3, z, h0, q123):
     """f_np(s) in the weak-coupling form printed in (83)."""
     zb = z * beta3
-    return q123 / (16.0 * h0 * s) * (
-        4.0 * A**2 * jnp.exp(-alpha * s) * alpha**2 * s
-        + B3**2 * jnp.exp(-zb * s) * zb**2 * s * (b3 * s - 2.0) ** 2
-        + 4.0 * A * B3 * jnp.exp(-0.5 * (alpha + zb) * s)
-        * ((2.0 + b3 * s) * alpha + (2.0 - b3 * s) * zb)
+    return (
+        q123
+        / (16.0 * h0 * s)
+        * (
+            4.0 * A**2 * jnp.exp(-alpha * s) * alpha**2 * s
+            + B3**2 * jnp.exp(-zb * s) * zb**2 * s * (b3 * s - 2.0) ** 2
+            + 4.0
+            * A
+            * B3
+            * jnp.exp(-0.5 * (alpha + zb) * s)
+            * ((2.0 + b3 * s) * alpha + (2.0 - b3 * s) * zb)
+        )
     )
 
 
@@ -176,7 +182,9 @@ def flux_superpotential_204(S, T, U, f_lower, f_upper, h_lower, h_upper, q_lower
     U1, U2, U3 = U[0], U[1], U[2]
     pairs = jnp.stack([U2 * U3, U3 * U1, U1 * U2])  # ½ σ_{ljk} U_j U_k for l = 1, 2, 3
     return (
-        fl[0] + 1j * hl[0] * S - 1j * (ql[0] @ T)
+        fl[0]
+        + 1j * hl[0] * S
+        - 1j * (ql[0] @ T)
         + 1j * jnp.sum(U * lower[1:])
         + jnp.sum(pairs * upper[1:])
         + 1j * U1 * U2 * U3 * (-fu[0] + 1j * hu[0] * S - 1j * (qu[0] @ T))
@@ -258,8 +266,18 @@ class _Fluxes66(eqx.Module):
 
     def flux_superpotential(self, S, T3, U1, U2):
         return flux_superpotential_66(
-            S, T3, U1, U2, self.h0, self.h1, self.h2, self.h3,
-            self.q03, self.q13, self.q23, self.q123,
+            S,
+            T3,
+            U1,
+            U2,
+            self.h0,
+            self.h1,
+            self.h2,
+            self.h3,
+            self.q03,
+            self.q13,
+            self.q23,
+            self.q123,
         )
 
 
@@ -280,7 +298,7 @@ class DPS(AbstractDPS, _Fluxes66):
         return self.flux_superpotential(z[0], z[3], z[4], z[5])
 
     @classmethod
-    def from_lambda(cls, lambda_pl_value=None, **params) -> "DPS":
+    def from_lambda(cls, lambda_pl_value=None, **params) -> DPS:
         """DPS with k1 = :func:`k1_from_lambda` (λ_pl defaults to λ_s = 6.6×10⁻⁴ / π²)."""
         if "k1" in params:
             raise ValueError("DPS.from_lambda: give lambda_pl_value, not k1.")
@@ -301,11 +319,17 @@ class DPS(AbstractDPS, _Fluxes66):
         """W0 of (68)."""
         return flux_w0(*self.flux_integers())
 
-    def flux_sector(self) -> "DPSFluxSector":
+    def flux_sector(self) -> DPSFluxSector:
         """The tree-level heavy sector (S, U1, U2, T3) with this model's fluxes."""
         return DPSFluxSector(
-            h0=self.h0, h1=self.h1, h2=self.h2, h3=self.h3,
-            q03=self.q03, q13=self.q13, q23=self.q23, q123=self.q123,
+            h0=self.h0,
+            h1=self.h1,
+            h2=self.h2,
+            h3=self.h3,
+            q03=self.q03,
+            q13=self.q13,
+            q23=self.q23,
+            q123=self.q123,
         )
 
     def point(self, *, s, t1, t2, u3, theta_u3=0.0, theta_t1=0.0, theta_t2=0.0):
@@ -340,8 +364,14 @@ class DPSGeneralFlux(AbstractDPS):
 
     def __check_init__(self):
         super().__check_init__()
-        shapes = {"f_lower": (4,), "f_upper": (4,), "h_lower": (4,), "h_upper": (4,),
-                  "q_lower": (4, 3), "q_upper": (4, 3)}
+        shapes = {
+            "f_lower": (4,),
+            "f_upper": (4,),
+            "h_lower": (4,),
+            "h_upper": (4,),
+            "q_lower": (4, 3),
+            "q_upper": (4, 3),
+        }
         for name, shape in shapes.items():
             value = getattr(self, name)
             if all(_concrete(v) for v in jax.tree.leaves(value)):
@@ -349,7 +379,9 @@ class DPSGeneralFlux(AbstractDPS):
                     got = np.shape(np.array(value, dtype=np.float64))
                 except (TypeError, ValueError):
                     got = None
-                _require(got == shape, "DPSGeneralFlux", name, f"a real array of shape {shape}", value)
+                _require(
+                    got == shape, "DPSGeneralFlux", name, f"a real array of shape {shape}", value
+                )
 
     def tree_superpotential(self, z):
         S = z[0]
@@ -357,8 +389,15 @@ class DPSGeneralFlux(AbstractDPS):
         U = jnp.stack([z[4], z[5], z[6]])
         arr = lambda v: jnp.asarray(jax.tree.map(jnp.asarray, v), dtype=jnp.float64)  # noqa: E731
         return flux_superpotential_204(
-            S, T, U, arr(self.f_lower), arr(self.f_upper), arr(self.h_lower),
-            arr(self.h_upper), arr(self.q_lower), arr(self.q_upper),
+            S,
+            T,
+            U,
+            arr(self.f_lower),
+            arr(self.f_upper),
+            arr(self.h_lower),
+            arr(self.h_upper),
+            arr(self.q_lower),
+            arr(self.q_upper),
         )
 
 
@@ -456,9 +495,22 @@ def fnp_exact(s, reduced: AbstractDPSReduced):
 
     u1, u2, z = reduced.tree_vevs()
     np_only = DPS(
-        h0=0.0, h1=0.0, h2=0.0, h3=0.0, q03=0.0, q13=0.0, q23=0.0, q123=0.0,
-        A=reduced.A, alpha=reduced.alpha, B1=0.0, B2=0.0, B3=reduced.B3, b3=reduced.b3,
-        beta3=reduced.beta3, k1=0.0,
+        h0=0.0,
+        h1=0.0,
+        h2=0.0,
+        h3=0.0,
+        q03=0.0,
+        q13=0.0,
+        q23=0.0,
+        q123=0.0,
+        A=reduced.A,
+        alpha=reduced.alpha,
+        B1=0.0,
+        B2=0.0,
+        B3=reduced.B3,
+        b3=reduced.b3,
+        beta3=reduced.beta3,
+        k1=0.0,
     )
     one = jnp.ones_like(s)
     re = jnp.stack([s / 2, one / 2, one / 2, z * s / 2, u1 / 2 * one, u2 / 2 * one, one / 2])
@@ -494,9 +546,15 @@ class DPSAxions(PotentialModel):
         t1, th1, th2 = phi[0], phi[1], phi[2]
         t2 = self.t / t1
         return self.W0_abs * (
-            self.B1 * self.beta1 * t1 * jnp.exp(-0.5 * self.beta1 * t1)
+            self.B1
+            * self.beta1
+            * t1
+            * jnp.exp(-0.5 * self.beta1 * t1)
             * jnp.cos(self.beta1 * th1 + self.theta_W0)
-            + self.B2 * self.beta2 * t2 * jnp.exp(-0.5 * self.beta2 * t2)
+            + self.B2
+            * self.beta2
+            * t2
+            * jnp.exp(-0.5 * self.beta2 * t2)
             * jnp.cos(self.beta2 * th2 + self.theta_W0)
         )
 

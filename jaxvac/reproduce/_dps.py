@@ -27,7 +27,17 @@ import mpmath as mp
 import numpy as np
 
 from .._config import enable_x64
-from ._framework import Exact, Formula, Magnitude, Printed, Report, Row, Same, input_rounding, register
+from ._framework import (
+    Exact,
+    Formula,
+    Magnitude,
+    Printed,
+    Report,
+    Row,
+    Same,
+    input_rounding,
+    register,
+)
 
 SOURCE = "seed 001 (001_faca987a686c96b8.txt)"
 PI = math.pi
@@ -49,8 +59,9 @@ def table_parameters(name: str) -> dict:
     """Model parameters of Table 2 or 3 (``name`` = "table2" | "table3")."""
     t = load_tables()["tables"][name]
     np_ = t["nonperturbative"]
-    return dict(A=float(np_["A"]), B3=float(np_["B3"]), b3=float(np_["b3"]),
-                lambda_s=float(t["lambda_s"]))
+    return dict(
+        A=float(np_["A"]), B3=float(np_["B3"]), b3=float(np_["b3"]), lambda_s=float(t["lambda_s"])
+    )
 
 
 def table_point(name: str) -> dict:
@@ -78,20 +89,32 @@ def fnp_exact(s, A, B3, b3, *, alpha=PI, beta3=2 * PI, z=0.5, h0=1.0, q123=2.0, 
     """
     a = A * xp.exp(-alpha * s / 2)
     b = B3 * xp.exp(-beta3 * z * s / 2)
-    return q123 / (4 * h0 * s**2) * (
-        ((1 + alpha * s) * a + (1 + b3 * s / 2) * b) ** 2
-        + (a + (1 + beta3 * z * s) * (1 - b3 * s / 2) * b) ** 2
-        + 2 * (a + (1 - b3 * s / 2) * b) ** 2
+    return (
+        q123
+        / (4 * h0 * s**2)
+        * (
+            ((1 + alpha * s) * a + (1 + b3 * s / 2) * b) ** 2
+            + (a + (1 + beta3 * z * s) * (1 - b3 * s / 2) * b) ** 2
+            + 2 * (a + (1 - b3 * s / 2) * b) ** 2
+        )
     )
 
 
 def fnp_83(s, A, B3, b3, *, alpha=PI, beta3=2 * PI, z=0.5, h0=1.0, q123=2.0, xp=jnp):
     """f_np(s) in the weak-coupling form printed in (83)."""
     zb = z * beta3
-    return q123 / (16 * h0 * s) * (
-        4 * A**2 * xp.exp(-alpha * s) * alpha**2 * s
-        + B3**2 * xp.exp(-zb * s) * zb**2 * s * (b3 * s - 2) ** 2
-        + 4 * A * B3 * xp.exp(-(alpha + zb) * s / 2) * ((2 + b3 * s) * alpha + (2 - b3 * s) * zb)
+    return (
+        q123
+        / (16 * h0 * s)
+        * (
+            4 * A**2 * xp.exp(-alpha * s) * alpha**2 * s
+            + B3**2 * xp.exp(-zb * s) * zb**2 * s * (b3 * s - 2) ** 2
+            + 4
+            * A
+            * B3
+            * xp.exp(-(alpha + zb) * s / 2)
+            * ((2 + b3 * s) * alpha + (2 - b3 * s) * zb)
+        )
     )
 
 
@@ -104,7 +127,9 @@ def _g(kind, s, A, B3, b3):
 
 @functools.partial(jax.jit, static_argnums=0)
 def _h(kind, s, A, B3, b3):  # e^{πs} f'(s) = g' − πg, vectorised in s
-    one = jax.vmap(lambda ss: jax.grad(_g, argnums=1)(kind, ss, A, B3, b3) - PI * _g(kind, ss, A, B3, b3))
+    one = jax.vmap(
+        lambda ss: jax.grad(_g, argnums=1)(kind, ss, A, B3, b3) - PI * _g(kind, ss, A, B3, b3)
+    )
     return one(s)
 
 
@@ -139,8 +164,9 @@ def fnp_critical_points(kind: str, A, B3, b3, *, lo=10.0, hi=80.0, n=1401):
         s = 0.5 * (a_ + b_)
         fs = float(f(s, A, B3, b3))
         curv = float(f2(s)) / fs if fs != 0 else float("nan")
-        out.append(dict(s=s, f=fs, f2_over_f=curv,
-                        extremum="minimum" if float(f2(s)) > 0 else "maximum"))
+        out.append(
+            dict(s=s, f=fs, f2_over_f=curv, extremum="minimum" if float(f2(s)) > 0 else "maximum")
+        )
     return tuple(out)
 
 
@@ -202,15 +228,29 @@ def selfconsistent_solution(table: str, *, B3=None, A=None, kind="exact") -> dic
     B3 = p["B3"] if B3 is None else B3
     roots = [r for r in selfconsistent_s(kind, A, B3) if r["f"] > 0 and r["extremum"] == "minimum"]
     if not roots:  # (every caller needs one)
-        raise RuntimeError(f"{table}: (87) has no solution with f_np > 0 at a minimum of f_np "
-                           f"(A = {A}, B3 = {B3}, {kind} f_np).")
+        raise RuntimeError(
+            f"{table}: (87) has no solution with f_np > 0 at a minimum of f_np "
+            f"(A = {A}, B3 = {B3}, {kind} f_np)."
+        )
     r = min(roots, key=lambda c: abs(c["s"] - pt["s"]))
     E = u3_equations(pt["u3"], pt["theta_u3"])[2]
     lam = p["lambda_s"] / PI**2
     t = 2 * lam * pt["u3"] * E / r["f"]
-    return dict(s=r["s"], b3=r["b3"], f=r["f"], t=t, t1=math.sqrt(t), E3=E, lambda_pl=lam,
-                u3=pt["u3"], theta_u3=pt["theta_u3"], B3=B3, A=A,
-                Lambda=r["f"] ** 2 / (4 * lam * pt["u3"] ** 2 * E), roots=roots)
+    return dict(
+        s=r["s"],
+        b3=r["b3"],
+        f=r["f"],
+        t=t,
+        t1=math.sqrt(t),
+        E3=E,
+        lambda_pl=lam,
+        u3=pt["u3"],
+        theta_u3=pt["theta_u3"],
+        B3=B3,
+        A=A,
+        Lambda=r["f"] ** 2 / (4 * lam * pt["u3"] ** 2 * E),
+        roots=roots,
+    )
 
 
 def b3_reproducing_lambda(table: str, lam_target: float, lo: float, hi: float):
@@ -276,20 +316,32 @@ def g_critical_points(n_x=11, n_y=24, steps=60, y_lo=0.02, y_hi=5.0):
     gG = jax.jit(jax.vmap(jax.grad(_G)))
     hG = jax.jit(jax.vmap(jax.hessian(_G)))
     Gv = jax.jit(jax.vmap(_G))
-    X, Y = np.meshgrid(np.linspace(-0.5, 0.5, n_x), np.exp(np.linspace(np.log(y_lo), np.log(y_hi), n_y)))
+    X, Y = np.meshgrid(
+        np.linspace(-0.5, 0.5, n_x), np.exp(np.linspace(np.log(y_lo), np.log(y_hi), n_y))
+    )
     p = jnp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1))
     for _ in range(steps):
         H, g = np.asarray(hG(p)), np.asarray(gG(p))
         det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
         det = np.where(np.abs(det) > 1e-300, det, 1e-300)
-        step = np.stack([H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1],
-                         H[:, 0, 0] * g[:, 1] - H[:, 1, 0] * g[:, 0]], axis=1) / det[:, None]
+        step = (
+            np.stack(
+                [
+                    H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1],
+                    H[:, 0, 0] * g[:, 1] - H[:, 1, 0] * g[:, 0],
+                ],
+                axis=1,
+            )
+            / det[:, None]
+        )
         step = np.nan_to_num(step)
         p = p - jnp.clip(jnp.asarray(step), -0.05, 0.05)
         p = p.at[:, 1].set(jnp.maximum(p[:, 1], 1e-3))
     g = np.asarray(gG(p))
     G = np.asarray(Gv(p))
-    ok = np.all(np.isfinite(g), axis=1) & (np.max(np.abs(g), axis=1) <= 1e-9 * np.abs(G - E3_ASYMPTOTIC))
+    ok = np.all(np.isfinite(g), axis=1) & (
+        np.max(np.abs(g), axis=1) <= 1e-9 * np.abs(G - E3_ASYMPTOTIC)
+    )
     found = []
     for (x, y), H in zip(np.asarray(p)[ok], np.asarray(hG(p))[ok]):
         x = (x + 0.5) % 1.0 - 0.5
@@ -323,8 +375,9 @@ def box_critical_point(N: int, *, x0=-0.5, y_lo=1.0, y_hi=8.0, n=281, steps=60) 
     dv = np.asarray(gy(jnp.asarray(ys)))
     ch = np.nonzero(np.diff(np.sign(dv)))[0]
     if len(ch) == 0:  # (every caller needs one)
-        raise RuntimeError(f"box_critical_point({N}): ∂_yG_N has no sign change on x = {x0}, "
-                           f"{y_lo} < y < {y_hi}.")
+        raise RuntimeError(
+            f"box_critical_point({N}): ∂_yG_N has no sign change on x = {x0}, {y_lo} < y < {y_hi}."
+        )
     p = jnp.asarray([x0, 0.5 * (ys[ch[0]] + ys[ch[0] + 1])])
     for _ in range(steps):
         st = jnp.linalg.solve(h(p), g(p))
@@ -333,9 +386,15 @@ def box_critical_point(N: int, *, x0=-0.5, y_lo=1.0, y_hi=8.0, n=281, steps=60) 
     from ..special import E3_box_xy
 
     EN = float(E3_box_xy(jnp.float64(x), jnp.float64(y), N))
-    return dict(N=N, u3=2 * y, theta=-x, E3_box=EN, E3=float(E3(x + 1j * y)),
-                grad_over_G=float(jnp.max(jnp.abs(g(p)))) / float(_box_G(p, N)),
-                hessian_eigenvalues=np.linalg.eigvalsh(np.asarray(h(p))).tolist())
+    return dict(
+        N=N,
+        u3=2 * y,
+        theta=-x,
+        E3_box=EN,
+        E3=float(E3(x + 1j * y)),
+        grad_over_G=float(jnp.max(jnp.abs(g(p)))) / float(_box_G(p, N)),
+        hessian_eigenvalues=np.linalg.eigvalsh(np.asarray(h(p))).tolist(),
+    )
 
 
 # ======================================================================================
@@ -437,8 +496,10 @@ def reproduce_tree(out_dir: Path, *, full: bool = False) -> Report:
     rows: list[Row] = []
     data: dict = {}
     names = ("h0", "h1", "h2", "q13", "q23", "q123")
-    cases = [("Tables 2-3", dict(zip(names, FLUXES))),
-             ("fluxes (3,1,2,5,3,7)", dict(zip(names, (3.0, 1.0, 2.0, 5.0, 3.0, 7.0))))]
+    cases = [
+        ("Tables 2-3", dict(zip(names, FLUXES))),
+        ("fluxes (3,1,2,5,3,7)", dict(zip(names, (3.0, 1.0, 2.0, 5.0, 3.0, 7.0)))),
+    ]
     for label, fl in cases:
         sector = _sector(**fl)
         f6 = tuple(fl[k] for k in names)
@@ -450,77 +511,143 @@ def reproduce_tree(out_dir: Path, *, full: bool = False) -> Report:
         F67, W, _ = _sector_fterms(sector, jnp.asarray(y67))
         W = complex(W)
         resid67 = float(np.max(np.abs(np.asarray(F67) * 2 * y67[:4])) / abs(W))
-        rows.append(Row(f"[{label}] max 2Re(z_α)|D_αW_tree|/|W| at (67)", reference=0.0, jaxvac=resid67,
-                        compare=Exact(1e-14, "float64 rounding of the F-terms"),
-                        explanation="(67) is a supersymmetric point of W_tree (66) (s = 10; s is free)"))
-        rows.append(Row(f"[{label}] W_tree/s on (67) = W0 (68)", reference=abs(W0p), jaxvac=abs(W / s0),
-                        compare=Exact(1e-13, "float64"),
-                        explanation=f"W0 = {W0p:.6g}; W_tree/s = {W / s0:.6g}"))
-        rows.append(Row(
-            f"[{label}] W_tree/S on (67), as (68) prints it", reference=abs(W0p), jaxvac=abs(W / (s0 / 2)),
-            compare=Exact(1e-13, "float64"),
-            explanation="(68) writes W_tree = W0·S; on the vevs W_tree = W0·s = 2W0·Re S: read S as s "
-                        "(the factor 2 is also what makes (69) follow from (62)).",
-        ))
+        rows.append(
+            Row(
+                f"[{label}] max 2Re(z_α)|D_αW_tree|/|W| at (67)",
+                reference=0.0,
+                jaxvac=resid67,
+                compare=Exact(1e-14, "float64 rounding of the F-terms"),
+                explanation="(67) is a supersymmetric point of W_tree (66) (s = 10; s is free)",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{label}] W_tree/s on (67) = W0 (68)",
+                reference=abs(W0p),
+                jaxvac=abs(W / s0),
+                compare=Exact(1e-13, "float64"),
+                explanation=f"W0 = {W0p:.6g}; W_tree/s = {W / s0:.6g}",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{label}] W_tree/S on (67), as (68) prints it",
+                reference=abs(W0p),
+                jaxvac=abs(W / (s0 / 2)),
+                compare=Exact(1e-13, "float64"),
+                explanation="(68) writes W_tree = W0·S; on the vevs W_tree = W0·s = 2W0·Re S: read S as s "
+                "(the factor 2 is also what makes (69) follow from (62)).",
+            )
+        )
         t1, t2, u3, th3 = 30.0, 40.0, 6.68, 0.52
         m32 = math.sqrt(2 / PI) * abs(W) / math.sqrt(s0 * zp * s0 * u1p * u2p * t1 * t2 * u3)
         form1 = float(gravitino_mass(t1, t2, u3, *f6))
-        rows.append(Row(f"[{label}] M_3/2 = e^(K/2)|W| (62) vs (69) first form", reference=form1, jaxvac=m32,
-                        compare=Exact(1e-13, "float64"),
-                        explanation="W with the overall √(2/π) of (64)-(66) (the model's W, as (77), omits it); "
-                                    "t1 = 30, t2 = 40, u3 = 6.68"))
+        rows.append(
+            Row(
+                f"[{label}] M_3/2 = e^(K/2)|W| (62) vs (69) first form",
+                reference=form1,
+                jaxvac=m32,
+                compare=Exact(1e-13, "float64"),
+                explanation="W with the overall √(2/π) of (64)-(66) (the model's W, as (77), omits it); "
+                "t1 = 30, t2 = 40, u3 = 6.68",
+            )
+        )
         h0, h1, h2, q13, q23, q123 = f6
         Q = math.sqrt((math.sqrt(h2 * q13) + math.sqrt(h1 * q23)) ** 2 + h0 * q123)
         R = radii(s=s0, t1=t1, t2=t2, t3=zp * s0, u1=u1p, u2=u2p, u3=u3, theta_u3=th3)
         form2 = Q / (4 * PI * R["R9"] * R["sin_omega89"]) * R["Ms_over_MPl"]
-        rows.append(Row(f"[{label}] (69) second form Q M_s/(4π R9 sin ω89)", reference=form2, jaxvac=m32,
-                        compare=Exact(1e-12, "float64"),
-                        explanation="R9, ω89 from U3 and (56), M_s/M_Pl from (58): the two forms of (69) agree."))
+        rows.append(
+            Row(
+                f"[{label}] (69) second form Q M_s/(4π R9 sin ω89)",
+                reference=form2,
+                jaxvac=m32,
+                compare=Exact(1e-12, "float64"),
+                explanation="R9, ω89 from U3 and (56), M_s/M_Pl from (58): the two forms of (69) agree.",
+            )
+        )
         if label == "Tables 2-3":
             # (70) = (69) for h1 = h2 = q13 = q23 = 0, |h0 q123| = 1: Q of (69) is then 1
             fl70 = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
-            Q70 = math.sqrt((math.sqrt(fl70[2] * fl70[3]) + math.sqrt(fl70[1] * fl70[4])) ** 2
-                            + fl70[0] * fl70[5])
-            rows.append(Row("(70) M_s/(4πR9 sin ω89) = (69) with h1 = h2 = q13 = q23 = 0, |h0 q123| = 1: "
-                            "the factor Q of (69)", reference=1.0, jaxvac=Q70, compare=Exact(1e-15, "float64"),
-                            explanation="(69) second form Q M_s/(4πR9 sin ω89) with "
-                                        "Q = √((√(h2q13) + √(h1q23))² + h0q123)"))
+            Q70 = math.sqrt(
+                (math.sqrt(fl70[2] * fl70[3]) + math.sqrt(fl70[1] * fl70[4])) ** 2
+                + fl70[0] * fl70[5]
+            )
+            rows.append(
+                Row(
+                    "(70) M_s/(4πR9 sin ω89) = (69) with h1 = h2 = q13 = q23 = 0, |h0 q123| = 1: "
+                    "the factor Q of (69)",
+                    reference=1.0,
+                    jaxvac=Q70,
+                    compare=Exact(1e-15, "float64"),
+                    explanation="(69) second form Q M_s/(4πR9 sin ω89) with "
+                    "Q = √((√(h2q13) + √(h1q23))² + h0q123)",
+                )
+            )
         J = sector_jacobian(sector, y67)
         sv = np.linalg.svd(J, compute_uv=False)
         rank = int(np.sum(sv > 1e-10 * sv[0]))
         _, _, Vt = np.linalg.svd(J)
         null = Vt[rank:]
-        data[label] = {"singular_values_at_67": sv.tolist(), "rank_at_67": rank,
-                       "null_space_at_67": null.tolist()}
-        rows.append(Row(
-            f"[{label}] rank of ∂(Re, Im D_αW)/∂(Re, Im of S, U1, U2, T3) at (67) (text after (69): "
-            "7 of the 8 real directions fixed)", paper=7, jaxvac=rank, compare=Same(),
-            explanation=("8 real equations in 8 unknowns; singular values/largest "
-                         + ", ".join(f"{v / sv[0]:.1e}" for v in sv)
-                         + ". Paper: 4 axions, u1, u2 and s/t3 fixed, one combination of s, t3 flat "
-                           "(text after (69)); T1, T2, U3 do not enter W_tree or the heavy F-terms at all "
-                           "(7 more flat directions in the full model)."),
-        ))
+        data[label] = {
+            "singular_values_at_67": sv.tolist(),
+            "rank_at_67": rank,
+            "null_space_at_67": null.tolist(),
+        }
+        rows.append(
+            Row(
+                f"[{label}] rank of ∂(Re, Im D_αW)/∂(Re, Im of S, U1, U2, T3) at (67) (text after (69): "
+                "7 of the 8 real directions fixed)",
+                paper=7,
+                jaxvac=rank,
+                compare=Same(),
+                explanation=(
+                    "8 real equations in 8 unknowns; singular values/largest "
+                    + ", ".join(f"{v / sv[0]:.1e}" for v in sv)
+                    + ". Paper: 4 axions, u1, u2 and s/t3 fixed, one combination of s, t3 flat "
+                    "(text after (69)); T1, T2, U3 do not enter W_tree or the heavy F-terms at all "
+                    "(7 more flat directions in the full model)."
+                ),
+            )
+        )
         dil = np.array([1.0, 0, 0, zp, 0, 0, 0, 0])
         null_txt = "; ".join("(" + ", ".join(f"{c:+.3f}" for c in v) + ")" for v in null)
-        rows.append(Row(
-            f"[{label}] flat directions of the F-terms at (67), in (Re S, Re U1, Re U2, Re T3, Im ...)",
-            None, null_txt,
-            explanation=(f"an orthonormal basis of the null space of the Jacobian. It contains the dilaton "
-                         f"(1, 0, 0, z, 0, ...) (s, t3 at fixed z, the flat direction the paper names) to "
-                         f"{abs(1 - np.linalg.norm(null @ (dil / np.linalg.norm(dil)))):.0e}"
-                         + ("; the rest moves u1, u2, θ_u1, θ_u2 (and s, t3) — a tree-level flat direction the "
-                            "paper does not list" if rank < 7 else "")),
-        ))
+        rows.append(
+            Row(
+                f"[{label}] flat directions of the F-terms at (67), in (Re S, Re U1, Re U2, Re T3, Im ...)",
+                None,
+                null_txt,
+                explanation=(
+                    f"an orthonormal basis of the null space of the Jacobian. It contains the dilaton "
+                    f"(1, 0, 0, z, 0, ...) (s, t3 at fixed z, the flat direction the paper names) to "
+                    f"{abs(1 - np.linalg.norm(null @ (dil / np.linalg.norm(dil)))):.0e}"
+                    + (
+                        "; the rest moves u1, u2, θ_u1, θ_u2 (and s, t3) — a tree-level flat direction the "
+                        "paper does not list"
+                        if rank < 7
+                        else ""
+                    )
+                ),
+            )
+        )
         # -- random starts
         sols = susy_solve(sector, starts=12 if full else 8)
         conv = [(y, r) for y, r in sols if r < 1e-13]
-        data[label].update({"starts": len(sols), "converged": len(conv),
-                            "solutions": [y.tolist() for y, _ in conv]})
-        rows.append(Row(f"[{label}] random starts converging to D_αW_tree = 0", None,
-                        f"{len(conv)}/{len(sols)}",
-                        explanation="Levenberg-Marquardt on 2Re(z_α)D_αW/|W| (α = S, U1, U2, T3), converged "
-                                    "= max residual < 1e-13"))
+        data[label].update(
+            {
+                "starts": len(sols),
+                "converged": len(conv),
+                "solutions": [y.tolist() for y, _ in conv],
+            }
+        )
+        rows.append(
+            Row(
+                f"[{label}] random starts converging to D_αW_tree = 0",
+                None,
+                f"{len(conv)}/{len(sols)}",
+                explanation="Levenberg-Marquardt on 2Re(z_α)D_αW/|W| (α = S, U1, U2, T3), converged "
+                "= max residual < 1e-13",
+            )
+        )
         if not conv:
             continue
         Y = np.stack([y for y, _ in conv])
@@ -529,43 +656,77 @@ def reproduce_tree(out_dir: Path, *, full: bool = False) -> Report:
         on67 = int(np.sum(dev67 < 1e-8))
         worst_z = float(np.max(np.abs(t3_ / s_ - zp)))
         m2 = np.array([float(_sector_fterms(sector, jnp.asarray(y))[2]) for y in Y])
-        rows.append(Row(f"[{label}] z = t3/s at every solution found (67)", reference=zp,
-                        jaxvac=float(zp + worst_z), compare=Exact(1e-10, "solver tolerance"),
-                        explanation=f"worst of {len(conv)}; s ranges over {s_.min():.3g}..{s_.max():.3g} (flat)"))
-        rows.append(Row(
-            f"[{label}] solutions found that are (67) (u1, u2 of (67), θ_u1 = θ_u2 = 0)", reference=len(conv),
-            jaxvac=on67, compare=Same(),
-            explanation=("all solutions are (67)" if on67 == len(conv) else
-                         "the other solutions have u1, u2 off (67) and θ_u1, θ_u2 ≠ 0, e.g. (u1, u2, θ_u1, θ_u2) = "
-                         + ", ".join(f"({a:.3f}, {b:.3f}, {c:+.3f}, {d:+.3f})"
-                                     for a, b, c, d in zip(u1_[:3], u2_[:3], Y[:3, 5], Y[:3, 6]))
-                         + f"; e^(K_sector)|W|² = {m2.min():.12g}..{m2.max():.12g} on them (M_3/2 unchanged): "
-                           "a one-parameter family of supersymmetric vevs through (67), flat at tree level "
-                           "(V_tree = 0 on it)"),
-        ))
+        rows.append(
+            Row(
+                f"[{label}] z = t3/s at every solution found (67)",
+                reference=zp,
+                jaxvac=float(zp + worst_z),
+                compare=Exact(1e-10, "solver tolerance"),
+                explanation=f"worst of {len(conv)}; s ranges over {s_.min():.3g}..{s_.max():.3g} (flat)",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{label}] solutions found that are (67) (u1, u2 of (67), θ_u1 = θ_u2 = 0)",
+                reference=len(conv),
+                jaxvac=on67,
+                compare=Same(),
+                explanation=(
+                    "all solutions are (67)"
+                    if on67 == len(conv)
+                    else "the other solutions have u1, u2 off (67) and θ_u1, θ_u2 ≠ 0, e.g. (u1, u2, θ_u1, θ_u2) = "
+                    + ", ".join(
+                        f"({a:.3f}, {b:.3f}, {c:+.3f}, {d:+.3f})"
+                        for a, b, c, d in zip(u1_[:3], u2_[:3], Y[:3, 5], Y[:3, 6])
+                    )
+                    + f"; e^(K_sector)|W|² = {m2.min():.12g}..{m2.max():.12g} on them (M_3/2 unchanged): "
+                    "a one-parameter family of supersymmetric vevs through (67), flat at tree level "
+                    "(V_tree = 0 on it)"
+                ),
+            )
+        )
     # (67) needs h3 = q03 = 0
     for extra in (dict(h3=1.0), dict(q03=1.0)):
         sector = _sector(**dict(zip(names, FLUXES)), **extra)
         sols = [(y, r) for y, r in susy_solve(sector, starts=8, seed=1) if r < 1e-12]
         key = next(iter(extra))
         data[f"{key}=1"] = {"solutions": [y.tolist() for y, _ in sols]}
-        found = "; ".join(f"(s, u1, u2, t3) = ({2 * y[0]:.3g}, {2 * y[1]:.3g}, {2 * y[2]:.3g}, {2 * y[3]:.3g}), "
-                          f"θ_u1, θ_u2 = ({y[5]:+.3f}, {y[6]:+.3f})" for y, _ in sols[:2])
-        rows.append(Row(
-            f"D_αW_tree = 0 with {key} = 1 (paper: the F-terms 'impose h3 = q03 = 0')", paper=0,
-            jaxvac=len(sols), compare=Same(),
-            explanation=(f"{len(sols)}/8 starts converge: "
-                         "supersymmetric points exist, but with θ_u1, θ_u2 ≠ 0 (e.g. " + found + "): the "
-                         "statement holds for vanishing axions only" if sols else "no supersymmetric point found"),
-        ))
+        found = "; ".join(
+            f"(s, u1, u2, t3) = ({2 * y[0]:.3g}, {2 * y[1]:.3g}, {2 * y[2]:.3g}, {2 * y[3]:.3g}), "
+            f"θ_u1, θ_u2 = ({y[5]:+.3f}, {y[6]:+.3f})"
+            for y, _ in sols[:2]
+        )
+        rows.append(
+            Row(
+                f"D_αW_tree = 0 with {key} = 1 (paper: the F-terms 'impose h3 = q03 = 0')",
+                paper=0,
+                jaxvac=len(sols),
+                compare=Same(),
+                explanation=(
+                    f"{len(sols)}/8 starts converge: "
+                    "supersymmetric points exist, but with θ_u1, θ_u2 ≠ 0 (e.g. "
+                    + found
+                    + "): the "
+                    "statement holds for vanishing axions only"
+                    if sols
+                    else "no supersymmetric point found"
+                ),
+            )
+        )
     notes = (
         "The F-terms are the model's autodiff D_αW of `DPSFluxSector` (the heavy sector S, U1, U2, T3 of "
         "(77) with K_tree and W_tree (66)). (69) is checked in both printed forms: the first with the √(2/π) "
         "of (64)-(66) (the model's W, as (77), omits it), the second with the radii of (56) and M_s of (58). "
         "Misprint: (68) writes W_tree = W0·S; on the vevs W_tree = W0·s = 2W0·Re S."
     )
-    return Report("dps-tree", f"{SOURCE}, eqs. (66)-(69)", rows, title="Seed 001: tree level (67)-(69)",
-                  notes=notes, data=data)
+    return Report(
+        "dps-tree",
+        f"{SOURCE}, eqs. (66)-(69)",
+        rows,
+        title="Seed 001: tree level (67)-(69)",
+        notes=notes,
+        data=data,
+    )
 
 
 def radii(*, s, t1, t2, t3, u1, u2, u3, theta_u3):
@@ -585,8 +746,16 @@ def radii(*, s, t1, t2, t3, u1, u2, u3, theta_u3):
     R67 = R4567 / R45
     R4 = math.sqrt(R45 / (u1 / 2))
     R6 = math.sqrt(R67 / (u2 / 2))
-    return dict(R4=R4, R5=R4 * u1 / 2, R6=R6, R7=R6 * u2 / 2, R8=R8, R9=R9, sin_omega89=sin89,
-                Ms_over_MPl=math.sqrt(4 * PI) * (s * t1 * t2 * t3) ** -0.25)
+    return dict(
+        R4=R4,
+        R5=R4 * u1 / 2,
+        R6=R6,
+        R7=R6 * u2 / 2,
+        R8=R8,
+        R9=R9,
+        sin_omega89=sin89,
+        Ms_over_MPl=math.sqrt(4 * PI) * (s * t1 * t2 * t3) ** -0.25,
+    )
 
 
 # ======================================================================================
@@ -608,8 +777,10 @@ def _figure_u3(path: Path):
     ax.axvline(6.68, color="grey", lw=0.8, label=r"printed $u_3 = 6.68$ (85)")
     ax.set_xlabel(r"$u_3$")
     ax.set_ylabel(r"$|2\mathcal{E}_3 + u_3\,\partial_{u_3}\mathcal{E}_3| / \mathcal{E}_3$")
-    ax.set_title(r"Residual of (84) with the exact $\mathcal{E}_3$: it decays like $e^{-\pi u_3}$",
-                 fontsize=9)
+    ax.set_title(
+        r"Residual of (84) with the exact $\mathcal{E}_3$: it decays like $e^{-\pi u_3}$",
+        fontsize=9,
+    )
     ax.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -626,62 +797,119 @@ def reproduce_u3(out_dir: Path, *, full: bool = False) -> Report:
     rows: list[Row] = []
     u3p, thp = eq["u3_eq85"]["value"], eq["theta_u3_eq85"]["value"]
     lhs, dth, E = u3_equations(u3p, thp)
-    rows.append(Row("(86) ⟨𝓔₃⟩ = 𝓔₃(iU₃) at (85)", paper=eq["E3_eq86"]["value"], jaxvac=E, compare=Printed(),
-                    explanation=f"jaxvac.special.E3 at y = u3/2 = 3.34, x = −θ; the power law alone, "
-                                f"4·{E3_ASYMPTOTIC:.5f}/u3², gives {4 * E3_ASYMPTOTIC / u3p**2:.6f}"))
+    rows.append(
+        Row(
+            "(86) ⟨𝓔₃⟩ = 𝓔₃(iU₃) at (85)",
+            paper=eq["E3_eq86"]["value"],
+            jaxvac=E,
+            compare=Printed(),
+            explanation=f"jaxvac.special.E3 at y = u3/2 = 3.34, x = −θ; the power law alone, "
+            f"4·{E3_ASYMPTOTIC:.5f}/u3², gives {4 * E3_ASYMPTOTIC / u3p**2:.6f}",
+        )
+    )
     sin_w = (u3p / 2) / abs(complex(u3p / 2, thp))
-    rows.append(Row("(85) sin ω89 at (85)", paper=eq["sin_omega89_eq85"]["value"], jaxvac=sin_w,
-                    compare=Printed(),
-                    explanation="U3 = u3/2 + iθ = (R9/R8)(sin ω89 + i cos ω89) from (54), (56)"))
-    rows.append(Row(
-        "(84) (2𝓔₃ + u3 ∂𝓔₃/∂u3)/𝓔₃ at (85)", reference=0.0, jaxvac=lhs,
-        compare=Exact(1e-9, "a root in float64"),
-        explanation=("not zero. At large u3, 𝓔₃ = [b + (π/4)Σ_N c(N) cos(πNθ) e^{−πNu3/2} P(πNu3/2)]/(u3/2)² "
-                     "(b = 3πλ(5)/4, c(N) = 0 for N odd): the power law b/y² cancels identically in (84), "
-                     "which is left with terms ∝ cos(2πθ) e^{−πu3}: (84) holds only on θ ≈ ¼ (mod ½), where "
-                     "∂_θ𝓔₃ ≠ 0. (85) is instead the critical point of 𝓔₃ summed over the box "
-                     "|p|, |q| ≤ N with N between 59 and 60 (rows below)"),
-    ))
-    rows.append(Row("∂_θ𝓔₃/𝓔₃ at (85) (the θ_u3 equation)", reference=0.0, jaxvac=dth,
-                    compare=Exact(1e-9, "a root in float64"),
-                    explanation="∝ sin(2πθ) e^{−πu3}: zero only at θ = 0, ½ (mod 1), not at 0.52"))
+    rows.append(
+        Row(
+            "(85) sin ω89 at (85)",
+            paper=eq["sin_omega89_eq85"]["value"],
+            jaxvac=sin_w,
+            compare=Printed(),
+            explanation="U3 = u3/2 + iθ = (R9/R8)(sin ω89 + i cos ω89) from (54), (56)",
+        )
+    )
+    rows.append(
+        Row(
+            "(84) (2𝓔₃ + u3 ∂𝓔₃/∂u3)/𝓔₃ at (85)",
+            reference=0.0,
+            jaxvac=lhs,
+            compare=Exact(1e-9, "a root in float64"),
+            explanation=(
+                "not zero. At large u3, 𝓔₃ = [b + (π/4)Σ_N c(N) cos(πNθ) e^{−πNu3/2} P(πNu3/2)]/(u3/2)² "
+                "(b = 3πλ(5)/4, c(N) = 0 for N odd): the power law b/y² cancels identically in (84), "
+                "which is left with terms ∝ cos(2πθ) e^{−πu3}: (84) holds only on θ ≈ ¼ (mod ½), where "
+                "∂_θ𝓔₃ ≠ 0. (85) is instead the critical point of 𝓔₃ summed over the box "
+                "|p|, |q| ≤ N with N between 59 and 60 (rows below)"
+            ),
+        )
+    )
+    rows.append(
+        Row(
+            "∂_θ𝓔₃/𝓔₃ at (85) (the θ_u3 equation)",
+            reference=0.0,
+            jaxvac=dth,
+            compare=Exact(1e-9, "a root in float64"),
+            explanation="∝ sin(2πθ) e^{−πu3}: zero only at θ = 0, ½ (mod 1), not at 0.52",
+        )
+    )
     for u3 in (4.0, 10.0):
         for th in (0.0, 0.5):
             v = u3_equations(u3, th)[0]
-            rows.append(Row(f"(84) LHS/𝓔₃ at u3 = {u3:g}, θ = {th:g}", None, v,
-                            explanation="same sign for every u3 at θ = 0 (and at θ = ½ for u3 ≳ 0.3): no root"))
+            rows.append(
+                Row(
+                    f"(84) LHS/𝓔₃ at u3 = {u3:g}, θ = {th:g}",
+                    None,
+                    v,
+                    explanation="same sign for every u3 at θ = 0 (and at θ = ½ for u3 ≳ 0.3): no root",
+                )
+            )
     grid = np.linspace(20.0, 2.0, 361)
     res = np.array([abs(u3_equations(u, thp)[0]) for u in grid])
     for tol in (1e-5, 1e-6):
         u_tol = float(grid[np.argmax(res > tol)])
-        rows.append(Row(f"largest u3 where |(84) LHS|/𝓔₃ > {tol:g} on θ = 0.52", None, u_tol,
-                        explanation="beyond it (84) is 'solved' to this tolerance at every u3: (85) sits where "
-                                    "the residual reaches ~5e-6"))
+        rows.append(
+            Row(
+                f"largest u3 where |(84) LHS|/𝓔₃ > {tol:g} on θ = 0.52",
+                None,
+                u_tol,
+                explanation="beyond it (84) is 'solved' to this tolerance at every u3: (85) sits where "
+                "the residual reaches ~5e-6",
+            )
+        )
     # the origin of (85): (84) with 𝓔₃ truncated to the box |p|, |q| ≤ N
     box = [box_critical_point(N) for N in BOX_N]
     for r in box:
         N = r["N"]
-        rows.append(Row(f"(85) u3, θ_u3 from (84) with 𝓔₃ summed over |p|, |q| ≤ {N}", paper=[6.68, 0.52],
-                        jaxvac=[r["u3"], r["theta"]], compare=Printed(),
-                        explanation=f"critical point of y²𝓔₃^(N) (|∇G|/G = {r['grad_over_G']:.0e}, a "
-                                    f"saddle: Hessian eigenvalues {r['hessian_eigenvalues'][0]:.2e}, "
-                                    f"{r['hessian_eigenvalues'][1]:.2e}); exact 𝓔₃ there {r['E3']:.6f}"))
-        rows.append(Row(f"(86) 𝓔₃^(N) at that point, N = {N}", paper=eq["E3_eq86"]["value"],
-                        jaxvac=r["E3_box"], compare=Printed()))
+        rows.append(
+            Row(
+                f"(85) u3, θ_u3 from (84) with 𝓔₃ summed over |p|, |q| ≤ {N}",
+                paper=[6.68, 0.52],
+                jaxvac=[r["u3"], r["theta"]],
+                compare=Printed(),
+                explanation=f"critical point of y²𝓔₃^(N) (|∇G|/G = {r['grad_over_G']:.0e}, a "
+                f"saddle: Hessian eigenvalues {r['hessian_eigenvalues'][0]:.2e}, "
+                f"{r['hessian_eigenvalues'][1]:.2e}); exact 𝓔₃ there {r['E3']:.6f}",
+            )
+        )
+        rows.append(
+            Row(
+                f"(86) 𝓔₃^(N) at that point, N = {N}",
+                paper=eq["E3_eq86"]["value"],
+                jaxvac=r["E3_box"],
+                compare=Printed(),
+            )
+        )
     found, n_starts = g_critical_points()
     data = {"g_critical_points": found, "newton_starts": n_starts, "box_truncation": box}
     big = [p for p in found if p[1] > 0.1]
-    rows.append(Row(
-        "solutions of (84) and ∂_θ𝓔₃ = 0 (critical points of G = y²𝓔₃, y = u3/2) with u3 > 0.2",
-        paper=[6.68, 0.52], jaxvac="none" if not big else [[2 * y, -x] for x, y, _ in big],
-        compare=Same(),
-        explanation=(f"Newton from {n_starts} starts over θ ∈ [−½, ½], u3 ∈ [0.04, 10], accepted with "
-                     "|∇G| ≤ 1e-9 |G − b|. All critical points found: "
-                     + "; ".join(f"(u3, θ) = ({2 * y:.4f}, {-x:+.4f}), Hessian eigenvalues "
-                                 f"({h[0]:.3g}, {h[1]:.3g})" for x, y, h in found)
-                     + ". The critical points of the reduced potential (81) in (t, u3, θ) are exactly these "
-                       "(t from (88)): none in the regime of the paper."),
-    ))
+    rows.append(
+        Row(
+            "solutions of (84) and ∂_θ𝓔₃ = 0 (critical points of G = y²𝓔₃, y = u3/2) with u3 > 0.2",
+            paper=[6.68, 0.52],
+            jaxvac="none" if not big else [[2 * y, -x] for x, y, _ in big],
+            compare=Same(),
+            explanation=(
+                f"Newton from {n_starts} starts over θ ∈ [−½, ½], u3 ∈ [0.04, 10], accepted with "
+                "|∇G| ≤ 1e-9 |G − b|. All critical points found: "
+                + "; ".join(
+                    f"(u3, θ) = ({2 * y:.4f}, {-x:+.4f}), Hessian eigenvalues "
+                    f"({h[0]:.3g}, {h[1]:.3g})"
+                    for x, y, h in found
+                )
+                + ". The critical points of the reduced potential (81) in (t, u3, θ) are exactly these "
+                "(t from (88)): none in the regime of the paper."
+            ),
+        )
+    )
     fig = "dps_u3_eq84.png"
     _figure_u3(Path(out_dir) / fig)
     notes = (
@@ -700,8 +928,15 @@ def reproduce_u3(out_dir: Path, *, full: bool = False) -> Report:
         "neither rounds to 6.68), an artefact of truncating (141). For the exact 𝓔₃ the point moves to the "
         "cusp (u3 → ∞): there is no solution of (84) there."
     )
-    return Report("dps-u3", f"{SOURCE}, eqs. (84)-(86)", rows, title="Seed 001: U3 from (84)",
-                  notes=notes, figures=[fig], data=data)
+    return Report(
+        "dps-u3",
+        f"{SOURCE}, eqs. (84)-(86)",
+        rows,
+        title="Seed 001: U3 from (84)",
+        notes=notes,
+        figures=[fig],
+        data=data,
+    )
 
 
 # ======================================================================================
@@ -759,9 +994,18 @@ def staged_solution(table: str, kind: str = "exact", which: str = "minimum"):
     E = u3_equations(pt["u3"], pt["theta_u3"])[2]
     lam = p["lambda_s"] / PI**2
     t = 2 * lam * pt["u3"] * E / c["f"]
-    return dict(s=c["s"], f=c["f"], extremum=c["extremum"], t=t, t1=math.sqrt(t),
-                Lambda=c["f"] ** 2 / (4 * lam * pt["u3"] ** 2 * E), E3=E, lambda_pl=lam, u3=pt["u3"],
-                theta_u3=pt["theta_u3"])
+    return dict(
+        s=c["s"],
+        f=c["f"],
+        extremum=c["extremum"],
+        t=t,
+        t1=math.sqrt(t),
+        Lambda=c["f"] ** 2 / (4 * lam * pt["u3"] ** 2 * E),
+        E3=E,
+        lambda_pl=lam,
+        u3=pt["u3"],
+        theta_u3=pt["theta_u3"],
+    )
 
 
 def t1_from_93(t, B1, B2, beta=2 * PI, digits=60):
@@ -771,8 +1015,12 @@ def t1_from_93(t, B1, B2, beta=2 * PI, digits=60):
         b = mp.mpf(beta)
 
         def eq(t1):  # log of term1 − log of term2 (both positive at large volume)
-            return (mp.log(B1 * b * (t1 * b - 2)) - t1 * b / 2
-                    - mp.log(B2 * b * t * (t * b - 2 * t1) / t1**3) + t * b / (2 * t1))
+            return (
+                mp.log(B1 * b * (t1 * b - 2))
+                - t1 * b / 2
+                - mp.log(B2 * b * t * (t * b - 2 * t1) / t1**3)
+                + t * b / (2 * t1)
+            )
 
         r = mp.findroot(eq, mp.sqrt(t))
         return r, r - mp.sqrt(t)
@@ -793,8 +1041,9 @@ def _figure_vt(path: Path, sol: dict):
     ax.set_ylim(-0.6, 1.15)
     ax.set_xlabel(r"$t = t_1 t_2$")
     ax.set_ylabel(r"$V / \Lambda$")
-    ax.set_title(f"(81) at s = {sol['s']:.4f} (Table 2, literal b3): a maximum in t at V = Λ > 0",
-                 fontsize=9)
+    ax.set_title(
+        f"(81) at s = {sol['s']:.4f} (Table 2, literal b3): a maximum in t at V = Λ > 0", fontsize=9
+    )
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -804,7 +1053,6 @@ def _figure_vt(path: Path, sol: dict):
 @register("dps-dilaton", source=f"{SOURCE}, eqs. (81)-(83), (87)-(94), footnote 27")
 def reproduce_dilaton(out_dir: Path, *, full: bool = False) -> Report:
     """Dilaton (87), volume (88)-(89), t1 and axions (92)-(94): staged stabilisation."""
-    from .. import check
 
     enable_x64()
     rows: list[Row] = []
@@ -821,74 +1069,142 @@ def reproduce_dilaton(out_dir: Path, *, full: bool = False) -> Report:
             data[f"{tag} b3 = 2/<s> f_np {kind}"] = roots
             pos = [r for r in roots if r["f"] > 0 and r["extremum"] == "minimum"]
             near = min(pos, key=lambda c: abs(c["s"] - pt["s"])) if pos else None
-            rows.append(Row(
-                f"[{tag}] b3 = 2/⟨s⟩, f_np {kind}: the solution of (87) nearest the printed s",
-                paper=printed["saxions"]["s"], jaxvac=None if near is None else near["s"], compare=Printed(),
-                explanation="∂f_np/∂s = 0 at fixed b3 with b3 = 2/s; all solutions in 10 < s < 80: "
-                + ("; ".join(f"s = {r['s']:.4f}, b3 = {r['b3']:.5f} ({r['extremum']}, f = {r['f']:.3e})"
-                             for r in roots) or "none")))
+            rows.append(
+                Row(
+                    f"[{tag}] b3 = 2/⟨s⟩, f_np {kind}: the solution of (87) nearest the printed s",
+                    paper=printed["saxions"]["s"],
+                    jaxvac=None if near is None else near["s"],
+                    compare=Printed(),
+                    explanation="∂f_np/∂s = 0 at fixed b3 with b3 = 2/s; all solutions in 10 < s < 80: "
+                    + (
+                        "; ".join(
+                            f"s = {r['s']:.4f}, b3 = {r['b3']:.5f} ({r['extremum']}, f = {r['f']:.3e})"
+                            for r in roots
+                        )
+                        or "none"
+                    ),
+                )
+            )
             if near is not None:
-                rows.append(Row(f"[{tag}] b3 = 2/⟨s⟩, f_np {kind}: b3 = 2/s there",
-                                paper=printed["nonperturbative"]["b3"], jaxvac=near["b3"], compare=Printed()))
+                rows.append(
+                    Row(
+                        f"[{tag}] b3 = 2/⟨s⟩, f_np {kind}: b3 = 2/s there",
+                        paper=printed["nonperturbative"]["b3"],
+                        jaxvac=near["b3"],
+                        compare=Printed(),
+                    )
+                )
         sc = selfconsistent_solution(table)
         data[f"{tag} b3 = 2/<s> staged"] = {k: v for k, v in sc.items() if k != "roots"}
-        rows.append(Row(f"[{tag}] b3 = 2/⟨s⟩, staged: t1 = √t from (88), (94)", paper=printed["saxions"]["t1"],
-                        jaxvac=sc["t1"], compare=Printed(),
-                        explanation=f"s = {sc['s']:.5f}, f_np = {sc['f']:.4e}; printed u3, θ_u3"))
-        rows.append(Row(f"[{tag}] b3 = 2/⟨s⟩, staged: Λ (89)", paper=printed["Lambda"], jaxvac=sc["Lambda"],
-                        compare=Printed(),
-                        explanation="Λ ∝ e^(−2πs): see dps-tables for its sensitivity to the printed B3"))
+        rows.append(
+            Row(
+                f"[{tag}] b3 = 2/⟨s⟩, staged: t1 = √t from (88), (94)",
+                paper=printed["saxions"]["t1"],
+                jaxvac=sc["t1"],
+                compare=Printed(),
+                explanation=f"s = {sc['s']:.5f}, f_np = {sc['f']:.4e}; printed u3, θ_u3",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{tag}] b3 = 2/⟨s⟩, staged: Λ (89)",
+                paper=printed["Lambda"],
+                jaxvac=sc["Lambda"],
+                compare=Printed(),
+                explanation="Λ ∝ e^(−2πs): see dps-tables for its sensitivity to the printed B3",
+            )
+        )
         for kind in ("(83)", "exact"):
             cps = fnp_critical_points(kind, p["A"], p["B3"], p["b3"])
             zeros = fnp_zeros(kind, p["A"], p["B3"], p["b3"])
             data[f"{tag} f_np {kind}"] = {"critical_points": cps, "sign_changes": zeros}
             pos = [c for c in cps if c["f"] > 0]
             near = min(pos, key=lambda c: abs(c["s"] - pt["s"]))["s"] if pos else None
-            rows.append(Row(
-                f"[{tag}] literal b3 = {p['b3']:g}, f_np {kind}: the solution of f_np'(s) = 0 (87) "
-                "nearest the printed s (f_np > 0)", paper=printed["saxions"]["s"], jaxvac=near,
+            rows.append(
+                Row(
+                    f"[{tag}] literal b3 = {p['b3']:g}, f_np {kind}: the solution of f_np'(s) = 0 (87) "
+                    "nearest the printed s (f_np > 0)",
+                    paper=printed["saxions"]["s"],
+                    jaxvac=near,
+                    compare=Printed(),
+                    explanation="all solutions in 10 < s < 80: "
+                    + "; ".join(
+                        f"s = {c['s']:.4f} ({c['extremum']}, f = {c['f']:.3e})" for c in cps
+                    )
+                    + ". "
+                    + (
+                        f"f_np (83) changes sign at s ≈ {', '.join(f'{z:.2f}' for z in zeros)}: negative in "
+                        "between, where (81) has no t-extremum. "
+                        if zeros
+                        else "the exact f_np is a sum of squares (> 0). "
+                    )
+                    + f"Printed s = {pt['s']:g}; printed g_s = {printed['g_s']} means s = 2/g_s = "
+                    f"{2 / printed['g_s']:.2f}",
+                )
+            )
+        rows.append(
+            Row(
+                f"[{tag}] literal b3: f_np (exact) at the printed s (paper: (105), the f_np that "
+                "Λ_obs needs)",
+                paper=4e-62 if table == "table2" else None,
+                jaxvac=float(fnp_exact(pt["s"], p["A"], p["B3"], p["b3"], xp=np)),
                 compare=Printed(),
-                explanation="all solutions in 10 < s < 80: "
-                + "; ".join(f"s = {c['s']:.4f} ({c['extremum']}, f = {c['f']:.3e})" for c in cps) + ". "
-                + (f"f_np (83) changes sign at s ≈ {', '.join(f'{z:.2f}' for z in zeros)}: negative in "
-                             "between, where (81) has no t-extremum. " if zeros else
-                             "the exact f_np is a sum of squares (> 0). ")
-                + f"Printed s = {pt['s']:g}; printed g_s = {printed['g_s']} means s = 2/g_s = "
-                  f"{2 / printed['g_s']:.2f}",
-            ))
-        rows.append(Row(f"[{tag}] literal b3: f_np (exact) at the printed s (paper: (105), the f_np that "
-                        "Λ_obs needs)", paper=4e-62 if table == "table2" else None,
-                        jaxvac=float(fnp_exact(pt["s"], p["A"], p["B3"], p["b3"], xp=np)), compare=Printed(),
-                        explanation=f"(83): {float(fnp_83(pt['s'], p['A'], p['B3'], p['b3'], xp=np)):.3e}; "
-                                    "paper value (105) is the f_np that Λ_obs needs"))
+                explanation=f"(83): {float(fnp_83(pt['s'], p['A'], p['B3'], p['b3'], xp=np)):.3e}; "
+                "paper value (105) is the f_np that Λ_obs needs",
+            )
+        )
         for kind, which in (("exact", "minimum"), ("exact", "maximum"), ("(83)", "maximum")):
             sol = staged_solution(table, kind, which)
             data[f"{tag} staged {kind} {which}"] = sol
             lab = f"[{tag}] literal b3, staged, f_np {kind} {which} s = {sol['s']:.4f}"
-            rows.append(Row(f"{lab}: t1 = √t from (88), (94)", paper=printed["saxions"]["t1"],
-                            jaxvac=sol["t1"], compare=Printed(),
-                            explanation=f"t = 2λ_pl u3 𝓔₃/f_np with printed u3, θ_u3; f_np = {sol['f']:.4e}"))
-            rows.append(Row(f"{lab}: Λ (89)", paper=printed["Lambda"], jaxvac=sol["Lambda"],
-                            compare=Printed(), explanation="Λ = f_np²/(4 λ_pl u3² 𝓔₃)"))
+            rows.append(
+                Row(
+                    f"{lab}: t1 = √t from (88), (94)",
+                    paper=printed["saxions"]["t1"],
+                    jaxvac=sol["t1"],
+                    compare=Printed(),
+                    explanation=f"t = 2λ_pl u3 𝓔₃/f_np with printed u3, θ_u3; f_np = {sol['f']:.4e}",
+                )
+            )
+            rows.append(
+                Row(
+                    f"{lab}: Λ (89)",
+                    paper=printed["Lambda"],
+                    jaxvac=sol["Lambda"],
+                    compare=Printed(),
+                    explanation="Λ = f_np²/(4 λ_pl u3² 𝓔₃)",
+                )
+            )
         # internal consistency of the printed numbers: (96) with the printed t1, t2
         sol = staged_solution(table, "exact", "minimum")
         t_pr = float(printed["saxions"]["t1"]) * float(printed["saxions"]["t2"])
-        spread = input_rounding(lambda a, b: 1 / (a * b) ** 2, printed["saxions"]["t1"],
-                                printed["saxions"]["t2"])
-        rows.append(Row(f"[{tag}] Λ = λ_pl𝓔₃/t² (96) with the printed t1 t2", paper=printed["Lambda"],
-                        jaxvac=sol["lambda_pl"] * sol["E3"] / t_pr**2,
-                        compare=Printed(order=spread, term="rounding of the printed t1, t2"),
-                        explanation="(96) = (88)+(89) with λ_pl = λ_s/π² and the printed u3, θ_u3"))
+        spread = input_rounding(
+            lambda a, b: 1 / (a * b) ** 2, printed["saxions"]["t1"], printed["saxions"]["t2"]
+        )
+        rows.append(
+            Row(
+                f"[{tag}] Λ = λ_pl𝓔₃/t² (96) with the printed t1 t2",
+                paper=printed["Lambda"],
+                jaxvac=sol["lambda_pl"] * sol["E3"] / t_pr**2,
+                compare=Printed(order=spread, term="rounding of the printed t1, t2"),
+                explanation="(96) = (88)+(89) with λ_pl = λ_s/π² and the printed u3, θ_u3",
+            )
+        )
         # classification of the t extremum and the reduced Hessian (exact f_np, s at its minimum)
         # V(r t) with r = t/⟨t⟩, written with the O(Λ) coefficients (no 1e±235 intermediates)
         c1, c2 = sol["f"] / (sol["u3"] * sol["t"]), sol["lambda_pl"] * sol["E3"] / sol["t"] ** 2
         V1 = lambda r: c1 / r - c2 / r**2  # noqa: E731
         d2 = float(jax.grad(jax.grad(V1))(jnp.float64(1.0))) / sol["t"] ** 2
-        rows.append(Row(f"[{tag}] sign of d²V/dt² at t (88), sign of V (paper: dS maximum)",
-                        paper=[-1, 1], jaxvac=[int(np.sign(d2)), int(np.sign(sol["Lambda"]))],
-                        compare=Same(),
-                        explanation=f"t² V''/V = {d2 * sol['t'] ** 2 / sol['Lambda']:.4f} (exactly −2 for "
-                                    "V = a/t − b/t²); V = Λ > 0"))
+        rows.append(
+            Row(
+                f"[{tag}] sign of d²V/dt² at t (88), sign of V (paper: dS maximum)",
+                paper=[-1, 1],
+                jaxvac=[int(np.sign(d2)), int(np.sign(sol["Lambda"]))],
+                compare=Same(),
+                explanation=f"t² V''/V = {d2 * sol['t'] ** 2 / sol['Lambda']:.4f} (exactly −2 for "
+                "V = a/t − b/t²); V = Λ > 0",
+            )
+        )
         red = ReducedClosedForm(A=p["A"], B3=p["B3"], b3=p["b3"], lambda_pl=sol["lambda_pl"])
         phi = jnp.asarray([sol["s"], sol["t"], sol["u3"], sol["theta_u3"]])
         m2, grad_rel, analysis = _reduced_spectrum(red, phi)
@@ -896,45 +1212,71 @@ def reproduce_dilaton(out_dir: Path, *, full: bool = False) -> Report:
         m2_digits = np.asarray(analysis.masses_digits)
         # canonical eigenvectors, to name the directions (s, t, u3, θ_u3 components)
         _, vecs = np.linalg.eigh(_canonical_hessian(analysis))
-        data[f"{tag} reduced spectrum"] = {"masses_squared_over_Lambda": (m2 / sol["Lambda"]).tolist(),
-                                           "masses_digits": m2_digits.tolist(),
-                                           "canonical_eigenvectors": vecs.T.tolist(),
-                                           "gradient_over_V": grad_rel.tolist(),
-                                           "range_flags": int(analysis.range_flags)}
-        rows.append(Row(
-            f"[{tag}] literal b3: (81) exact at the staged point: number of negative canonical "
-            "curvatures (paper: a saddle with t the one unstable direction)",
-            paper=1, jaxvac=n_neg, compare=Same(),
-            explanation="m²/Λ (range-safe autodiff Hessian in the kinetic metric of (81); digits kept): "
-            + ", ".join(f"{m / sol['Lambda']:.3g} ({d:.1f})" for m, d in zip(m2, m2_digits))
-            + "; canonical directions: " + "; ".join(_direction(v) for v in vecs.T)
-            + "; gradient (s∂_s, t∂_t, u3∂_u3, ∂_θ)V/V: " + ", ".join(f"{g:.2e}" for g in grad_rel)
-            + ". Not a critical point (the u3, θ_u3 slope of (84)), so this is the curvature there: "
-              "the t extremum is the tachyon along w = t·u3 (V depends on t and u3 through w at the "
-              "power-law level), θ_u3 is a second, 10⁵ times weaker negative direction, u3 at fixed w "
-              "is nearly flat and positive, s is the f_np minimum. (Committed before jaxvac._range: "
-              "−5.1, −2.26e-4, 25.1, 9.66e6 with 6-7 digits, from a Hessian whose t-u3 block divided by "
-              "t⁶ = inf.)",
-        ))
+        data[f"{tag} reduced spectrum"] = {
+            "masses_squared_over_Lambda": (m2 / sol["Lambda"]).tolist(),
+            "masses_digits": m2_digits.tolist(),
+            "canonical_eigenvectors": vecs.T.tolist(),
+            "gradient_over_V": grad_rel.tolist(),
+            "range_flags": int(analysis.range_flags),
+        }
+        rows.append(
+            Row(
+                f"[{tag}] literal b3: (81) exact at the staged point: number of negative canonical "
+                "curvatures (paper: a saddle with t the one unstable direction)",
+                paper=1,
+                jaxvac=n_neg,
+                compare=Same(),
+                explanation="m²/Λ (range-safe autodiff Hessian in the kinetic metric of (81); digits kept): "
+                + ", ".join(f"{m / sol['Lambda']:.3g} ({d:.1f})" for m, d in zip(m2, m2_digits))
+                + "; canonical directions: "
+                + "; ".join(_direction(v) for v in vecs.T)
+                + "; gradient (s∂_s, t∂_t, u3∂_u3, ∂_θ)V/V: "
+                + ", ".join(f"{g:.2e}" for g in grad_rel)
+                + ". Not a critical point (the u3, θ_u3 slope of (84)), so this is the curvature there: "
+                "the t extremum is the tachyon along w = t·u3 (V depends on t and u3 through w at the "
+                "power-law level), θ_u3 is a second, 10⁵ times weaker negative direction, u3 at fixed w "
+                "is nearly flat and positive, s is the f_np minimum. (Committed before jaxvac._range: "
+                "−5.1, −2.26e-4, 25.1, 9.66e6 with 6-7 digits, from a Hessian whose t-u3 block divided by "
+                "t⁶ = inf.)",
+            )
+        )
         if table == "table2":
             fig = "dps_v_of_t.png"
             _figure_vt(Path(out_dir) / fig, sol)
     # (92)-(94) and footnote 27 (Table 2 t)
     sol = staged_solution("table2", "exact", "minimum")
     th92 = float((mp.pi - mp.atan2(1, -2)) / (2 * mp.pi))
-    rows.append(Row("(92) θ_t1/π = θ_t2/π = (π − θ_W0)/(βπ) (mod 2/β), β = 2π, W0 = −2 + i",
-                    paper=0.85, jaxvac=th92 / PI, compare=Printed(),
-                    explanation="printed 0.85π = 2.670 (Tables 2-3) is θ_W0 = 0.8524π itself; (92) (with b_i read "
-                                "as β_i) gives 0.0738 mod 1: cos(βθ + θ_W0) = −1"))
+    rows.append(
+        Row(
+            "(92) θ_t1/π = θ_t2/π = (π − θ_W0)/(βπ) (mod 2/β), β = 2π, W0 = −2 + i",
+            paper=0.85,
+            jaxvac=th92 / PI,
+            compare=Printed(),
+            explanation="printed 0.85π = 2.670 (Tables 2-3) is θ_W0 = 0.8524π itself; (92) (with b_i read "
+            "as β_i) gives 0.0738 mod 1: cos(βθ + θ_W0) = −1",
+        )
+    )
     r, d = t1_from_93(sol["t"], 1.0, 1.0)
-    rows.append(Row("(93)-(94) (t1 − √t)/√t for B1 = B2", reference=0.0, jaxvac=float(d / mp.sqrt(sol["t"])),
-                    compare=Formula(1 / math.sqrt(sol["t"]), "t^(-1/2)"),
-                    explanation=f"60-digit root of (93) at t = {sol['t']:.4e}"))
+    rows.append(
+        Row(
+            "(93)-(94) (t1 − √t)/√t for B1 = B2",
+            reference=0.0,
+            jaxvac=float(d / mp.sqrt(sol["t"])),
+            compare=Formula(1 / math.sqrt(sol["t"]), "t^(-1/2)"),
+            explanation=f"60-digit root of (93) at t = {sol['t']:.4e}",
+        )
+    )
     r, d = t1_from_93(sol["t"], 1.0, 2.0)
     fn27 = math.log(1 / 2) / (2 * PI)
-    rows.append(Row("footnote 27: t1 − √t for B2 = 2B1 = log(B1/B2)/β1", reference=fn27, jaxvac=float(d),
-                    compare=Formula(1 / math.sqrt(sol["t"]) / abs(fn27), "t^(-1/2)"),
-                    explanation="60-digit root of (93); corrections O(t^(-1/2)) ~ 1e-29"))
+    rows.append(
+        Row(
+            "footnote 27: t1 − √t for B2 = 2B1 = log(B1/B2)/β1",
+            reference=fn27,
+            jaxvac=float(d),
+            compare=Formula(1 / math.sqrt(sol["t"]) / abs(fn27), "t^(-1/2)"),
+            explanation="60-digit root of (93); corrections O(t^(-1/2)) ~ 1e-29",
+        )
+    )
     notes = (
         "f_np is the exact closed form on the vevs (67) (equal to the autodiff `DPSReducedExact`, tested) or "
         "the printed weak-coupling form (83). With zβ3 = α = π all three terms of (83) share e^{−πs}, and "
@@ -944,9 +1286,15 @@ def reproduce_dilaton(out_dir: Path, *, full: bool = False) -> Report:
         "None of the staged solutions reproduces the printed t1 and Λ together; the printed Λ and t1 are "
         "not even related by (96). The t extremum is a dS maximum as stated."
     )
-    return Report("dps-dilaton", f"{SOURCE}, eqs. (81)-(83), (87)-(94), footnote 27", rows,
-                  title="Seed 001: dilaton, volume, t1 and axions (staged stabilisation)", notes=notes,
-                  figures=["dps_v_of_t.png"], data=data)
+    return Report(
+        "dps-dilaton",
+        f"{SOURCE}, eqs. (81)-(83), (87)-(94), footnote 27",
+        rows,
+        title="Seed 001: dilaton, volume, t1 and axions (staged stabilisation)",
+        notes=notes,
+        figures=["dps_v_of_t.png"],
+        data=data,
+    )
 
 
 # ======================================================================================
@@ -962,8 +1310,16 @@ def derived_scales(*, s, t1, t2, t3, u1, u2, u3, theta_u3):
     Ms = M_PL_TEV * R["Ms_over_MPl"]
     R9t, R8t = R["R9"] / Ms * HBAR_C_TEV_UM, R["R8"] / Ms * HBAR_C_TEV_UM
     mkk = 1e12 * HBAR_C_TEV_UM / math.sqrt(R8t * R9t)  # eV
-    return dict(g_s=2 / s, M_s_TeV=Ms, R9_tilde_um=R9t, R8_tilde_um=R8t, M_KK_eV=mkk,
-                M_KK_9_eV=1e12 * HBAR_C_TEV_UM / R9t, R_alpha_prime=2 * PI * R["R4"], **R)
+    return dict(
+        g_s=2 / s,
+        M_s_TeV=Ms,
+        R9_tilde_um=R9t,
+        R8_tilde_um=R8t,
+        M_KK_eV=mkk,
+        M_KK_9_eV=1e12 * HBAR_C_TEV_UM / R9t,
+        R_alpha_prime=2 * PI * R["R4"],
+        **R,
+    )
 
 
 @register("dps-tables", source=f"{SOURCE}, Tables 2 and 3, eqs. (95)-(109)")
@@ -982,135 +1338,304 @@ def reproduce_tables(out_dir: Path, *, full: bool = False) -> Report:
         z = 0.5
         # ---- the primary convention: b3 = 2/⟨s⟩ solved self-consistently, then (88)-(89)
         sol = selfconsistent_solution(table)
-        d = derived_scales(s=sol["s"], t1=sol["t1"], t2=sol["t1"], t3=z * sol["s"], u1=2.0, u2=2.0,
-                           u3=pt["u3"], theta_u3=pt["theta_u3"])
+        d = derived_scales(
+            s=sol["s"],
+            t1=sol["t1"],
+            t2=sol["t1"],
+            t3=z * sol["s"],
+            u1=2.0,
+            u2=2.0,
+            u3=pt["u3"],
+            theta_u3=pt["theta_u3"],
+        )
         data[f"{tag} b3 = 2/<s>"] = dict(sol, scales=d)
         lab = f"[{tag}] b3 = 2/⟨s⟩"
-        how = (f"f_np'(s) = 0 at fixed b3, b3 = 2/s (exact f_np, printed A, B3): s = {sol['s']:.5f}; "
-               "t from (88), Λ from (89) with the printed u3, θ_u3 and 𝓔₃ = "
-               f"{sol['E3']:.5f}; t1 = t2 = √t (94)")
-        for name, key, val in (("s", "s", sol["s"]), ("b3 = 2/s", "b3", sol["b3"]),
-                               ("g_s = 2/s", "g_s", 2 / sol["s"]), ("t1 = t2", "t1", sol["t1"]),
-                               ("t3 = s/2", "t3", z * sol["s"]), ("Λ [M_Pl⁴]", "Lambda", sol["Lambda"]),
-                               ("M_s [TeV] (58)", "M_s_TeV", d["M_s_TeV"]),
-                               ("R̃9 [µm]", "R9_tilde_um", d["R9_tilde_um"]),
-                               ("R̃8 [µm]", "R8_tilde_um", d["R8_tilde_um"])):
-            printed = {"s": sx["s"], "b3": pr["nonperturbative"]["b3"], "g_s": pr["g_s"],
-                       "t1": sx["t1"], "t3": sx["t3"]}.get(key, pr.get(key))
-            rows.append(Row(f"{lab}: {name}", paper=printed, jaxvac=val, compare=Printed(),
-                            explanation=how if key == "s" else ""))
+        how = (
+            f"f_np'(s) = 0 at fixed b3, b3 = 2/s (exact f_np, printed A, B3): s = {sol['s']:.5f}; "
+            "t from (88), Λ from (89) with the printed u3, θ_u3 and 𝓔₃ = "
+            f"{sol['E3']:.5f}; t1 = t2 = √t (94)"
+        )
+        for name, key, val in (
+            ("s", "s", sol["s"]),
+            ("b3 = 2/s", "b3", sol["b3"]),
+            ("g_s = 2/s", "g_s", 2 / sol["s"]),
+            ("t1 = t2", "t1", sol["t1"]),
+            ("t3 = s/2", "t3", z * sol["s"]),
+            ("Λ [M_Pl⁴]", "Lambda", sol["Lambda"]),
+            ("M_s [TeV] (58)", "M_s_TeV", d["M_s_TeV"]),
+            ("R̃9 [µm]", "R9_tilde_um", d["R9_tilde_um"]),
+            ("R̃8 [µm]", "R8_tilde_um", d["R8_tilde_um"]),
+        ):
+            printed = {
+                "s": sx["s"],
+                "b3": pr["nonperturbative"]["b3"],
+                "g_s": pr["g_s"],
+                "t1": sx["t1"],
+                "t3": sx["t3"],
+            }.get(key, pr.get(key))
+            rows.append(
+                Row(
+                    f"{lab}: {name}",
+                    paper=printed,
+                    jaxvac=val,
+                    compare=Printed(),
+                    explanation=how if key == "s" else "",
+                )
+            )
         # sensitivity to the two printed digits of B3
         b3p = pr["nonperturbative"]["B3"]
         half = 0.005 if table == "table2" else 0.05e-3
-        ends = [selfconsistent_solution(table, B3=b3p - half), selfconsistent_solution(table, B3=b3p + half)]
+        ends = [
+            selfconsistent_solution(table, B3=b3p - half),
+            selfconsistent_solution(table, B3=b3p + half),
+        ]
         data[f"{tag} B3 rounding"] = ends
         lams = sorted(e["Lambda"] for e in ends)
-        rows.append(Row(f"{lab}: Λ over B3 ∈ [{b3p - half:.4g}, {b3p + half:.4g}] (the printed rounding of "
-                        "B3)", jaxvac=lams,
-                        explanation=f"s = {ends[0]['s']:.4f} .. {ends[1]['s']:.4f}, t1 = {ends[0]['t1']:.3e} "
-                                    f".. {ends[1]['t1']:.3e}: Λ ∝ f_np² ∝ e^(−2πs) and s moves by "
-                                    f"{abs(ends[0]['s'] - ends[1]['s']):.2f} across B3's last printed digit, "
-                                    f"so Λ spans a factor {lams[1] / lams[0]:.0f}"))
+        rows.append(
+            Row(
+                f"{lab}: Λ over B3 ∈ [{b3p - half:.4g}, {b3p + half:.4g}] (the printed rounding of "
+                "B3)",
+                jaxvac=lams,
+                explanation=f"s = {ends[0]['s']:.4f} .. {ends[1]['s']:.4f}, t1 = {ends[0]['t1']:.3e} "
+                f".. {ends[1]['t1']:.3e}: Λ ∝ f_np² ∝ e^(−2πs) and s moves by "
+                f"{abs(ends[0]['s'] - ends[1]['s']):.2f} across B3's last printed digit, "
+                f"so Λ spans a factor {lams[1] / lams[0]:.0f}",
+            )
+        )
         b3fit = b3_reproducing_lambda(table, float(pr["Lambda"]), b3p - 3 * half, b3p + 3 * half)
         if b3fit is not None:
             fit = selfconsistent_solution(table, B3=b3fit)
-            dfit = derived_scales(s=fit["s"], t1=fit["t1"], t2=fit["t1"], t3=z * fit["s"], u1=2.0, u2=2.0,
-                                  u3=pt["u3"], theta_u3=pt["theta_u3"])
+            dfit = derived_scales(
+                s=fit["s"],
+                t1=fit["t1"],
+                t2=fit["t1"],
+                t3=z * fit["s"],
+                u1=2.0,
+                u2=2.0,
+                u3=pt["u3"],
+                theta_u3=pt["theta_u3"],
+            )
             data[f"{tag} B3 for the printed Λ"] = dict(fit, scales=dfit)
             flab = f"[{tag}] b3 = 2/⟨s⟩, B3 = {b3fit:.6g} (the B3 that gives the printed Λ)"
-            rows.append(Row(f"{flab}: B3", paper=b3p, jaxvac=b3fit, compare=Printed(),
-                            explanation="bisection on log Λ(B3)"))
-            for name, key, val in (("s", "s", fit["s"]), ("t1 = t2", "t1", fit["t1"]),
-                                   ("M_s [TeV]", "M_s_TeV", dfit["M_s_TeV"]),
-                                   ("R̃9 [µm]", "R9_tilde_um", dfit["R9_tilde_um"]),
-                                   ("R̃8 [µm]", "R8_tilde_um", dfit["R8_tilde_um"]),
-                                   ("M_KK = (R̃8R̃9)^(−½) [eV]", "M_KK_eV", dfit["M_KK_eV"])):
+            rows.append(
+                Row(
+                    f"{flab}: B3",
+                    paper=b3p,
+                    jaxvac=b3fit,
+                    compare=Printed(),
+                    explanation="bisection on log Λ(B3)",
+                )
+            )
+            for name, key, val in (
+                ("s", "s", fit["s"]),
+                ("t1 = t2", "t1", fit["t1"]),
+                ("M_s [TeV]", "M_s_TeV", dfit["M_s_TeV"]),
+                ("R̃9 [µm]", "R9_tilde_um", dfit["R9_tilde_um"]),
+                ("R̃8 [µm]", "R8_tilde_um", dfit["R8_tilde_um"]),
+                ("M_KK = (R̃8R̃9)^(−½) [eV]", "M_KK_eV", dfit["M_KK_eV"]),
+            ):
                 printed = {"s": sx["s"], "t1": sx["t1"]}.get(key, pr.get(key))
                 rows.append(Row(f"{flab}: {name}", paper=printed, jaxvac=val, compare=Printed()))
         # ---- the second convention: b3 as printed (literal), s at the exact f_np minimum
         lit = staged_solution(table, "exact", "minimum")
-        dl = derived_scales(s=lit["s"], t1=lit["t1"], t2=lit["t1"], t3=z * lit["s"], u1=2.0, u2=2.0,
-                            u3=pt["u3"], theta_u3=pt["theta_u3"])
-        for name, key, val in (("s", "s", lit["s"]), ("t1 = t2", "t1", lit["t1"]),
-                               ("Λ", "Lambda", lit["Lambda"]), ("M_s [TeV]", "M_s_TeV", dl["M_s_TeV"])):
+        dl = derived_scales(
+            s=lit["s"],
+            t1=lit["t1"],
+            t2=lit["t1"],
+            t3=z * lit["s"],
+            u1=2.0,
+            u2=2.0,
+            u3=pt["u3"],
+            theta_u3=pt["theta_u3"],
+        )
+        for name, key, val in (
+            ("s", "s", lit["s"]),
+            ("t1 = t2", "t1", lit["t1"]),
+            ("Λ", "Lambda", lit["Lambda"]),
+            ("M_s [TeV]", "M_s_TeV", dl["M_s_TeV"]),
+        ):
             printed = {"s": sx["s"], "t1": sx["t1"]}.get(key, pr.get(key))
-            rows.append(Row(f"[{tag}] literal b3 = {pr['nonperturbative']['b3']} (second convention): {name}",
-                            paper=printed, jaxvac=val, compare=Printed(),
-                            explanation="s at the exact f_np minimum for the printed b3 (dps-dilaton)"
-                            if key == "s" else ""))
+            rows.append(
+                Row(
+                    f"[{tag}] literal b3 = {pr['nonperturbative']['b3']} (second convention): {name}",
+                    paper=printed,
+                    jaxvac=val,
+                    compare=Printed(),
+                    explanation="s at the exact f_np minimum for the printed b3 (dps-dilaton)"
+                    if key == "s"
+                    else "",
+                )
+            )
         # ---- the printed entries among themselves (inputs: the printed moduli)
-        rows.append(Row(f"[{tag}] t3 = z s (67) from the printed s", paper=sx["t3"], jaxvac=z * pt["s"],
-                        compare=Printed(order=input_rounding(lambda a: z * a, sx["s"]), term="rounding of s"),
-                        explanation="z = 1/2 from the fluxes"))
+        rows.append(
+            Row(
+                f"[{tag}] t3 = z s (67) from the printed s",
+                paper=sx["t3"],
+                jaxvac=z * pt["s"],
+                compare=Printed(
+                    order=input_rounding(lambda a: z * a, sx["s"]), term="rounding of s"
+                ),
+                explanation="z = 1/2 from the fluxes",
+            )
+        )
         for k in ("u1", "u2"):
-            rows.append(Row(f"[{tag}] {k} (67)", paper=sx[k], jaxvac=2.0, compare=Printed(),
-                            explanation="2√(h0 q/(h q123))"))
-        rows.append(Row(f"[{tag}] u3, θ_u3 (85) from (84) with the exact 𝓔₃", paper=[6.68, 0.52],
-                        jaxvac="no solution of (84) for u3 > 0.2", compare=Same(),
-                        explanation="see dps-u3: with 𝓔₃ truncated to the box |p|, |q| ≤ 60 (84) has "
-                                    "its critical point at (6.690, 0.5225)"))
-        rows.append(Row(f"[{tag}] θ_t1/π = θ_t2/π (92)", paper=0.85,
-                        jaxvac=float((mp.pi - mp.atan2(1, -2)) / (2 * mp.pi)) / PI, compare=Printed(),
-                        explanation="(92) with β = 2π; 0.85π is θ_W0 (dps-dilaton)"))
-        rows.append(Row(f"[{tag}] θ_s, θ_t3, θ_u1, θ_u2 (67)", paper=[0, 0, 0, 0], jaxvac=[0.0] * 4,
-                        compare=Printed(),
-                        explanation="F-flat at tree level (dps-tree); the full potential keeps them at 0 "
-                                    "(dps-full)"))
+            rows.append(
+                Row(
+                    f"[{tag}] {k} (67)",
+                    paper=sx[k],
+                    jaxvac=2.0,
+                    compare=Printed(),
+                    explanation="2√(h0 q/(h q123))",
+                )
+            )
+        rows.append(
+            Row(
+                f"[{tag}] u3, θ_u3 (85) from (84) with the exact 𝓔₃",
+                paper=[6.68, 0.52],
+                jaxvac="no solution of (84) for u3 > 0.2",
+                compare=Same(),
+                explanation="see dps-u3: with 𝓔₃ truncated to the box |p|, |q| ≤ 60 (84) has "
+                "its critical point at (6.690, 0.5225)",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{tag}] θ_t1/π = θ_t2/π (92)",
+                paper=0.85,
+                jaxvac=float((mp.pi - mp.atan2(1, -2)) / (2 * mp.pi)) / PI,
+                compare=Printed(),
+                explanation="(92) with β = 2π; 0.85π is θ_W0 (dps-dilaton)",
+            )
+        )
+        rows.append(
+            Row(
+                f"[{tag}] θ_s, θ_t3, θ_u1, θ_u2 (67)",
+                paper=[0, 0, 0, 0],
+                jaxvac=[0.0] * 4,
+                compare=Printed(),
+                explanation="F-flat at tree level (dps-tree); the full potential keeps them at 0 "
+                "(dps-full)",
+            )
+        )
         moduli = (sx["s"], sx["t1"], sx["t2"], sx["t3"], pr["axions"]["theta_u3"], sx["u3"])
 
         def scales(s_, t1_, t2_, t3_, th_, u3_):
-            return derived_scales(s=s_, t1=t1_, t2=t2_, t3=t3_, u1=2.0, u2=2.0, u3=u3_, theta_u3=th_)
+            return derived_scales(
+                s=s_, t1=t1_, t2=t2_, t3=t3_, u1=2.0, u2=2.0, u3=u3_, theta_u3=th_
+            )
 
         d = scales(*(float(m) for m in moduli))
         data[f"{tag} from printed moduli"] = d
-        rows.append(Row(f"[{tag}] g_s = 2/s (54) from the printed s", paper=pr["g_s"], jaxvac=d["g_s"],
-                        compare=Printed(order=input_rounding(lambda a: 2 / a, sx["s"]), term="rounding of s"),
-                        explanation=f"printed g_s = b3 = {pr['nonperturbative']['b3']}"))
-        for key, name, note in (("M_s_TeV", "M_s [TeV] (58)", "M_s = M_Pl √(4π) (s t1 t2 t3)^(−1/4), "
-                                 "M_Pl = 2.43e15 TeV"),
-                                ("R9_tilde_um", "R̃9 [µm]", "R̃9 = R9/M_s, R9/R8 = |U3|, (56)"),
-                                ("R8_tilde_um", "R̃8 [µm]", "R̃8 = R8/M_s"),
-                                ("R_alpha_prime", "R^(α')_4..7", "2π z^(1/4)")):
+        rows.append(
+            Row(
+                f"[{tag}] g_s = 2/s (54) from the printed s",
+                paper=pr["g_s"],
+                jaxvac=d["g_s"],
+                compare=Printed(
+                    order=input_rounding(lambda a: 2 / a, sx["s"]), term="rounding of s"
+                ),
+                explanation=f"printed g_s = b3 = {pr['nonperturbative']['b3']}",
+            )
+        )
+        for key, name, note in (
+            (
+                "M_s_TeV",
+                "M_s [TeV] (58)",
+                "M_s = M_Pl √(4π) (s t1 t2 t3)^(−1/4), M_Pl = 2.43e15 TeV",
+            ),
+            ("R9_tilde_um", "R̃9 [µm]", "R̃9 = R9/M_s, R9/R8 = |U3|, (56)"),
+            ("R8_tilde_um", "R̃8 [µm]", "R̃8 = R8/M_s"),
+            ("R_alpha_prime", "R^(α')_4..7", "2π z^(1/4)"),
+        ):
             spread = input_rounding(lambda *m: scales(*m)[key], *moduli)
-            rows.append(Row(f"[{tag}] {name} from the printed moduli", paper=pr[key], jaxvac=d[key],
-                            compare=Printed(order=spread, term="rounding of the printed moduli"),
-                            explanation=note))
+            rows.append(
+                Row(
+                    f"[{tag}] {name} from the printed moduli",
+                    paper=pr[key],
+                    jaxvac=d[key],
+                    compare=Printed(order=spread, term="rounding of the printed moduli"),
+                    explanation=note,
+                )
+            )
         Ms102 = 2.46e16 * math.sqrt(pr["g_s"]) / z**0.25 * float(pr["Lambda"]) ** 0.125
-        rows.append(Row(f"[{tag}] M_s [TeV] from (102) with the printed g_s, Λ", paper=pr["M_s_TeV"],
-                        jaxvac=Ms102, compare=Printed(order=input_rounding(
-                            lambda g, L: 2.46e16 * math.sqrt(g) / z**0.25 * L**0.125, pr["g_s"], pr["Lambda"]),
-                            term="rounding of g_s, Λ"),
-                        explanation="M_s = 2.46e16 g_s^½ z^(−¼) Λ^(1/8)"))
+        rows.append(
+            Row(
+                f"[{tag}] M_s [TeV] from (102) with the printed g_s, Λ",
+                paper=pr["M_s_TeV"],
+                jaxvac=Ms102,
+                compare=Printed(
+                    order=input_rounding(
+                        lambda g, L: 2.46e16 * math.sqrt(g) / z**0.25 * L**0.125,
+                        pr["g_s"],
+                        pr["Lambda"],
+                    ),
+                    term="rounding of g_s, Λ",
+                ),
+                explanation="M_s = 2.46e16 g_s^½ z^(−¼) Λ^(1/8)",
+            )
+        )
         # M_KK: which convention do the tables follow? (from the printed R̃8, R̃9)
-        for cname, fn in (("ħc/R̃9", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / r9),
-                          ("ħc/R̃8", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / r8),
-                          ("ħc/(R̃8R̃9)^½", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / math.sqrt(r8 * r9)),
-                          ("ħc/(2πR̃8)", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / (2 * PI * r8))):
+        for cname, fn in (
+            ("ħc/R̃9", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / r9),
+            ("ħc/R̃8", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / r8),
+            ("ħc/(R̃8R̃9)^½", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / math.sqrt(r8 * r9)),
+            ("ħc/(2πR̃8)", lambda r9, r8: 1e12 * HBAR_C_TEV_UM / (2 * PI * r8)),
+        ):
             val = fn(float(pr["R9_tilde_um"]), float(pr["R8_tilde_um"]))
-            rows.append(Row(f"[{tag}] M_KK [eV] = {cname} from the printed R̃9, R̃8", paper=pr["M_KK_eV"],
-                            jaxvac=val, compare=Printed(order=input_rounding(
-                                fn, pr["R9_tilde_um"], pr["R8_tilde_um"]), term="rounding of R̃9, R̃8")))
+            rows.append(
+                Row(
+                    f"[{tag}] M_KK [eV] = {cname} from the printed R̃9, R̃8",
+                    paper=pr["M_KK_eV"],
+                    jaxvac=val,
+                    compare=Printed(
+                        order=input_rounding(fn, pr["R9_tilde_um"], pr["R8_tilde_um"]),
+                        term="rounding of R̃9, R̃8",
+                    ),
+                )
+            )
         lam, E = LAMBDA_S / PI**2, u3_equations(pt["u3"], pt["theta_u3"])[2]
-        rows.append(Row(f"[{tag}] Λ = λ_pl⟨𝓔₃⟩/t² (96) from the printed t1, t2", paper=pr["Lambda"],
-                        jaxvac=lam * E / (pt["t1"] * pt["t2"]) ** 2,
-                        compare=Printed(order=input_rounding(lambda a, b: 1 / (a * b) ** 2, sx["t1"], sx["t2"]),
-                                        term="rounding of t1, t2"),
-                        explanation="the critical point of the full potential is in dps-full"))
+        rows.append(
+            Row(
+                f"[{tag}] Λ = λ_pl⟨𝓔₃⟩/t² (96) from the printed t1, t2",
+                paper=pr["Lambda"],
+                jaxvac=lam * E / (pt["t1"] * pt["t2"]) ** 2,
+                compare=Printed(
+                    order=input_rounding(lambda a, b: 1 / (a * b) ** 2, sx["t1"], sx["t2"]),
+                    term="rounding of t1, t2",
+                ),
+                explanation="the critical point of the full potential is in dps-full",
+            )
+        )
         p_ = table_parameters(table)
-        rows.append(Row(f"[{tag}] (109) s ≈ −2B3/(Aα) with the printed Pfaffians", paper=sx["s"],
-                        jaxvac=-2 * p_["B3"] / (p_["A"] * PI), compare=Printed(),
-                        explanation="(107) at z = ½ is A²π²s² + 4πAB3 s + 4B3² = 0 (times sπe^{πs}), a "
-                                    "double root s = −2B3/(Aπ): (109) is exact for (107), but not the s of "
-                                    "the table"))
+        rows.append(
+            Row(
+                f"[{tag}] (109) s ≈ −2B3/(Aα) with the printed Pfaffians",
+                paper=sx["s"],
+                jaxvac=-2 * p_["B3"] / (p_["A"] * PI),
+                compare=Printed(),
+                explanation="(107) at z = ½ is A²π²s² + 4πAB3 s + 4B3² = 0 (times sπe^{πs}), a "
+                "double root s = −2B3/(Aπ): (109) is exact for (107), but not the s of "
+                "the table",
+            )
+        )
     # (101) M_s ≳ 8 TeV: the text says Table 2 misses it, Table 3 meets it
     ms_printed = [data[f"{t} from printed moduli"]["M_s_TeV"] for t in ("Table 2", "Table 3")]
-    rows.append(Row("(101) M_s ≳ 8 TeV met? [Table 2, Table 3] (text: no, yes), M_s (58) from the printed "
-                    "moduli", paper=[False, True], jaxvac=[m >= 8 for m in ms_printed], compare=Same(),
-                    explanation="M_s = " + ", ".join(f"{m:.3g}" for m in ms_printed) + " TeV"))
+    rows.append(
+        Row(
+            "(101) M_s ≳ 8 TeV met? [Table 2, Table 3] (text: no, yes), M_s (58) from the printed "
+            "moduli",
+            paper=[False, True],
+            jaxvac=[m >= 8 for m in ms_printed],
+            compare=Same(),
+            explanation="M_s = " + ", ".join(f"{m:.3g}" for m in ms_printed) + " TeV",
+        )
+    )
     # M_KK: both tables
-    notes_mkk = ("M_KK: none of ħc/R̃9, ħc/R̃8, ħc/(R̃8R̃9)^½, ħc/(2πR̃8) reproduces both tables from their "
-                 "printed R̃8, R̃9 (rows above): Table 3's 0.27 eV is 2.08 × Table 2's 0.13 eV while every "
-                 "candidate scales by 1.74-1.77 between the tables.")
+    notes_mkk = (
+        "M_KK: none of ħc/R̃9, ħc/R̃8, ħc/(R̃8R̃9)^½, ħc/(2πR̃8) reproduces both tables from their "
+        "printed R̃8, R̃9 (rows above): Table 3's 0.27 eV is 2.08 × Table 2's 0.13 eV while every "
+        "candidate scales by 1.74-1.77 between the tables."
+    )
     # section 4.4
     lam_s = 6.6e-4
     E, u3, th = u3_equations(6.68, 0.52)[2], 6.68, 0.52
@@ -1119,79 +1644,223 @@ def reproduce_tables(out_dir: Path, *, full: bool = False) -> Report:
         sinw = (u3_ / 2) / abs(complex(u3_ / 2, th_))
         return E_ * u3_**2 / (4 * (2 * PI) ** 4 * sinw**4)
 
-    rows.append(Row("(97) coefficient 𝓔₃u3²/(4(2π)⁴ sin⁴ω89) with (85)-(86) as printed",
-                    paper=eq["coefficient_eq97"]["value"], jaxvac=c97f(0.21, u3, th),
-                    compare=Printed(order=input_rounding(c97f, "0.21", "6.68", "0.52"),
-                                    term="rounding of 𝓔₃, u3, θ"),
-                    explanation=f"λ_s^(ℓs) = λ_s/(2π)⁴ (57); with the exact 𝓔₃ = {E:.4f}: {c97f(E, u3, th):.4g}"))
+    rows.append(
+        Row(
+            "(97) coefficient 𝓔₃u3²/(4(2π)⁴ sin⁴ω89) with (85)-(86) as printed",
+            paper=eq["coefficient_eq97"]["value"],
+            jaxvac=c97f(0.21, u3, th),
+            compare=Printed(
+                order=input_rounding(c97f, "0.21", "6.68", "0.52"), term="rounding of 𝓔₃, u3, θ"
+            ),
+            explanation=f"λ_s^(ℓs) = λ_s/(2π)⁴ (57); with the exact 𝓔₃ = {E:.4f}: {c97f(E, u3, th):.4g}",
+        )
+    )
     L_obs_um = 1.8e-4 * 10.0**-4  # µm⁻⁴
-    rows.append(Row("(95)/(98) Λ_obs^(−1/4) [µm] from 1.8e-4 (10 µm)⁻⁴", paper=eq["Lambda_obs_length_eq98_um"]["value"],
-                    jaxvac=L_obs_um**-0.25,
-                    compare=Printed(order=input_rounding(lambda a: (a * 1e-4) ** -0.25, "1.8e-4"),
-                                    term="rounding of 1.8e-4"),
-                    explanation="(2.2 meV)⁻¹ = 89.7 µm: the two forms of (95) differ by 4%"))
+    rows.append(
+        Row(
+            "(95)/(98) Λ_obs^(−1/4) [µm] from 1.8e-4 (10 µm)⁻⁴",
+            paper=eq["Lambda_obs_length_eq98_um"]["value"],
+            jaxvac=L_obs_um**-0.25,
+            compare=Printed(
+                order=input_rounding(lambda a: (a * 1e-4) ** -0.25, "1.8e-4"),
+                term="rounding of 1.8e-4",
+            ),
+            explanation="(2.2 meV)⁻¹ = 89.7 µm: the two forms of (95) differ by 4%",
+        )
+    )
     M_pl_eV = 2.435e27
-    rows.append(Row("(95) Λ_obs^(1/4) [meV] from 7e-121 M_Pl⁴", paper=eq["Lambda_obs_meV_eq95"]["value"],
-                    jaxvac=1e3 * 7e-121**0.25 * M_pl_eV,
-                    compare=Printed(order=input_rounding(lambda a: a**0.25, 7e-121), term="rounding of 7e-121"),
-                    explanation="reduced M_Pl = 2.435e18 GeV"))
+    rows.append(
+        Row(
+            "(95) Λ_obs^(1/4) [meV] from 7e-121 M_Pl⁴",
+            paper=eq["Lambda_obs_meV_eq95"]["value"],
+            jaxvac=1e3 * 7e-121**0.25 * M_pl_eV,
+            compare=Printed(
+                order=input_rounding(lambda a: a**0.25, 7e-121), term="rounding of 7e-121"
+            ),
+            explanation="reduced M_Pl = 2.435e18 GeV",
+        )
+    )
     f98 = lambda a, c, l: a * c**0.25 * l**0.25  # noqa: E731
-    rows.append(Row("(98) R̃9 [µm] = 86 µm (1.57e-3)^¼ (6.6e-4)^¼", paper=eq["R9_tilde_eq98_um"]["value"],
-                    jaxvac=f98(86, 1.57e-3, lam_s),
-                    compare=Printed(order=input_rounding(f98, 86, 1.57e-3, 6.6e-4), term="rounding of the inputs")))
+    rows.append(
+        Row(
+            "(98) R̃9 [µm] = 86 µm (1.57e-3)^¼ (6.6e-4)^¼",
+            paper=eq["R9_tilde_eq98_um"]["value"],
+            jaxvac=f98(86, 1.57e-3, lam_s),
+            compare=Printed(
+                order=input_rounding(f98, 86, 1.57e-3, 6.6e-4), term="rounding of the inputs"
+            ),
+        )
+    )
     f8 = lambda r9, u, t: r9 / abs(complex(u / 2, t))  # noqa: E731
-    rows.append(Row("R̃8 = R̃9/|U3| [µm] (after (98))", paper=eq["R8_tilde_text_um"]["value"],
-                    jaxvac=f8(2.73, u3, th),
-                    compare=Printed(order=input_rounding(f8, 2.73, "6.68", "0.52"), term="rounding of the inputs"),
-                    explanation="R9/R8 = |U3| = 3.38 from (56)"))
-    rows.append(Row("(99) coefficient 1.57e-3/0.33⁴ [µm⁻⁴]", paper=eq["Lambda_SN_coefficient_eq99"]["value"],
-                    jaxvac=1.57e-3 / 0.33**4,
-                    compare=Printed(order=input_rounding(lambda c, r: c / r**4, 1.57e-3, 0.33),
-                                    term="rounding of the inputs"), explanation="R̃9 ≤ 0.33 µm"))
-    rows.append(Row("λ_s bound from SN 1987A: Λ_obs/0.132 (printed ≲ 1e-7)", paper=eq["lambda_s_bound_SN"]["value"],
-                    jaxvac=L_obs_um / eq["Lambda_SN_coefficient_eq99"]["value"], compare=Magnitude()))
-    rows.append(Row("λ_s = (nb−nf)/(2³π⁷), nb−nf = 16", paper=eq["lambda_s_Z2Z2"]["value"], jaxvac=16 / (8 * PI**7),
-                    compare=Printed(), explanation="line 653"))
+    rows.append(
+        Row(
+            "R̃8 = R̃9/|U3| [µm] (after (98))",
+            paper=eq["R8_tilde_text_um"]["value"],
+            jaxvac=f8(2.73, u3, th),
+            compare=Printed(
+                order=input_rounding(f8, 2.73, "6.68", "0.52"), term="rounding of the inputs"
+            ),
+            explanation="R9/R8 = |U3| = 3.38 from (56)",
+        )
+    )
+    rows.append(
+        Row(
+            "(99) coefficient 1.57e-3/0.33⁴ [µm⁻⁴]",
+            paper=eq["Lambda_SN_coefficient_eq99"]["value"],
+            jaxvac=1.57e-3 / 0.33**4,
+            compare=Printed(
+                order=input_rounding(lambda c, r: c / r**4, 1.57e-3, 0.33),
+                term="rounding of the inputs",
+            ),
+            explanation="R̃9 ≤ 0.33 µm",
+        )
+    )
+    rows.append(
+        Row(
+            "λ_s bound from SN 1987A: Λ_obs/0.132 (printed ≲ 1e-7)",
+            paper=eq["lambda_s_bound_SN"]["value"],
+            jaxvac=L_obs_um / eq["Lambda_SN_coefficient_eq99"]["value"],
+            compare=Magnitude(),
+        )
+    )
+    rows.append(
+        Row(
+            "λ_s = (nb−nf)/(2³π⁷), nb−nf = 16",
+            paper=eq["lambda_s_Z2Z2"]["value"],
+            jaxvac=16 / (8 * PI**7),
+            compare=Printed(),
+            explanation="line 653",
+        )
+    )
     l2 = lam_s * 0.2**2 / (16 * PI**2)
-    rows.append(Row("(100) λ_s g_s²/(16π²) at g_s = 0.2 (printed ≲ 1e-8)", paper=eq["lambda_2loop_bound_eq100"]["value"],
-                    jaxvac=l2, compare=Magnitude(),
-                    explanation=f"≲ 1e-8 needs g_s ≲ {math.sqrt(1e-8 * 16 * PI**2 / lam_s):.3f}"))
-    rows.append(Row("λ_s for R̃9 = 1 µm: Λ_obs/1.57e-3 (printed ~1e-5)", paper=eq["lambda_s_R9_1um"]["value"],
-                    jaxvac=L_obs_um / eq["coefficient_eq97"]["value"], compare=Magnitude()))
+    rows.append(
+        Row(
+            "(100) λ_s g_s²/(16π²) at g_s = 0.2 (printed ≲ 1e-8)",
+            paper=eq["lambda_2loop_bound_eq100"]["value"],
+            jaxvac=l2,
+            compare=Magnitude(),
+            explanation=f"≲ 1e-8 needs g_s ≲ {math.sqrt(1e-8 * 16 * PI**2 / lam_s):.3f}",
+        )
+    )
+    rows.append(
+        Row(
+            "λ_s for R̃9 = 1 µm: Λ_obs/1.57e-3 (printed ~1e-5)",
+            paper=eq["lambda_s_R9_1um"]["value"],
+            jaxvac=L_obs_um / eq["coefficient_eq97"]["value"],
+            compare=Magnitude(),
+        )
+    )
     pref = M_PL_TEV * math.sqrt(4 * PI) / math.sqrt(2) / (lam_s / PI**2 * E) ** 0.125
-    rows.append(Row("(102) prefactor 2.43e15 √(4π)/(√2 (λ_pl𝓔₃)^(1/8))", paper=eq["coefficient_eq102"]["value"],
-                    jaxvac=pref, compare=Printed(order=input_rounding(
-                        lambda m, l: m * math.sqrt(4 * PI / 2) / (l / PI**2 * E) ** 0.125, 2.43e15, 6.6e-4),
-                        term="rounding of M_Pl, λ_s"),
-                    explanation="(s t3)^¼ = z^¼ (2/g_s)^½"))
+    rows.append(
+        Row(
+            "(102) prefactor 2.43e15 √(4π)/(√2 (λ_pl𝓔₃)^(1/8))",
+            paper=eq["coefficient_eq102"]["value"],
+            jaxvac=pref,
+            compare=Printed(
+                order=input_rounding(
+                    lambda m, l: m * math.sqrt(4 * PI / 2) / (l / PI**2 * E) ** 0.125,
+                    2.43e15,
+                    6.6e-4,
+                ),
+                term="rounding of M_Pl, λ_s",
+            ),
+            explanation="(s t3)^¼ = z^¼ (2/g_s)^½",
+        )
+    )
     c103 = (eq["coefficient_eq102"]["value"] * 7e-121**0.125 / 8) ** 4
-    rows.append(Row("(103) z ≲ c g_s² from M_s(Λ_obs) ≥ 8 TeV", paper=eq["z_bound_coefficient_eq103"]["value"],
-                    jaxvac=c103, compare=Printed(order=input_rounding(
-                        lambda c, L: (c * L**0.125 / 8) ** 4, 2.46e16, 7e-121), term="rounding of the inputs"),
-                    explanation="Λ_obs = 7e-121"))
-    rows.append(Row("(104) (2π)⁻⁴", paper=eq["alpha_prime_bound_eq104"]["value"], jaxvac=(2 * PI) ** -4,
-                    compare=Printed()))
+    rows.append(
+        Row(
+            "(103) z ≲ c g_s² from M_s(Λ_obs) ≥ 8 TeV",
+            paper=eq["z_bound_coefficient_eq103"]["value"],
+            jaxvac=c103,
+            compare=Printed(
+                order=input_rounding(lambda c, L: (c * L**0.125 / 8) ** 4, 2.46e16, 7e-121),
+                term="rounding of the inputs",
+            ),
+            explanation="Λ_obs = 7e-121",
+        )
+    )
+    rows.append(
+        Row(
+            "(104) (2π)⁻⁴",
+            paper=eq["alpha_prime_bound_eq104"]["value"],
+            jaxvac=(2 * PI) ** -4,
+            compare=Printed(),
+        )
+    )
     f105 = math.sqrt(4 * lam_s / PI**2 * u3**2 * E * 7e-121)
-    rows.append(Row("(105) f_np for Λ = 7e-121 from (89)", paper=eq["f_np_eq105"]["value"], jaxvac=f105,
-                    compare=Printed(), explanation="f_np = (4λ_pl u3² 𝓔₃ Λ)^½"))
-    rows.append(Row("(106) π/log 10", paper=eq["g_s_coefficient_eq106"]["value"], jaxvac=PI / math.log(10),
-                    compare=Printed(), explanation="printed ≈ 1.3; it is 1.364"))
+    rows.append(
+        Row(
+            "(105) f_np for Λ = 7e-121 from (89)",
+            paper=eq["f_np_eq105"]["value"],
+            jaxvac=f105,
+            compare=Printed(),
+            explanation="f_np = (4λ_pl u3² 𝓔₃ Λ)^½",
+        )
+    )
+    rows.append(
+        Row(
+            "(106) π/log 10",
+            paper=eq["g_s_coefficient_eq106"]["value"],
+            jaxvac=PI / math.log(10),
+            compare=Printed(),
+            explanation="printed ≈ 1.3; it is 1.364",
+        )
+    )
     gs = [PI / ((30 + 4) * math.log(10)), PI / ((30 - 4) * math.log(10))]
-    rows.append(Row("(106) g_s range for |n| ≤ 4, with π/log 10 = 1.364", paper=eq["g_s_range_eq106"]["value"],
-                    jaxvac=gs, compare=Printed()))
-    rows.append(Row("(106) g_s range for |n| ≤ 4, with the printed 1.3", paper=eq["g_s_range_eq106"]["value"],
-                    jaxvac=[1.3 / 34, 1.3 / 26], compare=Printed()))
-    rows.append(Row("s = 2/g_s range from the printed g_s range", paper=eq["s_range_eq106"]["value"],
-                    jaxvac=[2 / 0.05, 2 / 0.038], compare=Printed()))
-    rows.append(Row("z ≲ 74.8 g_s² at g_s = 0.05", paper=eq["z_bound_eq106"]["value"], jaxvac=74.8 * 0.05**2,
-                    compare=Printed()))
+    rows.append(
+        Row(
+            "(106) g_s range for |n| ≤ 4, with π/log 10 = 1.364",
+            paper=eq["g_s_range_eq106"]["value"],
+            jaxvac=gs,
+            compare=Printed(),
+        )
+    )
+    rows.append(
+        Row(
+            "(106) g_s range for |n| ≤ 4, with the printed 1.3",
+            paper=eq["g_s_range_eq106"]["value"],
+            jaxvac=[1.3 / 34, 1.3 / 26],
+            compare=Printed(),
+        )
+    )
+    rows.append(
+        Row(
+            "s = 2/g_s range from the printed g_s range",
+            paper=eq["s_range_eq106"]["value"],
+            jaxvac=[2 / 0.05, 2 / 0.038],
+            compare=Printed(),
+        )
+    )
+    rows.append(
+        Row(
+            "z ≲ 74.8 g_s² at g_s = 0.05",
+            paper=eq["z_bound_eq106"]["value"],
+            jaxvac=74.8 * 0.05**2,
+            compare=Printed(),
+        )
+    )
     s108 = 2 / (PI * (1 - 2 * 0.19)) * math.log(1e8)
-    rows.append(Row("(108) s bound with z = 0.19, |A/B3| = 10⁸", paper=eq["s_bound_eq108"]["value"], jaxvac=s108,
-                    compare=Printed(order=input_rounding(lambda zz: 2 / (PI * (1 - 2 * zz)) * math.log(1e8), 0.19),
-                                    term="rounding of z"),
-                    explanation="2 log|A/B3|/(π(1 − 2z)); g_s = 2/s ≈ 0.1"))
-    rows.append(Row("R4..R7 = z^(1/4) (line 703)", paper=eq["R4_eq_table"]["value"], jaxvac=0.5**0.25,
-                    compare=Printed()))
+    rows.append(
+        Row(
+            "(108) s bound with z = 0.19, |A/B3| = 10⁸",
+            paper=eq["s_bound_eq108"]["value"],
+            jaxvac=s108,
+            compare=Printed(
+                order=input_rounding(lambda zz: 2 / (PI * (1 - 2 * zz)) * math.log(1e8), 0.19),
+                term="rounding of z",
+            ),
+            explanation="2 log|A/B3|/(π(1 − 2z)); g_s = 2/s ≈ 0.1",
+        )
+    )
+    rows.append(
+        Row(
+            "R4..R7 = z^(1/4) (line 703)",
+            paper=eq["R4_eq_table"]["value"],
+            jaxvac=0.5**0.25,
+            compare=Printed(),
+        )
+    )
     notes = (
         "Primary convention: the tables use 'the convenient choice b3 = 2/⟨s⟩' (text before (107)); s "
         "solves f_np'(s) = 0 at fixed b3 with b3 = 2/s (self-consistent), with the exact f_np and the "
@@ -1202,8 +1871,14 @@ def reproduce_tables(out_dir: Path, *, full: bool = False) -> Report:
         "of the printed rounding of the result, the rounding of their printed inputs (column 'allowed'). "
         + notes_mkk
     )
-    return Report("dps-tables", f"{SOURCE}, Tables 2 and 3, eqs. (95)-(109)", rows,
-                  title="Seed 001: Tables 2 and 3 and section 4.4", notes=notes, data=data)
+    return Report(
+        "dps-tables",
+        f"{SOURCE}, Tables 2 and 3, eqs. (95)-(109)",
+        rows,
+        title="Seed 001: Tables 2 and 3 and section 4.4",
+        notes=notes,
+        data=data,
+    )
 
 
 # ======================================================================================
@@ -1231,8 +1906,16 @@ def _homogeneous_cases():
         ("(t1² + t3²)^(−1/2)", -1.0, lambda y: (ph(y, 1) ** 2 + ph(y, 3) ** 2) ** -0.5),
         ("(s t1)^(3/4)", 1.5, lambda y: (ph(y, 0) * ph(y, 1)) ** 0.75),
         ("log-free ratio t1/t2", 0.0, lambda y: ph(y, 1) / ph(y, 2)),
-        ("α'³-like s^(3/2)/(t1 t2 t3)^(5/6)", 1.5 - 2.5, lambda y: ph(y, 0) ** 1.5 / (ph(y, 1) * ph(y, 2) * ph(y, 3)) ** (5 / 6)),
-        ("u3²/(t1 t2 t3 s)", -2.0, lambda y: ph(y, 6) ** 2 / (ph(y, 1) * ph(y, 2) * ph(y, 3) * ph(y, 0))),
+        (
+            "α'³-like s^(3/2)/(t1 t2 t3)^(5/6)",
+            1.5 - 2.5,
+            lambda y: ph(y, 0) ** 1.5 / (ph(y, 1) * ph(y, 2) * ph(y, 3)) ** (5 / 6),
+        ),
+        (
+            "u3²/(t1 t2 t3 s)",
+            -2.0,
+            lambda y: ph(y, 6) ** 2 / (ph(y, 1) * ph(y, 2) * ph(y, 3) * ph(y, 0)),
+        ),
     ]
 
 
@@ -1246,16 +1929,25 @@ def reproduce_identity(out_dir: Path, *, full: bool = False) -> Report:
     enable_x64()
     rows: list[Row] = []
     rng = np.random.default_rng(7)
-    ys = [jnp.asarray(np.concatenate([rng.uniform(0.5, 9.0, 7), rng.uniform(-0.6, 0.6, 7)])) for _ in range(4)]
+    ys = [
+        jnp.asarray(np.concatenate([rng.uniform(0.5, 9.0, 7), rng.uniform(-0.6, 0.6, 7)]))
+        for _ in range(4)
+    ]
     xi = jax.jit(xi_operator, static_argnums=0)
     for name, k, f in _homogeneous_cases():
         worst = 0.0
         for y in ys:
             X, v = xi(f, y)
             worst = max(worst, abs(float(X) / float(v) + k * (k + 1)))
-        rows.append(Row(f"(235) Ξ(δK)/δK for δK = {name} (degree k = {k:g})", reference=-k * (k + 1),
-                        jaxvac=-k * (k + 1) + worst, compare=Exact(1e-12, "float64 autodiff"),
-                        explanation=f"autodiff Ξ of (225) at 4 random points; worst deviation {worst:.1e}"))
+        rows.append(
+            Row(
+                f"(235) Ξ(δK)/δK for δK = {name} (degree k = {k:g})",
+                reference=-k * (k + 1),
+                jaxvac=-k * (k + 1) + worst,
+                compare=Exact(1e-12, "float64 autodiff"),
+                explanation=f"autodiff Ξ of (225) at 4 random points; worst deviation {worst:.1e}",
+            )
+        )
     # δK_SS with k1 = 1 (the model's kahler_remainder)
     model = canonical(DPS(k1=1.0))
     worst, worst227 = 0.0, 0.0
@@ -1265,12 +1957,25 @@ def reproduce_identity(out_dir: Path, *, full: bool = False) -> Report:
         u3, t1, t2 = 2 * y[6], 2 * y[1], 2 * y[2]
         E = float(eisenstein_e3(y[6] + 1j * y[13]))
         worst227 = max(worst227, abs(float(X) / 6 / (-float(u3) * E / float(t1 * t2)) - 1))
-    rows.append(Row("(239) Ξ(δK_SS)/δK_SS", paper=-1, jaxvac=-6.0 + worst, compare=Printed(),
-                    explanation=f"autodiff: −6 to {worst:.0e} (𝓔₃'s eigenvalue (146) with u3²∂∂̄ = x²(∂x²+∂y²), "
-                                "(231)); (239)'s −1 is a misprint — (229)-(230) themselves give −6 for f̂ = 𝓔₃"))
-    rows.append(Row("(227) with f̂ = 𝓔₃/6 (233): Ξ(δK_SS) = −u3 𝓔₃/(t1 t2)", reference=1.0,
-                    jaxvac=1.0 + worst227, compare=Exact(1e-12, "float64 autodiff"),
-                    explanation="ratio of the autodiff Ξ(δK_SS)/6 (k1 = 1/6) to the printed right-hand side"))
+    rows.append(
+        Row(
+            "(239) Ξ(δK_SS)/δK_SS",
+            paper=-1,
+            jaxvac=-6.0 + worst,
+            compare=Printed(),
+            explanation=f"autodiff: −6 to {worst:.0e} (𝓔₃'s eigenvalue (146) with u3²∂∂̄ = x²(∂x²+∂y²), "
+            "(231)); (239)'s −1 is a misprint — (229)-(230) themselves give −6 for f̂ = 𝓔₃",
+        )
+    )
+    rows.append(
+        Row(
+            "(227) with f̂ = 𝓔₃/6 (233): Ξ(δK_SS) = −u3 𝓔₃/(t1 t2)",
+            reference=1.0,
+            jaxvac=1.0 + worst227,
+            compare=Exact(1e-12, "float64 autodiff"),
+            explanation="ratio of the autodiff Ξ(δK_SS)/6 (k1 = 1/6) to the printed right-hand side",
+        )
+    )
     # k1: (226) matching in the full model vs (74)
     lam = lambda_pl(LAMBDA_S)
     f6 = FLUXES
@@ -1284,10 +1989,16 @@ def reproduce_identity(out_dir: Path, *, full: bool = False) -> Report:
         m = canonical(DPS(A=0.0, B1=0.0, B2=0.0, B3=0.0, k1=k1v))
         y = jnp.asarray(m.point(s=s_, t1=t1, t2=t2, u3=u3, theta_u3=th))
         V = float(jax.jit(lambda mm, yy: fterm_parts(mm, yy).V)(m, y))
-        rows.append(Row(f"V(77) without W_np over −λ_pl𝓔₃/(t1t2)² (71), {label}", reference=1.0,
-                        jaxvac=V / target, compare=Exact(1e-7, "8 of 16 digits cancel in V"),
-                        explanation=f"k1 = {k1v:.6e}; s = 40, t1 = 30, t2 = 50, u3 = 6.68, θ = 0.52 (second order in "
-                                    "δK ~ 1e-8; 8 of 16 digits cancel)"))
+        rows.append(
+            Row(
+                f"V(77) without W_np over −λ_pl𝓔₃/(t1t2)² (71), {label}",
+                reference=1.0,
+                jaxvac=V / target,
+                compare=Exact(1e-7, "8 of 16 digits cancel in V"),
+                explanation=f"k1 = {k1v:.6e}; s = 40, t1 = 30, t2 = 50, u3 = 6.68, θ = 0.52 (second order in "
+                "δK ~ 1e-8; 8 of 16 digits cancel)",
+            )
+        )
     notes = (
         "Ξ is computed from the definition (225) by autodiff of δK in real coordinates (Wirtinger "
         "derivatives), with φ^a = 2 Re Φ^a over all seven moduli. (235) holds for every homogeneous δK tried "
@@ -1297,5 +2008,10 @@ def reproduce_identity(out_dir: Path, *, full: bool = False) -> Report:
         "k1(74)/k1 times too small, and (239)'s Ξ(δK_SS) = −δK_SS is a misprint (used in (238) it "
         "would be the −δK_SS|W|² written there, i.e. consistent only with f̂ normalised by 1/6)."
     )
-    return Report("dps-identity", f"{SOURCE}, App. D (225)-(239), (71), (74)", rows,
-                  title="Seed 001: the extended no-scale identity and Ξ(δK_SS)", notes=notes)
+    return Report(
+        "dps-identity",
+        f"{SOURCE}, App. D (225)-(239), (71), (74)",
+        rows,
+        title="Seed 001: the extended no-scale identity and Ξ(δK_SS)",
+        notes=notes,
+    )

@@ -17,14 +17,14 @@ import jax.numpy as jnp
 import mpmath as mp
 import numpy as np
 
+from .. import special
 from .._config import enable_x64
 from .._model import PotentialModel, canonical
 from .._mpjaxpr import mpc  # mp.mpc, typed
 from .._report import check
 from ..models._wilson import WilsonLines, brane_factors
-from .. import special
 from ..special import _loop
-from ._framework import Exact, Formula, Magnitude, Printed, Report, Row, Same, register
+from ._framework import Exact, Printed, Report, Row, Same, register
 
 SOURCE = "seed 001_faca987a686c96b8.txt"
 
@@ -73,10 +73,16 @@ def e3_critical_points(n_x=24, n_y=24, steps=40):
         h, g = _hess(p), _grad(p)
         # 2×2 Newton step by Cramer's rule: no batched LAPACK (it can hang XLA's CPU pool).
         det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0]
-        step = jnp.stack(
-            [h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1], h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]],
-            axis=1,
-        ) / det[:, None]
+        step = (
+            jnp.stack(
+                [
+                    h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1],
+                    h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0],
+                ],
+                axis=1,
+            )
+            / det[:, None]
+        )
         p = p - jnp.clip(step, -0.1, 0.1) * jnp.where(p[:, 1:2] > 0, 1.0, 0.0)
         p = p.at[:, 1].set(jnp.maximum(p[:, 1], 1e-4))
     g = np.asarray(_grad(p))
@@ -158,137 +164,199 @@ def reproduce_e3(out_dir: Path, *, full: bool = False) -> Report:
     pts = [mpc("0.3", "0.7"), mpc("-0.2", "0.05"), mpc("0.41", "2.5")]
     with mp.workdps(mp_dps):
         ratio_printed = max(
-            abs((8 * special.eisenstein3_mp(U, mp_dps) - special.eisenstein3_mp(2 * U, mp_dps)) / 64
-                / special.E3_mp(U, mp_dps))
+            abs(
+                (8 * special.eisenstein3_mp(U, mp_dps) - special.eisenstein3_mp(2 * U, mp_dps))
+                / 64
+                / special.E3_mp(U, mp_dps)
+            )
             for U in pts
         )
         ratio_correct = max(
-            abs((special.eisenstein3_mp(U, mp_dps) - special.eisenstein3_mp(2 * U, mp_dps) / 8)
-                / special.E3_mp(U, mp_dps) - 1)
+            abs(
+                (special.eisenstein3_mp(U, mp_dps) - special.eisenstein3_mp(2 * U, mp_dps) / 8)
+                / special.E3_mp(U, mp_dps)
+                - 1
+            )
             for U in pts
         )
-    rows.append(Row(
-        "(142) prefactor c in 𝓔₃ = c (2³E₃(U) − E₃(2U))", paper="1/2⁶", jaxvac="1/2³", compare=Same(),
-        explanation=(
-            "Splitting the vectors (m, n) of E₃ (143) by the parity of n gives "
-            "𝓔₃(U) = E₃(U) − E₃(2U)/8, i.e. c = 1/2³; the printed 1/2⁶ gives "
-            f"{float(ratio_printed):.15f} 𝓔₃ (40-digit mpmath at 3 points; with 1/8 the relative "
-            f"residual is {float(ratio_correct):.1e})."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(142) prefactor c in 𝓔₃ = c (2³E₃(U) − E₃(2U))",
+            paper="1/2⁶",
+            jaxvac="1/2³",
+            compare=Same(),
+            explanation=(
+                "Splitting the vectors (m, n) of E₃ (143) by the parity of n gives "
+                "𝓔₃(U) = E₃(U) − E₃(2U)/8, i.e. c = 1/2³; the printed 1/2⁶ gives "
+                f"{float(ratio_printed):.15f} 𝓔₃ (40-digit mpmath at 3 points; with 1/8 the relative "
+                f"residual is {float(ratio_correct):.1e})."
+            ),
+        )
+    )
     lap_pts = np.array([[0.3, 0.7], [0.5, 0.5], [0.1, 0.01], [-0.2, 3.34], [0.1, 100.0]])
     eig = _laplacian_eigenvalue(lap_pts)
     worst = float(eig[np.argmax(np.abs(eig + 6))])
-    rows.append(Row(
-        "(146) eigenvalue of Δ = −y²(∂ₓ²+∂ᵧ²) on 𝓔₃ (exact: −6)", reference=-6.0, jaxvac=worst,
-        compare=Exact(1e-10, "autodiff of the float64 series"),
-        explanation="Autodiff Hessian of jaxvac.special.E3 at 5 points, Im U from 0.01 to 100 (worst shown).",
-    ))
+    rows.append(
+        Row(
+            "(146) eigenvalue of Δ = −y²(∂ₓ²+∂ᵧ²) on 𝓔₃ (exact: −6)",
+            reference=-6.0,
+            jaxvac=worst,
+            compare=Exact(1e-10, "autodiff of the float64 series"),
+            explanation="Autodiff Hessian of jaxvac.special.E3 at 5 points, Im U from 0.01 to 100 (worst shown).",
+        )
+    )
     dev = _gamma0_2_invariance()
-    rows.append(Row(
-        "Γ₁(2) invariance: max |𝓔₃(γU)/𝓔₃(U) − 1|", reference=0.0, jaxvac=dev,
-        compare=Exact(1e-13, "float64"),
-        explanation=(
-            "Random words in the generators T: U→U+1 and (1 0; 2 1): U→U/(2U+1) of "
-            "Γ₀(2) = Γ₁(2) (at level 2, c even forces a, d odd), 200 points. 𝓔₃ is not "
-            "invariant under S (𝓔₃(−1/U) is the sum over m odd instead of n odd)."
-        ),
-    ))
+    rows.append(
+        Row(
+            "Γ₁(2) invariance: max |𝓔₃(γU)/𝓔₃(U) − 1|",
+            reference=0.0,
+            jaxvac=dev,
+            compare=Exact(1e-13, "float64"),
+            explanation=(
+                "Random words in the generators T: U→U+1 and (1 0; 2 1): U→U/(2U+1) of "
+                "Γ₀(2) = Γ₁(2) (at level 2, c even forces a, d odd), 200 points. 𝓔₃ is not "
+                "invariant under S (𝓔₃(−1/U) is the sum over m odd instead of n odd)."
+            ),
+        )
+    )
     with mp.workdps(30):
         lim = special.E3_mp(mp.mpc(0, 40), 30) * 40**2
-    rows.append(Row(
-        "(152) lim (Im U)² 𝓔₃(U), the printed formula evaluated", reference=_loop.E3_ASYMPTOTIC_PRINTED,
-        jaxvac=float(lim), compare=Exact(1e-12, "30-digit mpmath"),
-        explanation=(
-            "Printed 3π²/(32Γ(3))·31ζ(5)/16 = 0.9294; the series gives 3πλ(5)/4 = 93πζ(5)/128 "
-            "= 2.3669 (mpmath at Im U = 40, where the rest is e^{−80π}): the printed value is "
-            "π/8 times too small. The Poisson resummation (150) carries a spurious 1/2³ from "
-            "(148) and a π² for π. ⟨𝓔₃⟩ ≈ 0.21 of (86) agrees with the correct coefficient."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(152) lim (Im U)² 𝓔₃(U), the printed formula evaluated",
+            reference=_loop.E3_ASYMPTOTIC_PRINTED,
+            jaxvac=float(lim),
+            compare=Exact(1e-12, "30-digit mpmath"),
+            explanation=(
+                "Printed 3π²/(32Γ(3))·31ζ(5)/16 = 0.9294; the series gives 3πλ(5)/4 = 93πζ(5)/128 "
+                "= 2.3669 (mpmath at Im U = 40, where the rest is e^{−80π}): the printed value is "
+                "π/8 times too small. The Poisson resummation (150) carries a spurious 1/2³ from "
+                "(148) and a π² for π. ⟨𝓔₃⟩ ≈ 0.21 of (86) agrees with the correct coefficient."
+            ),
+        )
+    )
     U85 = 1j * (6.68 / 2 + 0.52j)  # 𝓔₃(iU₃) at (85): u₃ = 6.68, θ = 0.52
-    rows.append(Row(
-        "(86) ⟨𝓔₃⟩ at the point (85), 𝓔₃(iU₃) with U₃ = u₃/2 + iθ", paper=0.21,
-        jaxvac=float(special.E3(U85)), compare=Printed(),
-        explanation=(
-            "Direct evaluation at the printed (85) (U_string = iU_sugra, footnote 23); "
-            "whether (85) solves (84) is the dps-u3 stage's question."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(86) ⟨𝓔₃⟩ at the point (85), 𝓔₃(iU₃) with U₃ = u₃/2 + iθ",
+            paper=0.21,
+            jaxvac=float(special.E3(U85)),
+            compare=Printed(),
+            explanation=(
+                "Direct evaluation at the printed (85) (U_string = iU_sugra, footnote 23); "
+                "whether (85) solves (84) is the dps-u3 stage's question."
+            ),
+        )
+    )
 
     # -- Figure 4: critical points and their type --
     crit, n_starts, n_conv = e3_critical_points()
-    rows.append(Row(
-        "Fig. 4: critical points of 𝓔₃ in the Γ₀(2) fundamental domain (Re U mod 1)",
-        reference=[0.5, 0.5],
-        jaxvac=[abs(crit[0][0]), crit[0][1]] if len(crit) == 1 else f"{len(crit)} points",
-        compare=Exact(1e-9, "Newton's tolerance"),
-        explanation=(
-            f"Autodiff Newton from {n_starts} starts over |Re U| ≤ ½, |U ± ½| ≥ ½, Im U ∈ [0.03, 4] "
-            f"({n_conv} converged): only U* = (1+i)/2 (≡ (−1+i)/2), the elliptic point of Γ₀(2), "
-            "also fixed by U → 1 − Ū, so ∇𝓔₃ = 0 there by symmetry."
-        ),
-    ))
+    rows.append(
+        Row(
+            "Fig. 4: critical points of 𝓔₃ in the Γ₀(2) fundamental domain (Re U mod 1)",
+            reference=[0.5, 0.5],
+            jaxvac=[abs(crit[0][0]), crit[0][1]] if len(crit) == 1 else f"{len(crit)} points",
+            compare=Exact(1e-9, "Newton's tolerance"),
+            explanation=(
+                f"Autodiff Newton from {n_starts} starts over |Re U| ≤ ½, |U ± ½| ≥ ½, Im U ∈ [0.03, 4] "
+                f"({n_conv} converged): only U* = (1+i)/2 (≡ (−1+i)/2), the elliptic point of Γ₀(2), "
+                "also fixed by U → 1 − Ū, so ∇𝓔₃ = 0 there by symmetry."
+            ),
+        )
+    )
     model = canonical(E3Potential())
     rep = check(model, jnp.array([0.5, 0.5])).to_dict()
-    rows.append(Row(
-        "Fig. 4: type of U* = (1+i)/2", paper="saddle",
-        jaxvac=rep["type"] if rep["result"] == "successful" else f"{rep['type']} ({rep['result']})",
-        compare=Same(),
-        explanation=(
-            f"jaxvac.check: Hessian eigenvalues {rep['masses_squared'][0]:.6f}, "
-            f"{rep['masses_squared'][1]:.6f} in (Re U, Im U) (∂ₓ² > 0, ∂ᵧ² < 0), "
-            f"𝓔₃(U*) = {rep['V']:.15f}, {rep['digits']:.1f} digits, result {rep['result']}."
-        ),
-    ))
+    rows.append(
+        Row(
+            "Fig. 4: type of U* = (1+i)/2",
+            paper="saddle",
+            jaxvac=rep["type"]
+            if rep["result"] == "successful"
+            else f"{rep['type']} ({rep['result']})",
+            compare=Same(),
+            explanation=(
+                f"jaxvac.check: Hessian eigenvalues {rep['masses_squared'][0]:.6f}, "
+                f"{rep['masses_squared'][1]:.6f} in (Re U, Im U) (∂ₓ² > 0, ∂ᵧ² < 0), "
+                f"𝓔₃(U*) = {rep['V']:.15f}, {rep['digits']:.1f} digits, result {rep['result']}."
+            ),
+        )
+    )
 
     # -- one-loop coefficients --
     lam2 = special.lambda_2led(1)
-    rows.append(Row(
-        "(45) λ_{s,2LED}/(n_b⁰−n_f⁰) = 1/(2³π⁷)", paper=4.3e-5, jaxvac=lam2, compare=Printed(),
-        explanation="The printed decimal is not its formula: 1/(2³π⁷) = 4.139e-5 (3.9% below 4.3e-5).",
-    ))
-    rows.append(Row(
-        "(140) coefficient 16/(2³π⁷), from (110) and (134)", reference=16 / (8 * math.pi**7),
-        jaxvac=special.casimir_prefactor_134(), compare=Exact(1e-14, "float64"),
-        explanation="Massless term of the degenerate orbit (134) (d₀ = 1, 𝓗₃(0) = 1) in (110), after R₉ → 2R₉.",
-    ))
-    rows.append(Row(
-        "(47) λ_{s,1LED}/(n_b⁰−n_f⁰) as printed, 93ζ(5)/(2048π⁵)", paper=1.5e-4,
-        jaxvac=special.lambda_1led_printed(1), compare=Printed(),
-        explanation="The printed formula and its printed decimal agree.",
-    ))
-    rows.append(Row(
-        "(47) λ_{s,1LED}/(n_b⁰−n_f⁰) implied by (45) and (141), vs the printed formula",
-        reference=special.lambda_1led_printed(1), jaxvac=special.lambda_1led(1),
-        compare=Exact(1e-12, "float64"),
-        explanation=(
-            "λ_{s,1LED} = λ_{s,2LED} lim y²𝓔₃ = 93ζ(5)/(2¹⁰π⁶) = 9.80e-5 (Im T₃′ Im U₃ = "
-            "(R₉ sin ω₈₉)²): the printed one is π/2 times larger."
-        ),
-    ))
-    rows.append(Row(
-        "(153) coefficient of −M_s⁴/(R₉ sin ω₈₉)⁴, vs the printed formula",
-        reference=_loop.coefficient_153_printed(), jaxvac=special.lambda_1led(),
-        compare=Exact(1e-12, "float64"),
-        explanation=(
-            "(140) with the exact large-Im U limit gives 93ζ(5)/(64π⁶) = 1.567e-3; the printed "
-            "93ζ(5)/(32π⁵) is 2π times that, and 4 times (47)·16: (47) and (153) disagree too."
-        ),
-    ))
-    rows.append(Row(
-        "(57) λ^{ℓs}/λ = (2π)⁻⁴", reference=1 / (2 * math.pi) ** 4,
-        jaxvac=special.lambda_string_units(1.0), compare=Exact(1e-15, "float64"), explanation="Definition (radii in units of ℓ_s = 2π√α′).",
-    ))
-    rows.append(Row(
-        "(71) λ_pl = (4π)² λ^{ℓs}_{s,2LED}", paper=6.68e-5, jaxvac=special.lambda_planck(),
-        compare=Printed(),
-        explanation=(
-            "= λ_{s,2LED}/π² = 2/π⁹ = 6.709e-5 with n_b⁰−n_f⁰ = 16 (the LaTeX alt text's "
-            "'68×0^{-5}' is the garbled '6.68×10^-5' of the plain text). 0.44% off: not a "
-            "rounding of 2/π⁹. (71) also cites (47) for λ_{s,2LED}, which is (45)."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(45) λ_{s,2LED}/(n_b⁰−n_f⁰) = 1/(2³π⁷)",
+            paper=4.3e-5,
+            jaxvac=lam2,
+            compare=Printed(),
+            explanation="The printed decimal is not its formula: 1/(2³π⁷) = 4.139e-5 (3.9% below 4.3e-5).",
+        )
+    )
+    rows.append(
+        Row(
+            "(140) coefficient 16/(2³π⁷), from (110) and (134)",
+            reference=16 / (8 * math.pi**7),
+            jaxvac=special.casimir_prefactor_134(),
+            compare=Exact(1e-14, "float64"),
+            explanation="Massless term of the degenerate orbit (134) (d₀ = 1, 𝓗₃(0) = 1) in (110), after R₉ → 2R₉.",
+        )
+    )
+    rows.append(
+        Row(
+            "(47) λ_{s,1LED}/(n_b⁰−n_f⁰) as printed, 93ζ(5)/(2048π⁵)",
+            paper=1.5e-4,
+            jaxvac=special.lambda_1led_printed(1),
+            compare=Printed(),
+            explanation="The printed formula and its printed decimal agree.",
+        )
+    )
+    rows.append(
+        Row(
+            "(47) λ_{s,1LED}/(n_b⁰−n_f⁰) implied by (45) and (141), vs the printed formula",
+            reference=special.lambda_1led_printed(1),
+            jaxvac=special.lambda_1led(1),
+            compare=Exact(1e-12, "float64"),
+            explanation=(
+                "λ_{s,1LED} = λ_{s,2LED} lim y²𝓔₃ = 93ζ(5)/(2¹⁰π⁶) = 9.80e-5 (Im T₃′ Im U₃ = "
+                "(R₉ sin ω₈₉)²): the printed one is π/2 times larger."
+            ),
+        )
+    )
+    rows.append(
+        Row(
+            "(153) coefficient of −M_s⁴/(R₉ sin ω₈₉)⁴, vs the printed formula",
+            reference=_loop.coefficient_153_printed(),
+            jaxvac=special.lambda_1led(),
+            compare=Exact(1e-12, "float64"),
+            explanation=(
+                "(140) with the exact large-Im U limit gives 93ζ(5)/(64π⁶) = 1.567e-3; the printed "
+                "93ζ(5)/(32π⁵) is 2π times that, and 4 times (47)·16: (47) and (153) disagree too."
+            ),
+        )
+    )
+    rows.append(
+        Row(
+            "(57) λ^{ℓs}/λ = (2π)⁻⁴",
+            reference=1 / (2 * math.pi) ** 4,
+            jaxvac=special.lambda_string_units(1.0),
+            compare=Exact(1e-15, "float64"),
+            explanation="Definition (radii in units of ℓ_s = 2π√α′).",
+        )
+    )
+    rows.append(
+        Row(
+            "(71) λ_pl = (4π)² λ^{ℓs}_{s,2LED}",
+            paper=6.68e-5,
+            jaxvac=special.lambda_planck(),
+            compare=Printed(),
+            explanation=(
+                "= λ_{s,2LED}/π² = 2/π⁹ = 6.709e-5 with n_b⁰−n_f⁰ = 16 (the LaTeX alt text's "
+                "'68×0^{-5}' is the garbled '6.68×10^-5' of the plain text). 0.44% off: not a "
+                "rounding of 2/π⁹. (71) also cites (47) for λ_{s,2LED}, which is (45)."
+            ),
+        )
+    )
 
     fig = "dps-e3-fig4.png"
     _figure_e3(Path(out_dir) / fig, crit)
@@ -303,9 +371,14 @@ def reproduce_e3(out_dir: Path, *, full: bool = False) -> Report:
         "elementary functions (K_{5/2}); exact autodiff of every order. Accuracy against an "
         "independent mpmath lattice sum: see tests/test_special_e3.py and docs/special.md."
     )
-    return Report("dps-e3", f"{SOURCE}, App. A (141)-(153), Fig. 4; (45), (47), (57), (71)", rows,
-                  title="Seed 001: the series 𝓔₃, Figure 4 and the one-loop coefficients λ",
-                  notes=notes, figures=[fig])
+    return Report(
+        "dps-e3",
+        f"{SOURCE}, App. A (141)-(153), Fig. 4; (45), (47), (57), (71)",
+        rows,
+        title="Seed 001: the series 𝓔₃, Figure 4 and the one-loop coefficients λ",
+        notes=notes,
+        figures=[fig],
+    )
 
 
 # ---- Appendix B --------------------------------------------------------------------------------
@@ -338,8 +411,9 @@ def _factor_critical_values(t, n=1000):
     t = jnp.asarray(t)
     z = np.linspace(0.0, 1.0, n + 1) + 0.5 / n  # no grid point on a quarter value
     eye = np.eye(6)
-    d = np.asarray(_dF_batch(jnp.asarray(np.repeat(eye, z.size, axis=0)),
-                             jnp.asarray(np.tile(z, 6)), t)).reshape(6, z.size)
+    d = np.asarray(
+        _dF_batch(jnp.asarray(np.repeat(eye, z.size, axis=0)), jnp.asarray(np.tile(z, 6)), t)
+    ).reshape(6, z.size)
     ks, idx = np.nonzero(np.sign(d[:, :-1]) != np.sign(d[:, 1:]))
     lo, hi, dlo = z[idx], z[idx + 1], d[ks, idx]
     e = jnp.asarray(eye[ks])
@@ -390,24 +464,32 @@ def reproduce_wilson(out_dir: Path, *, full: bool = False) -> Report:
     as_found = all(
         len(v) == len(e) and np.allclose(v, e, atol=1e-12) for v, e in zip(vals, expected)
     )
-    rows.append(Row(
-        "(167) stationary Wilson-line values z^I (I = 4..9, mod 1)", paper=[[0, 0.5]] * 6,
-        jaxvac=[[round(float(v), 12) for v in vals[k]] for k in range(6)], compare=Same(),
-        explanation=(
-            "Zeros of the autodiff ∂F/∂z^I over one period (bracketed on 1000 points, bisected): "
-            "for I = 8, 9 exactly {0, ½}; for I = 4..7 the factor ϑ[0;0](2z) of (161) has "
-            "period ½ and is also stationary at z = ¼, ¾ (its minima), which (167) omits "
-            "(z = ½ there is the same point as z = 0). Critical points of V are the products "
-            "of these (F is a product of positive factors except ϑ[½;0](2z⁸), whose zeros are "
-            "simple)."
-            + ("" if as_found else " UNEXPECTED: the values found differ from {0,¼,½,¾}/{0,½}.")
-        ),
-    ))
-    rows.append(Row(
-        "(164) the factors of f", paper="ϑ(2z⁵)ϑ(2z⁶)ϑ(2z⁷)·…", jaxvac="ϑ(2z⁴)ϑ(2z⁵)ϑ(2z⁶)ϑ(2z⁷)·…",
-        compare=Same(),
-        explanation="(161) has P_{2m₄}e^{4iπm₄z⁴}: the factor ϑ[0;0](2z⁴, τ₄) was dropped from (164); included here.",
-    ))
+    rows.append(
+        Row(
+            "(167) stationary Wilson-line values z^I (I = 4..9, mod 1)",
+            paper=[[0, 0.5]] * 6,
+            jaxvac=[[round(float(v), 12) for v in vals[k]] for k in range(6)],
+            compare=Same(),
+            explanation=(
+                "Zeros of the autodiff ∂F/∂z^I over one period (bracketed on 1000 points, bisected): "
+                "for I = 8, 9 exactly {0, ½}; for I = 4..7 the factor ϑ[0;0](2z) of (161) has "
+                "period ½ and is also stationary at z = ¼, ¾ (its minima), which (167) omits "
+                "(z = ½ there is the same point as z = 0). Critical points of V are the products "
+                "of these (F is a product of positive factors except ϑ[½;0](2z⁸), whose zeros are "
+                "simple)."
+                + ("" if as_found else " UNEXPECTED: the values found differ from {0,¼,½,¾}/{0,½}.")
+            ),
+        )
+    )
+    rows.append(
+        Row(
+            "(164) the factors of f",
+            paper="ϑ(2z⁵)ϑ(2z⁶)ϑ(2z⁷)·…",
+            jaxvac="ϑ(2z⁴)ϑ(2z⁵)ϑ(2z⁶)ϑ(2z⁷)·…",
+            compare=Same(),
+            explanation="(161) has P_{2m₄}e^{4iπm₄z⁴}: the factor ϑ[0;0](2z⁴, τ₄) was dropped from (164); included here.",
+        )
+    )
 
     # all 2^6 one-brane points (a at each, b = 0 or b at each, a = 0): gradient and diagonality
     worst_grad, worst_off = 0.0, 0.0
@@ -417,64 +499,97 @@ def reproduce_wilson(out_dir: Path, *, full: bool = False) -> Report:
             H = np.asarray(_w_hess(model, jnp.asarray(y)))
             scale = float(model.potential_scale(jnp.asarray(y)))
             worst_grad = max(worst_grad, float(np.max(np.abs(g))) / scale)
-            worst_off = max(worst_off, float(np.max(np.abs(H - np.diag(np.diag(H))))) / float(np.max(np.abs(np.diag(H)))))
-    rows.append(Row(
-        "(165)-(167): max |∇V|/scale over the 2×64 one-brane critical points", reference=0.0,
-        jaxvac=worst_grad, compare=Exact(1e-14, "float64"),
-        explanation="Every product of stationary values is a critical point (autodiff gradient, scale Σ|terms|).",
-    ))
-    rows.append(Row(
-        "footnote 37: max off-diagonal/diagonal of the Hessian there", reference=0.0, jaxvac=worst_off,
-        compare=Exact(1e-13, "float64"),
-        explanation="The Hessian is diagonal at every critical point, as (170) states.",
-    ))
+            worst_off = max(
+                worst_off,
+                float(np.max(np.abs(H - np.diag(np.diag(H))))) / float(np.max(np.abs(np.diag(H)))),
+            )
+    rows.append(
+        Row(
+            "(165)-(167): max |∇V|/scale over the 2×64 one-brane critical points",
+            reference=0.0,
+            jaxvac=worst_grad,
+            compare=Exact(1e-14, "float64"),
+            explanation="Every product of stationary values is a critical point (autodiff gradient, scale Σ|terms|).",
+        )
+    )
+    rows.append(
+        Row(
+            "footnote 37: max off-diagonal/diagonal of the Hessian there",
+            reference=0.0,
+            jaxvac=worst_off,
+            compare=Exact(1e-13, "float64"),
+            explanation="The Hessian is diagonal at every critical point, as (170) states.",
+        )
+    )
 
     rep0 = check(model, jnp.zeros(12)).to_dict()
     H0 = np.asarray(_w_hess(model, jnp.zeros(12)))
     lam0 = np.diag(H0)[:6]
-    rows.append(Row(
-        "(173) sign of λ₀^{(I)} = −∂²f(a)|₀ for I = 4..9 (paper: > 0)", paper=[1] * 6,
-        jaxvac=[int(np.sign(v)) for v in lam0], compare=Same(),
-        explanation=f"Hessian diagonal of the USp brane at a = 0 (t_I = {t}): "
-        + ", ".join(f"{float(v):.4g}" for v in lam0),
-    ))
-    rows.append(Row(
-        "USp(8)×ΠSO(N_i) (a = b = 0): type, negative directions (paper: saddle, the 6 SO Wilson lines "
-        "tachyonic)", paper=["saddle", 6], jaxvac=[rep0["type"], rep0["n_negative"]], compare=Same(),
-        explanation=(
-            "jaxvac.check: the 6 SO directions have m² = −λ₀^{(I)}, the 6 USp ones +λ₀^{(I)}. "
-            f"V = {rep0['V']:.1e} (exactly 0 in exact arithmetic: f(a) = f(b); float64 error "
-            f"bound {rep0['V_error']:.1e}, so jaxvac reports the sign of V as unresolved)."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(173) sign of λ₀^{(I)} = −∂²f(a)|₀ for I = 4..9 (paper: > 0)",
+            paper=[1] * 6,
+            jaxvac=[int(np.sign(v)) for v in lam0],
+            compare=Same(),
+            explanation=f"Hessian diagonal of the USp brane at a = 0 (t_I = {t}): "
+            + ", ".join(f"{float(v):.4g}" for v in lam0),
+        )
+    )
+    rows.append(
+        Row(
+            "USp(8)×ΠSO(N_i) (a = b = 0): type, negative directions (paper: saddle, the 6 SO Wilson lines "
+            "tachyonic)",
+            paper=["saddle", 6],
+            jaxvac=[rep0["type"], rep0["n_negative"]],
+            compare=Same(),
+            explanation=(
+                "jaxvac.check: the 6 SO directions have m² = −λ₀^{(I)}, the 6 USp ones +λ₀^{(I)}. "
+                f"V = {rep0['V']:.1e} (exactly 0 in exact arithmetic: f(a) = f(b); float64 error "
+                f"bound {rep0['V_error']:.1e}, so jaxvac reports the sign of V as unresolved)."
+            ),
+        )
+    )
     y_star = np.zeros(12)
     y_star[10] = 0.5
     rep1 = check(model, jnp.asarray(y_star)).to_dict()
     H1 = np.asarray(_w_hess(model, jnp.asarray(y_star)))
     flip = float(np.max(np.abs(np.diag(H1)[6:] - lam0)) / np.max(lam0))
-    rows.append(Row(
-        "(174) SO-brane eigenvalues at b = (0,0,0,0,½,0) equal +λ₀^{(I)}", reference=0.0, jaxvac=flip,
-        compare=Exact(1e-13, "float64"),
-        explanation="Max relative difference of the SO block of the Hessian from λ₀: the SO eigenvalues −λ₀ flip sign.",
-    ))
-    rows.append(Row(
-        "a = 0, b = (0,0,0,0,½,0): type (paper: local minimum)", paper="minimum",
-        jaxvac=rep1["type"] if rep1["result"] == "successful" else f"{rep1['type']} ({rep1['result']})",
-        compare=Same(),
-        explanation=(
-            f"V = {rep1['V']:.12f} = −2 F(0) v8, degenerate with two branes at the origin "
-            "(the USp(16) configuration), as the paper says."
-        ),
-    ))
-    rows.append(Row(
-        "(172) first line: coefficient of Σ(2m+1)² q^{(m+½)²/2} e^{2πi(2m+1)z} (printed 8π²·2)",
-        reference=16 * math.pi**2, jaxvac=4 * math.pi**2, compare=Exact(1e-15, "float64"),
-        explanation=(
-            "−∂²_z ϑ[½;0](2z) = 4π²Σ(2m+1)²q^{(m+½)²/2}e^{2πi(2m+1)z}; the printed 8π²…2e^{…} "
-            "is 4 times larger (tests/test_wilson_lines.py checks it against mpmath). Signs, "
-            "and so (173)-(174), are unaffected."
-        ),
-    ))
+    rows.append(
+        Row(
+            "(174) SO-brane eigenvalues at b = (0,0,0,0,½,0) equal +λ₀^{(I)}",
+            reference=0.0,
+            jaxvac=flip,
+            compare=Exact(1e-13, "float64"),
+            explanation="Max relative difference of the SO block of the Hessian from λ₀: the SO eigenvalues −λ₀ flip sign.",
+        )
+    )
+    rows.append(
+        Row(
+            "a = 0, b = (0,0,0,0,½,0): type (paper: local minimum)",
+            paper="minimum",
+            jaxvac=rep1["type"]
+            if rep1["result"] == "successful"
+            else f"{rep1['type']} ({rep1['result']})",
+            compare=Same(),
+            explanation=(
+                f"V = {rep1['V']:.12f} = −2 F(0) v8, degenerate with two branes at the origin "
+                "(the USp(16) configuration), as the paper says."
+            ),
+        )
+    )
+    rows.append(
+        Row(
+            "(172) first line: coefficient of Σ(2m+1)² q^{(m+½)²/2} e^{2πi(2m+1)z} (printed 8π²·2)",
+            reference=16 * math.pi**2,
+            jaxvac=4 * math.pi**2,
+            compare=Exact(1e-15, "float64"),
+            explanation=(
+                "−∂²_z ϑ[½;0](2z) = 4π²Σ(2m+1)²q^{(m+½)²/2}e^{2πi(2m+1)z}; the printed 8π²…2e^{…} "
+                "is 4 times larger (tests/test_wilson_lines.py checks it against mpmath). Signs, "
+                "and so (173)-(174), are unaffected."
+            ),
+        )
+    )
     fig = "dps-wilson.png"
     _figure_wilson(Path(out_dir) / fig, t)
     notes = (
@@ -485,6 +600,12 @@ def reproduce_wilson(out_dir: Path, *, full: bool = False) -> Report:
         "(tests use three sets). The USp(8)×SO(1)⁸ vacuum with stuck branes (157) has no "
         "position moduli and is not a point of this model."
     )
-    return Report("dps-wilson", f"{SOURCE}, App. B (160)-(174)", rows,
-                  title="Seed 001, Appendix B: the open-string Wilson-line potential",
-                  notes=notes, figures=[fig], data={"t": list(t), "stationary_values": vals})
+    return Report(
+        "dps-wilson",
+        f"{SOURCE}, App. B (160)-(174)",
+        rows,
+        title="Seed 001, Appendix B: the open-string Wilson-line potential",
+        notes=notes,
+        figures=[fig],
+        data={"t": list(t), "stationary_values": vals},
+    )

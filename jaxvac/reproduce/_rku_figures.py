@@ -40,7 +40,12 @@ def window_figure(out_dir: Path, cases, table2=None, name="rku_window.png") -> s
         lmin, lmax = F.window_lo(xs, beta)
         e = np.exp(-xs)
         # λ at the extremum is linear in Ĉ: invert lam_at_extremum
-        to_c = lambda lam: (lam * xs**2 * (beta * xs + 2) + e * (beta - 1) * xs) * 2 * xs**2.5 / (2 * beta * xs - 5)
+        to_c = lambda lam: (
+            (lam * xs**2 * (beta * xs + 2) + e * (beta - 1) * xs)
+            * 2
+            * xs**2.5
+            / (2 * beta * xs - 5)
+        )
         ax.plot(xs, to_c(lmax) / c0, color=col, lw=1.0, ls="--")
         for c in cases:
             if (c["N1"], c["N2"]) != (N1, N2) or c["window"] is None:
@@ -51,8 +56,14 @@ def window_figure(out_dir: Path, cases, table2=None, name="rku_window.png") -> s
     ax.axhline(1.0, color="k", lw=0.8, ls=":", label="(2.6): Ĉ = Ĉ0")
     if table2:
         for row in table2:
-            ax.errorbar(row["x_from_C"], row["C_over_C0"], xerr=row["x_err"], fmt="k*", ms=10,
-                        label="Table 2" if row is table2[0] else None)
+            ax.errorbar(
+                row["x_from_C"],
+                row["C_over_C0"],
+                xerr=row["x_err"],
+                fmt="k*",
+                ms=10,
+                label="Table 2" if row is table2[0] else None,
+            )
     ax.plot([], [], color="gray", ls="--", label="(2.5) upper edge")
     ax.plot([], [], color="gray", lw=4, label="full model, exact")
     ax.set_xlabel("x = a t")
@@ -100,8 +111,9 @@ def potential_figure(out_dir: Path, panels, name="rku_potential.png") -> str:
     return name
 
 
-def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, zoom_curves=None,
-                    name="rku_p_lambda.png") -> str:
+def p_lambda_figure(
+    out_dir: Path, curves, samples=None, paper=None, zoom_curves=None, name="rku_p_lambda.png"
+) -> str:
     """P(Λ) per unit log10 Λ: exact curves, a histogram of sampled vacua, (2.9)'s slope.
 
     Two panels: the whole range of the exact curves (their tails reach 10⁻²⁰⁰), and a zoom
@@ -110,8 +122,9 @@ def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, zoom_curves
     ``zoom_curves``: the same curves on the samples' bins (so that a sparse histogram is
     compared with the exact mass of the same bins); default ``curves``."""
     plt = _pyplot()
-    fig, (ax_all, ax_zoom) = plt.subplots(1, 2, figsize=(10.0, 4.2),
-                                          gridspec_kw=dict(width_ratios=[1.0, 1.25]))
+    fig, (ax_all, ax_zoom) = plt.subplots(
+        1, 2, figsize=(10.0, 4.2), gridspec_kw=dict(width_ratios=[1.0, 1.25])
+    )
     zoom = (samples["edges"][0], samples["edges"][-1]) if samples is not None else (-30.0, 0.5)
     shown = []  # (values in the zoom window) for the y range of the zoom
     for ax, group in ((ax_all, curves), (ax_zoom, zoom_curves or curves)):
@@ -127,13 +140,19 @@ def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, zoom_curves
         err = np.sqrt(np.maximum(h, 1)) / (len(samples["log10_lambda"]) * np.diff(e))
         sel = h > 0
         low = np.minimum(err[sel], 0.9 * dens[sel])
-        ax_zoom.errorbar(centres[sel], dens[sel], yerr=[low, err[sel]], fmt="k.", ms=4,
-                         label=samples["label"])
+        ax_zoom.errorbar(
+            centres[sel], dens[sel], yerr=[low, err[sel]], fmt="k.", ms=4, label=samples["label"]
+        )
         shown.append(dens[sel])
     if paper is not None:
         for ax in (ax_all, ax_zoom):
-            ax.plot(paper["centres"], paper["per_decade"], "r:", lw=1.6,
-                    label=paper["label"] if ax is ax_zoom else None)
+            ax.plot(
+                paper["centres"],
+                paper["per_decade"],
+                "r:",
+                lw=1.6,
+                label=paper["label"] if ax is ax_zoom else None,
+            )
     values = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in shown] or [np.ones(1)])
     for ax in (ax_all, ax_zoom):
         ax.set_yscale("log")
@@ -145,8 +164,10 @@ def p_lambda_figure(out_dir: Path, curves, samples=None, paper=None, zoom_curves
     ax_all.set_title("whole range (shaded: the zoom)", fontsize=9)
     ax_zoom.set_title("zoom on the sampled vacua", fontsize=9)
     ax_zoom.legend(fontsize=7, loc="lower right")
-    fig.suptitle(r"RKU landscape, $N_{\max} = 10$: distribution of $\Lambda$ over stable dS vacua",
-                 fontsize=10)
+    fig.suptitle(
+        r"RKU landscape, $N_{\max} = 10$: distribution of $\Lambda$ over stable dS vacua",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(Path(out_dir) / name, dpi=110)
     plt.close(fig)

@@ -103,7 +103,13 @@ def w0_lo(x, beta, a, A, xi):
 def lambda_lo(x, beta, a, A, xi):
     """Λ ≈ 64√2 a^{3/2} A² (β-1)² e^{-2x} x^{5/2} / (243 β² ξ), eq. (2.8), first form."""
     return (
-        64.0 * SQRT2 * a**1.5 * A**2 * (beta - 1.0) ** 2 * np.exp(-2.0 * x) * x**2.5
+        64.0
+        * SQRT2
+        * a**1.5
+        * A**2
+        * (beta - 1.0) ** 2
+        * np.exp(-2.0 * x)
+        * x**2.5
         / (243.0 * beta**2 * xi)
     )
 
@@ -184,7 +190,9 @@ def p_lambda_29(Lambda, beta):
     """P(Λ) ≈ 243 β^{1/2} / (16 (β-1)) Λ^{-(β+1)/(2β)} (-ln Λ)^{-5/2}, eq. (2.9)."""
     Lambda = np.asarray(Lambda, dtype=float)
     return (
-        243.0 * np.sqrt(beta) / (16.0 * (beta - 1.0))
+        243.0
+        * np.sqrt(beta)
+        / (16.0 * (beta - 1.0))
         * Lambda ** (-(beta + 1.0) / (2.0 * beta))
         * (-np.log(Lambda)) ** -2.5
     )
@@ -244,7 +252,7 @@ class Distribution29:
     def _dmass(self, L):
         """d/dL of :meth:`_mass`: -ε^{5/2} (εL)^{-5/2} e^{-εL} (∂_x Γ(s, x) = -x^{s-1}e^{-x})."""
         x = self.eps * L
-        return -self.eps**2.5 * x**-2.5 * mp.exp(-x)
+        return -(self.eps**2.5) * x**-2.5 * mp.exp(-x)
 
     def log10_quantile(self, q) -> float:
         """log10 Λ_q with ∫_0^{Λ_q} P = q ∫_0^{Λc} P: the root in -ln Λ, bracketed, then

@@ -118,8 +118,13 @@ def _point(t, chart, c, w, disc, params) -> LinePoint:
     dvt_dw = jax.grad(lambda ww: _vt(t, chart, c, ww, params))(w)
     metric = kinetic_metric(_model(chart, c, w, *params), y)[0, 0]
     return LinePoint(
-        w=w, V=V2(y), v_tt=H[0, 0], v_tautau=H[1, 1], metric=metric,
-        jacobian=jnp.abs(H[0, 0] / dvt_dw), disc=disc,
+        w=w,
+        V=V2(y),
+        v_tt=H[0, 0],
+        v_tautau=H[1, 1],
+        metric=metric,
+        jacobian=jnp.abs(H[0, 0] / dvt_dw),
+        disc=disc,
     )
 
 
@@ -202,7 +207,7 @@ def evaluate(t, chart, c, N1, N2, xi):
     for i in range(0, n, CHUNK):
         m = min(CHUNK, n - i)
         tt, hh, cc = np.full(CHUNK, t[i]), np.full(CHUNK, chart[i]), np.full(CHUNK, c[i])
-        tt[:m], hh[:m], cc[:m] = t[i:i + m], chart[i:i + m], c[i:i + m]
+        tt[:m], hh[:m], cc[:m] = t[i : i + m], chart[i : i + m], c[i : i + m]
         res = _eval_chunk(jnp.asarray(tt), jnp.asarray(hh), jnp.asarray(cc), params)
         outs.append(jax.tree.map(lambda v: np.asarray(v)[:m], res))
     if not outs:
@@ -276,8 +281,7 @@ def panel_edges(x_lo, x_hi, fine_until=60.0, fine=2.0, coarse=10.0):
     return np.asarray(edges, dtype=float)
 
 
-def c_grid(zc, window=None, *, n_lin=101, log_decades=60, n_local=121, local_span=3.0,
-           n_window=41):
+def c_grid(zc, window=None, *, n_lin=101, log_decades=60, n_local=121, local_span=3.0, n_window=41):
     """The c-grid at one x (c = A/B in chart Z, B/A in chart S), all within [-1, 1]:
     linear on [-1, 1]; one point per decade of |c| down to 10^-log_decades; logarithmic
     around ±|z_c| e^{±local_span}; and, given the z-edges ``window`` of the λ window,
@@ -317,7 +321,9 @@ def stable_intervals(ts, N1, N2, xi, **grid):
     for i, z in enumerate(zcs):
         g = c_grid(z, (z_lo[i], z_hi[i]) if a * ts[i] > 3.0 / beta else None, **grid)
         for h in (CHART_Z, CHART_S):
-            gi.append(np.full(len(g), i)); gh.append(np.full(len(g), h)); gc.append(g)
+            gi.append(np.full(len(g), i))
+            gh.append(np.full(len(g), h))
+            gc.append(g)
     gi, gh, gc = map(np.concatenate, (gi, gh, gc))
     _, fv, _ = evaluate(ts[gi], gh, gc, N1, N2, xi)
     nonfinite = int(np.sum(~np.isfinite(fv).all(axis=(1, 2))))
@@ -343,7 +349,9 @@ def stable_intervals(ts, N1, N2, xi, **grid):
     for i in range(len(ts)):
         for h in (CHART_Z, CHART_S):
             o = 2 * i + h
-            cuts = np.unique(np.concatenate([[-1.0, 1.0], cuts_c[order[bounds[o]:bounds[o + 1]]]]))
+            cuts = np.unique(
+                np.concatenate([[-1.0, 1.0], cuts_c[order[bounds[o] : bounds[o + 1]]]])
+            )
             pieces += [(i, h, ca, cb) for ca, cb in zip(cuts[:-1], cuts[1:]) if cb > ca]
     pieces = np.asarray(pieces, dtype=float)
     pi_i, pi_h = pieces[:, 0].astype(int), pieces[:, 1].astype(int)
@@ -354,8 +362,20 @@ def stable_intervals(ts, N1, N2, xi, **grid):
     return intervals, nonfinite
 
 
-def stable_set(N1=10.0, N2=9.0, xi=1e-3, *, x_lo=0.5, x_hi=240.0, x_order=8, r_order=12,
-               fine_until=60.0, fine=2.0, coarse=10.0, **grid) -> StableSet:
+def stable_set(
+    N1=10.0,
+    N2=9.0,
+    xi=1e-3,
+    *,
+    x_lo=0.5,
+    x_hi=240.0,
+    x_order=8,
+    r_order=12,
+    fine_until=60.0,
+    fine=2.0,
+    coarse=10.0,
+    **grid,
+) -> StableSet:
     """Locate the stable-dS set on τ = 0 in both charts and return quadrature nodes.
 
     t runs over [x_lo, x_hi]/a (composite Gauss–Legendre, ``x_order`` nodes per panel);
@@ -370,7 +390,8 @@ def stable_set(N1=10.0, N2=9.0, xi=1e-3, *, x_lo=0.5, x_hi=240.0, x_order=8, r_o
     nt, nh, nc, nw, nk = [], [], [], [], []
     for i, ivs in enumerate(intervals):
         for h, ca, cb, root in ivs:
-            nt.append(np.full(r_order, ts[i])); nh.append(np.full(r_order, h))
+            nt.append(np.full(r_order, ts[i]))
+            nh.append(np.full(r_order, h))
             nc.append(0.5 * (cb - ca) * g_c + 0.5 * (cb + ca))
             nw.append(wxs[i] / a * 0.5 * (cb - ca) * w_c)
             nk.append(np.full(r_order, root))
@@ -382,10 +403,20 @@ def stable_set(N1=10.0, N2=9.0, xi=1e-3, *, x_lo=0.5, x_hi=240.0, x_order=8, r_o
     pk = jax.tree.map(lambda v: v[rows, nk], p)
     ok = stn[rows, nk]
     return StableSet(
-        N1=N1, N2=N2, xi=xi, t=nt, chart=nh, c=nc, w=pk.w,
-        weight=np.where(ok, nw * pk.jacobian, 0.0), Lambda1=pk.V,
-        m2_t=pk.v_tt / pk.metric, m2_tau=pk.v_tautau / pk.metric,
-        x_nodes=xs, intervals=intervals, nonfinite=nonfinite,
+        N1=N1,
+        N2=N2,
+        xi=xi,
+        t=nt,
+        chart=nh,
+        c=nc,
+        w=pk.w,
+        weight=np.where(ok, nw * pk.jacobian, 0.0),
+        Lambda1=pk.V,
+        m2_t=pk.v_tt / pk.metric,
+        m2_tau=pk.v_tautau / pk.metric,
+        x_nodes=xs,
+        intervals=intervals,
+        nonfinite=nonfinite,
     )
 
 
@@ -451,7 +482,7 @@ class Draws:
         if not 0 < self.w_lo < self.w_hi:
             raise ValueError("Draws: need 0 < w_lo < w_hi.")
 
-    def reflected_A(self) -> "Draws":
+    def reflected_A(self) -> Draws:
         """The draws seen from the line τ = N1N2/2, where (A, B) → (-A, B)."""
         return dataclasses.replace(self, A=(-self.A[1], -self.A[0]))
 
@@ -523,8 +554,9 @@ def lambda_cdf(ss: StableSet, draws: Draws, log10_lambda) -> np.ndarray:
     out = np.empty(len(ell))
     for i, e in enumerate(ell):
         rho_up = 10.0 ** (0.5 * (e - log_l1))
-        out[i] = sum(np.sum(ss.weight * d.rho_mass(ss.chart, ss.c, ss.w, rho_up))
-                     for d in _lines(draws))
+        out[i] = sum(
+            np.sum(ss.weight * d.rho_mass(ss.chart, ss.c, ss.w, rho_up)) for d in _lines(draws)
+        )
     return out
 
 
@@ -546,8 +578,10 @@ def lambda_quantiles(ss: StableSet, draws: Draws, qs=(0.1, 0.5), lo=-330.0, hi=1
 
 def lambda_mean(ss: StableSet, draws: Draws) -> float:
     """⟨Λ⟩ over stable dS vacua: Σ weight Λ₁ ∫ρ⁴ / Σ weight ∫ρ²."""
-    num = sum(np.sum(ss.weight * ss.Lambda1 * d.rho_moment(ss.chart, ss.c, ss.w, 2))
-              for d in _lines(draws))
+    num = sum(
+        np.sum(ss.weight * ss.Lambda1 * d.rho_moment(ss.chart, ss.c, ss.w, 2))
+        for d in _lines(draws)
+    )
     return float(num / expected_vacua(ss, draws))
 
 
@@ -635,9 +669,9 @@ def windows_at(ts, N1, N2, xi, A=-1.0, **grid):
     tt = np.repeat([ts[i] for i, *_ in flat], 3)
     hh = np.repeat([h for _, h, *_ in flat], 3)
     p_all, _, _ = evaluate(tt, hh, cs, N1, N2, xi)
-    for k, (i, h, ca, cb, root) in enumerate(flat):
-        p = jax.tree.map(lambda v: v[3 * k:3 * k + 3, root], p_all)
-        c3 = cs[3 * k:3 * k + 3]
+    for k, (i, h, _ca, _cb, root) in enumerate(flat):
+        p = jax.tree.map(lambda v: v[3 * k : 3 * k + 3, root], p_all)
+        c3 = cs[3 * k : 3 * k + 3]
         # scale ρ so that A is the requested value: chart Z has A = cρ, chart S A = ρ
         rho = A / c3 if h == CHART_Z else np.full(3, A)
         W0 = p.w * rho
@@ -645,9 +679,18 @@ def windows_at(ts, N1, N2, xi, A=-1.0, **grid):
         V = p.V * rho**2
         C = -3.0 * a**1.5 * W0 * xi / (32.0 * math.sqrt(2.0) * A)
         lam = V / (-(a**3) * A * W0 / 2.0)
-        rows = [dict(C_hat=C[j], W0=W0[j], B=B[j], V=V[j], lam=lam[j],
-                     m2_t=p.v_tt[j] / p.metric[j] * rho[j] ** 2,
-                     m2_tau=p.v_tautau[j] / p.metric[j] * rho[j] ** 2) for j in range(3)]
+        rows = [
+            dict(
+                C_hat=C[j],
+                W0=W0[j],
+                B=B[j],
+                V=V[j],
+                lam=lam[j],
+                m2_t=p.v_tt[j] / p.metric[j] * rho[j] ** 2,
+                m2_tau=p.v_tautau[j] / p.metric[j] * rho[j] ** 2,
+            )
+            for j in range(3)
+        ]
         lo, mid, hi = sorted(rows, key=lambda r: r["C_hat"])
         out[i].append({"chart": h, "root": root, "lo": lo, "mid": mid, "hi": hi})
     return out

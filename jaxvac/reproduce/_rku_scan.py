@@ -26,9 +26,9 @@ import numpy as np
 from .._analysis import analyse_point
 from .._classify import Result
 from .._potential import potential_and_scale
-from ._framework import Exact, Formula, Magnitude, Printed, Report, Row, Same, register
 from . import _rku_formulas as F
 from . import _rku_landscape as L
+from ._framework import Exact, Formula, Report, Row, Same, register
 
 SOURCE = "seed 000 (000_c8afabef771fe332.txt), §2: P(Λ) (2.9), Λ10/Λ50 (2.10)"
 
@@ -84,8 +84,11 @@ class LineSolver:
                 mid = jnp.sqrt(lo * hi)
                 g_mid = jax.vmap(lambda t: dv(t, tau))(mid)
                 same = jnp.sign(g_mid) == jnp.sign(g_lo)
-                return (jnp.where(same, mid, lo), jnp.where(same, hi, mid),
-                        jnp.where(same, g_mid, g_lo))
+                return (
+                    jnp.where(same, mid, lo),
+                    jnp.where(same, hi, mid),
+                    jnp.where(same, g_mid, g_lo),
+                )
 
             lo, hi, _ = jax.lax.fori_loop(0, self.bisections, body, (lo, hi, g_lo))
             t_star = jnp.sqrt(lo * hi)
@@ -135,14 +138,21 @@ def _verify_samples(samples, n, N1=10.0, N2=9.0, xi=1e-3):
     from .._classify import CriticalType, Vacuum
     from ..models._rku import RKU
 
-    f = lambda W0, A, B, y: ap(RKU(W0=W0, A=A, B=B, N1=jnp.float64(N1), N2=jnp.float64(N2),
-                                   xi=jnp.float64(xi)), y)
+    f = lambda W0, A, B, y: ap(
+        RKU(W0=W0, A=A, B=B, N1=jnp.float64(N1), N2=jnp.float64(N2), xi=jnp.float64(xi)), y
+    )
     ys = np.stack([samples["t"][:n], samples["tau"][:n]], axis=1)
-    a = eqx.filter_jit(jax.vmap(f))(jnp.asarray(samples["W0"][:n]), jnp.asarray(samples["A"][:n]),
-                                    jnp.asarray(samples["B"][:n]), jnp.asarray(ys))
-    ok = ((np.asarray(a.result) == Result.successful)
-          & (np.asarray(a.critical_type) == CriticalType.minimum)
-          & (np.asarray(a.vacuum) == Vacuum.dS))
+    a = eqx.filter_jit(jax.vmap(f))(
+        jnp.asarray(samples["W0"][:n]),
+        jnp.asarray(samples["A"][:n]),
+        jnp.asarray(samples["B"][:n]),
+        jnp.asarray(ys),
+    )
+    ok = (
+        (np.asarray(a.result) == Result.successful)
+        & (np.asarray(a.critical_type) == CriticalType.minimum)
+        & (np.asarray(a.vacuum) == Vacuum.dS)
+    )
     rel = np.abs(np.asarray(a.V) / samples["Lambda"][:n] - 1.0)
     return int(ok.sum()), float(np.max(rel))
 
@@ -153,8 +163,9 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     N1, N2, xi = 10.0, 9.0, 1e-3
     a, beta = 2 * math.pi / N1, N1 / N2
     x_hi = 240.0 if full else 120.0
-    grid: dict[str, Any] = (dict(x_order=12, r_order=20, fine=1.0, n_lin=201, n_local=241)
-                            if full else {})
+    grid: dict[str, Any] = (
+        dict(x_order=12, r_order=20, fine=1.0, n_lin=201, n_local=241) if full else {}
+    )
     ss = L.stable_set(N1, N2, xi, x_lo=a * 1.0, x_hi=x_hi, **grid)
     paper = L.Draws()  # W0, A, B uniform on [-1, 1]: the paper's prescription
     logw = L.Draws("loguniform_W0", w_lo=1e-300)  # density ∝ 1/|W0|
@@ -180,29 +191,71 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     verified, max_rel = _verify_samples(samples, n_verify, N1, N2, xi)
     l10_210, l50_210 = F.quantiles_210(10)
     rows = [
-        Row("stable dS vacua per draw (uniform W0, A, B ∈ [-1,1]), t ≥ 1", None,
-            _fmt(res["uniform"]["E"]), "exact expectation (Kac–Rice over τ = 0 and N1N2/2); the "
-            "paper gives no number; = fraction of draws with one if no draw has two (rku-scan checks)"),
-        Row("P(Λ) exponent, uniform draws (paper's prescription), vs (2.9)'s −(β+1)/(2β)", None,
-            slopes["uniform"]["slope"], reference=expo, compare=Exact(0.05, "a fit over a finite Λ range"),
-            explanation=
-            f"fit of log P(Λ) over log10 Λ ∈ [{fit_lo:.0f}, {fit_hi:.0f}]; the asymptotic "
-            f"exponent of uniform draws is -1/(2β) = {-1 / (2 * beta):.4g} (docs/rku.md)"),
-        Row("P(Λ) exponent, |W0| log-uniform (density ∝ 1/|W0|), vs (2.9)'s −(β+1)/(2β)", None,
-            slopes["loguniform_W0"]["slope"], "the distribution of W0 that gives (2.9)'s exponent",
-            reference=expo, compare=Exact(0.05, "a fit over a finite Λ range")),
-        Row("log10 Λ10, uniform draws vs the fit (2.10) at Nmax = 10", None, res["uniform"]["log10_L10"], "(2.10) at Nmax = 10 vs the exact distribution",
-            reference=l10_210, compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades")),
-        Row("log10 Λ50, uniform draws vs the fit (2.10) at Nmax = 10", None, res["uniform"]["log10_L50"], "(2.10) at Nmax = 10 vs the exact distribution",
-            reference=l50_210, compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades")),
-        Row("log10 Λ10, |W0| log-uniform vs the fit (2.10) at Nmax = 10", None, res["loguniform_W0"]["log10_L10"], "w_lo = 1e-300",
-            reference=l10_210, compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades")),
-        Row("log10 Λ50, |W0| log-uniform vs the fit (2.10) at Nmax = 10", None, res["loguniform_W0"]["log10_L50"], "w_lo = 1e-300",
-            reference=l50_210, compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades")),
+        Row(
+            "stable dS vacua per draw (uniform W0, A, B ∈ [-1,1]), t ≥ 1",
+            None,
+            _fmt(res["uniform"]["E"]),
+            "exact expectation (Kac–Rice over τ = 0 and N1N2/2); the "
+            "paper gives no number; = fraction of draws with one if no draw has two (rku-scan checks)",
+        ),
+        Row(
+            "P(Λ) exponent, uniform draws (paper's prescription), vs (2.9)'s −(β+1)/(2β)",
+            None,
+            slopes["uniform"]["slope"],
+            reference=expo,
+            compare=Exact(0.05, "a fit over a finite Λ range"),
+            explanation=f"fit of log P(Λ) over log10 Λ ∈ [{fit_lo:.0f}, {fit_hi:.0f}]; the asymptotic "
+            f"exponent of uniform draws is -1/(2β) = {-1 / (2 * beta):.4g} (docs/rku.md)",
+        ),
+        Row(
+            "P(Λ) exponent, |W0| log-uniform (density ∝ 1/|W0|), vs (2.9)'s −(β+1)/(2β)",
+            None,
+            slopes["loguniform_W0"]["slope"],
+            "the distribution of W0 that gives (2.9)'s exponent",
+            reference=expo,
+            compare=Exact(0.05, "a fit over a finite Λ range"),
+        ),
+        Row(
+            "log10 Λ10, uniform draws vs the fit (2.10) at Nmax = 10",
+            None,
+            res["uniform"]["log10_L10"],
+            "(2.10) at Nmax = 10 vs the exact distribution",
+            reference=l10_210,
+            compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades"),
+        ),
+        Row(
+            "log10 Λ50, uniform draws vs the fit (2.10) at Nmax = 10",
+            None,
+            res["uniform"]["log10_L50"],
+            "(2.10) at Nmax = 10 vs the exact distribution",
+            reference=l50_210,
+            compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades"),
+        ),
+        Row(
+            "log10 Λ10, |W0| log-uniform vs the fit (2.10) at Nmax = 10",
+            None,
+            res["loguniform_W0"]["log10_L10"],
+            "w_lo = 1e-300",
+            reference=l10_210,
+            compare=Formula(0.055 / abs(l10_210), "rounding of (2.10)'s coefficients, in decades"),
+        ),
+        Row(
+            "log10 Λ50, |W0| log-uniform vs the fit (2.10) at Nmax = 10",
+            None,
+            res["loguniform_W0"]["log10_L50"],
+            "w_lo = 1e-300",
+            reference=l50_210,
+            compare=Formula(0.055 / abs(l50_210), "rounding of (2.10)'s coefficients, in decades"),
+        ),
         Row("⟨Λ⟩, uniform draws", None, _fmt(res["uniform"]["mean"]), "exact"),
-        Row(f"sampled vacua verified by jaxvac.analyse (of {n_verify})", None, verified,
+        Row(
+            f"sampled vacua verified by jaxvac.analyse (of {n_verify})",
+            None,
+            verified,
             f"each a stable dS minimum, result successful; max |V/Λ - 1| = {max_rel:.1e}",
-            reference=n_verify, compare=Same()),
+            reference=n_verify,
+            compare=Same(),
+        ),
     ]
     # figure: P(Λ) per decade, exact (both draw laws), sampled vacua, and (2.9)
     from ._rku_figures import p_lambda_figure
@@ -216,14 +269,32 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
     sample_centres = 0.5 * (sample_edges[1:] + sample_edges[:-1])
     fig = p_lambda_figure(
         out_dir,
-        [dict(centres=centres, per_decade=_per_decade(ss, paper, edges), label="exact, W0, A, B uniform"),
-         dict(centres=centres, per_decade=_per_decade(ss, logw, edges), label="exact, |W0| log-uniform")],
-        zoom_curves=[dict(centres=sample_centres, per_decade=_per_decade(ss, d, sample_edges), label=lab)
-                     for d, lab in ((paper, "exact, W0, A, B uniform"), (logw, "exact, |W0| log-uniform"))],
-        samples=dict(log10_lambda=np.log10(samples["Lambda"]), edges=sample_edges,
-                     label=f"{n_samples} sampled vacua (uniform)"),
-        paper=dict(centres=centres, per_decade=p29,
-                   label=f"(2.9) normalised on $(0, 10^{{{d29.log10_cutoff:.1f}}}]$"),
+        [
+            dict(
+                centres=centres,
+                per_decade=_per_decade(ss, paper, edges),
+                label="exact, W0, A, B uniform",
+            ),
+            dict(
+                centres=centres,
+                per_decade=_per_decade(ss, logw, edges),
+                label="exact, |W0| log-uniform",
+            ),
+        ],
+        zoom_curves=[
+            dict(centres=sample_centres, per_decade=_per_decade(ss, d, sample_edges), label=lab)
+            for d, lab in ((paper, "exact, W0, A, B uniform"), (logw, "exact, |W0| log-uniform"))
+        ],
+        samples=dict(
+            log10_lambda=np.log10(samples["Lambda"]),
+            edges=sample_edges,
+            label=f"{n_samples} sampled vacua (uniform)",
+        ),
+        paper=dict(
+            centres=centres,
+            per_decade=p29,
+            label=f"(2.9) normalised on $(0, 10^{{{d29.log10_cutoff:.1f}}}]$",
+        ),
     )
     t_q = np.percentile(samples["t"], [1, 10, 50, 90, 99])
     notes = (
@@ -247,11 +318,26 @@ def rku_landscape(out_dir: Path, *, full: bool) -> Report:
         "not by the tail: Λ50 ≈ 10^-11.4, Λ10 ≈ 10^-12.6 at Nmax = 10, far from (2.10)'s "
         "10^-8.5 and 10^-17.5."
     )
-    data = dict(results=res, slopes=slopes, exponent_29=expo, nodes=len(ss.t),
-                nonfinite=ss.nonfinite, t_percentiles=t_q.tolist(), verified=verified,
-                n_verify=n_verify, x_hi=x_hi)
-    return Report("rku-landscape", SOURCE, rows, title="RKU landscape at Nmax = 10: P(Λ), Λ10, Λ50",
-                  notes=notes, figures=[fig], data=data)
+    data = dict(
+        results=res,
+        slopes=slopes,
+        exponent_29=expo,
+        nodes=len(ss.t),
+        nonfinite=ss.nonfinite,
+        t_percentiles=t_q.tolist(),
+        verified=verified,
+        n_verify=n_verify,
+        x_hi=x_hi,
+    )
+    return Report(
+        "rku-landscape",
+        SOURCE,
+        rows,
+        title="RKU landscape at Nmax = 10: P(Λ), Λ10, Λ50",
+        notes=notes,
+        figures=[fig],
+        data=data,
+    )
 
 
 def _fmt(v, digits=4):
@@ -270,8 +356,15 @@ BOX: dict[str, Any] = {"A": (-0.25, -0.1), "B": (0.6, 1.0), "W0": (0.6, 1.0)}  #
 def _kolmogorov_p(d, n):
     """Asymptotic p-value of the one-sample Kolmogorov–Smirnov statistic."""
     lam = (math.sqrt(n) + 0.12 + 0.11 / math.sqrt(n)) * d
-    return float(min(1.0, max(0.0, 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * lam * lam)
-                                            for k in range(1, 101)))))
+    return float(
+        min(
+            1.0,
+            max(
+                0.0,
+                2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * lam * lam) for k in range(1, 101)),
+            ),
+        )
+    )
 
 
 def _poisson_interval(k, z=1.96):
@@ -285,12 +378,19 @@ def _run_scan(config, out_dir, solver):
     from ..scan._config import read_config
     from ..scan._run import scan
 
-    return scan(read_config(config), out_dir, resume=Path(out_dir, "_manifest.json").exists(),
-                point_solver=solver, progress=False)
+    return scan(
+        read_config(config),
+        out_dir,
+        resume=Path(out_dir, "_manifest.json").exists(),
+        point_solver=solver,
+        progress=False,
+    )
 
 
 def _dS_minima(result):
-    v = result.vacua("dS-minima", columns=["point", "W0", "A", "B", "T.re", "T.im", "V"]).to_pandas()
+    v = result.vacua(
+        "dS-minima", columns=["point", "W0", "A", "B", "T.re", "T.im", "V"]
+    ).to_pandas()
     return v
 
 
@@ -308,8 +408,11 @@ def _line_solver_finds(samples, solver, N1=10.0, N2=9.0, xi=1e-3) -> int:
 
     out = run(jnp.asarray(samples["W0"]), jnp.asarray(samples["A"]), jnp.asarray(samples["B"]))
     y = np.asarray(out["y"])
-    ok = (np.asarray(out["distinct"]) & (np.asarray(out["critical_type"]) == 0)
-          & (np.asarray(out["vacuum"]) == 0))
+    ok = (
+        np.asarray(out["distinct"])
+        & (np.asarray(out["critical_type"]) == 0)
+        & (np.asarray(out["vacuum"]) == 0)
+    )
     t, tau = samples["t"][:, None], samples["tau"][:, None]
     hit = ok & (np.abs(y[..., 0] - t) < 1e-6 * t) & (np.abs(y[..., 1] - tau) < 1e-6)
     return int(np.sum(hit.any(axis=1)))
@@ -335,11 +438,16 @@ def _search_finds(samples, solver, N1=10.0, N2=9.0, xi=1e-3):
         return solver(m, key)
 
     keys = jax.random.split(jax.random.key(0), len(samples["t"]))
-    out = eqx.filter_jit(jax.vmap(one))(jnp.asarray(samples["W0"]), jnp.asarray(samples["A"]),
-                                         jnp.asarray(samples["B"]), keys)
+    out = eqx.filter_jit(jax.vmap(one))(
+        jnp.asarray(samples["W0"]), jnp.asarray(samples["A"]), jnp.asarray(samples["B"]), keys
+    )
     y = np.asarray(out["y"])
-    ok = (np.asarray(out["distinct"]) & (np.asarray(out["result"]) == Result.successful)
-          & (np.asarray(out["critical_type"]) == 0) & (np.asarray(out["vacuum"]) == 0))
+    ok = (
+        np.asarray(out["distinct"])
+        & (np.asarray(out["result"]) == Result.successful)
+        & (np.asarray(out["critical_type"]) == 0)
+        & (np.asarray(out["vacuum"]) == 0)
+    )
     period = N1 * N2
     t, tau = samples["t"][:, None], samples["tau"][:, None]
     dtau = np.abs((y[..., 1] - tau + period / 2) % period - period / 2)
@@ -351,8 +459,8 @@ def _search_finds(samples, solver, N1=10.0, N2=9.0, xi=1e-3):
 @register("rku-scan", source=SOURCE, default=False)
 def rku_scan(out_dir: Path, *, full: bool) -> Report:
     """Brute-force scans (line solver and jaxvac's 2-D search) against the exact landscape."""
-    from ..scan._engine import search_point_solver
     from ..scan._config import read_config
+    from ..scan._engine import search_point_solver
 
     N1, N2, xi = 10.0, 9.0, 1e-3
     a = 2 * math.pi / N1
@@ -370,11 +478,20 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
         k_points = int(res.counts["points_with"]["dS-minima"])
         lo, hi = _poisson_interval(k)
         off_line = int(np.sum(~_on_lines(v["T.im"].to_numpy(), N1 * N2, 1e-9)))
-        rows.append(Row(f"{name}: stable dS vacua per draw, brute force ({n} draws) vs the exact Kac–Rice "
-                        "expectation", None, k / n,
-                        f"{k} vacua in {k_points} draws; 95% interval [{lo / n:.3g}, {hi / n:.3g}]",
-                        reference=E, compare=Exact(max(E - lo / n, hi / n - E) / E if E > 0 else 0.0,
-                                                   "the 95% Poisson interval of the count")))
+        rows.append(
+            Row(
+                f"{name}: stable dS vacua per draw, brute force ({n} draws) vs the exact Kac–Rice "
+                "expectation",
+                None,
+                k / n,
+                f"{k} vacua in {k_points} draws; 95% interval [{lo / n:.3g}, {hi / n:.3g}]",
+                reference=E,
+                compare=Exact(
+                    max(E - lo / n, hi / n - E) / E if E > 0 else 0.0,
+                    "the 95% Poisson interval of the count",
+                ),
+            )
+        )
         entry = dict(draws=n, vacua=k, points_with=k_points, expected=E, interval=(lo / n, hi / n))
         if k >= 5:
             F_exact = lambda ell: L.lambda_cdf(ss, draws, ell) / E
@@ -382,9 +499,14 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
             cdf = F_exact(obs)
             dks = float(np.max(np.maximum(np.arange(1, k + 1) / k - cdf, cdf - np.arange(k) / k)))
             p = _kolmogorov_p(dks, k)
-            rows.append(Row(f"{name}: Λ of the brute-force vacua against the exact distribution",
-                            None, f"KS D = {dks:.3f}, p = {p:.2f}",
-                            "one-sample Kolmogorov–Smirnov test of log10 Λ against the exact CDF"))
+            rows.append(
+                Row(
+                    f"{name}: Λ of the brute-force vacua against the exact distribution",
+                    None,
+                    f"KS D = {dks:.3f}, p = {p:.2f}",
+                    "one-sample Kolmogorov–Smirnov test of log10 Λ against the exact CDF",
+                )
+            )
             entry.update(ks=dks, p=p, log10_lambda=obs.tolist())
         entry["off_line_minima"] = off_line
         data[name] = entry
@@ -392,10 +514,18 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
     n_check = 2000 if full else 300
     s = L.sample_vacua(ss, L.Draws(**BOX), n_check, seed=11)
     found = _line_solver_finds(s, LineSolver())
-    rows.append(Row("line solver finds vacua drawn from the exact distribution (box)", None,
-                    int(found), reference=n_check, compare=Exact(0.01, "1%"), explanation= "each a parameter point with a known stable dS vacuum; the misses "
-                    "are min-max pairs inside one grid cell (0.22% in t) at the edge of the "
-                    "window: a bias far below the Poisson errors of the counts"))
+    rows.append(
+        Row(
+            "line solver finds vacua drawn from the exact distribution (box)",
+            None,
+            int(found),
+            reference=n_check,
+            compare=Exact(0.01, "1%"),
+            explanation="each a parameter point with a known stable dS vacuum; the misses "
+            "are min-max pairs inside one grid cell (0.22% in t) at the edge of the "
+            "window: a bias far below the Poisson errors of the counts",
+        )
+    )
     data["line_solver_completeness"] = dict(checked=n_check, found=int(found))
     # jaxvac's general 2-D search: on vacua drawn from the exact distribution, and on the
     # first box draws (minima off the lines?)
@@ -404,22 +534,37 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
     n_s2 = 200 if full else 40
     s2 = L.sample_vacua(ss, L.Draws(**BOX), n_s2, seed=12)
     found2, off2 = _search_finds(s2, solver2)
-    rows.append(Row("2-D search (32 starts, full τ period) finds vacua drawn from the exact "
-                    "distribution", None, int(found2), reference=n_s2, compare=Exact(0.1, "10%"),
-                    explanation=
-                    "jaxvac's general search misses most of these shallow dS minima (small basins "
-                    "among a chain of dS saddles at the same t): a limitation reported to [search]; "
-                    "hence the line solver"))
+    rows.append(
+        Row(
+            "2-D search (32 starts, full τ period) finds vacua drawn from the exact distribution",
+            None,
+            int(found2),
+            reference=n_s2,
+            compare=Exact(0.1, "10%"),
+            explanation="jaxvac's general search misses most of these shallow dS minima (small basins "
+            "among a chain of dS saddles at the same t): a limitation reported to [search]; "
+            "hence the line solver",
+        )
+    )
     res2 = _run_scan(cfg2, scan_dir / "search_box", solver2)
     v2 = _dS_minima(res2)
     off = v2[~_on_lines(v2["T.im"].to_numpy(), N1 * N2, 1e-6)]
-    rows.append(Row("dS minima off the lines τ = 0, N1N2/2 found by the 2-D search (paper: 'extrema "
-                    "with y ≠ 0 are not minima')", None,
-                    len(off) + off2, reference=0, compare=Same(), explanation= f"in {n_2d} box draws and the {n_s2} draws above (the paper: "
-                    "'extrema with y ≠ 0 are not minima'; it finds off-line AdS minima at t ≲ 4 "
-                    "and off-line dS saddles)"))
-    data["search_2d"] = dict(samples=n_s2, found=int(found2), draws=n_2d,
-                             dS_minima=len(v2), off_line=len(off) + off2)
+    rows.append(
+        Row(
+            "dS minima off the lines τ = 0, N1N2/2 found by the 2-D search (paper: 'extrema "
+            "with y ≠ 0 are not minima')",
+            None,
+            len(off) + off2,
+            reference=0,
+            compare=Same(),
+            explanation=f"in {n_2d} box draws and the {n_s2} draws above (the paper: "
+            "'extrema with y ≠ 0 are not minima'; it finds off-line AdS minima at t ≲ 4 "
+            "and off-line dS saddles)",
+        )
+    )
+    data["search_2d"] = dict(
+        samples=n_s2, found=int(found2), draws=n_2d, dS_minima=len(v2), off_line=len(off) + off2
+    )
     notes = (
         "Scans run with the [scans] engine (`jaxvac.scan`, Parquet under `rku_scans/`) with "
         "the paper's prescription (W0, A, B uniform on [-1, 1], the 'cube') and with a box "
@@ -428,5 +573,11 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
         "the general 2-D search is run on the first box draws for comparison and to look for "
         "minima off those lines. The exact expectations come from `rku-landscape`'s method."
     )
-    return Report("rku-scan", SOURCE, rows, title="RKU landscape: brute-force scans vs the exact method",
-                  notes=notes, data=data)
+    return Report(
+        "rku-scan",
+        SOURCE,
+        rows,
+        title="RKU landscape: brute-force scans vs the exact method",
+        notes=notes,
+        data=data,
+    )

@@ -18,7 +18,19 @@ from ._stats import (
 from ._storage import ScanStorageError
 
 __all__ = [
-    "Fraction", "LogHistogram", "PowerLawFit", "Quantile", "ScanConfig", "ScanResult",
-    "ScanStorageError", "binomial_interval", "fit_power_law", "load_scan", "log_histogram",
-    "quantiles", "read_config", "scan", "vacuum_fractions",
+    "Fraction",
+    "LogHistogram",
+    "PowerLawFit",
+    "Quantile",
+    "ScanConfig",
+    "ScanResult",
+    "ScanStorageError",
+    "binomial_interval",
+    "fit_power_law",
+    "load_scan",
+    "log_histogram",
+    "quantiles",
+    "read_config",
+    "scan",
+    "vacuum_fractions",
 ]

@@ -42,6 +42,5 @@ def check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> N
     extra = sorted(set(table) - set(allowed))
     if extra:
         raise InputError(
-            f"{where}: unknown key(s) {', '.join(map(repr, extra))}; allowed: "
-            f"{', '.join(allowed)}."
+            f"{where}: unknown key(s) {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}."
         )

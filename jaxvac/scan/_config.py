@@ -23,12 +23,30 @@ from .._model import AbstractModel
 from ._checks import check_int
 from ._kinds import KEEP
 from ._sampling import MAX_POINTS, Distribution, normalise_distribution
-from ._solvers import (PointSolver, check_search, describe_solver, instantiate_solver,
-                       normalise_solver, resolve_solver_class, search_point_solver)
+from ._solvers import (
+    PointSolver,
+    check_search,
+    describe_solver,
+    instantiate_solver,
+    normalise_solver,
+    resolve_solver_class,
+    search_point_solver,
+)
 
 #: The keys of a configuration, in the order the manifest records them.
-TOP_KEYS = ("model", "points", "starts", "seed", "chunk", "keep", "fixed", "sample", "region",
-            "search", "solver")
+TOP_KEYS = (
+    "model",
+    "points",
+    "starts",
+    "seed",
+    "chunk",
+    "keep",
+    "fixed",
+    "sample",
+    "region",
+    "search",
+    "solver",
+)
 DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 #: The field of ScanConfig that holds a key, where their names differ.
 _FIELD = {"chunk": "configured_chunk"}
@@ -113,8 +131,10 @@ class ScanConfig:
             source = source_file(spec)
             if source is not None:
                 with open(source, "rb") as f:
-                    out[kind] = {"file": os.path.abspath(source),
-                                 "sha256": hashlib.sha256(f.read()).hexdigest()}
+                    out[kind] = {
+                        "file": os.path.abspath(source),
+                        "sha256": hashlib.sha256(f.read()).hexdigest(),
+                    }
         return out
 
     def point_solver(self) -> PointSolver:
@@ -190,7 +210,8 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     spec = config["model"]
     if not isinstance(spec, str) or not spec:
         raise InputError(
-            f"model must be a built-in name or 'path/to/file.py:ClassName' (got {spec!r}).")
+            f"model must be a built-in name or 'path/to/file.py:ClassName' (got {spec!r})."
+        )
     model_spec = spec
     if ":" in spec and base_dir is not None:
         path, _, name = spec.rpartition(":")
@@ -216,8 +237,10 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     fixed = {}
     for name, value in fixed_raw.items():
         if name not in fields:
-            raise InputError(f"fixed.{name}: {model_cls.__name__} has no parameter {name!r}; "
-                             f"its parameters are: {allowed}.")
+            raise InputError(
+                f"fixed.{name}: {model_cls.__name__} has no parameter {name!r}; "
+                f"its parameters are: {allowed}."
+            )
         fixed[name] = _fixed_value(name, value)
 
     sample_raw = config.get("sample", {})
@@ -227,11 +250,14 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     for name, table in sample_raw.items():
         where = f"sample.{name}"
         if name not in fields:
-            raise InputError(f"{where}: {model_cls.__name__} has no parameter {name!r}; its "
-                             f"parameters are: {allowed}.")
+            raise InputError(
+                f"{where}: {model_cls.__name__} has no parameter {name!r}; its "
+                f"parameters are: {allowed}."
+            )
         if name in fixed:
-            raise InputError(f"{where}: {name!r} is also in [fixed]; a parameter is either "
-                             "fixed or sampled.")
+            raise InputError(
+                f"{where}: {name!r} is also in [fixed]; a parameter is either fixed or sampled."
+            )
         if fields[name].metadata.get("static"):
             raise InputError(
                 f"{where}: {name!r} is a static (structural) parameter of {model_cls.__name__}; "
@@ -245,10 +271,20 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     solver, solver_spec = normalise_solver(config.get("solver"), base_dir)
 
     cfg = ScanConfig(
-        model=spec, points=points, starts=starts, seed=seed, configured_chunk=chunk, keep=keep,
-        fixed=dict(sorted(fixed.items())), sample=dict(sorted(sample.items())), region=region,
-        search=dict(sorted(search.items())), solver=solver, model_spec=model_spec,
-        source=origin, solver_spec=solver_spec,
+        model=spec,
+        points=points,
+        starts=starts,
+        seed=seed,
+        configured_chunk=chunk,
+        keep=keep,
+        fixed=dict(sorted(fixed.items())),
+        sample=dict(sorted(sample.items())),
+        region=region,
+        search=dict(sorted(search.items())),
+        solver=solver,
+        model_spec=model_spec,
+        source=origin,
+        solver_spec=solver_spec,
     )
     _check_against_model(cfg, model_cls)
     return cfg
@@ -279,8 +315,10 @@ def _check_against_model(cfg: ScanConfig, model_cls) -> None:
             try:
                 build_model(model_cls, {**cfg.fixed, name: trial})
             except InputError as e:
-                raise InputError(f"sample.{name}: {model_cls.__name__} refuses {name}={value!r} "
-                                 f"from the sampled range: {e}") from None
+                raise InputError(
+                    f"sample.{name}: {model_cls.__name__} refuses {name}={value!r} "
+                    f"from the sampled range: {e}"
+                ) from None
 
 
 def _normalise_region(region: Any) -> dict[str, list[float]]:
@@ -297,8 +335,11 @@ def _normalise_region(region: Any) -> dict[str, list[float]]:
             flat[name] = value
     out = {}
     for name, bounds in flat.items():
-        if (not isinstance(bounds, list) or len(bounds) != 2 or any(
-                isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)):
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 2
+            or any(isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)
+        ):
             raise InputError(f"region.{name} must be [LO, HI], two numbers (got {bounds!r}).")
         key = name[:-3] if name.endswith(".re") else name
         if key in out:

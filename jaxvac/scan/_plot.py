@@ -48,9 +48,38 @@ KIND_WORDS = {
 }
 
 _GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
-    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Phi",
+    "Psi",
+    "Omega",
 }
 
 
@@ -100,7 +129,7 @@ def new_axes(ax=None, *, width=6.4, height=4.6):
 
 def _save(fig, path) -> None:
     """Save ``fig`` to ``path``, or to each path of a list (one per format)."""
-    for p in ([path] if isinstance(path, (str, os.PathLike)) else path):
+    for p in [path] if isinstance(path, (str, os.PathLike)) else path:
         fig.savefig(p)
 
 
@@ -132,8 +161,14 @@ def _legend_below(ax, **kwargs) -> None:
     """A legend under the axes, outside the data (constrained layout makes room)."""
     handles, _ = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7, frameon=False,
-                  ncols=1, **kwargs)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            fontsize=7,
+            frameon=False,
+            ncols=1,
+            **kwargs,
+        )
 
 
 def _empty(ax, text: str) -> None:
@@ -155,10 +190,17 @@ def _exp10(x: float) -> str:
     return f"{a:.2f}\\times10^{{{b}}}" if b not in (0, 1, -1) else f"{x:.3g}"
 
 
-def draw_lambda_histogram(ax, result: ScanResult, *, kind: str = "dS-minima",
-                          bins: int | None = None, fit_upper: float | None = None,
-                          analytic_exponent: float | None = None, log_power: float = 0.0,
-                          analytic_label: str | None = None) -> dict[str, Any]:
+def draw_lambda_histogram(
+    ax,
+    result: ScanResult,
+    *,
+    kind: str = "dS-minima",
+    bins: int | None = None,
+    fit_upper: float | None = None,
+    analytic_exponent: float | None = None,
+    log_power: float = 0.0,
+    analytic_label: str | None = None,
+) -> dict[str, Any]:
     """Draw P(log10 Λ) of the vacua of ``kind`` on ``ax``; return the numbers drawn
     (histogram, fit, quantiles)."""
     lam = _lambda_values(result, kind)
@@ -175,9 +217,16 @@ def draw_lambda_histogram(ax, result: ScanResult, *, kind: str = "dS-minima",
     h = log_histogram(lam, bins=bins, range=(lo, hi))
     x = np.log10(h.centers)
     ok = h.counts > 0
-    ax.errorbar(x[ok], h.density_log10[ok], yerr=h.error_log10[ok], fmt="o", ms=3.5,
-                capsize=2, color="black",
-                label=f"scan: {lam.size} {kind_words(kind)}, {bins} bins (Poisson errors)")
+    ax.errorbar(
+        x[ok],
+        h.density_log10[ok],
+        yerr=h.error_log10[ok],
+        fmt="o",
+        ms=3.5,
+        capsize=2,
+        color="black",
+        label=f"scan: {lam.size} {kind_words(kind)}, {bins} bins (Poisson errors)",
+    )
     ax.stairs(h.density_log10, np.log10(h.edges), color="0.6", lw=0.8)
     info["histogram"] = {"edges": h.edges.tolist(), "counts": h.counts.tolist()}
     # power law near Λ → 0, fitted below fit_upper (default: the median)
@@ -202,26 +251,50 @@ def draw_lambda_histogram(ax, result: ScanResult, *, kind: str = "dS-minima",
         except ValueError:
             fit = None
         if fit is not None:
-            ax.plot(np.log10(grid), curve(fit.exponent, log_power), color="C0", lw=1.8,
-                    label=f"maximum-likelihood fit $P \\propto \\Lambda^{{-\\gamma}}{tail}$ "
-                    f"for $\\Lambda < {_exp10(upper)}$: "
-                    f"$\\gamma = {fit.exponent:.3f} \\pm {fit.error:.3f}$")
-            info["fit"] = {"exponent": fit.exponent, "error": fit.error, "upper": upper,
-                           "log_power": log_power, "n": fit.n, "ks": fit.ks}
+            ax.plot(
+                np.log10(grid),
+                curve(fit.exponent, log_power),
+                color="C0",
+                lw=1.8,
+                label=f"maximum-likelihood fit $P \\propto \\Lambda^{{-\\gamma}}{tail}$ "
+                f"for $\\Lambda < {_exp10(upper)}$: "
+                f"$\\gamma = {fit.exponent:.3f} \\pm {fit.error:.3f}$",
+            )
+            info["fit"] = {
+                "exponent": fit.exponent,
+                "error": fit.error,
+                "upper": upper,
+                "log_power": log_power,
+                "n": fit.n,
+                "ks": fit.ks,
+            }
     if analytic_exponent is not None:
-        label = analytic_label or (f"analytic: $P \\propto \\Lambda^{{-\\gamma}}{tail}$, "
-                                   f"$\\gamma = {analytic_exponent:.3f}$")
-        ax.plot(np.log10(grid), curve(analytic_exponent, log_power), color="C3", lw=1.5,
-                ls="--", label=label)
+        label = analytic_label or (
+            f"analytic: $P \\propto \\Lambda^{{-\\gamma}}{tail}$, "
+            f"$\\gamma = {analytic_exponent:.3f}$"
+        )
+        ax.plot(
+            np.log10(grid),
+            curve(analytic_exponent, log_power),
+            color="C3",
+            lw=1.5,
+            ls="--",
+            label=label,
+        )
         info["analytic_exponent"] = analytic_exponent
     if lam.size >= 2:
         qs = quantiles(lam, (0.1, 0.5), n_boot=500)
         info["quantiles"] = {f"Lambda{int(q.y * 100)}": [q.value, q.low, q.high] for q in qs}
         for q, style in zip(qs, (":", "-.")):
             p = int(q.y * 100)
-            ax.axvline(math.log10(q.value), color="0.4", ls=style, lw=1,
-                       label=f"quantile $\\Lambda_{{{p}}} = {_exp10(q.value)}$, 95% CI "
-                       f"$[{_exp10(q.low)}, {_exp10(q.high)}]$")
+            ax.axvline(
+                math.log10(q.value),
+                color="0.4",
+                ls=style,
+                lw=1,
+                label=f"quantile $\\Lambda_{{{p}}} = {_exp10(q.value)}$, 95% CI "
+                f"$[{_exp10(q.low)}, {_exp10(q.high)}]$",
+            )
     dens = h.density_log10[ok]
     if dens.size and dens.max() / dens.min() > 10:
         ax.set_yscale("log")
@@ -229,8 +302,11 @@ def draw_lambda_histogram(ax, result: ScanResult, *, kind: str = "dS-minima",
         ax.set_ylim(bottom=0)
     ax.set_xlabel(r"$\log_{10}(\Lambda / M_P^4)$")
     ax.set_ylabel(r"$P(\log_{10}\Lambda)$ per unit $\log_{10}\Lambda$")
-    ax.set_title(f"Vacuum energy of {kind_words(kind)}\n{_short(result)}, "
-                 f"{result.counts['points']} parameter points", fontsize=9)
+    ax.set_title(
+        f"Vacuum energy of {kind_words(kind)}\n{_short(result)}, "
+        f"{result.counts['points']} parameter points",
+        fontsize=9,
+    )
     _legend_below(ax)
     ax.grid(alpha=0.3, which="both", lw=0.4)
     return info
@@ -313,8 +389,14 @@ def _heat_map_parameters(result: ScanResult, params) -> tuple[str, str] | None:
     return tuple(params)
 
 
-def draw_stable_fraction(ax, result: ScanResult, *, params: tuple[str, str] | None = None,
-                         kind: str = "dS-minima", bins: int | None = None) -> dict[str, Any]:
+def draw_stable_fraction(
+    ax,
+    result: ScanResult,
+    *,
+    params: tuple[str, str] | None = None,
+    kind: str = "dS-minima",
+    bins: int | None = None,
+) -> dict[str, Any]:
     """Draw on ``ax`` the heat map of the fraction of parameter points with at least one
     vacuum of ``kind`` over two sampled parameters (default: the first two)."""
     from matplotlib.colors import LogNorm, Normalize
@@ -335,7 +417,11 @@ def draw_stable_fraction(ax, result: ScanResult, *, params: tuple[str, str] | No
         v = allp[p]
         log = dists[p]["dist"] == "loguniform" and np.all(v > 0)
         lo, hi = v.min(), v.max()
-        e = np.logspace(math.log10(lo), math.log10(hi), bins + 1) if log else np.linspace(lo, hi, bins + 1)
+        e = (
+            np.logspace(math.log10(lo), math.log10(hi), bins + 1)
+            if log
+            else np.linspace(lo, hi, bins + 1)
+        )
         if lo == hi:
             e = np.array([lo - 0.5, hi + 0.5])
         edges.append((e, log))
@@ -349,7 +435,9 @@ def draw_stable_fraction(ax, result: ScanResult, *, params: tuple[str, str] | No
         norm = LogNorm(vmin=positive.min(), vmax=positive.max())
         shown = np.where(frac > 0, frac, np.nan)
     else:
-        norm = Normalize(vmin=0, vmax=max(float(np.nanmax(frac)) if np.isfinite(frac).any() else 1, 1e-12))
+        norm = Normalize(
+            vmin=0, vmax=max(float(np.nanmax(frac)) if np.isfinite(frac).any() else 1, 1e-12)
+        )
         shown = frac
     mesh = ax.pcolormesh(ex, ey, shown.T, norm=norm, cmap="viridis", shading="flat")
     cb = ax.figure.colorbar(mesh, ax=ax)
@@ -367,11 +455,19 @@ def draw_stable_fraction(ax, result: ScanResult, *, params: tuple[str, str] | No
     ax.set_xlabel(f"{tex_name(params[0])}  (model parameter)")
     ax.set_ylabel(f"{tex_name(params[1])}  (model parameter)")
     f = vacuum_fractions(result)[kind]
-    ax.set_title(f"Parameter points with {kind_words(kind)}: {f.k}/{f.n}\n"
-                 f"{_short(result)}; fraction {f.value:.3g}, 95% CI [{f.low:.3g}, {f.high:.3g}]; "
-                 f"{bins}×{bins} cells", fontsize=9, pad=14)
-    return {"params": list(params), "kind": kind, "bins": bins,
-            "fraction": [f.k, f.n, f.low, f.high]}
+    ax.set_title(
+        f"Parameter points with {kind_words(kind)}: {f.k}/{f.n}\n"
+        f"{_short(result)}; fraction {f.value:.3g}, 95% CI [{f.low:.3g}, {f.high:.3g}]; "
+        f"{bins}×{bins} cells",
+        fontsize=9,
+        pad=14,
+    )
+    return {
+        "params": list(params),
+        "kind": kind,
+        "bins": bins,
+        "fraction": [f.k, f.n, f.low, f.high],
+    }
 
 
 def plot_stable_fraction(result: ScanResult, path: str | list[str], **options) -> dict[str, Any]:
@@ -389,12 +485,15 @@ def _mass_table(result: ScanResult, kind: str) -> tuple[np.ndarray, np.ndarray] 
     if table.num_rows == 0:
         return None
     m2 = np.stack(table.column("masses_squared").to_numpy(zero_copy_only=False)).astype(np.float64)
-    m32 = np.asarray(table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64)
+    m32 = np.asarray(
+        table.column("gravitino_mass").to_numpy(zero_copy_only=False), dtype=np.float64
+    )
     return m2, m32
 
 
-def draw_mass_spectra(ax, result: ScanResult, *, kind: str = "minima", units: str = "planck",
-                      bins: int | None = None) -> dict[str, Any]:
+def draw_mass_spectra(
+    ax, result: ScanResult, *, kind: str = "minima", units: str = "planck", bins: int | None = None
+) -> dict[str, Any]:
     """Draw on ``ax`` the distribution of each canonical mass² (lightest to heaviest) of
     the vacua of ``kind``, in Planck units (``units="planck"``) or in units of the
     gravitino mass squared (``units="gravitino"``, supergravity models)."""
@@ -439,16 +538,24 @@ def draw_mass_spectra(ax, result: ScanResult, *, kind: str = "minima", units: st
     _log_axis(ax.xaxis, lo, hi)
     _count_axis(ax.yaxis, top)
     ax.set_ylabel("vacua per bin")
-    ax.set_xlabel(r"$m^2 / M_P^2$ (canonically normalised)" if units == "planck"
-                  else r"$m^2 / m_{3/2}^2$")
+    ax.set_xlabel(
+        r"$m^2 / M_P^2$ (canonically normalised)" if units == "planck" else r"$m^2 / m_{3/2}^2$"
+    )
     ax.grid(alpha=0.3, which="major", lw=0.4)
-    ax.legend(fontsize=7, title="mass² (ascending)", title_fontsize=7, loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(
+        fontsize=7,
+        title="mass² (ascending)",
+        title_fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
     return info
 
 
-def plot_mass_spectra(result: ScanResult, path: str | list[str], *, kind: str = "minima",
-                      bins: int | None = None) -> dict[str, Any]:
+def plot_mass_spectra(
+    result: ScanResult, path: str | list[str], *, kind: str = "minima", bins: int | None = None
+) -> dict[str, Any]:
     """Mass spectra of the vacua of ``kind``: one panel in Planck units and, for
     supergravity models, one in units of m_3/2² (stacked, so that log axes keep room for
     their labels); written to ``path``."""
@@ -461,20 +568,25 @@ def plot_mass_spectra(result: ScanResult, path: str | list[str], *, kind: str = 
     if sugra:
         draw_mass_spectra(axes[1], result, kind=kind, units="gravitino", bins=bins)
     if m2 is not None:
-        fig.suptitle(f"Canonical mass spectra of {m2.shape[0]} {kind_words(kind)}"
-                     f" — {_short(result)}", fontsize=10)
+        fig.suptitle(
+            f"Canonical mass spectra of {m2.shape[0]} {kind_words(kind)} — {_short(result)}",
+            fontsize=10,
+        )
     _save(fig, path)
     return info
 
 
-def make_report(result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = ("png",),
-                **options) -> dict[str, Any]:
+def make_report(
+    result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = ("png",), **options
+) -> dict[str, Any]:
     """Write the three standard figures into ``out_dir``, once per format of ``formats``
     (png, pdf, svg); return what they show (and ``"files"``: the files written)."""
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"--format must be one or more of {', '.join(FORMATS)} (got "
-                         f"{','.join(bad or formats) or 'nothing'}).")
+        raise ValueError(
+            f"--format must be one or more of {', '.join(FORMATS)} (got "
+            f"{','.join(bad or formats) or 'nothing'})."
+        )
     # refuse bad --params, or a manifest whose draws cannot be recomputed, before writing
     if _heat_map_parameters(result, options.get("params")) is not None:
         from ._sampling import manifest_sampling
@@ -489,18 +601,26 @@ def make_report(result: ScanResult, out_dir: str, *, formats: tuple[str, ...] = 
     params = options.pop("params", None)
     frac_kind = options.pop("fraction_kind", "dS-minima")
     mass_kind = options.pop("mass_kind", "minima")
-    summary: dict[str, Any] = {"scan": result.path, "counts": result.counts,
-                               "complete": result.complete}
+    summary: dict[str, Any] = {
+        "scan": result.path,
+        "counts": result.counts,
+        "complete": result.complete,
+    }
     summary["fractions_per_point"] = {
         k: {"k": f.k, "n": f.n, "value": f.value, "low": f.low, "high": f.high}
         for k, f in vacuum_fractions(result).items()
     }
     summary["lambda_histogram"] = plot_lambda_histogram(
-        result, paths("lambda_histogram"), kind=lam_kind, **options)
+        result, paths("lambda_histogram"), kind=lam_kind, **options
+    )
     summary["stable_fraction"] = plot_stable_fraction(
-        result, paths("stable_fraction"), params=params, kind=frac_kind)
+        result, paths("stable_fraction"), params=params, kind=frac_kind
+    )
     summary["mass_spectra"] = plot_mass_spectra(result, paths("mass_spectra"), kind=mass_kind)
-    summary["files"] = [os.path.basename(p)
-                        for name in ("lambda_histogram", "stable_fraction", "mass_spectra")
-                        if "skipped" not in summary[name] for p in paths(name)]
+    summary["files"] = [
+        os.path.basename(p)
+        for name in ("lambda_histogram", "stable_fraction", "mass_spectra")
+        if "skipped" not in summary[name]
+        for p in paths(name)
+    ]
     return summary

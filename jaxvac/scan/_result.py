@@ -15,8 +15,14 @@ from .._display import scan_html, scan_summary
 from .._errors import InputError
 from ..export import require_pandas
 from ._kinds import KINDS, Kind
-from ._storage import (check_recorded_chunk, chunk_name, damaged, read_chunk_meta,
-                       read_manifest, recorded_chunks)
+from ._storage import (
+    check_recorded_chunk,
+    chunk_name,
+    damaged,
+    read_chunk_meta,
+    read_manifest,
+    recorded_chunks,
+)
 
 
 def _add_counts(total: dict, counts: dict) -> None:
@@ -71,8 +77,10 @@ class ScanResult:
         try:
             table = self.dataset().to_table(columns=columns, filter=filter)
         except (OSError, pa.ArrowInvalid) as e:  # a damaged file the manifest has no checksum of
-            raise InputError(f"{self.path}: cannot read the chunk files ({e}); run the scan again "
-                             "with --resume to recompute a damaged chunk.") from None
+            raise InputError(
+                f"{self.path}: cannot read the chunk files ({e}); run the scan again "
+                "with --resume to recompute a damaged chunk."
+            ) from None
         if columns is None or ("point" in columns and "start" in columns):
             table = table.sort_by([("point", "ascending"), ("start", "ascending")])
         return table

@@ -221,18 +221,21 @@ class Choice(Distribution):
         values = table.get("values")
         if not isinstance(values, list) or not values:
             raise InputError(
-                f"{where}.values must be a non-empty list of numbers (got {values!r}).")
+                f"{where}.values must be a non-empty list of numbers (got {values!r})."
+            )
         for v in values:
             if not _is_number(v) or not math.isfinite(v):
                 raise InputError(f"{where}.values must be finite numbers (got {v!r}).")
         weights = table.get("weights")
         if weights is not None:
-            if (not isinstance(weights, list) or len(weights) != len(values)
-                    or not all(_is_number(w) for w in weights)):
+            if (
+                not isinstance(weights, list)
+                or len(weights) != len(values)
+                or not all(_is_number(w) for w in weights)
+            ):
                 raise InputError(f"{where}.weights must be a list of {len(values)} numbers.")
             if any(not (w >= 0 and math.isfinite(w)) for w in weights) or sum(weights) <= 0:
-                raise InputError(
-                    f"{where}.weights must be >= 0 and not all 0 (got {weights}).")
+                raise InputError(f"{where}.weights must be >= 0 and not all 0 (got {weights}).")
             weights = tuple(float(w) for w in weights)
         return cls(tuple(values), weights)
 
@@ -271,8 +274,10 @@ class Integer(Distribution):
             if isinstance(v, bool) or not isinstance(v, int):
                 raise InputError(f"{where}.{key} must be an integer (got {v!r}).")
             if not -(2**63) <= v < 2**63 - 1:  # int64 draws of randint(low, high + 1)
-                raise InputError(f"{where}.{key} must be an integer between {-(2**63)} and "
-                                 f"{2**63 - 2} (got {v}).")
+                raise InputError(
+                    f"{where}.{key} must be an integer between {-(2**63)} and "
+                    f"{2**63 - 2} (got {v})."
+                )
             bounds.append(v)
         low, high = bounds
         if not low <= high:
@@ -295,9 +300,7 @@ def normalise_distribution(table: Any, where: str) -> Distribution:
         raise InputError(f"{where} must be a table with a 'dist' key (got {table!r}).")
     dist = table.get("dist")
     if not isinstance(dist, str) or dist not in DISTRIBUTIONS:
-        raise InputError(
-            f"{where}.dist must be one of {', '.join(DISTRIBUTIONS)} (got {dist!r})."
-        )
+        raise InputError(f"{where}.dist must be one of {', '.join(DISTRIBUTIONS)} (got {dist!r}).")
     return DISTRIBUTIONS[dist].normalise(dict(table), where)
 
 
@@ -354,6 +357,8 @@ def manifest_sampling(config: Any, where: str = "manifest: config") -> dict[str,
     sample = config.get("sample", {})
     if not isinstance(sample, dict):
         raise InputError(f"{where}.sample must be a table of distributions.")
-    sample = {name: normalise_distribution(table, f"{where}.sample.{name}")
-              for name, table in sample.items()}
+    sample = {
+        name: normalise_distribution(table, f"{where}.sample.{name}")
+        for name, table in sample.items()
+    }
     return {"points": points, "chunk": chunk, "seed": seed, "sample": sample}

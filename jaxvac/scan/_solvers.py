@@ -30,11 +30,25 @@ from ._sampling import freeze
 
 #: Fields of :class:`jaxvac.PointAnalysis` a scan does not keep per start: the matrices
 #: (n² numbers a start) and the intermediates of the stationarity and mass tests.
-NOT_KEPT = frozenset({
-    "gradient", "gradient_error", "gradient_resolution", "newton_step", "newton_step_error",
-    "stationarity_tests", "stationarity", "stationary", "hessian", "metric", "masses_digits",
-    "n_positive", "curvature", "susy_ratio", "range_flags",
-})
+NOT_KEPT = frozenset(
+    {
+        "gradient",
+        "gradient_error",
+        "gradient_resolution",
+        "newton_step",
+        "newton_step_error",
+        "stationarity_tests",
+        "stationarity",
+        "stationary",
+        "hessian",
+        "metric",
+        "masses_digits",
+        "n_positive",
+        "curvature",
+        "susy_ratio",
+        "range_flags",
+    }
+)
 
 #: Per-start arrays returned by a point solver (leading axis: starts): every other field of
 #: :class:`jaxvac.PointAnalysis` (``result`` being the solver's result code), then the
@@ -44,8 +58,13 @@ START_FIELDS = tuple(
 ) + ("steps", "distinct")
 
 #: The dtype of the start fields whose dtype a scan fixes.
-START_DTYPES = {"n_negative": jnp.int32, "n_flat": jnp.int32, "result": jnp.int32,
-                "steps": jnp.int32, "distinct": jnp.bool_}
+START_DTYPES = {
+    "n_negative": jnp.int32,
+    "n_flat": jnp.int32,
+    "result": jnp.int32,
+    "steps": jnp.int32,
+    "distinct": jnp.bool_,
+}
 
 PointSolver = Callable[[Any, jax.Array], dict[str, jax.Array]]
 
@@ -59,8 +78,10 @@ def start_results(analysis: PointAnalysis, *, result, steps, distinct) -> dict[s
     """
     out = {name: getattr(analysis, name) for name in START_FIELDS[:-2]}
     out.update(result=result, steps=steps, distinct=distinct)
-    return {name: jnp.asarray(value, START_DTYPES[name]) if name in START_DTYPES else value
-            for name, value in out.items()}
+    return {
+        name: jnp.asarray(value, START_DTYPES[name]) if name in START_DTYPES else value
+        for name, value in out.items()
+    }
 
 
 # ---- the default: jaxvac's search -------------------------------------------------------
@@ -85,15 +106,15 @@ class SearchSolver:
         region = Region.from_model(model, {k: tuple(v) for k, v in self.bounds})
         r = search(model, region, key, starts=self.starts, **dict(self.options))
         s = r.solutions
-        return start_results(s.analysis, result=s.result, steps=s.steps,
-                             distinct=r.representative)
+        return start_results(s.analysis, result=s.result, steps=s.steps, distinct=r.representative)
 
 
 def search_point_solver(config) -> PointSolver:
     """The default point solver of a :class:`~jaxvac.scan._config.ScanConfig` (see
     :class:`SearchSolver`)."""
-    return SearchSolver(bounds=freeze(config.region), starts=config.starts,
-                        options=freeze(config.search))
+    return SearchSolver(
+        bounds=freeze(config.region), starts=config.starts, options=freeze(config.search)
+    )
 
 
 def check_search(base_model, region: dict[str, list[float]], options: dict[str, Any]) -> None:
@@ -138,8 +159,10 @@ def resolve_solver_class(spec: str):
         )
     cls = load_file_object(spec, "solver")
     if not isinstance(cls, type):
-        raise InputError(f"solver {spec!r}: {name} is not a class (a point solver is a class "
-                         "constructed with the other keys of [solver]).")
+        raise InputError(
+            f"solver {spec!r}: {name} is not a class (a point solver is a class "
+            "constructed with the other keys of [solver])."
+        )
     return cls
 
 
@@ -151,7 +174,8 @@ def instantiate_solver(cls, options: dict, name: str) -> PointSolver:
         raise InputError(f"[solver] {name}: bad options {sorted(options)}: {e}") from None
     if not callable(solver):
         raise InputError(
-            f"[solver] {name}: an instance of it is not callable as solver(model, key).")
+            f"[solver] {name}: an instance of it is not callable as solver(model, key)."
+        )
     try:
         hash(solver)
     except TypeError:
@@ -182,8 +206,9 @@ def describe_solver(solver, name: str | None = None) -> dict[str, Any]:
     cls = type(solver)
     name = name or f"{cls.__module__}:{cls.__qualname__}"
     if dataclasses.is_dataclass(solver):
-        options = {f.name: _json_option(getattr(solver, f.name))
-                   for f in dataclasses.fields(solver)}
+        options = {
+            f.name: _json_option(getattr(solver, f.name)) for f in dataclasses.fields(solver)
+        }
         if all(v is not _NOT_JSON for v in options.values()):
             return {"name": name, **dict(sorted(options.items()))}
     return {"name": name, "repr": repr(solver)}
@@ -200,11 +225,14 @@ def normalise_solver(raw: Any, base_dir: str | None) -> tuple[dict | None, str |
         table = dict(raw)
     else:
         raise InputError(
-            f"solver must be a name or a [solver] table with a 'name' key (got {raw!r}).")
+            f"solver must be a name or a [solver] table with a 'name' key (got {raw!r})."
+        )
     name = table.pop("name", None)
     if not isinstance(name, str) or not name:
-        raise InputError(f"[solver] needs a name: a short name ({', '.join(POINT_SOLVERS)}), "
-                         "'package.module:Class' or 'path/to/file.py:Class'.")
+        raise InputError(
+            f"[solver] needs a name: a short name ({', '.join(POINT_SOLVERS)}), "
+            "'package.module:Class' or 'path/to/file.py:Class'."
+        )
     if name == "search":
         if table:
             raise InputError(

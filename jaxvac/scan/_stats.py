@@ -26,8 +26,9 @@ def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
-def binomial_interval(k: int, n: int, confidence: float = 0.95,
-                      method: str = "wilson") -> tuple[float, float]:
+def binomial_interval(
+    k: int, n: int, confidence: float = 0.95, method: str = "wilson"
+) -> tuple[float, float]:
     """Confidence interval for a binomial proportion k/n.
 
     ``method="wilson"`` (Wilson 1927, the score interval: good coverage down to k = 0) or
@@ -85,8 +86,10 @@ class Fraction:
         return self.k / self.n if self.n else math.nan
 
     def __str__(self) -> str:
-        return (f"{self.value:.4g} [{self.low:.4g}, {self.high:.4g}] "
-                f"({self.k}/{self.n}, {self.confidence:.0%} {self.method})")
+        return (
+            f"{self.value:.4g} [{self.low:.4g}, {self.high:.4g}] "
+            f"({self.k}/{self.n}, {self.confidence:.0%} {self.method})"
+        )
 
 
 def _counts(source) -> dict[str, Any]:
@@ -96,8 +99,9 @@ def _counts(source) -> dict[str, Any]:
     return counts
 
 
-def vacuum_fractions(source, *, per: str = "point", confidence: float = 0.95,
-                     method: str = "wilson") -> dict[str, Fraction]:
+def vacuum_fractions(
+    source, *, per: str = "point", confidence: float = 0.95, method: str = "wilson"
+) -> dict[str, Fraction]:
     """Fractions by vacuum kind with binomial intervals, from a scan's counts (complete
     whatever ``keep`` dropped).
 
@@ -160,8 +164,13 @@ class LogHistogram:
         return np.sqrt(self.edges[:-1] * self.edges[1:])
 
 
-def log_histogram(values, *, bins: int | np.ndarray = 30, range: tuple[float, float] | None = None,
-                  total: int | None = None) -> LogHistogram:
+def log_histogram(
+    values,
+    *,
+    bins: int | np.ndarray = 30,
+    range: tuple[float, float] | None = None,
+    total: int | None = None,
+) -> LogHistogram:
     """Histogram of positive ``values`` (e.g. Λ of dS vacua) on ``bins`` log-spaced bins
     over ``range`` (default: min to max). ``total`` normalises the density (default:
     the number of values, so the density integrates to the fraction inside the range);
@@ -199,9 +208,13 @@ def log_histogram(values, *, bins: int | np.ndarray = 30, range: tuple[float, fl
     width10 = np.diff(np.log10(edges))
     norm = max(total, 1)
     return LogHistogram(
-        edges=edges, counts=counts, total=total,
-        density=counts / (norm * width), error=np.sqrt(counts) / (norm * width),
-        density_log10=counts / (norm * width10), error_log10=np.sqrt(counts) / (norm * width10),
+        edges=edges,
+        counts=counts,
+        total=total,
+        density=counts / (norm * width),
+        error=np.sqrt(counts) / (norm * width),
+        density_log10=counts / (norm * width10),
+        error_log10=np.sqrt(counts) / (norm * width10),
     )
 
 
@@ -221,8 +234,9 @@ class Quantile:
     n: int
 
 
-def quantiles(values, ys=(0.1, 0.5), *, confidence: float = 0.95, n_boot: int = 2000,
-              seed: int = 0) -> list[Quantile]:
+def quantiles(
+    values, ys=(0.1, 0.5), *, confidence: float = 0.95, n_boot: int = 2000, seed: int = 0
+) -> list[Quantile]:
     """Empirical quantiles Λ_Y (∫_0^{Λ_Y} P = Y, eq. (2.10) of seed 000) of ``values``
     with bootstrap percentile intervals (``n_boot`` resamples, reproducible from
     ``seed``). Quantiles use numpy's default (linear) interpolation.
@@ -258,8 +272,10 @@ def quantiles(values, ys=(0.1, 0.5), *, confidence: float = 0.95, n_boot: int = 
     lo = np.quantile(boot, alpha / 2, axis=0)
     hi = np.quantile(boot, 1 - alpha / 2, axis=0)
     point = np.quantile(v, ys)
-    return [Quantile(y, float(p), float(a), float(b), confidence, int(v.size))
-            for y, p, a, b in zip(ys, point, lo, hi)]
+    return [
+        Quantile(y, float(p), float(a), float(b), confidence, int(v.size))
+        for y, p, a, b in zip(ys, point, lo, hi)
+    ]
 
 
 # ---- power law near zero ---------------------------------------------------------------------
@@ -292,8 +308,17 @@ def _log_integrals(a: float, c: float, kappa: float):
     pieces = [0.0, min(ac, 1.0), 1.0, 10.0, 50.0, 200.0]
     pieces = sorted(set(pieces))
     return [
-        sum(quad(lambda x, j=j: x**j * math.exp(-x) * (1 + x / ac) ** (-kappa), lo, hi,
-                 epsabs=0, epsrel=1e-11, limit=200)[0] for lo, hi in zip(pieces[:-1], pieces[1:]))
+        sum(
+            quad(
+                lambda x, j=j: x**j * math.exp(-x) * (1 + x / ac) ** (-kappa),
+                lo,
+                hi,
+                epsabs=0,
+                epsrel=1e-11,
+                limit=200,
+            )[0]
+            for lo, hi in zip(pieces[:-1], pieces[1:])
+        )
         for j in range(3)
     ]
 
@@ -314,8 +339,16 @@ def _log_cdf(t: np.ndarray, a: float, c: float, kappa: float) -> np.ndarray:
     total = _log_integrals(a, c, kappa)[0]
     grid = np.unique(np.quantile(t, np.linspace(0, 1, 201)))
     f = lambda x: math.exp(-x) * (1 + x / (a * c)) ** (-kappa)  # noqa: E731
-    cdf = np.cumsum([0.0] + [quad(f, a * g0, a * g1, epsabs=0, epsrel=1e-10)[0]
-                             for g0, g1 in zip(grid[:-1], grid[1:])]) / total
+    cdf = (
+        np.cumsum(
+            [0.0]
+            + [
+                quad(f, a * g0, a * g1, epsabs=0, epsrel=1e-10)[0]
+                for g0, g1 in zip(grid[:-1], grid[1:])
+            ]
+        )
+        / total
+    )
     cdf += quad(f, 0, a * grid[0], epsabs=0, epsrel=1e-10)[0] / total if grid[0] > 0 else 0.0
     return np.interp(t, grid, cdf)
 
@@ -375,8 +408,9 @@ def fit_power_law(values, *, upper: float, log_power: float = 0.0) -> PowerLawFi
     cdf = _log_cdf(ts, a, c, kappa)
     i = np.arange(1, n + 1)
     ks = float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
-    return PowerLawFit(exponent=1.0 - a, error=error, log_power=kappa, upper=float(upper),
-                       n=int(n), ks=ks)
+    return PowerLawFit(
+        exponent=1.0 - a, error=error, log_power=kappa, upper=float(upper), n=int(n), ks=ks
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -390,8 +424,9 @@ class BinnedPowerLawFit:
     bins: int
 
 
-def fit_binned_power_law(log10_edges, density, *, lower: float, upper: float,
-                         log_power: float = 0.0) -> BinnedPowerLawFit:
+def fit_binned_power_law(
+    log10_edges, density, *, lower: float, upper: float, log_power: float = 0.0
+) -> BinnedPowerLawFit:
     """Least-squares fit of P(Λ) ∝ Λ^{-γ} (-ln Λ)^{-κ} to a density given on bins, for a
     density known on a grid rather than as a sample (an exact or Kac–Rice density; for a
     sample of Λ use the maximum-likelihood :func:`fit_power_law`).
@@ -406,13 +441,16 @@ def fit_binned_power_law(log10_edges, density, *, lower: float, upper: float,
     edges = np.asarray(log10_edges, dtype=np.float64)
     p = np.asarray(density, dtype=np.float64)
     if edges.ndim != 1 or p.shape != (edges.size - 1,):
-        raise ValueError(f"need n + 1 edges for n densities (got {edges.size} edges and "
-                         f"{p.size} densities).")
+        raise ValueError(
+            f"need n + 1 edges for n densities (got {edges.size} edges and {p.size} densities)."
+        )
     centres = 0.5 * (edges[1:] + edges[:-1])
     sel = (centres >= lower) & (centres <= upper) & (p > 0) & np.isfinite(p)
     if np.count_nonzero(sel) < 2:
-        raise ValueError(f"need at least 2 bins with density > 0 in [{lower}, {upper}] "
-                         f"(got {np.count_nonzero(sel)}).")
+        raise ValueError(
+            f"need at least 2 bins with density > 0 in [{lower}, {upper}] "
+            f"(got {np.count_nonzero(sel)})."
+        )
     kappa = float(log_power)
     c = centres[sel]
     y = np.log10(p[sel])
@@ -421,5 +459,6 @@ def fit_binned_power_law(log10_edges, density, *, lower: float, upper: float,
             raise ValueError("with log_power != 0, the bins must lie below Λ = 1 (log10 Λ < 0).")
         y = y + kappa * np.log10(-c * math.log(10.0))
     slope, intercept = np.polyfit(c, y, 1)
-    return BinnedPowerLawFit(exponent=-float(slope), intercept=float(intercept),
-                             log_power=kappa, bins=int(c.size))
+    return BinnedPowerLawFit(
+        exponent=-float(slope), intercept=float(intercept), log_power=kappa, bins=int(c.size)
+    )

@@ -51,10 +51,31 @@ TEMPORARY_RE = re.compile(r"^\.(chunk-\d{6,}\.parquet|_manifest\.json)\.[0-9a-f]
 
 #: Columns every row has besides the parameters and the coordinates (docs/scans.md).
 ROW_COLUMNS = (
-    "point", "start", "V", "type", "type_code", "n_negative", "n_flat", "vacuum",
-    "vacuum_code", "susy", "bf_stable", "masses_squared", "gravitino_mass", "residual",
-    "digits", "result", "result_code", "distinct", "steps", "V_scale", "V_error",
-    "masses_error", "gradient_norm", "epsilon", "eta",
+    "point",
+    "start",
+    "V",
+    "type",
+    "type_code",
+    "n_negative",
+    "n_flat",
+    "vacuum",
+    "vacuum_code",
+    "susy",
+    "bf_stable",
+    "masses_squared",
+    "gravitino_mass",
+    "residual",
+    "digits",
+    "result",
+    "result_code",
+    "distinct",
+    "steps",
+    "V_scale",
+    "V_error",
+    "masses_error",
+    "gradient_norm",
+    "epsilon",
+    "eta",
 )
 
 
@@ -157,7 +178,7 @@ def coordinate_columns(model) -> tuple[str, ...]:
 def parameter_columns(model) -> dict[str, np.ndarray]:
     """Every real numeric parameter of ``model`` (the non-sampled ones become constant columns)."""
     out = {}
-    for name, value in model.parameters().items():
+    for name in model.parameters():
         arr = np.asarray(getattr(model, name))
         if arr.dtype.kind in "biuf":
             out[name] = arr
@@ -197,7 +218,9 @@ def chunk_counts(s: dict[str, np.ndarray], n_points: int) -> dict[str, Any]:
     }
 
 
-def chunk_table(config: ScanConfig, base_model, index: int, values: dict, s: dict) -> tuple[pa.Table, dict]:
+def chunk_table(
+    config: ScanConfig, base_model, index: int, values: dict, s: dict
+) -> tuple[pa.Table, dict]:
     """The Arrow table of chunk ``index`` (rows selected by ``keep``) and its counts.
 
     ``values``: sampled parameters, arrays with leading axis = points of the (padded)
@@ -280,9 +303,13 @@ def write_chunk(out_dir: str, index: int, table: pa.Table, meta: dict) -> dict:
 def _counts_ok(counts) -> bool:
     if not isinstance(counts, dict):
         return False
-    return all(isinstance(k, str) and (_counts_ok(v) if isinstance(v, dict) else
-                                       isinstance(v, int) and not isinstance(v, bool))
-               for k, v in counts.items())
+    return all(
+        isinstance(k, str)
+        and (
+            _counts_ok(v) if isinstance(v, dict) else isinstance(v, int) and not isinstance(v, bool)
+        )
+        for k, v in counts.items()
+    )
 
 
 def read_chunk_meta(path: str) -> dict | None:
@@ -299,15 +326,20 @@ def read_chunk_meta(path: str) -> dict | None:
         meta = json.loads(raw)
     except ValueError:
         return None
-    if not (isinstance(meta, dict) and isinstance(meta.get("chunk"), int)
-            and isinstance(meta.get("config_fingerprint"), str) and _counts_ok(meta.get("counts"))
-            and isinstance(meta.get("seconds", 0.0), (int, float))):
+    if not (
+        isinstance(meta, dict)
+        and isinstance(meta.get("chunk"), int)
+        and isinstance(meta.get("config_fingerprint"), str)
+        and _counts_ok(meta.get("counts"))
+        and isinstance(meta.get("seconds", 0.0), (int, float))
+    ):
         return None
     return meta
 
 
-def verify_chunk_file(path: str, index: int, fingerprint: str, first_point: int,
-                      n_points: int) -> dict | None:
+def verify_chunk_file(
+    path: str, index: int, fingerprint: str, first_point: int, n_points: int
+) -> dict | None:
     """The manifest record of a chunk file no manifest vouches for (written just before a
     crash, or by a jaxvac that recorded no checksums), or None unless the whole file reads
     and is chunk ``index`` of this scan: its metadata names it, and its rows are its points."""
@@ -403,7 +435,7 @@ def absolute_spec(spec: str) -> str:
 
 
 def new_manifest(config: ScanConfig, fingerprint: str, model, version: str) -> dict:
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -429,6 +461,7 @@ _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 def _check_manifest(manifest: Any, path: str) -> None:
     """The fields a reader relies on have their types (a manifest is data anyone can edit)."""
+
     def bad(key, what):
         raise InputError(f"{path!r}: manifest: {key!r} must be {what}.")
 
@@ -446,10 +479,13 @@ def _check_manifest(manifest: Any, path: str) -> None:
             f"{SCHEMA_VERSION}: upgrade jaxvac."
         )
     if not isinstance(manifest.get("config"), dict) or not isinstance(
-            manifest["config"].get("model"), str):
+        manifest["config"].get("model"), str
+    ):
         bad("config", "a table with the scan's configuration")
-    if not (isinstance(manifest.get("config_fingerprint"), str)
-            and _SHA256_RE.match(manifest["config_fingerprint"])):
+    if not (
+        isinstance(manifest.get("config_fingerprint"), str)
+        and _SHA256_RE.match(manifest["config_fingerprint"])
+    ):
         bad("config_fingerprint", "a sha256 (64 hexadecimal digits)")
     if not is_int(manifest.get("chunks_total")):
         bad("chunks_total", "an integer >= 0")
@@ -462,9 +498,13 @@ def _check_manifest(manifest: Any, path: str) -> None:
     chunks = manifest.get("chunks")
     if chunks is not None:
         if not isinstance(chunks, dict) or not all(
-                k.isdigit() and isinstance(v, dict) and is_int(v.get("rows"))
-                and isinstance(v.get("sha256"), str) and _SHA256_RE.match(v["sha256"])
-                for k, v in chunks.items()):
+            k.isdigit()
+            and isinstance(v, dict)
+            and is_int(v.get("rows"))
+            and isinstance(v.get("sha256"), str)
+            and _SHA256_RE.match(v["sha256"])
+            for k, v in chunks.items()
+        ):
             bad("chunks", 'a table {"INDEX": {"sha256": ..., "rows": ...}}')
 
 
@@ -516,5 +556,5 @@ def update_manifest(out_dir: str, manifest: dict, completed: dict[int, dict]) ->
     manifest["completed_chunks"] = sorted(int(c) for c in completed)
     manifest["chunks"] = {str(i): dict(completed[i]) for i in manifest["completed_chunks"]}
     manifest["complete"] = len(manifest["completed_chunks"]) == manifest["chunks_total"]
-    manifest["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    manifest["updated"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     write_json_atomic(os.path.join(out_dir, MANIFEST), manifest)

@@ -63,8 +63,8 @@ import numpy as np
 from jax import lax
 
 from .. import _interpret
-from .._lazy import lazy_module
 from .._config import ensure_x64
+from .._lazy import lazy_module
 
 mp = lazy_module("mpmath")  # the arbitrary-precision reference loads it when it runs
 
@@ -213,9 +213,16 @@ def _reduce(x, y):
 
     valid = jnp.logical_and(jnp.isfinite(x), jnp.logical_and(jnp.isfinite(y), y > 0.0))
     state = (
-        jnp.where(valid, x, 0.0), jnp.where(valid, y, 1.0),
-        one, zero, zero, one, zero, one,
-        jnp.logical_not(valid), zero,
+        jnp.where(valid, x, 0.0),
+        jnp.where(valid, y, 1.0),
+        one,
+        zero,
+        zero,
+        one,
+        zero,
+        one,
+        jnp.logical_not(valid),
+        zero,
     )
     x, y, a, b, c, d, v1, v2, done, _ = lax.while_loop(cond, body, state)
     row = 2 * v1 + v2 - 1

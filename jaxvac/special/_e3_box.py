@@ -18,7 +18,6 @@ import functools
 import jax
 import jax.numpy as jnp
 
-
 from .._config import ensure_x64
 
 
@@ -65,9 +64,9 @@ def E3_box_mp(U, N: int, dps: int = 30):
     with mp.workdps(dps):
         U = mp.mpc(U)
         y3 = U.imag**3
-        return mp.fsum(y3 / abs(p + (2 * q + 1) * U) ** 6
-                       for p in range(-N, N + 1) for q in range(-N, N + 1))
+        return mp.fsum(
+            y3 / abs(p + (2 * q + 1) * U) ** 6 for p in range(-N, N + 1) for q in range(-N, N + 1)
+        )
 
 
 __all__ = ["E3_box", "E3_box_mp", "E3_box_xy"]
-

@@ -34,7 +34,9 @@ def theta(w, t, alpha: ArrayLike = 0.0, *, absolute: bool = False):
     natural scale of its rounding error).
     """
     ensure_x64()
-    if not isinstance(alpha, jax.core.Tracer) and not np.all(np.isin(np.asarray(alpha), (0.0, 0.5))):
+    if not isinstance(alpha, jax.core.Tracer) and not np.all(
+        np.isin(np.asarray(alpha), (0.0, 0.5))
+    ):
         raise ValueError(f"theta: alpha must be 0 or 1/2 (got {alpha!r}).")
     w, t, alpha = jnp.broadcast_arrays(
         jnp.asarray(w, jnp.float64), jnp.asarray(t, jnp.float64), jnp.asarray(alpha, jnp.float64)
@@ -52,7 +54,11 @@ def theta(w, t, alpha: ArrayLike = 0.0, *, absolute: bool = False):
     k = jnp.asarray(_N)
     ts = jnp.where(t < 1.0, t, 1.0)  # keep the unused branch finite
     phase = jnp.cos(2 * jnp.pi * alpha * k)
-    dual = size(sign) * jnp.sum(
-        size(phase) * jnp.exp(-jnp.pi * (k - wr[..., None]) ** 2 / ts[..., None]), axis=-1
-    ) / jnp.sqrt(ts)
+    dual = (
+        size(sign)
+        * jnp.sum(
+            size(phase) * jnp.exp(-jnp.pi * (k - wr[..., None]) ** 2 / ts[..., None]), axis=-1
+        )
+        / jnp.sqrt(ts)
+    )
     return jnp.where(t >= 1.0, direct, dual)
