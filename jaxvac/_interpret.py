@@ -317,7 +317,7 @@ def _describe(eqn) -> str:
     info = getattr(eqn, "source_info", None)
     if info is not None:
         try:
-            from jax._src import source_info_util
+            from jax.extend import source_info_util
 
             src = " at " + source_info_util.summarize(info)
         except Exception:  # noqa: BLE001 - the location is only a courtesy
