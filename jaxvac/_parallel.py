@@ -122,6 +122,10 @@ def execution_mode() -> str:
     return platform_choice(EXECUTION_ENV, ("threads", "devices"), cpu="threads", other="devices")
 
 
+#: The mesh axis a batch (starts of a search, parameter points of a scan chunk) is split along.
+BATCH_AXIS = "batch"
+
+
 def batch_mesh(devices: Sequence | None = None) -> Mesh:
     """A 1-d :class:`jax.sharding.Mesh` over ``devices`` (default: every local device),
     axis :data:`BATCH_AXIS`."""
@@ -254,17 +258,35 @@ def map_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int
     The result is gathered on the first device (so what follows runs as on one device).
 
     ``fn`` must treat each row on its own (then every row's result is the same for any
-    number of devices and any ``b``: tests/test_scaling.py)."""
+    ``b``, and for any number of devices to the last bits: tests/test_scaling.py)."""
+    n = int(jax.tree.leaves(rows)[0].shape[0])
+    program = compile_on_devices(fn, rows, args, batch_size=batch_size, devices=devices)
+    out = program.compiled(*program.inputs)
+    out = jax.device_put(out, program.mesh.devices.flat[0])
+    return jax.tree.map(lambda x: x[:n], out)
+
+
+class DeviceProgram(eqx.Module):
+    """A compiled program over a mesh (:func:`compile_on_devices`), with its placed inputs
+    and the rows each device solves at a time."""
+
+    compiled: Any
+    inputs: tuple
+    mesh: Any = eqx.field(static=True)
+    batch: int = eqx.field(static=True)
+
+
+def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int,
+                       devices: Sequence | None = None) -> DeviceProgram:
+    """The program :func:`map_on_devices` runs (compiled once per function, mesh, shapes and
+    batch; the batch fitted to :func:`device_memory`), and its inputs, placed."""
     mesh = batch_mesh(devices)
     ndev = mesh.devices.size
-    n = int(jax.tree.leaves(rows)[0].shape[0])
-    total = padded_length(n, ndev)
+    total = padded_length(int(jax.tree.leaves(rows)[0].shape[0]), ndev)
     rows = jax.tree.map(lambda x: _pad_first(x, total), rows)
     dynamic, static = eqx.partition(args, eqx.is_array)
     rows = jax.device_put(rows, NamedSharding(mesh, P(BATCH_AXIS)))
     dynamic = jax.device_put(dynamic, NamedSharding(mesh, P()))
-    local = total // ndev
-
     signature = call_signature(rows, args)
 
     def compile_for(b):
@@ -277,17 +299,15 @@ def map_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int
         def body(r, d):
             return fn(r, *eqx.combine(d, static), batch_size=b)
 
-        program = jax.jit(over_devices(body, mesh, (True, False)))
-        compiled = program.lower(rows, dynamic).compile()
+        compiled = jax.jit(over_devices(body, mesh, (True, False))).lower(rows, dynamic).compile()
         if key is not None:
             with _device_lock:
                 _device_programs[key] = compiled
         return compiled
 
-    compiled, _ = fit_batch(compile_for, min(int(batch_size), local), device_memory(mesh.devices.flat[0]))
-    out = compiled(rows, dynamic)
-    out = jax.device_put(out, mesh.devices.flat[0])
-    return jax.tree.map(lambda x: x[:n], out)
+    compiled, batch = fit_batch(compile_for, min(int(batch_size), total // ndev),
+                                device_memory(mesh.devices.flat[0]))
+    return DeviceProgram(compiled=compiled, inputs=(rows, dynamic), mesh=mesh, batch=batch)
 
 
 def _pad_first(x, total: int):

@@ -253,3 +253,100 @@ def test_supergravity_analysis_is_the_same_with_either_kernels(monkeypatch):
     kklt = _analyse_both_ways(monkeypatch, KKLT(), jnp.asarray([[float(t), float(tau)]]))
     np.testing.assert_allclose(kklt.V[0], float(V_ref), rtol=1e-12)
     assert int(kklt.n_negative[0]) == 0 and bool(kklt.susy[0])
+
+
+# ---- memory and host round trips (jaxvac/_parallel.py) ---------------------------------
+
+
+def _one_row(r, w):
+    import jax.numpy as jnp
+
+    M = jnp.outer(r, w) + jnp.eye(64)
+    return jnp.sum(jnp.tanh(jnp.sort(M @ M, axis=1) @ M), axis=1)
+
+
+def _rows_program(rows, w, *, batch_size):
+    """A stand-in for a solve: each row has its own (64 × 64) temporaries (64 KB a row in
+    XLA's memory analysis), ``batch_size`` rows at a time."""
+    import jax
+
+    return jax.lax.map(lambda r: _one_row(r, w), rows, batch_size=batch_size)
+
+
+def test_batch_is_halved_until_the_program_fits_in_device_memory(monkeypatch):
+    """``$JAXVAC_DEVICE_MEMORY`` (here; a GPU's ``memory_stats()``, the host's available
+    memory on CPU) bounds the compiled program's own memory estimate (XLA's memory analysis):
+    a limit a third of the 64-rows program's needs halves the batch until it fits, and the
+    rows' results do not change. A bad value names the variable."""
+    import jax
+    import jax.numpy as jnp
+
+    from jaxvac import _parallel as par
+
+    rows = jnp.asarray(np.random.default_rng(0).normal(size=(64, 64)))
+    w = jnp.linspace(0.0, 1.0, 64)
+    monkeypatch.delenv(par.MEMORY_ENV, raising=False)
+    free = par.compile_on_devices(_rows_program, rows, (w,), batch_size=64)
+    full = par.program_bytes(free.compiled)
+    assert free.batch == 64 and full > 64 * 64 * 64 * 8  # a row's (64 × 64) matrix each
+    monkeypatch.setenv(par.MEMORY_ENV, str(full // 3))
+    small = par.compile_on_devices(_rows_program, rows, (w,), batch_size=64)
+    assert small.batch < 64 and par.program_bytes(small.compiled) <= full // 3
+    monkeypatch.delenv(par.MEMORY_ENV)
+    twice = par.compile_on_devices(_rows_program, rows, (w,), batch_size=2 * small.batch)
+    assert twice.batch == 2 * small.batch and par.program_bytes(twice.compiled) > full // 3
+    monkeypatch.setenv(par.MEMORY_ENV, str(full // 3))
+    np.testing.assert_array_equal(par.map_on_devices(_rows_program, rows, (w,), batch_size=64),
+                                  jax.jit(jax.vmap(lambda r: _one_row(r, w)))(rows))
+    monkeypatch.setenv(par.MEMORY_ENV, "lots")
+    with pytest.raises(ValueError, match="JAXVAC_DEVICE_MEMORY must be a number of bytes"):
+        par.device_memory()
+    monkeypatch.delenv(par.MEMORY_ENV)
+    assert par.device_memory() is None or par.device_memory() > 0
+
+
+def test_host_round_trips_are_found():
+    """The detector of host round trips finds a ``jax.pure_callback`` and a
+    ``jax.debug.callback`` in a compiled program, and nothing in the same program without
+    them (so the test below can fail)."""
+    import jax
+    import jax.numpy as jnp
+
+    from jaxvac._parallel import host_round_trips
+
+    x = jnp.arange(4.0)
+
+    def plain(v):
+        return jnp.sin(v) * 2
+
+    def with_callback(v):
+        y = jax.pure_callback(lambda a: np.cos(a), jax.ShapeDtypeStruct(v.shape, v.dtype), v)
+        jax.debug.callback(lambda a: None, y)
+        return plain(y)
+
+    assert host_round_trips(jax.jit(plain).lower(x).compile().as_text()) == []
+    found = host_round_trips(jax.jit(with_callback).lower(x).compile().as_text())
+    assert len(found) >= 2 and all("callback" in line for line in found)
+
+
+@pytest.mark.parametrize("name", ["DoubleWell", pytest.param("KKLT", marks=pytest.mark.slow)])
+def test_compiled_search_has_no_host_round_trips(name):
+    """The program a search runs on the devices (global phase, Newton, polish, analysis, for
+    every start of a device's share) stays on the device from start to end: no Python
+    callback, in/outfeed or host send/recv in its compiled text."""
+    import jax
+
+    import search_models as sm
+    from jaxvac._model import canonical
+    from jaxvac._parallel import compile_on_devices, host_round_trips
+    from jaxvac._region import as_region, sample_starts
+    from jaxvac._search import _options, _solve_rows
+    from jaxvac.models import KKLT
+
+    model = canonical(KKLT() if name == "KKLT" else getattr(sm, name)())
+    region = as_region(model, None)
+    y0 = sample_starts(model, region, jax.random.key(0), 8)
+    program = compile_on_devices(_solve_rows, y0, (model, region, _options()), batch_size=8)
+    text = program.compiled.as_text()
+    assert "while" in text  # the solve loops are in this program
+    assert host_round_trips(text) == []
