@@ -143,11 +143,6 @@ def over_devices(fn: Callable, mesh: Mesh, batched: Sequence[bool]) -> Callable:
     return jax.shard_map(fn, mesh=mesh, in_specs=specs, out_specs=P(BATCH_AXIS), check_vma=False)
 
 
-def padded_length(n: int, devices: int) -> int:
-    """``n`` rounded up to a multiple of ``devices``."""
-    return -(-int(n) // int(devices)) * int(devices)
-
-
 # ---- memory: the batch per device from the device's memory --------------------------
 
 #: Environment variable giving the memory (bytes, e.g. ``8e9``) a device may use for one
@@ -250,44 +245,53 @@ _device_lock = threading.Lock()
 
 def map_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int,
                    devices: Sequence | None = None):
-    """``fn(rows, *args, batch_size=b)`` as one program over the local devices: ``rows``
-    (a pytree of arrays with a leading batch axis) padded to a multiple of the number of
-    devices with copies of its first row, split over a :func:`batch_mesh`, each device
-    solving its rows ``b`` at a time, the padding dropped. ``b`` is ``batch_size`` or less:
-    halved until the compiled program fits in :func:`device_memory` (:func:`fit_batch`).
-    The result is gathered on the first device (so what follows runs as on one device).
+    """``fn(rows, *args, batch_size=b)`` over the local devices: ``rows`` (a pytree of
+    arrays with a leading batch axis) in calls of ``b`` rows per device, each call one
+    program over a :func:`batch_mesh` (``fn`` runs on every device's ``b`` rows, no
+    communication). ``b`` is ``batch_size`` (fewer if all the rows fit in one call), halved
+    until the compiled program fits in :func:`device_memory` (:func:`fit_batch`). The last
+    call is padded with copies of the first row, and the padding dropped; the calls are
+    dispatched without waiting, and their results gathered on the first device (what follows
+    runs as on one device). One compilation serves every number of rows above one call.
 
     ``fn`` must treat each row on its own (then every row's result is the same for any
     ``b``, and for any number of devices to the last bits: tests/test_scaling.py)."""
     n = int(jax.tree.leaves(rows)[0].shape[0])
     program = compile_on_devices(fn, rows, args, batch_size=batch_size, devices=devices)
-    out = program.compiled(*program.inputs)
-    out = jax.device_put(out, program.mesh.devices.flat[0])
+    mesh, per_call = program.mesh, program.rows
+    first = mesh.devices.flat[0]
+    sharding = NamedSharding(mesh, P(BATCH_AXIS))
+    outs = []
+    for start in range(0, n, per_call):
+        part = jax.tree.map(lambda x: _pad_first(x[start:start + per_call], per_call), rows)
+        outs.append(program.compiled(jax.device_put(part, sharding), program.replicated))
+    outs = jax.device_put(outs, first)
+    out = outs[0] if len(outs) == 1 else jax.tree.map(lambda *xs: jnp.concatenate(xs), *outs)
     return jax.tree.map(lambda x: x[:n], out)
 
 
 class DeviceProgram(eqx.Module):
-    """A compiled program over a mesh (:func:`compile_on_devices`), with its placed inputs
-    and the rows each device solves at a time."""
+    """A compiled program over a mesh (:func:`compile_on_devices`): ``rows`` rows a call
+    (``batch`` per device), the replicated arguments placed."""
 
     compiled: Any
-    inputs: tuple
+    replicated: Any
     mesh: Any = eqx.field(static=True)
+    rows: int = eqx.field(static=True)
     batch: int = eqx.field(static=True)
 
 
 def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int,
                        devices: Sequence | None = None) -> DeviceProgram:
-    """The program :func:`map_on_devices` runs (compiled once per function, mesh, shapes and
-    batch; the batch fitted to :func:`device_memory`), and its inputs, placed."""
+    """The program :func:`map_on_devices` runs for these rows (compiled once per function,
+    mesh, row shapes, arguments and batch; the batch fitted to :func:`device_memory`)."""
     mesh = batch_mesh(devices)
     ndev = mesh.devices.size
-    total = padded_length(int(jax.tree.leaves(rows)[0].shape[0]), ndev)
-    rows = jax.tree.map(lambda x: _pad_first(x, total), rows)
+    n = int(jax.tree.leaves(rows)[0].shape[0])
     dynamic, static = eqx.partition(args, eqx.is_array)
-    rows = jax.device_put(rows, NamedSharding(mesh, P(BATCH_AXIS)))
     dynamic = jax.device_put(dynamic, NamedSharding(mesh, P()))
-    signature = call_signature(rows, args)
+    sharding = NamedSharding(mesh, P(BATCH_AXIS))
+    signature = call_signature(jax.tree.map(lambda x: x[:1], rows), args)
 
     def compile_for(b):
         key = None if signature is None else (fn, mesh, signature, b)
@@ -299,15 +303,18 @@ def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size:
         def body(r, d):
             return fn(r, *eqx.combine(d, static), batch_size=b)
 
-        compiled = jax.jit(over_devices(body, mesh, (True, False))).lower(rows, dynamic).compile()
+        shapes = jax.tree.map(lambda x: jax.ShapeDtypeStruct((ndev * b,) + x.shape[1:], x.dtype,
+                                                             sharding=sharding), rows)
+        compiled = jax.jit(over_devices(body, mesh, (True, False))).lower(shapes, dynamic).compile()
         if key is not None:
             with _device_lock:
                 _device_programs[key] = compiled
         return compiled
 
-    compiled, batch = fit_batch(compile_for, min(int(batch_size), total // ndev),
+    compiled, batch = fit_batch(compile_for, min(int(batch_size), -(-n // ndev)),
                                 device_memory(mesh.devices.flat[0]))
-    return DeviceProgram(compiled=compiled, inputs=(rows, dynamic), mesh=mesh, batch=batch)
+    return DeviceProgram(compiled=compiled, replicated=dynamic, mesh=mesh, rows=ndev * batch,
+                         batch=batch)
 
 
 def _pad_first(x, total: int):
