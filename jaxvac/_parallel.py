@@ -240,6 +240,7 @@ def host_round_trips(hlo_text: str) -> list[str]:
 # ---- a batch over the devices -------------------------------------------------------
 
 _device_programs: dict = {}
+_fitted_batches: dict = {}
 _device_lock = threading.Lock()
 
 
@@ -311,8 +312,17 @@ def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size:
                 _device_programs[key] = compiled
         return compiled
 
-    compiled, batch = fit_batch(compile_for, min(int(batch_size), -(-n // ndev)),
-                                device_memory(mesh.devices.flat[0]))
+    wanted = min(int(batch_size), -(-n // ndev))
+    fitted = None if signature is None else (fn, mesh, signature, wanted, os.environ.get(MEMORY_ENV))
+    with _device_lock:
+        known = _fitted_batches.get(fitted) if fitted is not None else None
+    if known is not None:  # fitted once: later calls (chunks in flight) keep the same program
+        compiled, batch = compile_for(known), known
+    else:
+        compiled, batch = fit_batch(compile_for, wanted, device_memory(mesh.devices.flat[0]))
+        if fitted is not None:
+            with _device_lock:
+                _fitted_batches[fitted] = batch
     return DeviceProgram(compiled=compiled, replicated=dynamic, mesh=mesh, rows=ndev * batch,
                          batch=batch)
 

@@ -712,7 +712,10 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     of two of solutions. Padding rows are copies of the first start (its solution, for
     deduplication), placed after the real ones and dropped: each start is solved on its own,
     and a copy always joins its original's cluster after it, so the real starts' results are
-    the same as without padding."""
+    the same as without padding.
+
+    With ``$JAXVAC_EXECUTION=devices`` (the default off the CPU) the parts are instead calls of
+    one program over every local device (:func:`jaxvac._parallel.map_on_devices`)."""
     n = int(y0.shape[0])
     devices = execution_mode() == "devices"  # one program over all devices (_parallel.py)
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each

@@ -350,3 +350,14 @@ def test_compiled_search_has_no_host_round_trips(name):
     text = program.compiled.as_text()
     assert "while" in text  # the solve loops are in this program
     assert host_round_trips(text) == []
+
+
+def test_bad_execution_variable_is_one_line_and_exit_2():
+    env = dict(os.environ, JAX_PLATFORMS="cpu", JAXVAC_EXECUTION="gpu-please",
+               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-m", "jaxvac", "find", "kklt", "--starts", "8"], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == [
+        "jaxvac find: error: JAXVAC_EXECUTION must be one of auto, threads, devices "
+        "(got 'gpu-please')."]
