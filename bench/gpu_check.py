@@ -259,6 +259,10 @@ def run_all(cases, dry: bool, budget: float) -> list[dict]:
             print(f"{_label(case, model, extra)} [{side}, {sizes}]: {json.dumps(row[side])}",
                   file=sys.stderr, flush=True)
         rows.append(row)
+        if case == "info" and not dry and row["gpu"].get("platform") not in ("gpu", "cuda", "rocm"):
+            row["gpu"]["error"] = (f"JAX sees no GPU (platform {row['gpu'].get('platform')!r}): "
+                                   "install jaxvac[gpu] (jax[cuda12]) or use --dry-run")
+            break
     return rows
 
 
@@ -334,7 +338,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=None, help="report (default bench/results/gpu.md; "
                    "gpu-dry-run.md with --dry-run)")
     p.add_argument("--budget", type=float, default=450.0,
-                   help="seconds after which no new case starts (default 450)")
+                   help="seconds the cases may take in all: no case starts after, and a case "
+                   "running then is stopped and reported (default 450: the check ends in "
+                   "under 8 minutes)")
     p.add_argument("--only", default=None, metavar="NAMES",
                    help="comma-separated case or model names to run (e.g. matmul,e3,search)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -362,6 +368,9 @@ def main(argv=None) -> int:
     out.write_text(text)
     (out.with_suffix(".json")).write_text(json.dumps(rows, indent=1, default=str))
     print(text)
+    if "error" in rows[0].get("gpu", {}):
+        print(f"python -m bench.gpu_check: {rows[0]['gpu']['error']}", file=sys.stderr)
+        return 1
     failed = [r for r in rows for side in ("gpu", "cpu") if "error" in r.get(side, {})]
     return 1 if failed else 0
 

@@ -41,6 +41,20 @@ def test_dry_run_of_one_case_writes_the_report(tmp_path):
     assert rows[0]["gpu"]["linalg"] == rows[0]["cpu"]["linalg"] == "jacobi"
 
 
+def test_without_a_gpu_the_real_check_stops_after_saying_so(tmp_path):
+    """Without ``--dry-run`` on a machine where JAX sees no GPU, the check measures nothing
+    (a CPU-vs-CPU table would read as GPU figures) and says why."""
+    env = dict(os.environ, JAX_PLATFORMS="cpu",
+               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    out = tmp_path / "gpu.md"
+    p = subprocess.run([sys.executable, "-m", "bench.gpu_check", "--only", "matmul", "--out",
+                        str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1
+    assert "JAX sees no GPU (platform 'cpu')" in p.stderr
+    rows = json.loads(out.with_suffix(".json").read_text())
+    assert [r["case"] for r in rows] == ["info"]  # nothing measured
+
+
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
     p, _ = _dry_run(tmp_path, "--only", "nosuch", timeout=120)
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
