@@ -1,4 +1,14 @@
-"""Concurrent executions on the host's cores.
+"""Concurrent executions on the host's cores, or one program over every device.
+
+Two ways to spread a batch (a search's starts, a scan's chunks), chosen by platform
+(:func:`execution_mode`, ``$JAXVAC_EXECUTION``; docs/scaling.md):
+
+- **threads** (the CPU backend), below;
+- **devices** (GPUs, TPUs): :func:`map_on_devices` runs the batch in calls of one SPMD program
+  over every local device (``jax.shard_map`` over a 1-d mesh), each device solving its rows,
+  the batch per device fitted to its memory (:func:`fit_batch`), no host round trip inside
+  the program (:func:`host_round_trips`).
+
 
 XLA's CPU backend runs an execution on about one core (1.35 of 2 measured for a KKLT search;
 jaxvac turns Eigen's multi-threading off, docs/scans.md "CPU hang"), and executions
