@@ -1,9 +1,12 @@
 """Precision policy: jaxvac computes physics in float64 only."""
 
+import os
+
 import jax
 import numpy as np
 
 from ._cache import jax_flag
+from ._errors import InputError
 from ._errors import PrecisionError as PrecisionError  # the leaf module; re-exported here
 
 
@@ -49,6 +52,21 @@ def enable_x64() -> None:
     None. Equivalent to `jax.config.update("jax_enable_x64", True)`.
     """
     jax.config.update("jax_enable_x64", True)
+
+
+def platform_choice(variable: str, choices: tuple[str, ...], *, cpu: str, other: str) -> str:
+    """How to run, by platform unless the environment says: ``$variable`` if set to one of
+    ``choices`` (case-insensitive), else (unset, empty or ``auto``) ``cpu`` on JAX's CPU
+    backend and ``other`` on any other. Any other value is an ``InputError`` naming the
+    variable. Used by ``$JAXVAC_EXECUTION`` and ``$JAXVAC_LINALG`` (docs/scaling.md)."""
+    raw = os.environ.get(variable, "")
+    value = raw.strip().lower() or "auto"
+    if value not in ("auto",) + tuple(choices):
+        raise InputError(f"{variable} must be one of {', '.join(('auto',) + tuple(choices))} "
+                         f"(got {raw!r}).")
+    if value == "auto":
+        return cpu if jax.default_backend() == "cpu" else other
+    return value
 
 
 # Compiled programs are kept on disk across processes, for the API as for the command line

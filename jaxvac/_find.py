@@ -146,7 +146,9 @@ def find_critical_points(
     - `susy`: solve D_aW = 0 instead of ∇V = 0 (supersymmetric critical points only).
     - `name`: the model's name in the result (default its class name).
     - `threads`: concurrent executions the starts are split over (default the cores on a
-      CPU backend, `$JAXVAC_THREADS` overrides); the result does not depend on it.
+      CPU backend, `$JAXVAC_THREADS` overrides); the result does not depend on it. Off the
+      CPU (or with `$JAXVAC_EXECUTION=devices`) the starts are split over every local device
+      in one program instead, and `threads` is not used (docs/scaling.md).
     - `options`: solver settings (`rtol`, `global_steps`, `max_steps`, ...; docs/search.md).
 
     **Returns:**

@@ -43,6 +43,8 @@ path gets the same answers from either (it has N-digit rules for ``cholesky``,
 backend (GPU) :func:`cholesky`, :func:`solve_triangular`, :func:`cho_solve` and
 :func:`eigh` are ``jnp.linalg``/``jax.scipy.linalg`` (cuSOLVER), chosen at trace time by
 :func:`uses_lapack`; :func:`eigh` keeps its derivative rule on every backend.
+``$JAXVAC_LINALG`` (``jacobi``, ``lapack``, ``auto``) overrides the choice
+(:func:`linalg_backend`; docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ import jax.numpy as jnp
 import lineax as lx
 import numpy as np
 
+from ._config import platform_choice
+
 #: Maximum number of Jacobi sweeps (each sweep visits every pair once).
 MAX_SWEEPS = 30
 #: Cholesky factorisations and triangular solves of matrices with at most this many rows
@@ -67,10 +71,25 @@ MAX_SWEEPS = 30
 UNROLL_MAX = 2
 
 
+#: Environment variable choosing the kernels: ``jacobi`` (this module's, every backend),
+#: ``lapack`` (``jnp.linalg``/``jax.scipy.linalg``: LAPACK on CPU, cuSOLVER on GPU) or
+#: ``auto`` (default: ``jacobi`` on the CPU backend, ``lapack`` elsewhere). Read when a
+#: function is traced, so set it before the first solve of a process (compiled programs
+#: keep the kernels they were traced with). docs/scaling.md has the measurements.
+LINALG_ENV = "JAXVAC_LINALG"
+
+
+def linalg_backend() -> str:
+    """``"jacobi"`` or ``"lapack"``: ``$JAXVAC_LINALG`` if set, else by platform (module
+    docstring). ``lapack`` on the CPU backend with jaxlib < 0.11.2 can deadlock inside a
+    ``vmap`` on few cores (module docstring): use it there only to compare."""
+    return platform_choice(LINALG_ENV, ("jacobi", "lapack"), cpu="jacobi", other="lapack")
+
+
 def uses_lapack() -> bool:
-    """True where ``jnp.linalg`` is used instead of this module's kernels: on every backend
-    but the CPU (module docstring). Read at trace time."""
-    return jax.default_backend() != "cpu"
+    """True where ``jnp.linalg`` is used instead of this module's kernels
+    (:func:`linalg_backend`). Read at trace time."""
+    return linalg_backend() == "lapack"
 
 
 def cholesky(A):

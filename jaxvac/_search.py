@@ -56,7 +56,7 @@ from ._region import (DEDUP_RTOL as DEDUP_RTOL, DEDUP_SIGMAS as DEDUP_SIGMAS,
                       DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE,
                       DEFAULT_RANGE as DEFAULT_RANGE, Region as Region, as_region as as_region,
                       point_tolerance, sample_starts as sample_starts)
-from ._parallel import call_signature, map_concurrently
+from ._parallel import call_signature, execution_mode, map_concurrently, map_on_devices
 
 # ======================================================================================
 # The solver
@@ -658,6 +658,12 @@ def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
     return jax.vmap(solve)(y0)
 
 
+def _solve_rows(y0, model, region, opts: SolverOptions, *, batch_size: int) -> SolveResult:
+    """:func:`_solve_starts` ``batch_size`` starts at a time: one device's share of a search
+    (:func:`jaxvac._parallel.map_on_devices`)."""
+    return _solve_starts(model, region, y0, dataclasses.replace(opts, batch_size=batch_size))
+
+
 def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
     ok = is_critical(sols.result)
     tol = jax.vmap(lambda s: dedup_tolerance(s, region))(sols)
@@ -706,10 +712,14 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     of two of solutions. Padding rows are copies of the first start (its solution, for
     deduplication), placed after the real ones and dropped: each start is solved on its own,
     and a copy always joins its original's cluster after it, so the real starts' results are
-    the same as without padding."""
+    the same as without padding.
+
+    With ``$JAXVAC_EXECUTION=devices`` (the default off the CPU) the parts are instead calls of
+    one program over every local device (:func:`jaxvac._parallel.map_on_devices`)."""
     n = int(y0.shape[0])
+    devices = execution_mode() == "devices"  # one program over all devices (_parallel.py)
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
-    threads = max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
+    threads = 1 if devices else max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
                          opts.batch_size // MIN_STARTS_PER_THREAD))
     # equal parts of at most `cap` starts, handed out to the threads as they finish (balances
     # the load: a part's Newton loop lasts as long as its slowest start); one thread (and an
@@ -718,9 +728,12 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     size = bucket(-(-n // max(threads, -(-n // cap))), cap)
     parts = -(-n // size)
     padded = _pad_rows(y0, parts * size)
-    calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
-    sols = map_concurrently(_solve_jit, calls, threads, call_signature(*calls[0]))
-    sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
+    if devices:
+        sols = map_on_devices(_solve_rows, padded, (model, region, opts), batch_size=size)
+    else:
+        calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
+        sols = map_concurrently(_solve_jit, calls, threads, call_signature(*calls[0]))
+        sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
     total = parts * size
     result = _deduplicated_jit(_pad_rows(sols, bucket(total, total << 1)), region)
     return jax.tree.map(lambda x: x[:n], result)

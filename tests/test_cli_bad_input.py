@@ -198,6 +198,8 @@ ROWS = [
      {"toml": {}, "no_dask": True}),
     ("scan {toml} --out {tmp}/o --workers 0", "--workers: need at least 1 worker",
      {"toml": {}, "no_dask": True}),
+    ("scan {toml} --out {tmp}/o --workers gpus:0,0", "--workers gpus:IDS takes distinct GPU ids",
+     {"toml": {}, "no_dask": True}),
     ("scan {toml} --out {tmp}/o --devices 5", "--devices must be between 1 and", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --devices 0", "--devices must be >= 1", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --stall-timeout 0", "--stall-timeout must be > 0", {"toml": {}}),

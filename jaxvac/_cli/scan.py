@@ -23,7 +23,8 @@ def register(sub) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the scan in DIR (the configuration must be the same)")
     p.add_argument("--workers", default=None, metavar="SPEC",
-                   help="run chunks on Dask: N local worker processes, 'local', or a "
+                   help="run chunks on Dask: N local worker processes, 'local', 'gpus' "
+                   "(one worker per GPU of this node; 'gpus:0,1' names them), or a "
                    "scheduler address tcp://HOST:PORT (default: this process, all local "
                    "JAX devices)")
     p.add_argument("--devices", type=int, default=None, metavar="N",

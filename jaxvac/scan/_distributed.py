@@ -56,12 +56,19 @@ def workers_spec(workers) -> tuple[str, Any]:
             parsed = ("local", n)
         elif spec == "local":
             parsed = ("local", None)
+        elif spec == "gpus" or spec.startswith("gpus:"):
+            ids = [g.strip() for g in spec[5:].split(",")] if ":" in spec else None
+            if ids is not None and (not all(ids) or len(set(ids)) != len(ids)):
+                raise InputError(f"--workers gpus:IDS takes distinct GPU ids, e.g. gpus:0,1 "
+                                 f"(got {workers!r}).")
+            parsed = ("gpus", ids)
         elif "://" in spec or ":" in spec:
             parsed = ("address", spec)
         else:
             raise InputError(
-                f"--workers must be a number of local workers, 'local', or a scheduler address "
-                f"such as tcp://host:8786 (got {workers!r})."
+                f"--workers must be a number of local workers, 'local', 'gpus' (one worker per "
+                f"GPU), 'gpus:0,1', or a scheduler address such as tcp://host:8786 "
+                f"(got {workers!r})."
             )
         _require_distributed()
         return parsed
@@ -91,6 +98,11 @@ def connect(spec: tuple[str, Any]) -> tuple[Any, Any]:
     kind, value = spec
     if kind == "client":
         return value, None
+    if kind == "gpus":
+        from ._cluster import gpu_cluster
+
+        cluster = gpu_cluster(value)
+        return Client(cluster), cluster
     if kind == "local":
         extra = {} if value is None else {"n_workers": value}
         cluster = LocalCluster(  # None: no dashboard (documented; annotated str by distributed)

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._model import canonical
+from .._parallel import map_on_devices
 from ._config import ScanConfig
 from ._sampling import draw_parameters, freeze, point_key
 from ._solvers import PointSolver
@@ -36,6 +37,14 @@ def with_parameters(base, values: dict[str, jax.Array]):
     return eqx.tree_at(lambda m: [getattr(m, n) for n in names], base, [values[n] for n in names])
 
 
+def _point(base, seed, sample, solver, pid):
+    """Parameter point ``pid``: its drawn values and its search."""
+    values = draw_parameters(sample, base, seed, pid)
+    model = with_parameters(base, values)
+    starts_key = jax.random.fold_in(point_key(seed, pid), 1)
+    return values, solver(model, starts_key)
+
+
 @functools.partial(jax.jit, static_argnames=("static", "sample", "solver"))
 def _run_chunk(dynamic, ids, seed, static, sample, solver):
     """One chunk: vmap over parameter points of (draw parameters, search). The model's
@@ -44,14 +53,28 @@ def _run_chunk(dynamic, ids, seed, static, sample, solver):
     (not ``eqx.filter_jit``, which blocks until the result is ready) so that a call
     returns at once and the host can write one chunk while the device computes the next."""
     base = eqx.combine(dynamic, static)
+    return jax.vmap(functools.partial(_point, base, seed, sample, solver))(ids)
 
-    def one_point(pid):
-        values = draw_parameters(sample, base, seed, pid)
-        model = with_parameters(base, values)
-        starts_key = jax.random.fold_in(point_key(seed, pid), 1)
-        return values, solver(model, starts_key)
 
-    return jax.vmap(one_point)(ids)
+def _chunk_rows(ids, base, seed, sample, solver, *, batch_size: int):
+    """One device's share of a chunk (:func:`jaxvac._parallel.map_on_devices`): its points
+    ``batch_size`` at a time (``jax.lax.map``; one vmap when they all fit)."""
+    one = functools.partial(_point, base, seed, sample, solver)
+    if ids.shape[0] <= batch_size:
+        return jax.vmap(one)(ids)
+    return jax.lax.map(one, ids, batch_size=batch_size)
+
+
+class AllDevices:
+    """The "device" of a chunk run as one program over several devices (the parameter points
+    split between them; :func:`jaxvac._parallel.map_on_devices`)."""
+
+    def __init__(self, devices):
+        self.devices = tuple(devices)
+
+    def __str__(self) -> str:
+        kinds = sorted({d.platform for d in self.devices})
+        return f"{len(self.devices)} × {'/'.join(kinds)} (sharded)"
 
 
 class ChunkEngine:
@@ -77,7 +100,13 @@ class ChunkEngine:
         return np.arange(index * chunk, (index + 1) * chunk, dtype=np.int64)
 
     def run(self, index: int, device=None):
-        """Dispatch chunk ``index`` (on ``device``, default JAX's); returns (values, starts)."""
+        """Dispatch chunk ``index`` (on ``device``, default JAX's; an :class:`AllDevices`
+        splits its points over those devices in one program); returns (values, starts)."""
+        if isinstance(device, AllDevices):
+            base = eqx.combine(self._dynamic, self._static)
+            return map_on_devices(_chunk_rows, jnp.asarray(self.ids(index)),
+                                  (base, self.seed, self.sample, self.solver),
+                                  batch_size=self.config.chunk, devices=device.devices)
         ids = jnp.asarray(self.ids(index))
         dynamic, seed = self._dynamic, self.seed
         if device is not None:

@@ -14,10 +14,10 @@ import numpy as np
 from .._config import ensure_x64
 from .._version import __version__
 from .._io import InputError
-from .._parallel import check_threads, default_threads
+from .._parallel import check_threads, default_threads, execution_mode
 from ._config import ScanConfig, read_config
 from ._distributed import connect, run_on_dask, workers_spec
-from ._engine import ChunkEngine
+from ._engine import AllDevices, ChunkEngine
 from ._solvers import PointSolver
 from ._result import ScanResult, load_scan
 from ._storage import (
@@ -288,12 +288,15 @@ def _run_local(engine: ChunkEngine, fingerprint, out_dir, pending, devices, on_d
     from one thread do not overlap; from several they do), :func:`_in_flight` at a time; the
     first runs alone (it compiles). This thread writes the chunks in order as they complete,
     so an interrupted scan has written a prefix of them and never half a chunk."""
-    single = len(devices) == 1
     width = max(1, _in_flight(devices))
+    if execution_mode() == "devices":  # each chunk one program over all the devices
+        devices = [AllDevices(devices)]
+        width = max(1, _in_flight(devices))
+    single = len(devices) == 1
     queue = collections.deque(enumerate(pending))
 
     def run(index, device):
-        out = engine.run(index, None if single else device)  # compiles on the first call
+        out = engine.run(index, device if isinstance(device, AllDevices) or not single else None)
         t0 = time.perf_counter()  # so a chunk's seconds are its execution, not compilation
         values, starts = jax.device_get(out)
         return index, device, values, starts, time.perf_counter() - t0
