@@ -91,7 +91,8 @@ def slurm_gpu_cluster(**options):
     Nothing is submitted until ``cluster.scale(jobs=N)``; ``cluster.job_script()`` shows
     the batch script. Needs ``pip install 'jaxvac[cluster]'``."""
     try:
-        from dask_jobqueue import SLURMCluster  # optional dependency (jaxvac[cluster])
+        # optional dependency (jaxvac[cluster]); the documented name, not marked as re-exported
+        from dask_jobqueue import SLURMCluster  # pyright: ignore[reportPrivateImportUsage]
     except ImportError:
         raise InputError("a SLURM cluster needs dask-jobqueue: pip install 'jaxvac[cluster]'.") from None
     return SLURMCluster(**{**SLURM_DEFAULTS, **options})
