@@ -76,11 +76,20 @@ print(json.dumps(out))
 
 
 def _python(code, *args, devices=1, timeout=1200):
-    env = dict(os.environ, JAX_PLATFORMS="cpu", JAXVAC_CACHE_DIR="",
-               XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    p = subprocess.run([sys.executable, "-c", code, *map(str, args)], env=env, capture_output=True,
-                       text=True, timeout=timeout)
+    env = dict(
+        os.environ,
+        JAX_PLATFORMS="cpu",
+        JAXVAC_CACHE_DIR="",
+        XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if p.returncode != 0:
         raise RuntimeError(p.stderr[-3000:])
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -98,9 +107,16 @@ def main():
     for d in (2, 4):
         runs[d] = _python(WORKER, spec, args.starts, "devices", devices=d)
     memory = _python(MEMORY, spec, args.batches)
-    data = {"starts": args.starts, "runs": runs, "memory": memory, "load_before": load0,
-            "load_after": os.getloadavg(), "wall_s": time.time() - t0,
-            "cores": len(os.sched_getaffinity(0)), "python": platform.python_version()}
+    data = {
+        "starts": args.starts,
+        "runs": runs,
+        "memory": memory,
+        "load_before": load0,
+        "load_after": os.getloadavg(),
+        "wall_s": time.time() - t0,
+        "cores": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+    }
     OUT.mkdir(exist_ok=True)
     (OUT / "scaling.json").write_text(json.dumps(data, indent=1))
     (OUT / "scaling.md").write_text(markdown(data))
@@ -119,7 +135,7 @@ def markdown(data) -> str:
         f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after (the machine is "
         "shared: compare within the table, not with other files).",
         "",
-        "**Forced host devices share the same cores**: 4 CPU \"devices\" here are 4 partitions "
+        '**Forced host devices share the same cores**: 4 CPU "devices" here are 4 partitions '
         "of one program run on 2 cores, not 4 processors. The table says what the sharded path "
         "costs on a CPU against the host-thread path it replaces there (which is why the CPU "
         "default stays on threads), not what 4 GPUs give.",
@@ -128,10 +144,14 @@ def markdown(data) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     rows = [("threads (JAXVAC_EXECUTION=threads)", 1, runs[1]["modes"]["threads"])]
-    rows += [("devices (JAXVAC_EXECUTION=devices)", d, runs[d]["modes"]["devices"]) for d in (1, 2, 4)]
+    rows += [
+        ("devices (JAXVAC_EXECUTION=devices)", d, runs[d]["modes"]["devices"]) for d in (1, 2, 4)
+    ]
     for label, d, r in rows:
-        lines.append(f"| {label} | {d} | {n / r['best_s']:,.0f} | {base / r['best_s']:.2f} | "
-                     f"{r['first_s']:.1f} | {r['successful']} | {r['distinct']} |")
+        lines.append(
+            f"| {label} | {d} | {n / r['best_s']:,.0f} | {base / r['best_s']:.2f} | "
+            f"{r['first_s']:.1f} | {r['successful']} | {r['distinct']} |"
+        )
     lines += [
         "",
         "## Memory against batch",

@@ -101,10 +101,16 @@ def _info():
     from jaxvac._linalg import linalg_backend
     from jaxvac._parallel import device_memory, execution_mode
 
-    return {"platform": d.platform, "device": getattr(d, "device_kind", str(d)),
-            "devices": len(jax.devices()), "memory_limit": stats.get("bytes_limit"),
-            "program_memory": device_memory(d), "execution": execution_mode(),
-            "linalg": linalg_backend(), "jax": jax.__version__}
+    return {
+        "platform": d.platform,
+        "device": getattr(d, "device_kind", str(d)),
+        "devices": len(jax.devices()),
+        "memory_limit": stats.get("bytes_limit"),
+        "program_memory": device_memory(d),
+        "execution": execution_mode(),
+        "linalg": linalg_backend(),
+        "jax": jax.__version__,
+    }
 
 
 def _throughput(model, n):
@@ -157,20 +163,37 @@ def _search(model, sizes, batch_size=None):
     for n in sizes:
         run, r = _best(lambda: find_critical_points(m, starts=n, seed=1, **opts))
         ok = int(sum(r.codes == 0))
-        out["runs"].append({"n": n, "run_s": run, "starts_per_s": n / run, "successful": ok,
-                            "successful_per_s": ok / run, "distinct": r.distinct})
+        out["runs"].append(
+            {
+                "n": n,
+                "run_s": run,
+                "starts_per_s": n / run,
+                "successful": ok,
+                "successful_per_s": ok / run,
+                "distinct": r.distinct,
+            }
+        )
     return out
 
 
 def _scan(sizes):
     from jaxvac.scan import scan
 
-    cfg = {"model": str(ROOT / "experiments" / "kklt_uplift.py:KKLTUplift"), "points": 0,
-           "starts": 8, "seed": 2026, "chunk": min(max(sizes), 4096), "keep": "successful",
-           "fixed": {"A": 1.0, "a": 0.1, "n": 2},
-           "sample": {"W0": {"dist": "symmetric", "scale": 1e-3},
-                      "D": {"dist": "uniform", "low": 0.0, "high": 1e-8}},
-           "region": {"T": [50.0, 300.0]}, "search": {"global_steps": 0}}
+    cfg = {
+        "model": str(ROOT / "experiments" / "kklt_uplift.py:KKLTUplift"),
+        "points": 0,
+        "starts": 8,
+        "seed": 2026,
+        "chunk": min(max(sizes), 4096),
+        "keep": "successful",
+        "fixed": {"A": 1.0, "a": 0.1, "n": 2},
+        "sample": {
+            "W0": {"dist": "symmetric", "scale": 1e-3},
+            "D": {"dist": "uniform", "low": 0.0, "high": 1e-8},
+        },
+        "region": {"T": [50.0, 300.0]},
+        "search": {"global_steps": 0},
+    }
     out = {"runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -180,8 +203,9 @@ def _scan(sizes):
             t0 = time.perf_counter()
             result = scan(dict(cfg, points=n), os.path.join(tmp, f"run{n}"), progress=False)
             run = time.perf_counter() - t0
-            out["runs"].append({"n": n, "run_s": run, "points_per_s": n / run,
-                                "rows": len(result.table())})
+            out["runs"].append(
+                {"n": n, "run_s": run, "points_per_s": n / run, "rows": len(result.table())}
+            )
     return out
 
 
@@ -206,8 +230,9 @@ def _run_case(spec: dict, env: dict, timeout: float) -> dict:
     cmd = [sys.executable, "-m", "bench.gpu_check", "--worker", json.dumps(spec)]
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                           timeout=max(1.0, timeout))
+        p = subprocess.run(
+            cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=max(1.0, timeout)
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     wall = time.perf_counter() - t0
@@ -221,8 +246,11 @@ def _run_case(spec: dict, env: dict, timeout: float) -> dict:
 
 
 def _platform_env(side: str, dry: bool, extra: dict) -> dict:
-    env = dict(os.environ, JAXVAC_CACHE_DIR="", PYTHONPATH=os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env = dict(
+        os.environ,
+        JAXVAC_CACHE_DIR="",
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
     env.pop("JAXVAC_EXECUTION", None)
     env.pop("JAXVAC_LINALG", None)
     if side == "cpu" or dry:
@@ -253,15 +281,24 @@ def run_all(cases, dry: bool, budget: float) -> list[dict]:
             if left < 5:
                 row[side] = {"error": "not run: --budget spent"}
                 continue
-            spec = {"case": case, "model": model, "sizes": sizes,
-                    **{k: v for k, v in extra.items() if k != "linalg"}}
+            spec = {
+                "case": case,
+                "model": model,
+                "sizes": sizes,
+                **{k: v for k, v in extra.items() if k != "linalg"},
+            }
             row[side] = _run_case(spec, _platform_env(side, dry, extra), left)
-            print(f"{_label(case, model, extra)} [{side}, {sizes}]: {json.dumps(row[side])}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{_label(case, model, extra)} [{side}, {sizes}]: {json.dumps(row[side])}",
+                file=sys.stderr,
+                flush=True,
+            )
         rows.append(row)
         if case == "info" and not dry and row["gpu"].get("platform") not in ("gpu", "cuda", "rocm"):
-            row["gpu"]["error"] = (f"JAX sees no GPU (platform {row['gpu'].get('platform')!r}): "
-                                   "install jaxvac[gpu] (jax[cuda12]) or use --dry-run")
+            row["gpu"]["error"] = (
+                f"JAX sees no GPU (platform {row['gpu'].get('platform')!r}): "
+                "install jaxvac[gpu] (jax[cuda12]) or use --dry-run"
+            )
             break
     return rows
 
@@ -272,15 +309,19 @@ def _rate(result: dict, case: str, model, first) -> tuple[str, float | None]:
     compile_note = f"; first call {first:.1f} s" if first is not None else ""
     if case == "search":
         v = result["successful_per_s"]
-        return (f"{v:,.0f} verified/s ({result['starts_per_s']:,.0f} starts/s, "
-                f"{result['distinct']} distinct{compile_note})"), v
+        return (
+            f"{v:,.0f} verified/s ({result['starts_per_s']:,.0f} starts/s, "
+            f"{result['distinct']} distinct{compile_note})"
+        ), v
     if case == "scan":
         v = result["points_per_s"]
         return f"{v:,.0f} points/s ({result['rows']} rows{compile_note})", v
     if model == "matmul":
         v = result["float64"]["gflops"]
-        return (f"f64 {v:,.1f} GFLOP/s, f32 {result['float32']['gflops']:,.1f} "
-                f"(f64/f32 = {result['f64_over_f32']:.3f})"), v
+        return (
+            f"f64 {v:,.1f} GFLOP/s, f32 {result['float32']['gflops']:,.1f} "
+            f"(f64/f32 = {result['f64_over_f32']:.3f})"
+        ), v
     v = result["per_s"]
     return f"{v:,.0f} points/s (compile {result['compile_s']:.1f} s)", v
 
@@ -321,28 +362,45 @@ def report(rows: list[dict], dry: bool, wall: float) -> str:
             continue
         g, c = r.get("gpu", {}), r.get("cpu")
         cruns = _runs(c)
-        ctext, cv = _rate(cruns[-1], r["case"], r["model"], c.get("first_s")) if cruns else ("—", None)
+        ctext, cv = (
+            _rate(cruns[-1], r["case"], r["model"], c.get("first_s")) if cruns else ("—", None)
+        )
         cn = cruns[-1].get("n", "") if cruns else ""
         for k, run in enumerate(_runs(g)):
             gtext, gv = _rate(run, r["case"], r["model"], g.get("first_s") if k == 0 else None)
             ratio = f"{gv / cv:.2f}" if gv and cv else "—"
-            lines.append(f"| {_label(r['case'], r['model'], r['extra'])} | {run.get('n', '—')} "
-                         f"| {gtext} | {ctext} ({cn}) | {ratio} |")
+            lines.append(
+                f"| {_label(r['case'], r['model'], r['extra'])} | {run.get('n', '—')} "
+                f"| {gtext} | {ctext} ({cn}) | {ratio} |"
+            )
     lines.append("")
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.gpu_check", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m bench.gpu_check", description=__doc__.split("\n")[0]
+    )
     p.add_argument("--dry-run", action="store_true", help="everything tiny, on the CPU")
-    p.add_argument("--out", default=None, help="report (default bench/results/gpu.md; "
-                   "gpu-dry-run.md with --dry-run)")
-    p.add_argument("--budget", type=float, default=450.0,
-                   help="seconds the cases may take in all: no case starts after, and a case "
-                   "running then is stopped and reported (default 450: the check ends in "
-                   "under 8 minutes)")
-    p.add_argument("--only", default=None, metavar="NAMES",
-                   help="comma-separated case or model names to run (e.g. matmul,e3,search)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="report (default bench/results/gpu.md; gpu-dry-run.md with --dry-run)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=450.0,
+        help="seconds the cases may take in all: no case starts after, and a case "
+        "running then is stopped and reported (default 450: the check ends in "
+        "under 8 minutes)",
+    )
+    p.add_argument(
+        "--only",
+        default=None,
+        metavar="NAMES",
+        help="comma-separated case or model names to run (e.g. matmul,e3,search)",
+    )
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker is not None:
@@ -356,8 +414,11 @@ def main(argv=None) -> int:
         names = {x.strip() for x in args.only.split(",") if x.strip()}
         known = {c for c, *_ in cases} | {m for _, m, *_ in cases if m}
         if not names <= known:
-            print(f"python -m bench.gpu_check: --only: unknown {sorted(names - known)}; "
-                  f"choose from {sorted(known)}", file=sys.stderr)
+            print(
+                f"python -m bench.gpu_check: --only: unknown {sorted(names - known)}; "
+                f"choose from {sorted(known)}",
+                file=sys.stderr,
+            )
             return 2
         cases = [c for c in cases if c[0] == "info" or c[0] in names or c[1] in names]
     t0 = time.perf_counter()

@@ -9,12 +9,12 @@ from ._cache import jax_flag
 from ._errors import InputError
 from ._errors import PrecisionError as PrecisionError  # the leaf module; re-exported here
 
-
 #: Unit roundoff of float64 (2**-52, the spacing of floats near 1).
 EPS = float(np.finfo(np.float64).eps)
 
 #: Digits float64 can hold at most: -log10(EPS).
 MAX_DIGITS = float(-np.log10(EPS))
+
 
 def ensure_x64() -> None:
     """Refuse to compute physics unless JAX's 64-bit mode is on.
@@ -62,8 +62,9 @@ def platform_choice(variable: str, choices: tuple[str, ...], *, cpu: str, other:
     raw = os.environ.get(variable, "")
     value = raw.strip().lower() or "auto"
     if value not in ("auto",) + tuple(choices):
-        raise InputError(f"{variable} must be one of {', '.join(('auto',) + tuple(choices))} "
-                         f"(got {raw!r}).")
+        raise InputError(
+            f"{variable} must be one of {', '.join(('auto',) + tuple(choices))} (got {raw!r})."
+        )
     if value == "auto":
         return cpu if jax.default_backend() == "cpu" else other
     return value

@@ -109,8 +109,8 @@ def cholesky(A):
             # |row|² as Re(row·conj(row)): smooth at row = 0 (the derivative of abs there
             # is a branch, which ball arithmetic cannot decide; docs/certify.md)
             d = jnp.sqrt(jnp.real(A[j, j] - jnp.sum(jnp.real(row * jnp.conj(row)))))
-            v = A[j + 1:, j] - L[j + 1:, :j] @ jnp.conj(row)
-            L = L.at[j, j].set(d.astype(A.dtype)).at[j + 1:, j].set(v / d)
+            v = A[j + 1 :, j] - L[j + 1 :, :j] @ jnp.conj(row)
+            L = L.at[j, j].set(d.astype(A.dtype)).at[j + 1 :, j].set(v / d)
         return L
     idx = jnp.arange(n)
 
@@ -131,7 +131,8 @@ def solve_triangular(L, B, *, lower=True, conjugate_transpose=False):
     if uses_lapack():
         dtype = jnp.result_type(L, B)
         return jax.scipy.linalg.solve_triangular(
-            L.astype(dtype), B.astype(dtype), lower=lower, trans="C" if conjugate_transpose else 0)
+            L.astype(dtype), B.astype(dtype), lower=lower, trans="C" if conjugate_transpose else 0
+        )
     n = L.shape[-1]
     T = jnp.conj(L.T) if conjugate_transpose else L
     is_lower = lower != conjugate_transpose
@@ -141,7 +142,7 @@ def solve_triangular(L, B, *, lower=True, conjugate_transpose=False):
     if n <= UNROLL_MAX:
         T = T.astype(dtype)
         X = jnp.zeros_like(B)
-        for i in (range(n) if is_lower else range(n - 1, -1, -1)):
+        for i in range(n) if is_lower else range(n - 1, -1, -1):
             known = slice(0, i) if is_lower else slice(i + 1, n)
             X = X.at[i].set((B[i] - jnp.tensordot(T[i, known], X[known], axes=1)) / T[i, i])
         return X
@@ -188,7 +189,7 @@ def argsort(keys):
     return jnp.sum(jnp.where(rank[None, :] == index[:, None], index[None, :], 0), axis=1)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _round_robin(n: int):
     """The n-1 rounds of a round-robin tournament on n (even) indices: in each round,
     n/2 disjoint pairs (p, q), p < q, as static index arrays, plus the permutation that
@@ -329,7 +330,8 @@ def _unflat(vector, structure):
     sizes = np.cumsum([math.prod(x.shape) for x in leaves[:-1]])
     parts = jnp.split(vector, sizes)
     return jax.tree.unflatten(
-        treedef, [p.reshape(x.shape).astype(x.dtype) for p, x in zip(parts, leaves)])
+        treedef, [p.reshape(x.shape).astype(x.dtype) for p, x in zip(parts, leaves)]
+    )
 
 
 class JacobiSVD(lx.AbstractLinearSolver):
@@ -367,8 +369,9 @@ class JacobiSVD(lx.AbstractLinearSolver):
 
     def transpose(self, state, options):
         del options
-        return _PseudoInverseState(state.vt.T, state.s, state.u.T, state.out_structure,
-                                   state.in_structure), {}
+        return _PseudoInverseState(
+            state.vt.T, state.s, state.u.T, state.out_structure, state.in_structure
+        ), {}
 
     def conj(self, state, options):
         del options

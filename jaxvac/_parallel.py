@@ -26,8 +26,9 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Hashable, Sequence
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -86,8 +87,9 @@ def call_signature(*args) -> Hashable | None:
     return key
 
 
-def map_concurrently(fn: Callable[..., Any], calls: Sequence[tuple], threads: int,
-                     key: Hashable | None = None) -> list:
+def map_concurrently(
+    fn: Callable[..., Any], calls: Sequence[tuple], threads: int, key: Hashable | None = None
+) -> list:
     """``[block_until_ready(fn(*c)) for c in calls]`` with up to ``threads`` calls at a time.
 
     The first call for a ``key`` not seen before (``None``: always) runs alone, so a jitted
@@ -213,8 +215,12 @@ def program_bytes(compiled) -> int | None:
         return None
     if m is None:
         return None
-    return int(m.argument_size_in_bytes + m.output_size_in_bytes + m.temp_size_in_bytes
-               - m.alias_size_in_bytes)
+    return int(
+        m.argument_size_in_bytes
+        + m.output_size_in_bytes
+        + m.temp_size_in_bytes
+        - m.alias_size_in_bytes
+    )
 
 
 def fit_batch(compile_for: Callable[[int], Any], batch: int, memory: int | None):
@@ -235,16 +241,17 @@ def fit_batch(compile_for: Callable[[int], Any], batch: int, memory: int | None)
 #: What in the text of a compiled XLA program means a trip to the host during the
 #: execution: Python callbacks (``jax.pure_callback``, ``jax.debug.callback``, equinox's
 #: ``error_if`` in raising mode), in/outfeed, and send/recv to the host.
-HOST_OPS = (re.compile(r"custom_call_target=\"[^\"]*callback[^\"]*\"", re.IGNORECASE),
-            re.compile(r"\b(?:outfeed|infeed|send|recv|send-done|recv-done)\("),
-            re.compile(r"is_host_transfer=true"))
+HOST_OPS = (
+    re.compile(r"custom_call_target=\"[^\"]*callback[^\"]*\"", re.IGNORECASE),
+    re.compile(r"\b(?:outfeed|infeed|send|recv|send-done|recv-done)\("),
+    re.compile(r"is_host_transfer=true"),
+)
 
 
 def host_round_trips(hlo_text: str) -> list[str]:
     """The lines of a compiled program's text (``compiled.as_text()``) that go to the host
     (:data:`HOST_OPS`); empty for a program that runs on the device from start to end."""
-    return [line.strip() for line in hlo_text.splitlines()
-            if any(p.search(line) for p in HOST_OPS)]
+    return [line.strip() for line in hlo_text.splitlines() if any(p.search(line) for p in HOST_OPS)]
 
 
 # ---- a batch over the devices -------------------------------------------------------
@@ -254,8 +261,9 @@ _fitted_batches: dict = {}
 _device_lock = threading.Lock()
 
 
-def map_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int,
-                   devices: Sequence | None = None):
+def map_on_devices(
+    fn: Callable[..., Any], rows, args: tuple, *, batch_size: int, devices: Sequence | None = None
+):
     """``fn(rows, *args, batch_size=b)`` over the local devices: ``rows`` (a pytree of
     arrays with a leading batch axis) in calls of ``b`` rows per device, each call one
     program over a :func:`batch_mesh` (``fn`` runs on every device's ``b`` rows, no
@@ -274,7 +282,9 @@ def map_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int
     sharding = NamedSharding(mesh, P(BATCH_AXIS))
     outs = []
     for start in range(0, n, per_call):
-        part = jax.tree.map(lambda x: _pad_first(x[start:start + per_call], per_call), rows)
+        part = jax.tree.map(
+            lambda x, start=start: _pad_first(x[start : start + per_call], per_call), rows
+        )
         outs.append(program.compiled(jax.device_put(part, sharding), program.replicated))
     outs = jax.device_put(outs, first)
     out = outs[0] if len(outs) == 1 else jax.tree.map(lambda *xs: jnp.concatenate(xs), *outs)
@@ -292,8 +302,9 @@ class DeviceProgram(eqx.Module):
     batch: int = eqx.field(static=True)
 
 
-def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size: int,
-                       devices: Sequence | None = None) -> DeviceProgram:
+def compile_on_devices(
+    fn: Callable[..., Any], rows, args: tuple, *, batch_size: int, devices: Sequence | None = None
+) -> DeviceProgram:
     """The program :func:`map_on_devices` runs for these rows (compiled once per function,
     mesh, row shapes, arguments and batch; the batch fitted to :func:`device_memory`)."""
     mesh = batch_mesh(devices)
@@ -314,8 +325,10 @@ def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size:
         def body(r, d):
             return fn(r, *eqx.combine(d, static), batch_size=b)
 
-        shapes = jax.tree.map(lambda x: jax.ShapeDtypeStruct((ndev * b,) + x.shape[1:], x.dtype,
-                                                             sharding=sharding), rows)
+        shapes = jax.tree.map(
+            lambda x: jax.ShapeDtypeStruct((ndev * b,) + x.shape[1:], x.dtype, sharding=sharding),
+            rows,
+        )
         compiled = jax.jit(over_devices(body, mesh, (True, False))).lower(shapes, dynamic).compile()
         if key is not None:
             with _device_lock:
@@ -323,7 +336,9 @@ def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size:
         return compiled
 
     wanted = min(int(batch_size), -(-n // ndev))
-    fitted = None if signature is None else (fn, mesh, signature, wanted, os.environ.get(MEMORY_ENV))
+    fitted = (
+        None if signature is None else (fn, mesh, signature, wanted, os.environ.get(MEMORY_ENV))
+    )
     with _device_lock:
         known = _fitted_batches.get(fitted) if fitted is not None else None
     if known is not None:  # fitted once: later calls (chunks in flight) keep the same program
@@ -333,8 +348,9 @@ def compile_on_devices(fn: Callable[..., Any], rows, args: tuple, *, batch_size:
         if fitted is not None:
             with _device_lock:
                 _fitted_batches[fitted] = batch
-    return DeviceProgram(compiled=compiled, replicated=dynamic, mesh=mesh, rows=ndev * batch,
-                         batch=batch)
+    return DeviceProgram(
+        compiled=compiled, replicated=dynamic, mesh=mesh, rows=ndev * batch, batch=batch
+    )
 
 
 def _pad_first(x, total: int):

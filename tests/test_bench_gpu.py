@@ -17,11 +17,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _dry_run(tmp_path, *extra, timeout=900):
     out = tmp_path / "gpu.md"
-    env = dict(os.environ, JAX_PLATFORMS="cpu",
-               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
-    p = subprocess.run([sys.executable, "-m", "bench.gpu_check", "--dry-run", "--out", str(out),
-                        *extra], cwd=ROOT, env=env, capture_output=True, text=True,
-                       timeout=timeout)
+    env = dict(
+        os.environ,
+        JAX_PLATFORMS="cpu",
+        PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]),
+    )
+    p = subprocess.run(
+        [sys.executable, "-m", "bench.gpu_check", "--dry-run", "--out", str(out), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return p, out
 
 
@@ -44,11 +52,20 @@ def test_dry_run_of_one_case_writes_the_report(tmp_path):
 def test_without_a_gpu_the_real_check_stops_after_saying_so(tmp_path):
     """Without ``--dry-run`` on a machine where JAX sees no GPU, the check measures nothing
     (a CPU-vs-CPU table would read as GPU figures) and says why."""
-    env = dict(os.environ, JAX_PLATFORMS="cpu",
-               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    env = dict(
+        os.environ,
+        JAX_PLATFORMS="cpu",
+        PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]),
+    )
     out = tmp_path / "gpu.md"
-    p = subprocess.run([sys.executable, "-m", "bench.gpu_check", "--only", "matmul", "--out",
-                        str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-m", "bench.gpu_check", "--only", "matmul", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 1
     assert "JAX sees no GPU (platform 'cpu')" in p.stderr
     rows = json.loads(out.with_suffix(".json").read_text())

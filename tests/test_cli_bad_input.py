@@ -37,13 +37,25 @@ T = [50.0, 300.0]
 ROWS = [
     # ---- models: built-in names or path/to/file.py:Class, nothing else -------------------
     ("check /etc/hostname:X --at T=1", "path/to/file.py:ClassName", {}),
-    ("check {tmp}/notes.txt:X --at T=1", "path/to/file.py:ClassName", {"files": {"notes.txt": "x = 1\n"}}),
+    (
+        "check {tmp}/notes.txt:X --at T=1",
+        "path/to/file.py:ClassName",
+        {"files": {"notes.txt": "x = 1\n"}},
+    ),
     ("check os:system --at T=1", "path/to/file.py:ClassName", {}),
     ("check nosuchmodel --at T=1", "Unknown model 'nosuchmodel'", {}),
     ("check missing.py:Model --at T=1", "does not exist", {}),
     ("check {model}:NoSuch --at x=1", "defines no 'NoSuch'", {}),
-    ("check {tmp}/broken.py:M --at x=1", "importing", {"files": {"broken.py": "raise RuntimeError('boom')\n"}}),
-    ("check {tmp}/f.py:f --at x=1", "is not a jaxvac.SupergravityModel", {"files": {"f.py": "def f():\n    pass\n"}}),
+    (
+        "check {tmp}/broken.py:M --at x=1",
+        "importing",
+        {"files": {"broken.py": "raise RuntimeError('boom')\n"}},
+    ),
+    (
+        "check {tmp}/f.py:f --at x=1",
+        "is not a jaxvac.SupergravityModel",
+        {"files": {"f.py": "def f():\n    pass\n"}},
+    ),
     # ---- parameters (--set) ---------------------------------------------------------------
     ("check kklt --set b=1 --at T=1", "no parameter 'b'", {}),
     ("check kklt --set a=-1 --at T=1", "'a' must be > 0", {}),
@@ -75,7 +87,11 @@ ROWS = [
     ("check kklt", "the following arguments are required: --at", {}),
     ("check", "the following arguments are required: MODEL", {}),
     # ---- find -------------------------------------------------------------------------------
-    ("find kklt --seed 9223372036854775808", "--seed must be between 0 and 9223372036854775807", {}),
+    (
+        "find kklt --seed 9223372036854775808",
+        "--seed must be between 0 and 9223372036854775807",
+        {},
+    ),
     ("find kklt --seed 123456789012345678901234", "--seed must be between 0 and", {}),
     ("find kklt --seed -1", "--seed must be between 0 and", {}),
     ("find kklt --seed x", "invalid int value: 'x'", {}),
@@ -96,27 +112,111 @@ ROWS = [
     # ---- refine -------------------------------------------------------------------------------
     ("refine kklt --from {tmp}/missing.json --digits 30", "does not exist", {}),
     ("refine kklt --from {tmp}/p.json --digits 30", "not valid JSON", {"files": {"p.json": "{"}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "not valid UTF-8", {"files": {"p.json": b"\xff\xfe{}"}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "T: expected a number", {"files": {"p.json": '{"fields": {"T": null}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "T: expected a number", {"files": {"p.json": '{"fields": {"T": [1, 2]}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "T: expected a number", {"files": {"p.json": '{"fields": {"T": true}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "T.re: expected a number", {"files": {"p.json": '{"fields": {"T": {"re": null}}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "T: use only the keys 're' and 'im'", {"files": {"p.json": '{"fields": {"T": {"x": 1}}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "cannot read 'abc'", {"files": {"p.json": '{"fields": {"T": "abc"}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "critical_points[0] has no 'fields'", {"files": {"p.json": '{"critical_points": [{}]}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "'critical_points' must be a list", {"files": {"p.json": '{"critical_points": 5}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "'fields' must be an object", {"files": {"p.json": '{"fields": 5}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "'parameters' must be an object", {"files": {"p.json": '{"fields": {"T": 100}, "parameters": 3}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "expected JSON objects", {"files": {"p.json": "[1]"}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "neither 'fields' nor 'critical_points'", {"files": {"p.json": "{}"}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "holds no point", {"files": {"p.json": '{"critical_points": []}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "for model 'lvs', not 'kklt'", {"files": {"p.json": '{"model": "lvs", "fields": {"T": 100}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30", "W0: cannot read 'abc'", {"files": {"p.json": '{"fields": {"T": 100}, "parameters": {"W0": "abc"}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 5", "digits must be between 16 and 10000", {"files": {"p.json": '{"fields": {"T": 100}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30 --index 3", "--index must be between 0 and 0", {"files": {"p.json": '{"fields": {"T": 100}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30 --max-steps 0", "--max-steps must be >= 1", {"files": {"p.json": '{"fields": {"T": 100}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30 --radius-factor 0.5", "radius_factor must be >= 1", {"files": {"p.json": '{"fields": {"T": 100}}'}}),
-    ("refine kklt --from {tmp}/p.json --digits 30 --rtol 0", "--rtol must be > 0", {"files": {"p.json": '{"fields": {"T": 100}}'}}),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "not valid UTF-8",
+        {"files": {"p.json": b"\xff\xfe{}"}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "T: expected a number",
+        {"files": {"p.json": '{"fields": {"T": null}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "T: expected a number",
+        {"files": {"p.json": '{"fields": {"T": [1, 2]}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "T: expected a number",
+        {"files": {"p.json": '{"fields": {"T": true}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "T.re: expected a number",
+        {"files": {"p.json": '{"fields": {"T": {"re": null}}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "T: use only the keys 're' and 'im'",
+        {"files": {"p.json": '{"fields": {"T": {"x": 1}}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "cannot read 'abc'",
+        {"files": {"p.json": '{"fields": {"T": "abc"}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "critical_points[0] has no 'fields'",
+        {"files": {"p.json": '{"critical_points": [{}]}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "'critical_points' must be a list",
+        {"files": {"p.json": '{"critical_points": 5}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "'fields' must be an object",
+        {"files": {"p.json": '{"fields": 5}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "'parameters' must be an object",
+        {"files": {"p.json": '{"fields": {"T": 100}, "parameters": 3}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "expected JSON objects",
+        {"files": {"p.json": "[1]"}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "neither 'fields' nor 'critical_points'",
+        {"files": {"p.json": "{}"}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "holds no point",
+        {"files": {"p.json": '{"critical_points": []}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "for model 'lvs', not 'kklt'",
+        {"files": {"p.json": '{"model": "lvs", "fields": {"T": 100}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30",
+        "W0: cannot read 'abc'",
+        {"files": {"p.json": '{"fields": {"T": 100}, "parameters": {"W0": "abc"}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 5",
+        "digits must be between 16 and 10000",
+        {"files": {"p.json": '{"fields": {"T": 100}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30 --index 3",
+        "--index must be between 0 and 0",
+        {"files": {"p.json": '{"fields": {"T": 100}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30 --max-steps 0",
+        "--max-steps must be >= 1",
+        {"files": {"p.json": '{"fields": {"T": 100}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30 --radius-factor 0.5",
+        "radius_factor must be >= 1",
+        {"files": {"p.json": '{"fields": {"T": 100}}'}},
+    ),
+    (
+        "refine kklt --from {tmp}/p.json --digits 30 --rtol 0",
+        "--rtol must be > 0",
+        {"files": {"p.json": '{"fields": {"T": 100}}'}},
+    ),
     ("refine kklt --digits 30", "the following arguments are required: --from", {}),
     # ---- plot -----------------------------------------------------------------------------------
     ("plot {tmp}/nonexistent", "not a jaxvac scan directory (no _manifest.json)", {}),
@@ -128,16 +228,36 @@ ROWS = [
     ("plot {scan} --beta 0.5", "--beta must be > 1", {"scan": "complete"}),
     ("plot {scan} --params c lam", "'lam' is not a sampled parameter", {"scan": "complete"}),
     ("plot {scan} --out /proc/figs", "--out '/proc/figs': cannot write", {"scan": "complete"}),
-    ("plot {scan} --out {tmp}/afile", "cannot write", {"scan": "complete", "files": {"afile": "x"}}),
+    (
+        "plot {scan} --out {tmp}/afile",
+        "cannot write",
+        {"scan": "complete", "files": {"afile": "x"}},
+    ),
     ("plot {scan}", "has no completed chunk yet", {"scan": "killed"}),
     ("plot {scan}", "chunk-000001.parquet is damaged", {"scan": "corrupt"}),
     ("plot {scan}", "unreadable manifest", {"scan": "complete", "manifest": "{"}),
-    ("plot {scan}", "is not a jaxvac scan manifest", {"scan": "complete", "manifest": {"format": "x"}}),
+    (
+        "plot {scan}",
+        "is not a jaxvac scan manifest",
+        {"scan": "complete", "manifest": {"format": "x"}},
+    ),
     ("plot {scan}", "upgrade jaxvac", {"scan": "complete", "manifest": {"schema_version": 99}}),
-    ("plot {scan}", "manifest: 'chunks_total' must be", {"scan": "complete", "manifest": {"chunks_total": "abc"}}),
-    ("plot {scan}", "manifest: config.sample.c.dist must be one of", {"scan": "complete", "manifest": {"config.sample.c.dist": "evil"}}),
+    (
+        "plot {scan}",
+        "manifest: 'chunks_total' must be",
+        {"scan": "complete", "manifest": {"chunks_total": "abc"}},
+    ),
+    (
+        "plot {scan}",
+        "manifest: config.sample.c.dist must be one of",
+        {"scan": "complete", "manifest": {"config.sample.c.dist": "evil"}},
+    ),
     ("plot {scan} --bins x", "invalid int value: 'x'", {"scan": "complete"}),
-    ("plot {scan} --format gif", "--format must be one or more of png, pdf, svg", {"scan": "complete"}),
+    (
+        "plot {scan} --format gif",
+        "--format must be one or more of png, pdf, svg",
+        {"scan": "complete"},
+    ),
     ("plot {scan} --out {scan}/figures", "is inside the scan directory", {"scan": "complete"}),
     ("plot {scan} --out {scan}", "is inside the scan directory", {"scan": "complete"}),
     # ---- scan: the configuration ---------------------------------------------------------------
@@ -150,69 +270,250 @@ ROWS = [
     ("scan {toml} --out {tmp}/o", "seed must be between 0", {"toml": {"seed": -1}}),
     ("scan {toml} --out {tmp}/o", "keep must be one of", {"toml": {"keep": "stable"}}),
     ("scan {toml} --out {tmp}/o", "missing required key 'model'", {"toml_text": "points = 3\n"}),
-    ("scan {toml} --out {tmp}/o", "Unknown model 'nosuchmodel'", {"toml": {"model": "nosuchmodel"}}),
-    ("scan {toml} --out {tmp}/o", "path/to/file.py:ClassName", {"toml": {"model": "/etc/hostname:X"}}),
+    (
+        "scan {toml} --out {tmp}/o",
+        "Unknown model 'nosuchmodel'",
+        {"toml": {"model": "nosuchmodel"}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "path/to/file.py:ClassName",
+        {"toml": {"model": "/etc/hostname:X"}},
+    ),
     ("scan {toml} --out {tmp}/o", "path/to/file.py:ClassName", {"toml": {"model": "os:system"}}),
-    ("scan {toml} --out {tmp}/o", "sample.c.dist must be one of", {"toml": {"sample": {"c": {"dist": "gaussian"}}}}),
-    ("scan {toml} --out {tmp}/o", "need low < high", {"toml": {"sample": {"c": {"dist": "uniform", "low": 1, "high": 1}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c: missing key 'high'", {"toml": {"sample": {"c": {"dist": "uniform", "low": 0}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c.low must be a number", {"toml": {"sample": {"c": {"dist": "uniform", "low": True, "high": 2}}}}),
-    ("scan {toml} --out {tmp}/o", "needs 0 < low < high", {"toml": {"sample": {"c": {"dist": "loguniform", "low": 0, "high": 1}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c.std must be > 0", {"toml": {"sample": {"c": {"dist": "normal", "std": -1}}}}),
-    ("scan {toml} --out {tmp}/o", "unknown key(s) 'sigma'", {"toml": {"sample": {"c": {"dist": "normal", "std": 1, "sigma": 2}}}}),
-    ("scan {toml} --out {tmp}/o", "values must be a non-empty list", {"toml": {"sample": {"c": {"dist": "choice", "values": []}}}}),
-    ("scan {toml} --out {tmp}/o", "weights must be a list of 2", {"toml": {"sample": {"c": {"dist": "choice", "values": [1, 2], "weights": [1]}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c.low must be an integer", {"toml": {"sample": {"c": {"dist": "integer", "low": 1.5, "high": 3}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c: draws are not finite in float64", {"toml": {"sample": {"c": {"dist": "uniform", "low": -1e308, "high": 1e308}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c: draws are not finite in float64", {"toml": {"sample": {"c": {"dist": "symmetric", "scale": 1e308}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c: draws are not finite in float64", {"toml": {"sample": {"c": {"dist": "normal", "std": 1e308}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.c.high must be an integer between", {"toml": {"sample": {"c": {"dist": "integer", "low": 0, "high": 9223372036854775807}}}}),
-    ("scan {toml} --out {tmp}/o", "has no parameter 'w'; its parameters are: c, lam, v", {"toml": {"sample": {"w": {"dist": "symmetric", "scale": 1}}}}),
-    ("scan {toml} --out {tmp}/o", "also in [fixed]", {"toml": {"sample": {"lam": {"dist": "symmetric", "scale": 1}}}}),
-    ("scan {toml} --out {tmp}/o", "sample.v: Quartic refuses v=-1.0", {"toml": {"sample": {"v": {"dist": "uniform", "low": -1, "high": 1}}}}),
-    ("scan {toml} --out {tmp}/o", "fixed.mu: Quartic has no parameter 'mu'", {"toml": {"fixed": {"mu": 1}}}),
-    ("scan {toml} --out {tmp}/o", "'lam' must be a number", {"toml": {"fixed": {"lam": [1.0, 2.0]}}}),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c.dist must be one of",
+        {"toml": {"sample": {"c": {"dist": "gaussian"}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "need low < high",
+        {"toml": {"sample": {"c": {"dist": "uniform", "low": 1, "high": 1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c: missing key 'high'",
+        {"toml": {"sample": {"c": {"dist": "uniform", "low": 0}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c.low must be a number",
+        {"toml": {"sample": {"c": {"dist": "uniform", "low": True, "high": 2}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "needs 0 < low < high",
+        {"toml": {"sample": {"c": {"dist": "loguniform", "low": 0, "high": 1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c.std must be > 0",
+        {"toml": {"sample": {"c": {"dist": "normal", "std": -1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "unknown key(s) 'sigma'",
+        {"toml": {"sample": {"c": {"dist": "normal", "std": 1, "sigma": 2}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "values must be a non-empty list",
+        {"toml": {"sample": {"c": {"dist": "choice", "values": []}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "weights must be a list of 2",
+        {"toml": {"sample": {"c": {"dist": "choice", "values": [1, 2], "weights": [1]}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c.low must be an integer",
+        {"toml": {"sample": {"c": {"dist": "integer", "low": 1.5, "high": 3}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c: draws are not finite in float64",
+        {"toml": {"sample": {"c": {"dist": "uniform", "low": -1e308, "high": 1e308}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c: draws are not finite in float64",
+        {"toml": {"sample": {"c": {"dist": "symmetric", "scale": 1e308}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c: draws are not finite in float64",
+        {"toml": {"sample": {"c": {"dist": "normal", "std": 1e308}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.c.high must be an integer between",
+        {"toml": {"sample": {"c": {"dist": "integer", "low": 0, "high": 9223372036854775807}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "has no parameter 'w'; its parameters are: c, lam, v",
+        {"toml": {"sample": {"w": {"dist": "symmetric", "scale": 1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "also in [fixed]",
+        {"toml": {"sample": {"lam": {"dist": "symmetric", "scale": 1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "sample.v: Quartic refuses v=-1.0",
+        {"toml": {"sample": {"v": {"dist": "uniform", "low": -1, "high": 1}}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "fixed.mu: Quartic has no parameter 'mu'",
+        {"toml": {"fixed": {"mu": 1}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "'lam' must be a number",
+        {"toml": {"fixed": {"lam": [1.0, 2.0]}}},
+    ),
     ("scan {toml} --out {tmp}/o", "'lam' must be a number", {"toml": {"fixed": {"lam": True}}}),
-    ("scan {toml} --out {tmp}/o", "fixed.lam: cannot read 'abc'", {"toml": {"fixed": {"lam": "abc"}}}),
-    ("scan {toml} --out {tmp}/o", "'W0' must be a number", {"toml_text": KKLT_TOML + "[fixed]\nW0 = [1.0, 2.0]\n"}),
-    ("scan {toml} --out {tmp}/o", "'y' is not a coordinate of Quartic", {"toml": {"region": {"y": [0, 1]}}}),
+    (
+        "scan {toml} --out {tmp}/o",
+        "fixed.lam: cannot read 'abc'",
+        {"toml": {"fixed": {"lam": "abc"}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "'W0' must be a number",
+        {"toml_text": KKLT_TOML + "[fixed]\nW0 = [1.0, 2.0]\n"},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "'y' is not a coordinate of Quartic",
+        {"toml": {"region": {"y": [0, 1]}}},
+    ),
     ("scan {toml} --out {tmp}/o", "lo < hi", {"toml": {"region": {"x": [1, 0]}}}),
     ("scan {toml} --out {tmp}/o", "region.x must be [LO, HI]", {"toml": {"region": {"x": [0]}}}),
     ("scan {toml} --out {tmp}/o", "[search]", {"toml": {"search": {"max_step": 3}}}),
     # ---- scan: the point solver: only jaxvac's own or a file the configuration names ------------
-    ("scan {toml} --out {tmp}/o", "solver 'os:system': not a built-in point solver", {"toml": {"solver": {"name": "os:system", "command": "touch {tmp}/PWNED"}}}),
-    ("scan {toml} --out {tmp}/o", "solver 'subprocess:run': not a built-in point solver", {"toml": {"solver": {"name": "subprocess:run", "args": ["touch", "{tmp}/PWNED"]}}}),
-    ("scan {toml} --out {tmp}/o", "not a built-in point solver", {"toml": {"solver": {"name": "jaxvac.scan._engine:NoSuch"}}}),
-    ("scan {toml} --out {tmp}/o", "use a short name (search, rku-line) or path/to/file.py:Class", {"toml": {"solver": {"name": "nosuch"}}}),
-    ("scan {toml} --out {tmp}/o", "does not exist", {"toml": {"solver": {"name": "missing.py:Solver"}}}),
-    ("scan {toml} --out {tmp}/o", "f is not a class", {"toml": {"solver": {"name": "f.py:f"}}, "files": {"f.py": "import os\nf = os.system\n"}}),
-    ("scan {toml} --out {tmp}/o", "takes its options from [search]", {"toml": {"solver": {"name": "search", "starts": 3}}}),
-    ("scan {toml} --out {tmp}/o", "bad options ['grid']", {"toml": {"solver": {"name": "rku-line", "grid": 3}}}),
+    (
+        "scan {toml} --out {tmp}/o",
+        "solver 'os:system': not a built-in point solver",
+        {"toml": {"solver": {"name": "os:system", "command": "touch {tmp}/PWNED"}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "solver 'subprocess:run': not a built-in point solver",
+        {"toml": {"solver": {"name": "subprocess:run", "args": ["touch", "{tmp}/PWNED"]}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "not a built-in point solver",
+        {"toml": {"solver": {"name": "jaxvac.scan._engine:NoSuch"}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "use a short name (search, rku-line) or path/to/file.py:Class",
+        {"toml": {"solver": {"name": "nosuch"}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "does not exist",
+        {"toml": {"solver": {"name": "missing.py:Solver"}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "f is not a class",
+        {"toml": {"solver": {"name": "f.py:f"}}, "files": {"f.py": "import os\nf = os.system\n"}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "takes its options from [search]",
+        {"toml": {"solver": {"name": "search", "starts": 3}}},
+    ),
+    (
+        "scan {toml} --out {tmp}/o",
+        "bad options ['grid']",
+        {"toml": {"solver": {"name": "rku-line", "grid": 3}}},
+    ),
     ("scan {toml} --out {tmp}/o", "[solver] needs a name", {"toml": {"solver": {"n_grid": 3}}}),
     # ---- scan: options and the directory: validated before anything is written --------------------
-    ("scan {toml} --out {tmp}/o --workers abc", "--workers must be a number of local workers", {"toml": {}}),
+    (
+        "scan {toml} --out {tmp}/o --workers abc",
+        "--workers must be a number of local workers",
+        {"toml": {}},
+    ),
     ("scan {toml} --out {tmp}/o --workers 0", "--workers: need at least 1 worker", {"toml": {}}),
-    ("scan {toml} --out {tmp}/o --workers 2", "--workers needs dask.distributed", {"toml": {}, "no_dask": True}),
+    (
+        "scan {toml} --out {tmp}/o --workers 2",
+        "--workers needs dask.distributed",
+        {"toml": {}, "no_dask": True},
+    ),
     # a wrong value is named as such whether or not dask is installed (CI has no dask)
-    ("scan {toml} --out {tmp}/o --workers abc", "--workers must be a number of local workers",
-     {"toml": {}, "no_dask": True}),
-    ("scan {toml} --out {tmp}/o --workers 0", "--workers: need at least 1 worker",
-     {"toml": {}, "no_dask": True}),
-    ("scan {toml} --out {tmp}/o --workers gpus:0,0", "--workers gpus:IDS takes distinct GPU ids",
-     {"toml": {}, "no_dask": True}),
+    (
+        "scan {toml} --out {tmp}/o --workers abc",
+        "--workers must be a number of local workers",
+        {"toml": {}, "no_dask": True},
+    ),
+    (
+        "scan {toml} --out {tmp}/o --workers 0",
+        "--workers: need at least 1 worker",
+        {"toml": {}, "no_dask": True},
+    ),
+    (
+        "scan {toml} --out {tmp}/o --workers gpus:0,0",
+        "--workers gpus:IDS takes distinct GPU ids",
+        {"toml": {}, "no_dask": True},
+    ),
     ("scan {toml} --out {tmp}/o --devices 5", "--devices must be between 1 and", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --devices 0", "--devices must be >= 1", {"toml": {}}),
     ("scan {toml} --out {tmp}/o --stall-timeout 0", "--stall-timeout must be > 0", {"toml": {}}),
-    ("scan {toml} --out {tmp}/o --stall-timeout 10 --max-restarts -1", "--max-restarts must be >= 0", {"toml": {}}),
+    (
+        "scan {toml} --out {tmp}/o --stall-timeout 10 --max-restarts -1",
+        "--max-restarts must be >= 0",
+        {"toml": {}},
+    ),
     ("scan {toml} --out {tmp}/o --resume", "--resume: there is no scan in", {"toml": {}}),
-    ("scan {toml} --out {tmp}/empty --resume", "--resume: there is no scan in", {"toml": {}, "files": {"empty/.keep": ""}}),
-    ("scan {toml} --out {tmp}/d", "is not empty; to continue the scan there use --resume", {"toml": {}, "files": {"d/junk.txt": "x"}}),
-    ("scan {toml} --out {tmp}/d --resume", "has no _manifest.json", {"toml": {}, "files": {"d/junk.txt": "x"}}),
-    ("scan {toml} --out {tmp}/afile", "exists and is not a directory", {"toml": {}, "files": {"afile": "x"}}),
-    ("scan {toml} --out {scan}", "is not empty; to continue the scan there use --resume", {"toml": {}, "scan": "complete"}),
-    ("scan {toml} --out {scan} --resume", "seed: 7 -> 8", {"toml": {"seed": 8}, "scan": "complete"}),
-    ("scan {toml} --out {scan} --resume", "unreadable manifest", {"toml": {}, "scan": "complete", "manifest": "{"}),
-    ("scan {toml} --out {scan} --resume", "is being written by another jaxvac process", {"toml": {}, "scan": "locked"}),
+    (
+        "scan {toml} --out {tmp}/empty --resume",
+        "--resume: there is no scan in",
+        {"toml": {}, "files": {"empty/.keep": ""}},
+    ),
+    (
+        "scan {toml} --out {tmp}/d",
+        "is not empty; to continue the scan there use --resume",
+        {"toml": {}, "files": {"d/junk.txt": "x"}},
+    ),
+    (
+        "scan {toml} --out {tmp}/d --resume",
+        "has no _manifest.json",
+        {"toml": {}, "files": {"d/junk.txt": "x"}},
+    ),
+    (
+        "scan {toml} --out {tmp}/afile",
+        "exists and is not a directory",
+        {"toml": {}, "files": {"afile": "x"}},
+    ),
+    (
+        "scan {toml} --out {scan}",
+        "is not empty; to continue the scan there use --resume",
+        {"toml": {}, "scan": "complete"},
+    ),
+    (
+        "scan {toml} --out {scan} --resume",
+        "seed: 7 -> 8",
+        {"toml": {"seed": 8}, "scan": "complete"},
+    ),
+    (
+        "scan {toml} --out {scan} --resume",
+        "unreadable manifest",
+        {"toml": {}, "scan": "complete", "manifest": "{"},
+    ),
+    (
+        "scan {toml} --out {scan} --resume",
+        "is being written by another jaxvac process",
+        {"toml": {}, "scan": "locked"},
+    ),
     # ---- other commands ----------------------------------------------------------------------------
     ("reproduce nosuchtarget", "unknown reproduction target(s) nosuchtarget", {}),
     ("nosuchcommand", "invalid choice: 'nosuchcommand'", {}),
@@ -257,7 +558,7 @@ def _scan_copy(reference, tmp_path, state: str, manifest_change) -> str:
         chunk = out / "chunk-000001.parquet"
         data = bytearray(chunk.read_bytes())
         mid = len(data) // 2
-        data[mid - 2048:mid + 2048] = os.urandom(4096)[: len(data[mid - 2048:mid + 2048])]
+        data[mid - 2048 : mid + 2048] = os.urandom(4096)[: len(data[mid - 2048 : mid + 2048])]
         chunk.write_bytes(bytes(data))
     if isinstance(manifest_change, str):
         path.write_text(manifest_change)
@@ -284,8 +585,9 @@ def _fill(obj, tmp):
 
 
 @pytest.mark.parametrize("argv, needle, options", ROWS, ids=_ids())
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, needle, options, tmp_path, monkeypatch,
-                                                         capsys, quartic_file, request):
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    argv, needle, options, tmp_path, monkeypatch, capsys, quartic_file, request
+):
     tmp = str(tmp_path)
     monkeypatch.chdir(tmp_path)
     for name, content in options.get("files", {}).items():
@@ -294,7 +596,9 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, needle, options, 
         path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
     fields = {"tmp": tmp, "model": quartic_file}
     if "toml" in options or "toml_text" in options:
-        text = options.get("toml_text") or to_toml(_fill(base_config(quartic_file, **options["toml"]), tmp))
+        text = options.get("toml_text") or to_toml(
+            _fill(base_config(quartic_file, **options["toml"]), tmp)
+        )
         (tmp_path / "scan.toml").write_text(text)
         fields["toml"] = str(tmp_path / "scan.toml")
     held = None
@@ -318,8 +622,11 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, needle, options, 
     assert code == options.get("code", 2), err
     lines = err.splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith(f"jaxvac {args[0]}: error: " if args and not args[0].startswith("nosuch")
-                               else "jaxvac: error: "), err
+    assert lines[0].startswith(
+        f"jaxvac {args[0]}: error: "
+        if args and not args[0].startswith("nosuch")
+        else "jaxvac: error: "
+    ), err
     assert needle in lines[0], err
     assert "Traceback" not in err and out == ""
     assert snapshot(tmp_path) == before, "files were written, changed or deleted"

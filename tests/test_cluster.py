@@ -43,12 +43,19 @@ def test_one_worker_per_gpu_each_seeing_its_own():
     distributed = pytest.importorskip("distributed")
     from jaxvac.scan._cluster import gpu_cluster
 
-    with gpu_cluster(["0", "1"], env={"JAX_PLATFORMS": "cpu"}) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        gpu_cluster(["0", "1"], env={"JAX_PLATFORMS": "cpu"}) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         client.wait_for_workers(2, timeout=120)
-        seen = client.run(lambda: (os.getpid(), os.environ.get("CUDA_VISIBLE_DEVICES"),
-                                   os.environ.get("JAX_ENABLE_X64"),
-                                   os.environ.get("XLA_PYTHON_CLIENT_PREALLOCATE")))
+        seen = client.run(
+            lambda: (
+                os.getpid(),
+                os.environ.get("CUDA_VISIBLE_DEVICES"),
+                os.environ.get("JAX_ENABLE_X64"),
+                os.environ.get("XLA_PYTHON_CLIENT_PREALLOCATE"),
+            )
+        )
         threads = {w["name"]: w["nthreads"] for w in client.scheduler_info()["workers"].values()}
     assert sorted(v[1] for v in seen.values()) == ["0", "1"]
     assert len({v[0] for v in seen.values()}) == 2
@@ -63,18 +70,29 @@ def test_slurm_job_script_holds_one_gpu_and_one_worker():
     pytest.importorskip("dask_jobqueue")
     from jaxvac.scan._cluster import slurm_gpu_cluster
 
-    cluster = slurm_gpu_cluster(queue="gpu", account="myproj", walltime="01:30:00",
-                                scheduler_options={"dashboard_address": ":0"})
+    cluster = slurm_gpu_cluster(
+        queue="gpu",
+        account="myproj",
+        walltime="01:30:00",
+        scheduler_options={"dashboard_address": ":0"},
+    )
     try:
         script = cluster.job_script()
     finally:
         cluster.close()
     lines = script.splitlines()
     assert lines[0].startswith("#!")
-    for directive in ("#SBATCH -p gpu", "#SBATCH -A myproj", "#SBATCH -t 01:30:00",
-                      "#SBATCH --gres=gpu:1", "#SBATCH --cpus-per-task=4"):
+    for directive in (
+        "#SBATCH -p gpu",
+        "#SBATCH -A myproj",
+        "#SBATCH -t 01:30:00",
+        "#SBATCH --gres=gpu:1",
+        "#SBATCH --cpus-per-task=4",
+    ):
         assert directive in lines, directive
-    assert "export JAX_ENABLE_X64=1" in lines and "export XLA_PYTHON_CLIENT_PREALLOCATE=false" in lines
+    assert (
+        "export JAX_ENABLE_X64=1" in lines and "export XLA_PYTHON_CLIENT_PREALLOCATE=false" in lines
+    )
     worker = [line for line in lines if "distributed.cli.dask_worker" in line]
     assert len(worker) == 1 and worker[0].count("--nthreads") == 1 and "--nthreads 1" in worker[0]
     assert "--nworkers" not in worker[0]  # one worker process per job
@@ -87,17 +105,26 @@ def test_scan_on_the_gpu_cluster_stand_in_has_the_local_rows(tmp_path):
     configuration and its index alone)."""
     distributed = pytest.importorskip("distributed")
     import numpy as np
+    from test_scaling import QUARTIC
 
     from jaxvac.scan import scan
     from jaxvac.scan._cluster import gpu_cluster
-    from test_scaling import QUARTIC
 
     (tmp_path / "quartic.py").write_text(QUARTIC)
-    cfg = {"model": f"{tmp_path / 'quartic.py'}:Quartic", "points": 12, "starts": 4, "seed": 7,
-           "chunk": 4, "keep": "all", "fixed": {"lam": 0.5},
-           "sample": {"c": {"dist": "symmetric", "scale": 1.0},
-                      "v": {"dist": "uniform", "low": 0.5, "high": 2.0}},
-           "region": {"x": [-3.0, 3.0]}}
+    cfg = {
+        "model": f"{tmp_path / 'quartic.py'}:Quartic",
+        "points": 12,
+        "starts": 4,
+        "seed": 7,
+        "chunk": 4,
+        "keep": "all",
+        "fixed": {"lam": 0.5},
+        "sample": {
+            "c": {"dist": "symmetric", "scale": 1.0},
+            "v": {"dist": "uniform", "low": 0.5, "high": 2.0},
+        },
+        "region": {"x": [-3.0, 3.0]},
+    }
     local = scan(cfg, tmp_path / "local", progress=False).table().to_pandas()
     env = {"JAX_PLATFORMS": "cpu", "JAXVAC_CACHE_DIR": ""}
     with gpu_cluster(["0", "1"], env=env) as cluster, distributed.Client(cluster) as client:

@@ -27,7 +27,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-WORKER = textwrap.dedent('''
+WORKER = textwrap.dedent("""
     import json, os, sys
     import jax
     jax.config.update("jax_enable_x64", True)
@@ -60,7 +60,7 @@ WORKER = textwrap.dedent('''
         manifest = json.load(open(os.path.join(out, f"scan-{{tag}}", "_manifest.json")))
         info["modes"][tag] = dict(meta, chunks=manifest["completed_chunks"])
     json.dump(info, open(os.path.join(out, "info.json"), "w"))
-''').format(here=HERE)
+""").format(here=HERE)
 
 QUARTIC = textwrap.dedent('''
     from typing import ClassVar
@@ -84,11 +84,20 @@ def _run(tmp, devices: int, modes: tuple[str, ...]) -> dict:
     quartic = tmp / "quartic.py"
     if not quartic.exists():
         quartic.write_text(QUARTIC)
-    env = dict(os.environ, JAX_PLATFORMS="cpu", JAXVAC_CACHE_DIR="",
-               XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
-               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
-    p = subprocess.run([sys.executable, "-c", WORKER, str(out), f"{quartic}:Quartic", *modes],
-                       env=env, capture_output=True, text=True, timeout=900)
+    env = dict(
+        os.environ,
+        JAX_PLATFORMS="cpu",
+        JAXVAC_CACHE_DIR="",
+        XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
+        PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]),
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", WORKER, str(out), f"{quartic}:Quartic", *modes],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     info = json.loads((out / "info.json").read_text())
     assert info["devices"] == devices
@@ -96,10 +105,12 @@ def _run(tmp, devices: int, modes: tuple[str, ...]) -> dict:
 
     runs = {}
     for tag, meta in info["modes"].items():
-        mode = tag.rstrip("0123456789")
         search = out / f"search-{tag}.npz"
-        runs[tag] = {"search": dict(np.load(search)) if search.exists() else None,
-                     "scan": pd.read_parquet(out / f"scan-{tag}.parquet"), **meta}
+        runs[tag] = {
+            "search": dict(np.load(search)) if search.exists() else None,
+            "scan": pd.read_parquet(out / f"scan-{tag}.parquet"),
+            **meta,
+        }
     return runs
 
 
@@ -110,8 +121,14 @@ def four(tmp_path_factory):
     return _run(tmp_path_factory.mktemp("scaling4"), 4, ("threads", "devices"))
 
 
-INTEGER_FIELDS = (".solutions.result", ".solutions.steps", ".representative", ".cluster",
-                  ".solutions.analysis.n_negative", ".solutions.analysis.critical_type")
+INTEGER_FIELDS = (
+    ".solutions.result",
+    ".solutions.steps",
+    ".representative",
+    ".cluster",
+    ".solutions.analysis.n_negative",
+    ".solutions.analysis.critical_type",
+)
 
 
 def _same_search(a: dict, b: dict, *, exact: bool) -> None:
@@ -229,12 +246,12 @@ def test_analysis_is_the_same_with_either_kernels(monkeypatch):
     GPU): the same types, result codes, masses and V to the resolution of float64, and
     each the reference's."""
     import jax.numpy as jnp
-
     import search_models as sm
 
     ref = sm.double_well_points()
-    well = _analyse_both_ways(monkeypatch, sm.DoubleWell(),
-                              jnp.asarray(np.stack([p for p, _, _ in ref])))
+    well = _analyse_both_ways(
+        monkeypatch, sm.DoubleWell(), jnp.asarray(np.stack([p for p, _, _ in ref]))
+    )
     assert np.all(np.asarray(well.result) == 0)
     np.testing.assert_array_equal(well.n_negative, [n for _, _, n in ref])
     np.testing.assert_allclose(well.V, [v for _, v, _ in ref], rtol=1e-13)
@@ -245,11 +262,11 @@ def test_supergravity_analysis_is_the_same_with_either_kernels(monkeypatch):
     """KKLT's supersymmetric AdS minimum (mpmath, tests/search_models.py), whose analysis
     factors the Kähler metric (Cholesky) and diagonalises the mass matrix, both ways."""
     import jax.numpy as jnp
-
     import search_models as sm
+
     from jaxvac.models import KKLT
 
-    (t, tau, V_ref, _, _), = [c for c in sm.kklt_critical_points() if c[2] < 0 and c[1] == 0]
+    ((t, tau, V_ref, _, _),) = [c for c in sm.kklt_critical_points() if c[2] < 0 and c[1] == 0]
     kklt = _analyse_both_ways(monkeypatch, KKLT(), jnp.asarray([[float(t), float(tau)]]))
     np.testing.assert_allclose(kklt.V[0], float(V_ref), rtol=1e-12)
     assert int(kklt.n_negative[0]) == 0 and bool(kklt.susy[0])
@@ -296,8 +313,10 @@ def test_batch_is_halved_until_the_program_fits_in_device_memory(monkeypatch):
     twice = par.compile_on_devices(_rows_program, rows, (w,), batch_size=2 * small.batch)
     assert twice.batch == 2 * small.batch and par.program_bytes(twice.compiled) > full // 3
     monkeypatch.setenv(par.MEMORY_ENV, str(full // 3))
-    np.testing.assert_array_equal(par.map_on_devices(_rows_program, rows, (w,), batch_size=64),
-                                  jax.jit(jax.vmap(lambda r: _one_row(r, w)))(rows))
+    np.testing.assert_array_equal(
+        par.map_on_devices(_rows_program, rows, (w,), batch_size=64),
+        jax.jit(jax.vmap(lambda r: _one_row(r, w)))(rows),
+    )
     monkeypatch.setenv(par.MEMORY_ENV, "lots")
     with pytest.raises(ValueError, match="JAXVAC_DEVICE_MEMORY must be a number of bytes"):
         par.device_memory()
@@ -335,8 +354,8 @@ def test_compiled_search_has_no_host_round_trips(name):
     every start of a device's share) stays on the device from start to end: no Python
     callback, in/outfeed or host send/recv in its compiled text."""
     import jax
-
     import search_models as sm
+
     from jaxvac._model import canonical
     from jaxvac._parallel import compile_on_devices, host_round_trips
     from jaxvac._region import as_region, sample_starts
@@ -356,11 +375,13 @@ def test_bad_execution_variable_is_refused_by_name(monkeypatch):
     """A bad ``$JAXVAC_EXECUTION`` is an ``InputError`` naming the variable and its values
     (the command line prints it as one line and exits 2, as every ``InputError``)."""
     import search_models as sm
+
     from jaxvac import find_critical_points
     from jaxvac._errors import InputError
 
     monkeypatch.setenv("JAXVAC_EXECUTION", "gpu-please")
     with pytest.raises(InputError) as e:
         find_critical_points(sm.DoubleWell(), starts=8)
-    assert str(e.value) == ("JAXVAC_EXECUTION must be one of auto, threads, devices "
-                            "(got 'gpu-please').")
+    assert str(e.value) == (
+        "JAXVAC_EXECUTION must be one of auto, threads, devices (got 'gpu-please')."
+    )

@@ -18,27 +18,59 @@ def register(sub) -> None:
         "An interrupted scan continues with --resume.",
     )
     p.add_argument("config", metavar="CONFIG", help="scan configuration (TOML)")
-    p.add_argument("--out", required=True, metavar="DIR",
-                   help="scan directory (created; must be empty unless --resume)")
-    p.add_argument("--resume", action="store_true",
-                   help="continue the scan in DIR (the configuration must be the same)")
-    p.add_argument("--workers", default=None, metavar="SPEC",
-                   help="run chunks on Dask: N local worker processes, 'local', 'gpus' "
-                   "(one worker per GPU of this node; 'gpus:0,1' names them), or a "
-                   "scheduler address tcp://HOST:PORT (default: this process, all local "
-                   "JAX devices)")
-    p.add_argument("--devices", type=int, default=None, metavar="N",
-                   help="use the first N local JAX devices (default: all)")
-    p.add_argument("--progress", dest="progress", action="store_true", default=None,
-                   help="always show the progress bar (default: on a terminal only)")
-    p.add_argument("--no-progress", dest="progress", action="store_false",
-                   help="never show the progress bar")
-    p.add_argument("--stall-timeout", type=float, default=None, metavar="SECONDS",
-                   help="run the scan in a child process and restart it with --resume when no "
-                   "chunk completes for SECONDS (the first chunk, which compiles, gets 4x as "
-                   "long); a guard against XLA CPU runtime hangs (docs/scans.md)")
-    p.add_argument("--max-restarts", type=int, default=20, metavar="N",
-                   help="with --stall-timeout: give up after N restarts (default 20)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="scan directory (created; must be empty unless --resume)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the scan in DIR (the configuration must be the same)",
+    )
+    p.add_argument(
+        "--workers",
+        default=None,
+        metavar="SPEC",
+        help="run chunks on Dask: N local worker processes, 'local', 'gpus' "
+        "(one worker per GPU of this node; 'gpus:0,1' names them), or a "
+        "scheduler address tcp://HOST:PORT (default: this process, all local "
+        "JAX devices)",
+    )
+    p.add_argument(
+        "--devices",
+        type=int,
+        default=None,
+        metavar="N",
+        help="use the first N local JAX devices (default: all)",
+    )
+    p.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="always show the progress bar (default: on a terminal only)",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show the progress bar"
+    )
+    p.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="run the scan in a child process and restart it with --resume when no "
+        "chunk completes for SECONDS (the first chunk, which compiles, gets 4x as "
+        "long); a guard against XLA CPU runtime hangs (docs/scans.md)",
+    )
+    p.add_argument(
+        "--max-restarts",
+        type=int,
+        default=20,
+        metavar="N",
+        help="with --stall-timeout: give up after N restarts (default 20)",
+    )
     p.set_defaults(func=cmd_scan)
 
 
@@ -57,8 +89,14 @@ def cmd_scan(args) -> int:
             raise InputError(f"--max-restarts must be >= 0 (got {args.max_restarts}).")
         return supervise(args)
     try:
-        result = scan(args.config, args.out, resume=args.resume, workers=args.workers,
-                      progress=args.progress, devices=args.devices)
+        result = scan(
+            args.config,
+            args.out,
+            resume=args.resume,
+            workers=args.workers,
+            progress=args.progress,
+            devices=args.devices,
+        )
     except ScanStorageError as e:
         print(f"jaxvac scan: error: {e}", file=sys.stderr)
         return 1
@@ -123,19 +161,28 @@ def supervise(args) -> int:
                 child.kill()
                 child.wait()
                 env = restart_environment()
-                print(f"jaxvac scan: no chunk completed for {limit:.0f} s; restarting with "
-                      f"--resume without jaxvac's compilation cache ({attempt + 1}/"
-                      f"{args.max_restarts})", file=sys.stderr)
+                print(
+                    f"jaxvac scan: no chunk completed for {limit:.0f} s; restarting with "
+                    f"--resume without jaxvac's compilation cache ({attempt + 1}/"
+                    f"{args.max_restarts})",
+                    file=sys.stderr,
+                )
                 break
         else:
             code = child.returncode
             if code >= 0 or code == -signal.SIGINT:
                 return code
             # killed by a signal (out of memory, an operator's kill): resume too
-            print(f"jaxvac scan: the scan process was killed by signal {-code}; restarting "
-                  f"with --resume ({attempt + 1}/{args.max_restarts})", file=sys.stderr)
+            print(
+                f"jaxvac scan: the scan process was killed by signal {-code}; restarting "
+                f"with --resume ({attempt + 1}/{args.max_restarts})",
+                file=sys.stderr,
+            )
         # resume what the killed process started (--resume is refused where it wrote nothing)
         resume = args.resume or os.path.isfile(os.path.join(args.out, MANIFEST))
-    print(f"jaxvac scan: error: gave up after {args.max_restarts} restarts; the completed "
-          "chunks are intact (run again with --resume).", file=sys.stderr)
+    print(
+        f"jaxvac scan: error: gave up after {args.max_restarts} restarts; the completed "
+        "chunks are intact (run again with --resume).",
+        file=sys.stderr,
+    )
     return 1

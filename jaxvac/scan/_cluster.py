@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .._errors import InputError
 
@@ -50,8 +51,13 @@ def gpu_worker_specs(gpus: Sequence[str], *, env: dict[str, str] | None = None) 
     if not gpus or len(set(gpus)) != len(gpus):
         raise InputError(f"a GPU cluster needs distinct GPU ids (got {gpus!r}).")
     return {
-        f"gpu-{g}": {"cls": Nanny, "options": {
-            "nthreads": 1, "env": {**GPU_WORKER_ENV, **(env or {}), "CUDA_VISIBLE_DEVICES": g}}}
+        f"gpu-{g}": {
+            "cls": Nanny,
+            "options": {
+                "nthreads": 1,
+                "env": {**GPU_WORKER_ENV, **(env or {}), "CUDA_VISIBLE_DEVICES": g},
+            },
+        }
         for g in gpus
     }
 
@@ -65,8 +71,9 @@ def gpu_cluster(gpus: Sequence[str] | None = None, *, env: dict[str, str] | None
 
     gpus = visible_gpus() if gpus is None else list(gpus)
     if not gpus:
-        raise InputError("--workers gpus: no GPU found (CUDA_VISIBLE_DEVICES is empty or "
-                         "nvidia-smi lists none).")
+        raise InputError(
+            "--workers gpus: no GPU found (CUDA_VISIBLE_DEVICES is empty or nvidia-smi lists none)."
+        )
     scheduler = {"cls": Scheduler, "options": {"dashboard_address": None}}
     return SpecCluster(workers=gpu_worker_specs(gpus, env=env), scheduler=scheduler)
 
@@ -94,5 +101,7 @@ def slurm_gpu_cluster(**options):
         # optional dependency (jaxvac[cluster]); the documented name, not marked as re-exported
         from dask_jobqueue import SLURMCluster  # pyright: ignore[reportPrivateImportUsage]
     except ImportError:
-        raise InputError("a SLURM cluster needs dask-jobqueue: pip install 'jaxvac[cluster]'.") from None
+        raise InputError(
+            "a SLURM cluster needs dask-jobqueue: pip install 'jaxvac[cluster]'."
+        ) from None
     return SLURMCluster(**{**SLURM_DEFAULTS, **options})

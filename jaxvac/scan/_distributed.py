@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .._config import enable_x64
 from .._errors import InputError
@@ -59,8 +60,9 @@ def workers_spec(workers) -> tuple[str, Any]:
         elif spec == "gpus" or spec.startswith("gpus:"):
             ids = [g.strip() for g in spec[5:].split(",")] if ":" in spec else None
             if ids is not None and (not all(ids) or len(set(ids)) != len(ids)):
-                raise InputError(f"--workers gpus:IDS takes distinct GPU ids, e.g. gpus:0,1 "
-                                 f"(got {workers!r}).")
+                raise InputError(
+                    f"--workers gpus:IDS takes distinct GPU ids, e.g. gpus:0,1 (got {workers!r})."
+                )
             parsed = ("gpus", ids)
         elif "://" in spec or ":" in spec:
             parsed = ("address", spec)
@@ -106,9 +108,11 @@ def connect(spec: tuple[str, Any]) -> tuple[Any, Any]:
     if kind == "local":
         extra = {} if value is None else {"n_workers": value}
         cluster = LocalCluster(  # None: no dashboard (documented; annotated str by distributed)
-            processes=True, threads_per_worker=1,
+            processes=True,
+            threads_per_worker=1,
             dashboard_address=None,  # pyright: ignore[reportArgumentType]
-            **extra)
+            **extra,
+        )
         return Client(cluster), cluster
     try:
         return Client(value, timeout="30s"), None
@@ -116,8 +120,16 @@ def connect(spec: tuple[str, Any]) -> tuple[Any, Any]:
         raise InputError(f"--workers {value!r}: cannot reach the Dask scheduler ({e}).") from None
 
 
-def run_on_dask(client, config: ScanConfig, out_dir, fingerprint, pending, point_solver,
-                on_done, compute_chunk: ComputeChunk) -> None:
+def run_on_dask(
+    client,
+    config: ScanConfig,
+    out_dir,
+    fingerprint,
+    pending,
+    point_solver,
+    on_done,
+    compute_chunk: ComputeChunk,
+) -> None:
     """Submit every pending chunk to ``client``, each task running ``compute_chunk``; record
     each in the manifest (``on_done``) as it completes."""
     from distributed import as_completed  # optional dependency (jaxvac[distributed])
@@ -139,8 +151,14 @@ def run_on_dask(client, config: ScanConfig, out_dir, fingerprint, pending, point
     # its replication lost a key under load ("Key lost during replication", every chunk
     # then cancelled for lost dependencies; seen with 2 local workers, bench_scan.py).
     futures = [
-        client.submit(_chunk_task, payload, i, key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
-                      pure=False, retries=2)
+        client.submit(
+            _chunk_task,
+            payload,
+            i,
+            key=f"jaxvac-chunk-{fingerprint[:16]}-{i}",
+            pure=False,
+            retries=2,
+        )
         for i in pending
     ]
     try:

@@ -22,9 +22,10 @@ from .._model import canonical
 from .._parallel import map_on_devices
 from ._config import ScanConfig
 from ._sampling import draw_parameters, freeze, point_key
-from ._solvers import PointSolver
+
 # re-exported: jaxvac.reproduce's point solvers import them from here (their home: _solvers)
 from ._solvers import START_FIELDS as START_FIELDS
+from ._solvers import PointSolver
 from ._solvers import search_point_solver as search_point_solver
 from ._solvers import start_results as start_results
 
@@ -104,9 +105,13 @@ class ChunkEngine:
         splits its points over those devices in one program); returns (values, starts)."""
         if isinstance(device, AllDevices):
             base = eqx.combine(self._dynamic, self._static)
-            return map_on_devices(_chunk_rows, jnp.asarray(self.ids(index)),
-                                  (base, self.seed, self.sample, self.solver),
-                                  batch_size=self.config.chunk, devices=device.devices)
+            return map_on_devices(
+                _chunk_rows,
+                jnp.asarray(self.ids(index)),
+                (base, self.seed, self.sample, self.solver),
+                batch_size=self.config.chunk,
+                devices=device.devices,
+            )
         ids = jnp.asarray(self.ids(index))
         dynamic, seed = self._dynamic, self.seed
         if device is not None:

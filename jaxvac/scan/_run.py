@@ -12,14 +12,14 @@ import jax
 import numpy as np
 
 from .._config import ensure_x64
-from .._version import __version__
 from .._io import InputError
 from .._parallel import check_threads, default_threads, execution_mode
+from .._version import __version__
 from ._config import ScanConfig, read_config
 from ._distributed import connect, run_on_dask, workers_spec
 from ._engine import AllDevices, ChunkEngine
-from ._solvers import PointSolver
 from ._result import ScanResult, load_scan
+from ._solvers import PointSolver
 from ._storage import (
     MANIFEST,
     ScanStorageError,
@@ -37,7 +37,6 @@ from ._storage import (
     verify_chunk_file,
     write_chunk,
 )
-
 
 #: XLA's CPU runtime can wedge its multi-threaded Eigen pool on large vmapped programs
 #: (a chunk never finishes, every thread idle; seen here at chunk 1024-4096 on 2 cores;
@@ -90,20 +89,28 @@ def _fingerprint_difference(manifest: dict, config: ScanConfig) -> str:
             new_sha = new["sha256"] if new else None
             if old_sha != new_sha:
                 where = src["file"] if isinstance(src := new or old, dict) else "?"
-                changed.append(f"the source of the {kind} file {where!r} changed "
-                               f"(sha256 {str(old_sha)[:12]}... -> {str(new_sha)[:12]}...)")
+                changed.append(
+                    f"the source of the {kind} file {where!r} changed "
+                    f"(sha256 {str(old_sha)[:12]}... -> {str(new_sha)[:12]}...)"
+                )
         if changed:
             return "; ".join(changed)
     elif current:
         files = ", ".join(f"{kind} {s['file']!r}" for kind, s in sorted(current.items()))
-        return (f"the source of the {files} changed since the scan started, or its manifest's "
-                "config_fingerprint was edited")
-    return (f"the manifest's config_fingerprint {manifest['config_fingerprint'][:12]}... is not "
-            f"the fingerprint of the configuration it records ({config.fingerprint()[:12]}...): "
-            f"its {MANIFEST} was edited or damaged")
+        return (
+            f"the source of the {files} changed since the scan started, or its manifest's "
+            "config_fingerprint was edited"
+        )
+    return (
+        f"the manifest's config_fingerprint {manifest['config_fingerprint'][:12]}... is not "
+        f"the fingerprint of the configuration it records ({config.fingerprint()[:12]}...): "
+        f"its {MANIFEST} was edited or damaged"
+    )
 
 
-def _check_directory(config: ScanConfig, out_dir: str, resume: bool, fingerprint: str) -> dict | None:
+def _check_directory(
+    config: ScanConfig, out_dir: str, resume: bool, fingerprint: str
+) -> dict | None:
     """Refuse a directory the scan cannot use, reading only: returns the manifest of the
     scan to resume, or None for a new scan (``out_dir`` absent or without visible entries)."""
     exists = os.path.isdir(out_dir)
@@ -124,14 +131,18 @@ def _check_directory(config: ScanConfig, out_dir: str, resume: bool, fingerprint
                 f"--resume: {out_dir!r} is not empty and has no {MANIFEST}: it is not a jaxvac "
                 "scan directory."
             )
-        raise InputError(f"--resume: there is no scan in {out_dir!r} (no {MANIFEST}); run "
-                         "without --resume to start one.")
+        raise InputError(
+            f"--resume: there is no scan in {out_dir!r} (no {MANIFEST}); run "
+            "without --resume to start one."
+        )
     manifest = read_manifest(out_dir)
     if manifest["config_fingerprint"] != fingerprint:
         hint = ""
         if "solver" in config.data and "solver" not in manifest["config"]:
-            hint = (" Its manifest records no point solver: it was made with the default search"
-                    " (or with a point_solver= given in Python before jaxvac recorded solvers).")
+            hint = (
+                " Its manifest records no point solver: it was made with the default search"
+                " (or with a point_solver= given in Python before jaxvac recorded solvers)."
+            )
         raise InputError(
             f"--resume: the configuration differs from the one the scan in {out_dir!r} "
             f"was started with ({_fingerprint_difference(manifest, config)}).{hint} Resume "
@@ -153,7 +164,9 @@ def _completed_chunks(config: ScanConfig, out_dir: str, manifest: dict, fingerpr
         record = recorded.get(index)
         if not os.path.isfile(path):
             if index in recorded:
-                print(f"jaxvac scan: {chunk_name(index)} is missing; recomputing it", file=sys.stderr)
+                print(
+                    f"jaxvac scan: {chunk_name(index)} is missing; recomputing it", file=sys.stderr
+                )
             continue
         if record is not None:
             try:
@@ -164,15 +177,19 @@ def _completed_chunks(config: ScanConfig, out_dir: str, manifest: dict, fingerpr
                 done[index] = record
                 continue
         else:
-            record = verify_chunk_file(path, index, fingerprint, index * config.chunk,
-                                       config.chunk_points(index))
+            record = verify_chunk_file(
+                path, index, fingerprint, index * config.chunk, config.chunk_points(index)
+            )
             if record is not None:
                 done[index] = record
                 continue
             if not legacy or index not in recorded:  # a torn or foreign file: just replace it
                 continue
-        print(f"jaxvac scan: {chunk_name(index)} is damaged (its sha256 differs from the one "
-              f"the manifest records, or it does not read); recomputing it", file=sys.stderr)
+        print(
+            f"jaxvac scan: {chunk_name(index)} is damaged (its sha256 differs from the one "
+            f"the manifest records, or it does not read); recomputing it",
+            file=sys.stderr,
+        )
         try:
             os.unlink(path)
         except OSError as e:
@@ -180,21 +197,26 @@ def _completed_chunks(config: ScanConfig, out_dir: str, manifest: dict, fingerpr
     return done
 
 
-def _open_directory(config: ScanConfig, out_dir: str, manifest: dict | None, fingerprint: str,
-                    model) -> tuple[dict, dict]:
+def _open_directory(
+    config: ScanConfig, out_dir: str, manifest: dict | None, fingerprint: str, model
+) -> tuple[dict, dict]:
     """With the directory's lock held: write the manifest of a new scan, or check the
     chunks of the one resumed. Returns (manifest, completed chunks)."""
     if manifest is None:
         entries = [e for e in os.listdir(out_dir) if not e.startswith(".")]
         if entries:  # another process started a scan here since _check_directory
-            raise InputError(f"--out {out_dir!r} is not empty; to continue the scan there use "
-                             "--resume, or choose a new directory.")
+            raise InputError(
+                f"--out {out_dir!r} is not empty; to continue the scan there use "
+                "--resume, or choose a new directory."
+            )
         manifest = new_manifest(config, fingerprint, model, __version__)
         done: dict = {}
     else:
         manifest = read_manifest(out_dir)  # as it is now that no one else writes it
         if manifest["config_fingerprint"] != fingerprint:
-            raise InputError(f"--resume: the scan in {out_dir!r} changed while starting; run again.")
+            raise InputError(
+                f"--resume: the scan in {out_dir!r} changed while starting; run again."
+            )
         manifest.setdefault("sources", config.sources())
         remove_temporaries(out_dir)
         done = _completed_chunks(config, out_dir, manifest, fingerprint)
@@ -222,8 +244,15 @@ def _progress_bar(config: ScanConfig, done: set[int], progress):
 
     initial = sum(config.chunk_points(i) for i in done)
     # whole parameter points: "12/40", not tqdm's unit-scaled "12.0/40.0"
-    return tqdm(total=config.points, initial=initial, unit="pt", unit_scale=False,
-                desc="scan", dynamic_ncols=True, smoothing=0.1)
+    return tqdm(
+        total=config.points,
+        initial=initial,
+        unit="pt",
+        unit_scale=False,
+        desc="scan",
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
 
 
 def _select_devices(devices) -> list:
@@ -232,27 +261,36 @@ def _select_devices(devices) -> list:
     if isinstance(devices, int):
         local = jax.local_devices()
         if not 1 <= devices <= len(local):
-            raise InputError(f"--devices must be between 1 and {len(local)}, the number of "
-                             f"local JAX devices (got {devices}).")
+            raise InputError(
+                f"--devices must be between 1 and {len(local)}, the number of "
+                f"local JAX devices (got {devices})."
+            )
         return local[:devices]
     return list(devices)
 
 
-def _chunk_meta(config: ScanConfig, fingerprint: str, index: int, counts: dict,
-                seconds: float, device: str) -> dict:
+def _chunk_meta(
+    config: ScanConfig, fingerprint: str, index: int, counts: dict, seconds: float, device: str
+) -> dict:
     return {
-        "chunk": index, "config_fingerprint": fingerprint, "counts": counts,
-        "seconds": seconds, "device": device, "jaxvac_version": __version__,
+        "chunk": index,
+        "config_fingerprint": fingerprint,
+        "counts": counts,
+        "seconds": seconds,
+        "device": device,
+        "jaxvac_version": __version__,
     }
 
 
-def compute_chunk(engine: ChunkEngine, fingerprint: str, out_dir: str, index: int,
-                  device=None) -> dict:
+def compute_chunk(
+    engine: ChunkEngine, fingerprint: str, out_dir: str, index: int, device=None
+) -> dict:
     """Run one chunk to completion and write its file (what a Dask task runs)."""
     t0 = time.perf_counter()
     values, starts = jax.device_get(engine.run(index, device))
-    return _finish_chunk(engine, fingerprint, out_dir, index, values, starts,
-                         time.perf_counter() - t0, device)
+    return _finish_chunk(
+        engine, fingerprint, out_dir, index, values, starts, time.perf_counter() - t0, device
+    )
 
 
 def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, device) -> dict:
@@ -388,8 +426,18 @@ def scan(
         manifest, done = _open_directory(config, out_dir, manifest, fingerprint, base)
         pending = [i for i in range(config.n_chunks) if i not in done]
         if pending:
-            _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress,
-                         devices, point_solver, client)
+            _run_pending(
+                config,
+                out_dir,
+                manifest,
+                done,
+                pending,
+                fingerprint,
+                progress,
+                devices,
+                point_solver,
+                client,
+            )
     finally:
         if client is not None and workers is not None and workers[0] != "client":  # ours to close
             client.close()
@@ -400,8 +448,9 @@ def scan(
     return load_scan(out_dir)
 
 
-def _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress, devices,
-                 point_solver, client) -> None:
+def _run_pending(
+    config, out_dir, manifest, done, pending, fingerprint, progress, devices, point_solver, client
+) -> None:
     bar = _progress_bar(config, done, progress)
     found = [0]
 
@@ -412,13 +461,15 @@ def _run_pending(config, out_dir, manifest, done, pending, fingerprint, progress
         if bar is not None:
             bar.set_postfix(vacua=found[0], refresh=False)
             bar.update(meta["counts"]["points"])
+
     try:
         if client is None:
             engine = ChunkEngine(config, point_solver)
             _run_local(engine, fingerprint, out_dir, pending, devices, on_done)
         else:
-            run_on_dask(client, config, out_dir, fingerprint, pending, point_solver, on_done,
-                        compute_chunk)
+            run_on_dask(
+                client, config, out_dir, fingerprint, pending, point_solver, on_done, compute_chunk
+            )
     finally:
         if bar is not None:
             bar.close()
