@@ -2,8 +2,8 @@
 a baseline, on models whose complete set of critical points is known independently
 (tests/search_models.py: closed forms, numpy roots, mpmath).
 
-    python bench/bench_search.py [--part completeness|throughput|all] [--pool 1024]
-        [--settings default,no-global,...] [--out bench/results]
+    python bench/bench_search.py [--part completeness|strategies|throughput|all] [--pool 1024]
+        [--settings default,no-global,...] [--labels-dir DIR] [--out bench/results]
 
 **Completeness.** For each model and solver setting, one pool of ``--pool`` starts is
 sampled in the default region and solved once (one compilation per model × setting);
@@ -13,6 +13,11 @@ point there — a false vacuum; must be 0) or as a failure (its result code). Th
 completeness for N starts is the mean, over 400 random subsets of N starts of the pool,
 of the fraction of reference points found, and P(all) the fraction of subsets that
 found every point.
+
+**Strategies.** With ``--labels-dir``, the completeness part saves every start's label; ``--part
+strategies`` then evaluates orders of rounds (:data:`CHAINS`; ``SolverOptions.strategy``) on
+the same starts: a start's label is that of its first round that ended on a verified critical
+point — exact, since each round of a start is the same function of that start.
 
 **Throughput.** Verified critical points (starts that end on one) per second of
 jaxvac's batched search (compile time reported separately) against the baseline a
@@ -75,6 +80,10 @@ D_UPLIFT = 3e-11
 #: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()).
 SETTINGS = {
     "default": {},
+    "single": {"strategy": "single"},  # the default before the strategies (global + Newton once)
+    "newton-first": {"strategy": "newton-first"},
+    "global-first": {"strategy": "global-first"},
+    "global-first-doubling": {"strategy": "global-first-doubling"},
     "no-global": {"global_steps": 0},
     "steps24": {"max_steps": 24},
     "no-global-steps24": {"global_steps": 0, "max_steps": 24},
@@ -239,6 +248,10 @@ def part_completeness(args, out):
                 "curve": completeness_curve(lab, len(ref), ns, rng),
             }
             results[f"{name}/{sname}"] = row
+            if args.labels_dir:  # per-start labels: strategies are compared on the same starts
+                os.makedirs(args.labels_dir, exist_ok=True)
+                np.savez(os.path.join(args.labels_dir, f"{name}__{sname}.npz"), labels=lab,
+                         codes=codes, run_s=t_run, steps=np.asarray(r.solutions.steps))
             print(f"{name:15s} {sname:18s} compile {row['compile_s']:6.1f}s run {t_run:6.2f}s "
                   f"success {row['success_rate']:.3f} spurious {row['spurious_starts']} "
                   f"found {row['found_in_pool']}/{len(ref)} listed {row['distinct_listed']} "
@@ -246,6 +259,64 @@ def part_completeness(args, out):
             print("   " + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
                                     for c in row["curve"]), flush=True)
             _save(out, "completeness", results)
+    return results
+
+
+# ---- strategies: orders of rounds, evaluated on the same starts ---------------------------
+
+#: Orders of rounds evaluated by ``--part strategies`` from the labels of single-round settings
+#: (``--labels-dir``): a start's label in a chain is that of its first round that ended on a
+#: verified critical point (exact: each round of a start is the same function of the start).
+CHAINS = {
+    "single": ["single"],
+    "no-global": ["no-global"],
+    "no-global-doubling8": ["no-global-doubling8"],
+    "newton-global": ["no-global", "single"],
+    "global-newton": ["single", "no-global"],
+    "global-doubling-newton": ["single", "no-global-doubling8", "no-global"],
+    "newton-doubling-global": ["no-global", "no-global-doubling8", "single"],
+    "doubling-global": ["no-global-doubling8", "single"],
+}
+
+
+def part_strategies(args, out):
+    """Completeness and cost of every order of rounds in :data:`CHAINS`, from the per-start
+    labels (and single-thread run times) that ``--part completeness --labels-dir`` saved for
+    the single-round settings. Cost: the first round's run time plus, for each later round,
+    its run time times the fraction of starts left (compaction; indicative: under vmap a part
+    lasts as long as its slowest start)."""
+    rng = np.random.default_rng(0)
+    ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
+    results = dict(_earlier(out, "strategies", {}))
+    n_ref = {name: len(ref) for name, (_, ref, _) in reference_sets().items()}
+    for name in args.models or list(n_ref):
+        runs = {}
+        for setting in {s for chain in CHAINS.values() for s in chain}:
+            path = os.path.join(args.labels_dir, f"{name}__{setting}.npz")
+            if os.path.exists(path):
+                runs[setting] = np.load(path)
+        for chain, settings in CHAINS.items():
+            if not all(s in runs for s in settings):
+                continue
+            lab = runs[settings[0]]["labels"].copy()
+            code = runs[settings[0]]["codes"].copy()
+            cost = float(runs[settings[0]]["run_s"])
+            for s in settings[1:]:
+                left = ~((code == Result.successful) | (code == Result.unresolved))
+                cost += float(left.mean()) * float(runs[s]["run_s"])
+                lab = np.where(left, runs[s]["labels"], lab)
+                code = np.where(left, runs[s]["codes"], code)
+            results[f"{name}/{chain}"] = {
+                "model": name, "chain": chain, "rounds": settings, "n_reference": n_ref[name],
+                "success_rate": float(np.mean(lab >= 0)), "spurious_starts": int(np.sum(lab == -1)),
+                "cost_s": cost, "cost_vs_single": cost / float(runs["single"]["run_s"])
+                if "single" in runs else float("nan"),
+                "curve": completeness_curve(lab, n_ref[name], ns, rng)}
+            r = results[f"{name}/{chain}"]
+            print(f"{name:15s} {chain:24s} success {r['success_rate']:.3f} cost x{r['cost_vs_single']:.2f} "
+                  + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
+                              for c in r["curve"]), flush=True)
+    _save(out, "strategies", results)
     return results
 
 
@@ -384,6 +455,20 @@ def _write_md(out, data):
                 f"| {row['model']} | {row['setting']} | {row['n_reference']} | "
                 f"{row['success_rate']:.3f} | {row['spurious_starts']} | {row['compile_s']:.0f} | "
                 + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in row["curve"]) + " |")
+    strat = data.get("strategies", {})
+    if strat:
+        ns = [c["starts"] for c in next(iter(strat.values()))["curve"]]
+        lines += ["", "## Strategies: orders of rounds on the same starts (`--part strategies`)", "",
+                  "A start's label is that of its first round that ended on a verified critical point "
+                  "(from the per-start labels of the single-round rows above, same pool). Cost: single-"
+                  "thread run time of the first round plus each later round's times the fraction of "
+                  "starts left, relative to `single` (indicative; shared machine).", "",
+                  "| model | rounds | success rate | spurious | cost × single | "
+                  + " | ".join(f"N={n}" for n in ns) + " |", "|---|---|---|---|---|" + "---|" * len(ns)]
+        for r in strat.values():
+            lines.append(f"| {r['model']} | {r['chain']} ({' → '.join(r['rounds'])}) | "
+                         f"{r['success_rate']:.3f} | {r['spurious_starts']} | {r['cost_vs_single']:.2f} | "
+                         + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in r["curve"]) + " |")
     thr = data.get("throughput", [])
     if thr:
         lines += ["", "## Throughput: verified critical points per second", "",
@@ -446,7 +531,8 @@ def _plot(out, comp):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--part", choices=["completeness", "throughput", "all"], default="all")
+    p.add_argument("--part", choices=["completeness", "strategies", "throughput", "all"],
+                   default="all")
     p.add_argument("--pool", type=int, default=1024)
     p.add_argument("--settings", default=",".join(SETTINGS))
     p.add_argument("--models", default="")
@@ -458,6 +544,8 @@ def main():
     p.add_argument("--threads", type=int, default=0,
                    help="concurrent executions of jaxvac's search (default: the cores, as jaxvac does)")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
+    p.add_argument("--labels-dir", default="",
+                   help="completeness: also save every start's label per model and setting here")
     args = p.parse_args()
     args.settings = [s for s in args.settings.split(",") if s]
     args.models = [s for s in args.models.split(",") if s]
@@ -465,6 +553,8 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.part in ("completeness", "all"):
         part_completeness(args, args.out)
+    if args.part == "strategies" or (args.part == "all" and args.labels_dir):
+        part_strategies(args, args.out)
     if args.part in ("throughput", "all"):
         part_throughput(args, args.out)
 

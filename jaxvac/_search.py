@@ -50,7 +50,8 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._solution import Result, first_true, is_stationary
 from ._config import EPS, ensure_x64
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
-from ._geometry import canonical_matrix, fterm_parts, superpotential_hessian
+from ._geometry import (canonical_matrix, fterm_parts, gradient_with_hessian_jvp,
+                        superpotential_hessian)
 from ._model import AbstractModel, SupergravityModel
 from ._region import (DEDUP_RTOL as DEDUP_RTOL, DEDUP_SIGMAS as DEDUP_SIGMAS,
                       DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE,
@@ -61,6 +62,19 @@ from ._parallel import call_signature, map_concurrently
 # ======================================================================================
 # The solver
 # ======================================================================================
+
+
+#: The rounds of each strategy, in order: (global-phase steps, step doubling) of each round —
+#: "all": ``global_steps``, 0: Newton straight from the start; None: ``step_doubling``. A start
+#: runs the next round only if it has not yet ended on a verified critical point, from its
+#: own start again; its result is that of its last round. Rounds that differ only in their
+#: global steps share one compiled program.
+STRATEGIES = {
+    "single": (("all", None),),
+    "global-newton": (("all", None), (0, None)),
+    "newton-global": ((0, None), ("all", None)),
+    "global-doubling-newton": (("all", None), (0, 8), (0, None)),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +102,17 @@ class SolverOptions:
       [0.5, 2]) the step is doubled, up to this factor, and reset at any turn. 1 (default):
       plain Newton. 8 finds ~3× more shallow minima in narrow basins at equal cost (seed 000's
       RKU dS vacua) but flings starts past large-basin minima (KKLT's); see docs/search.md.
+    - ``strategy``: how a start spends its rounds (:data:`STRATEGIES`; docs/search.md,
+      "Strategy"): ``"single"`` (the default before issue #20) runs the global phase (if
+      ``global_steps`` > 0) and Newton once. ``"global-doubling-newton"`` (default) does the
+      same, then a start that did not end on a verified critical point runs a second round,
+      Newton with ``step_doubling = 8`` straight from the same start, and a start still left
+      a third, plain Newton from the start. ``"global-newton"`` skips the doubling round;
+      ``"newton-global"`` runs plain Newton first and the global phase for the starts left.
+      A threaded search (:func:`search_threaded`) gathers the starts left for a round into
+      fewer parts (compaction: solved starts cost nothing more); a vmapped one
+      (:func:`search`, scans) computes every round for every start and keeps the first
+      success — the same results. Measurements behind the default: bench/results/search.md.
     """
 
     global_steps: int = 80
@@ -100,8 +125,12 @@ class SolverOptions:
     susy: bool = False
     batch_size: int = 1024
     step_doubling: int = 1
+    strategy: str = "global-doubling-newton"
 
     def __post_init__(self):
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)} "
+                             f"(got {self.strategy!r}).")
         for name in ("global_steps", "max_steps", "polish_steps", "batch_size", "step_doubling"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 0:
@@ -199,13 +228,16 @@ def _local_residual(model, region, u, susy: bool):
     if susy:
         vec, _, _ = _susy_terms(model, y)
         return vec
-    g = jax.grad(model.scalar_potential)(y)
+    g = gradient_with_hessian_jvp(model.scalar_potential)(y)
     return g * region.jacobian_diagonal(u)
 
 
-def _global_phase(model, region, u0, opts: SolverOptions):
+def _global_phase(model, region, u0, opts: SolverOptions, steps=None):
     """Adam on f = asinh(q/δ²). Returns (u, q, stall) at the best point visited, with
-    stall = |∇_u f| (≈ |∇_u q| / q where q ≫ δ²): small at a non-zero local minimum."""
+    stall = |∇_u f| (≈ |∇_u q| / q where q ≫ δ²): small at a non-zero local minimum.
+    ``steps`` (an integer array, at most ``opts.global_steps``): run only that many steps of
+    the schedule (a loop of dynamic length: rounds with and without the global phase share
+    one compiled program)."""
     u_lo, u_hi = region.unit_bounds()
     box_lo, box_hi = u_lo - BOX_MARGIN, u_hi + BOX_MARGIN
 
@@ -220,7 +252,7 @@ def _global_phase(model, region, u0, opts: SolverOptions):
     )
     optimiser = optax.adam(schedule)
 
-    def body(carry, _):
+    def body(carry):
         u, state, best = carry
         (f, q), grad = jax.value_and_grad(objective, has_aux=True)(u)
         ok = jnp.isfinite(f) & jnp.all(jnp.isfinite(grad))
@@ -232,13 +264,16 @@ def _global_phase(model, region, u0, opts: SolverOptions):
         grad = jnp.where(ok, grad, 0.0)
         updates, state = optimiser.update(grad, state, u)
         u = jnp.clip(u + updates, box_lo, box_hi)
-        return (u, state, best), None
+        return u, state, best
 
     dtype = u0.dtype
     best0 = (u0, jnp.asarray(jnp.inf, dtype), jnp.asarray(1.0, dtype), jnp.asarray(jnp.inf, dtype))
-    (_, _, best), _ = jax.lax.scan(
-        body, (u0, optimiser.init(u0), best0), None, length=opts.global_steps
-    )
+    init = (u0, optimiser.init(u0), best0)
+    if steps is None:
+        (_, _, best), _ = jax.lax.scan(lambda c, _: (body(c), None), init, None,
+                                       length=opts.global_steps)
+    else:
+        _, _, best = jax.lax.fori_loop(0, steps, lambda _, c: body(c), init)
     u, _, q, stall = best
     return u, q, stall
 
@@ -381,7 +416,7 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
         if susy:
             vec, _, _ = _susy_terms(model, yy)
             return vec
-        return jax.grad(model.scalar_potential)(yy)
+        return gradient_with_hessian_jvp(model.scalar_potential)(yy)
 
     def size(yy):
         return jnp.sum(equations(yy, None) ** 2)
@@ -437,10 +472,18 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     ], Result.not_critical)
 
 
-def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> SolveResult:
+def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions,
+           global_steps=None) -> SolveResult:
+    """One start, one round. ``global_steps`` (an integer array) overrides the number of
+    global-phase steps without a new compilation (:func:`_global_phase`)."""
     y0 = jnp.asarray(y0, jnp.float64)
     u0 = region.to_unit(y0)
-    if opts.global_steps > 0:
+    if opts.global_steps > 0 and global_steps is not None:
+        u1, q1, stall = _global_phase(model, region, u0, opts, global_steps)
+        ran = global_steps > 0
+        q1 = jnp.where(ran, q1, jnp.nan)
+        stall = jnp.where(ran, stall, jnp.inf)
+    elif opts.global_steps > 0:
         u1, q1, stall = _global_phase(model, region, u0, opts)
     else:
         u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
@@ -503,7 +546,12 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     """
     ensure_x64()
     region = as_region(model, region)
-    return _solve(model, y0, region, _options(**options))
+    opts = _options(**options)
+    sols = None
+    for steps, o in _rounds(opts):  # the strategy's rounds, the first success kept
+        sol = _solve(model, y0, region, o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, sol)
+    return sols
 
 
 def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
@@ -649,13 +697,59 @@ def _search_from(model, region, y0, opts: SolverOptions) -> SearchResult:
     return _deduplicated(_solve_starts(model, region, y0, opts), region)
 
 
-def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
+def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions], ...]:
+    """(global-phase steps, options) of each round of ``opts.strategy`` (a round identical to
+    an earlier one is dropped: it would end where that one ended). Rounds with the first
+    round's options share its compiled program: their number of global steps is an
+    argument (an int); another round's is part of its options (steps None)."""
+    out: list[tuple[int | None, SolverOptions]] = []
+    seen = []
+    base = dataclasses.replace(opts, strategy="single")
+    for steps, doubling in STRATEGIES[opts.strategy]:
+        steps = opts.global_steps if steps == "all" else min(int(steps), opts.global_steps)
+        o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)
+        if (steps, o.step_doubling) in seen:
+            continue
+        seen.append((steps, o.step_doubling))
+        out.append((steps, o) if o == base else (None, dataclasses.replace(o, global_steps=steps)))
+    if len(out) == 1:  # one round: the options as they are, nothing dynamic
+        out = [(None, dataclasses.replace(out[0][1], global_steps=seen[0][0]))]
+    return tuple(out)
+
+
+def _steps_argument(steps):
+    return None if steps is None else jnp.asarray(steps, jnp.int32)
+
+
+def _solve_round(model, region, y0, opts: SolverOptions, global_steps) -> SolveResult:
+    """Every start of ``y0`` through one round (``global_steps`` global-phase steps, an
+    integer array; None: ``opts.global_steps``)."""
     def solve(yy):
-        return _solve(model, yy, region, opts)
+        return _solve(model, yy, region, opts, global_steps)
 
     if y0.shape[0] > opts.batch_size:  # consecutive vmapped batches: bounded memory
         return jax.lax.map(solve, y0, batch_size=opts.batch_size)
     return jax.vmap(solve)(y0)
+
+
+def _keep_first_success(earlier: SolveResult, later: SolveResult) -> SolveResult:
+    """Per start: ``earlier`` where it ended on a verified critical point, else ``later``."""
+    done = is_critical(earlier.result)
+
+    def pick(a, b):
+        return jnp.where(done.reshape(done.shape + (1,) * (a.ndim - 1)), a, b)
+
+    return jax.tree.map(pick, earlier, later)
+
+
+def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
+    """Every start through the rounds of ``opts.strategy``, all of them in every round
+    (fixed shapes: pure, vmap-able); :func:`search_threaded` compacts instead."""
+    sols = None
+    for steps, o in _rounds(opts):
+        sol = _solve_round(model, region, y0, o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, sol)
+    return sols
 
 
 def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
@@ -666,6 +760,7 @@ def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
 
 
 _solve_jit = eqx.filter_jit(_solve_starts)
+_solve_round_jit = eqx.filter_jit(_solve_round)
 _deduplicated_jit = eqx.filter_jit(_deduplicated)
 
 #: Fewest starts per thread when :func:`search_threaded` splits a search.
@@ -708,6 +803,32 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     and a copy always joins its original's cluster after it, so the real starts' results are
     the same as without padding."""
     n = int(y0.shape[0])
+    rounds = _rounds(opts)
+    if len(rounds) == 1:
+        sols, _ = _solve_threaded(model, region, y0, rounds[0][1], threads, None)
+    else:
+        # compaction: each round solves only the starts that no earlier round solved, gathered
+        # into the fewest parts; rounds that differ in their global steps only run one compiled
+        # program (the number of steps is an argument, not a compile-time constant)
+        steps, o = rounds[0]
+        sols, size = _solve_threaded(model, region, y0, o, threads, steps)
+        for steps, o in rounds[1:]:
+            left = np.flatnonzero(~np.asarray(is_critical(sols.result)))
+            if left.size == 0:
+                break
+            # parts of the first round's size: fewer parts, no new shape to compile
+            redo, _ = _solve_threaded(model, region, y0[left], o, threads, steps, size)
+            sols = jax.tree.map(lambda a, b: a.at[left].set(b), sols, redo)
+    result = _deduplicated_jit(_pad_rows(sols, bucket(n, n << 1)), region)
+    return jax.tree.map(lambda x: x[:n], result)
+
+
+def _solve_threaded(model, region, y0, opts: SolverOptions, threads: int, global_steps,
+                    size: int | None = None):
+    """Every start of ``y0`` through one round (``global_steps``; None: the strategy's only
+    round), in bucketed parts (of ``size`` starts if given) on ``threads`` concurrent
+    executions; the padding dropped. Returns the solutions and the part size."""
+    n = int(y0.shape[0])
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
     threads = max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
                          opts.batch_size // MIN_STARTS_PER_THREAD))
@@ -715,15 +836,21 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     # the load: a part's Newton loop lasts as long as its slowest start); one thread (and an
     # accelerator) runs parts of up to batch_size, one after the other
     cap = opts.batch_size if threads == 1 else min(THREAD_PART, opts.batch_size // threads)
-    size = bucket(-(-n // max(threads, -(-n // cap))), cap)
+    if size is None:
+        size = bucket(-(-n // max(threads, -(-n // cap))), cap)
     parts = -(-n // size)
     padded = _pad_rows(y0, parts * size)
-    calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
-    sols = map_concurrently(_solve_jit, calls, threads, call_signature(*calls[0]))
+    if global_steps is None:  # options with a static number of global steps
+        fun = _solve_jit
+        calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
+    else:
+        fun = _solve_round_jit
+        steps = _steps_argument(global_steps)
+        calls = [(model, region, padded[k * size:(k + 1) * size], opts, steps)
+                 for k in range(parts)]
+    sols = map_concurrently(fun, calls, threads, call_signature(*calls[0]))
     sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
-    total = parts * size
-    result = _deduplicated_jit(_pad_rows(sols, bucket(total, total << 1)), region)
-    return jax.tree.map(lambda x: x[:n], result)
+    return jax.tree.map(lambda x: x[:n], sols), size
 
 
 #: Default number of starts of :func:`find_critical_points` (docs/search.md: the
