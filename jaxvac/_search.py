@@ -30,6 +30,12 @@ The method (``docs/search.md`` has the details and the measurements behind the d
    the solver's state (:func:`_result_code`).
 6. **Deduplication** of the verified points modulo axion periods, within each point's
    own location uncertainty (:func:`deduplicate`).
+
+Steps 2–5 are one *round*. The default strategy (:data:`STRATEGIES`,
+``SolverOptions.strategy``) gives a start that did not end on a verified critical point
+further rounds from its own start — Newton with its step doubled, then plain Newton — and
+keeps the first success; :func:`search_threaded` solves each round only for the starts left
+(compaction).
 """
 
 from __future__ import annotations
@@ -109,6 +115,7 @@ class SolverOptions:
       Newton with ``step_doubling = 8`` straight from the same start, and a start still left
       a third, plain Newton from the start. ``"global-newton"`` skips the doubling round;
       ``"newton-global"`` runs plain Newton first and the global phase for the starts left.
+      With ``global_steps = 0`` every strategy is one round: Newton from the start, as before.
       A threaded search (:func:`search_threaded`) gathers the starts left for a round into
       fewer parts (compaction: solved starts cost nothing more); a vmapped one
       (:func:`search`, scans) computes every round for every start and keeps the first
@@ -705,6 +712,8 @@ def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions], ...]
     out: list[tuple[int | None, SolverOptions]] = []
     seen = []
     base = dataclasses.replace(opts, strategy="single")
+    if opts.global_steps == 0:  # "Newton straight from the start", and nothing else
+        return ((None, base),)
     for steps, doubling in STRATEGIES[opts.strategy]:
         steps = opts.global_steps if steps == "all" else min(int(steps), opts.global_steps)
         o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)

@@ -657,9 +657,10 @@ def test_rounds_of_the_strategies():
     """The default runs the global phase and Newton, then Newton with its step doubled, then
     plain Newton, for the starts each earlier round left; the rounds with the first round's
     options share its program (their global steps an argument), the doubling round has its
-    own (no global phase compiled in); a round identical to an earlier one is dropped
-    (global_steps = 0: Newton, then Newton doubled); an unknown strategy is refused with the
-    known ones listed."""
+    own (no global phase compiled in); a round identical to an earlier one is dropped;
+    global_steps = 0 is Newton from the start and nothing else, whatever the strategy (the
+    flagship scan's setting is unchanged); an unknown strategy is refused with the known ones
+    listed."""
     from jaxvac._search import _options, _rounds
 
     def rounds(**kw):
@@ -670,7 +671,8 @@ def test_rounds_of_the_strategies():
     assert rounds(strategy="newton-global") == [(0, 80, 1, "single"), (80, 80, 1, "single")]
     assert rounds(strategy="global-newton", global_steps=0) == [(None, 0, 1, "single")]
     assert rounds(strategy="single") == [(None, 80, 1, "single")]
-    assert rounds(global_steps=0) == [(0, 0, 1, "single"), (None, 0, 8, "single")]
+    assert rounds(global_steps=0) == [(None, 0, 1, "single")]
+    assert rounds(global_steps=0, strategy="newton-global") == [(None, 0, 1, "single")]
     with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
         _options(strategy="fastest")
 
