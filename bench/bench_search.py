@@ -198,13 +198,21 @@ def run_pool(model, region, y0, opts, run, repeats=1):
     r = run(model, region, y0, opts)
     jax.block_until_ready(r)
     t1 = time.perf_counter()
-    warm = []
+    warm, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = run(model, region, y0, opts)
         jax.block_until_ready(r)
         warm.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    _LAST_CPU[0] = min(cpu)
     return jax.tree.map(np.asarray, r), t1 - t0, min(warm)
+
+
+#: Process CPU time of the last best-of-repeats call timed (run_pool, baseline_loop): on a
+#: shared machine the wall time includes waiting for a core; the CPU time counts the work
+#: (summed over threads).
+_LAST_CPU = [float("nan")]
 
 
 def _earlier(out, key, empty):
@@ -285,7 +293,6 @@ def part_strategies(args, out):
     the single-round settings. Cost: the first round's run time plus, for each later round,
     its run time times the fraction of starts left (compaction; indicative: under vmap a part
     lasts as long as its slowest start)."""
-    rng = np.random.default_rng(0)
     ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
     results = dict(_earlier(out, "strategies", {}))
     n_ref = {name: len(ref) for name, (_, ref, _) in reference_sets().items()}
@@ -311,7 +318,8 @@ def part_strategies(args, out):
                 "success_rate": float(np.mean(lab >= 0)), "spurious_starts": int(np.sum(lab == -1)),
                 "cost_s": cost, "cost_vs_single": cost / float(runs["single"]["run_s"])
                 if "single" in runs else float("nan"),
-                "curve": completeness_curve(lab, n_ref[name], ns, rng)}
+                # the same subsets for every chain: equal labels give equal curves
+                "curve": completeness_curve(lab, n_ref[name], ns, np.random.default_rng(0))}
             r = results[f"{name}/{chain}"]
             print(f"{name:15s} {chain:24s} success {r['success_rate']:.3f} cost x{r['cost_vs_single']:.2f} "
                   + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
@@ -334,16 +342,18 @@ def baseline_loop(model, y0s, region, repeats=1, polish_steps=2):
     hess = jax.jit(jax.hessian(model.scalar_potential))
     grad(y0s[0]).block_until_ready()
     hess(y0s[0]).block_until_ready()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ends = []
         for y0 in y0s:
             sol = root(lambda y: np.asarray(grad(y)), y0, jac=lambda y: np.asarray(hess(y)),
                        method="hybr")
             ends.append(sol.x)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     t = min(times)
+    _LAST_CPU[0] = min(cpu)
     ends = np.asarray(ends)
     if polish_steps:  # fair to scipy: its end points get jaxvac's polish before verification
         from jaxvac._search import polish
@@ -378,6 +388,7 @@ def part_throughput(args, out):
         for n in args.sizes:
             y0 = sample_starts(model, region, jax.random.key(7), n)
             r, t_first, t_run = run_pool(model, region, y0, opts, run, args.repeats)
+            cpu_run = _LAST_CPU[0]
             lab = label_starts(np.asarray(r.solutions.result), np.asarray(r.solutions.y), ref, region)
             if check is not None:
                 lab = check_unlisted(lab, np.asarray(r.solutions.y), ref, region, check, clusters)
@@ -395,6 +406,8 @@ def part_throughput(args, out):
             labb = label_starts(np.where(ok, Result.successful, Result.not_critical), ends, ref, region)
             if check is not None:
                 labb = check_unlisted(labb, ends, ref, region, check, clusters)
+            row.update({"jaxvac_cpu_s": cpu_run, "baseline_cpu_s": _LAST_CPU[0],
+                        "load": os.getloadavg()[0]})
             row.update({"baseline_starts": nb, "baseline_s": tb,
                         "baseline_polish_steps": args.baseline_polish,
                         "baseline_success": float(np.mean(labb >= 0)),
@@ -404,6 +417,9 @@ def part_throughput(args, out):
             rate_b = row["baseline_success"] * nb / tb if row["baseline_success"] > 0 else float("nan")
             row.update({"jaxvac_points_per_s": rate_j, "baseline_points_per_s": rate_b,
                         "starts_per_s_ratio": (n / t_run) / (nb / tb)})
+            if row["baseline_success"] > 0:  # verified points per CPU second, jaxvac / scipy
+                row["cpu_points_ratio"] = ((row["jaxvac_success"] * n / cpu_run)
+                                           / (row["baseline_success"] * nb / row["baseline_cpu_s"]))
             if check is not None:
                 row["reference_points"] = len(ref)
                 row["jaxvac_found_reference"] = len(set(int(v) for v in lab if 0 <= v < len(ref)))
@@ -486,8 +502,9 @@ def _write_md(out, data):
                   "default: the cores; a search of fewer than 32 starts per thread uses fewer threads, so "
                   "batch 1 runs on one); the scipy loop is one Python loop, as a physicist writes it.", "",
                   "| model | setting | batch | threads | compile s | jaxvac s | jaxvac ok | jaxvac pts/s "
-                  "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio |",
-                  "|---" * 14 + "|"]
+                  "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio "
+                  "| pts per CPU s ratio | load |",
+                  "|---" * 16 + "|"]
         for r in thr:
             ratio = r["jaxvac_points_per_s"] / r["baseline_points_per_s"] if r["baseline_points_per_s"] > 0 else float("nan")
             lines.append(
@@ -495,7 +512,9 @@ def _write_md(out, data):
                 f"{r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
                 f"{r['jaxvac_success']:.3f} | {r['jaxvac_points_per_s']:.1f} | {r['baseline_starts']} | "
                 f"{r['baseline_s']:.2f} | {r['baseline_success']:.3f} | {r['baseline_points_per_s']:.1f} | "
-                f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} |")
+                f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} | "
+                + (f"{r['cpu_points_ratio']:.1f} | {r['load']:.1f} |" if "cpu_points_ratio" in r
+                   else " | |"))
         chk = [r for r in thr if "reference_points" in r]
         if chk:
             lines += ["", "Models checked independently (reference set = supersymmetric points only; "
