@@ -105,6 +105,8 @@ def part_rku(out, only=()):
             ("rounds: global + ∇V, doubled ∇V, ∇V (default since issue #20)", 1, 32,
              (1.0, 200.0), "global-doubling-newton"),
             ("∇V (single pipeline)", 1, 128, (1.0, 200.0), "single"),
+            ("rounds: global + ∇V, doubled ∇V from the global phase's end, ∇V from the start", 1,
+             32, (1.0, 200.0), "global-continue-doubling-newton"),
             ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single")]
     if only:
         runs = [r for k, r in enumerate(runs) if k in only]

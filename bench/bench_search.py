@@ -77,7 +77,9 @@ import search_models as sm  # noqa: E402  (reference sets; classes are loaded vi
 
 D_UPLIFT = 3e-11
 
-#: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()).
+#: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()). The
+#: settings with the global phase on other than "default" are single rounds (strategy
+#: "single"), as they were before strategies existed.
 SETTINGS = {
     "default": {},
     "single": {"strategy": "single"},  # the default before the strategies (global + Newton once)
@@ -85,11 +87,11 @@ SETTINGS = {
     "global-first": {"strategy": "global-first"},
     "global-first-doubling": {"strategy": "global-first-doubling"},
     "no-global": {"global_steps": 0},
-    "steps24": {"max_steps": 24},
+    "steps24": {"max_steps": 24, "strategy": "single"},
     "no-global-steps24": {"global_steps": 0, "max_steps": 24},
-    "steps64": {"max_steps": 64},
+    "steps64": {"max_steps": 64, "strategy": "single"},
     "no-global-steps64": {"global_steps": 0, "max_steps": 64},
-    "doubling8": {"step_doubling": 8},
+    "doubling8": {"step_doubling": 8, "strategy": "single"},
     "no-global-doubling8": {"global_steps": 0, "step_doubling": 8},
 }
 
@@ -282,6 +284,8 @@ CHAINS = {
     "newton-global": ["no-global", "single"],
     "global-newton": ["single", "no-global"],
     "global-doubling-newton": ["single", "no-global-doubling8", "no-global"],
+    # the doubling round continuing from the global phase's end point = "doubling8" per start
+    "global-continue-doubling-newton": ["single", "doubling8", "no-global"],
     "newton-doubling-global": ["no-global", "no-global-doubling8", "single"],
     "doubling-global": ["no-global-doubling8", "single"],
 }

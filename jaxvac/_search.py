@@ -80,6 +80,8 @@ STRATEGIES = {
     "global-newton": (("all", None), (0, None)),
     "newton-global": ((0, None), ("all", None)),
     "global-doubling-newton": (("all", None), (0, 8), (0, None)),
+    # the doubling round continues from where the first round's global phase ended
+    "global-continue-doubling-newton": (("all", None), ("continue", 8), (0, None)),
 }
 
 
@@ -114,7 +116,9 @@ class SolverOptions:
       same, then a start that did not end on a verified critical point runs a second round,
       Newton with ``step_doubling = 8`` straight from the same start, and a start still left
       a third, plain Newton from the start. ``"global-newton"`` skips the doubling round;
-      ``"newton-global"`` runs plain Newton first and the global phase for the starts left.
+      ``"newton-global"`` runs plain Newton first and the global phase for the starts left;
+      ``"global-continue-doubling-newton"`` runs the doubling round from where the first
+      round's global phase ended instead of from the start.
       With ``global_steps = 0`` every strategy is one round: Newton from the start, as before.
       A threaded search (:func:`search_threaded`) gathers the starts left for a round into
       fewer parts (compaction: solved starts cost nothing more); a vmapped one
@@ -190,6 +194,7 @@ class SolveResult(eqx.Module):
     solver_residual: jax.Array  # |F| at the end of the local phase (F = ∇_uV/|∇_uV(start)|)
     stall: jax.Array  # |∇_u q| / q at the end of the global phase
     in_region: jax.Array  # bool
+    y_global: jax.Array  # where the global phase ended (the start where it did not run)
 
 
 def _stationarity_terms(model: AbstractModel, y):
@@ -521,6 +526,7 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions,
     return SolveResult(
         y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
         global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,
+        y_global=region.from_unit(u1),
     )
 
 
@@ -555,9 +561,10 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     region = as_region(model, region)
     opts = _options(**options)
     sols = None
-    for steps, o in _rounds(opts):  # the strategy's rounds, the first success kept
-        sol = _solve(model, y0, region, o, _steps_argument(steps))
-        sols = sol if sols is None else _keep_first_success(sols, sol)
+    y0 = jnp.asarray(y0, jnp.float64)
+    for steps, o, cont in _rounds(opts):  # the strategy's rounds, the first success kept
+        sol = _solve(model, _round_starts(y0, sols, cont), region, o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
     return sols
 
 
@@ -713,17 +720,31 @@ def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions], ...]
     seen = []
     base = dataclasses.replace(opts, strategy="single")
     if opts.global_steps == 0:  # "Newton straight from the start", and nothing else
-        return ((None, base),)
+        return ((None, base, False),)
     for steps, doubling in STRATEGIES[opts.strategy]:
-        steps = opts.global_steps if steps == "all" else min(int(steps), opts.global_steps)
+        cont = steps == "continue"
+        steps = (opts.global_steps if steps == "all" else 0 if cont
+                 else min(int(steps), opts.global_steps))
         o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)
-        if (steps, o.step_doubling) in seen:
+        if (steps, o.step_doubling, cont) in seen:
             continue
-        seen.append((steps, o.step_doubling))
-        out.append((steps, o) if o == base else (None, dataclasses.replace(o, global_steps=steps)))
+        seen.append((steps, o.step_doubling, cont))
+        r = (steps, o) if o == base else (None, dataclasses.replace(o, global_steps=steps))
+        out.append(r + (cont,))
     if len(out) == 1:  # one round: the options as they are, nothing dynamic
-        out = [(None, dataclasses.replace(out[0][1], global_steps=seen[0][0]))]
+        out = [(None, dataclasses.replace(out[0][1], global_steps=seen[0][0]), False)]
     return tuple(out)
+
+
+def _round_starts(y0, sols, cont: bool):
+    """A round's starts: the starts, or (``cont``) where the earlier rounds' global phase
+    ended."""
+    return sols.y_global if cont else y0
+
+
+def _restart(sol: SolveResult, y0) -> SolveResult:
+    """``sol`` with its start set back to ``y0`` (a continuing round started elsewhere)."""
+    return eqx.tree_at(lambda t: t.y0, sol, jnp.asarray(y0, sol.y0.dtype))
 
 
 def _steps_argument(steps):
@@ -755,9 +776,9 @@ def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
     """Every start through the rounds of ``opts.strategy``, all of them in every round
     (fixed shapes: pure, vmap-able); :func:`search_threaded` compacts instead."""
     sols = None
-    for steps, o in _rounds(opts):
-        sol = _solve_round(model, region, y0, o, _steps_argument(steps))
-        sols = sol if sols is None else _keep_first_success(sols, sol)
+    for steps, o, cont in _rounds(opts):
+        sol = _solve_round(model, region, _round_starts(y0, sols, cont), o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
     return sols
 
 
@@ -819,14 +840,16 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
         # compaction: each round solves only the starts that no earlier round solved, gathered
         # into the fewest parts; rounds that differ in their global steps only run one compiled
         # program (the number of steps is an argument, not a compile-time constant)
-        steps, o = rounds[0]
+        steps, o, _ = rounds[0]
         sols, size = _solve_threaded(model, region, y0, o, threads, steps)
-        for steps, o in rounds[1:]:
+        for steps, o, cont in rounds[1:]:
             left = np.flatnonzero(~np.asarray(is_critical(sols.result)))
             if left.size == 0:
                 break
             # parts of the first round's size: fewer parts, no new shape to compile
-            redo, _ = _solve_threaded(model, region, y0[left], o, threads, steps, size)
+            starts = _round_starts(y0, sols, cont)[left]
+            redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
+            redo = _restart(redo, y0[left])
             sols = jax.tree.map(lambda a, b: a.at[left].set(b), sols, redo)
     result = _deduplicated_jit(_pad_rows(sols, bucket(n, n << 1)), region)
     return jax.tree.map(lambda x: x[:n], result)

@@ -664,28 +664,34 @@ def test_rounds_of_the_strategies():
     from jaxvac._search import _options, _rounds
 
     def rounds(**kw):
-        return [(steps, o.global_steps, o.step_doubling, o.strategy) for steps, o in
-                _rounds(_options(**kw))]
+        return [(steps, o.global_steps, o.step_doubling, o.strategy) + ((True,) if cont else ())
+                for steps, o, cont in _rounds(_options(**kw))]
 
     assert rounds() == [(80, 80, 1, "single"), (None, 0, 8, "single"), (0, 80, 1, "single")]
     assert rounds(strategy="newton-global") == [(0, 80, 1, "single"), (80, 80, 1, "single")]
     assert rounds(strategy="global-newton", global_steps=0) == [(None, 0, 1, "single")]
     assert rounds(strategy="single") == [(None, 80, 1, "single")]
     assert rounds(global_steps=0) == [(None, 0, 1, "single")]
+    assert rounds(strategy="global-continue-doubling-newton") == [
+        (80, 80, 1, "single"), (None, 0, 8, "single", True), (0, 80, 1, "single")]
     assert rounds(global_steps=0, strategy="newton-global") == [(None, 0, 1, "single")]
     with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
         _options(strategy="fastest")
 
 
-def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit():
+@pytest.mark.parametrize("strategy", ["global-doubling-newton", "global-continue-doubling-newton"])
+def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit(strategy):
     """V = (2 + cos y)/x² has no critical point, so every start runs both rounds. The
     threaded search, which gathers the starts left after the first round into fewer parts
     (compaction), gives leaf for leaf and bit for bit the search that runs every round for
-    every start in one vmap (as scans do); every start is a runaway or another failure,
-    with its second round's (Newton-only) result: no global-phase objective recorded."""
+    every start in one vmap (as scans do), also when a round continues from where the global
+    phase ended; every start is a runaway or another failure, with its last round's
+    (Newton-only) result: no global-phase objective recorded."""
     model = model_class("PowerSlope")()
-    threaded = find_critical_points(model, starts=100, seed=4, threads=2)
-    assert_same_leaves(threaded.search, vmapped_search(model, 100, 4))
+    threaded = find_critical_points(model, starts=100, seed=4, threads=2, strategy=strategy)
+    assert_same_leaves(threaded.search, vmapped_search(model, 100, 4, strategy=strategy))
+    y0 = np.asarray(threaded.search.solutions.y0)  # every round reports the start itself
+    assert np.all(y0[:, 0] > 0) and len(np.unique(y0[:, 0])) == 100
     assert set(int(c) for c in threaded.codes) <= {int(c) for c in FAILURES}
     assert np.all(np.isnan(np.asarray(threaded.search.solutions.global_objective)))
 
