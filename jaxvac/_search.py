@@ -123,7 +123,8 @@ class SolverOptions:
       A threaded search (:func:`search_threaded`) gathers the starts left for a round into
       fewer parts (compaction: solved starts cost nothing more); a vmapped one
       (:func:`search`, scans) computes every round for every start and keeps the first
-      success — the same results. Measurements behind the default: bench/results/search.md.
+      success — the same codes and points (values may differ in the last bit: XLA fuses the
+      larger program differently). Measurements behind the default: bench/results/search.md.
     """
 
     global_steps: int = 80

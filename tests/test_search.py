@@ -702,7 +702,8 @@ def test_second_round_keeps_every_first_round_vacuum_and_adds(kklt_reference):
     vacuum ends there under the default strategy too (same code, same point), and the
     later rounds (Newton with its step doubled, then plain Newton, from the start) bring
     many more starts to one of the two
-    critical points mpmath finds; the threaded, compacted search is the vmapped one."""
+    critical points mpmath finds; the threaded, compacted search is the vmapped one (same codes
+    and points; 1-ulp differences where XLA fuses the larger program differently)."""
     ref = kklt_reference[D_UPLIFT]
     model = model_class("KKLTUplift")(D=D_UPLIFT)
     single = find_critical_points(model, starts=128, seed=2, strategy="single")
@@ -717,4 +718,14 @@ def test_second_round_keeps_every_first_round_vacuum_and_adds(kklt_reference):
         assert any(abs(y[0] - float(t)) < 1e-8 * float(t)
                    and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6
                    for t, tau, *_ in ref), y
-    assert_same_leaves(rounds.search, vmapped_search(model, 128, 2))
+    # the vmapped search compiles every round into one program, where XLA fuses the analysis
+    # differently: the same codes, representatives and points, values to the last bits
+    exact = vmapped_search(model, 128, 2)
+    np.testing.assert_array_equal(rounds.codes, np.asarray(exact.solutions.result))
+    np.testing.assert_array_equal(rounds.search.representative, np.asarray(exact.representative))
+    for a, b in zip(jax.tree.leaves(rounds.search), jax.tree.leaves(exact)):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind == "f":
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-300)
+        else:
+            np.testing.assert_array_equal(a, b)
