@@ -88,7 +88,7 @@ def scale_free_local_phase(clip):
     return local
 
 
-def part_rku(out):
+def part_rku(out, only=()):
     import time
 
     from jaxvac.reproduce._rku_scan import BOX, L, _search_finds, scan_config
@@ -98,23 +98,36 @@ def part_rku(out):
     n1, n2, xi, n = 10.0, 9.0, 1e-3, 200
     ss = L.stable_set(n1, n2, xi, x_lo=2 * math.pi / n1, x_hi=60.0)
     samples = L.sample_vacua(ss, L.Draws(**BOX), n, seed=12)
-    runs = [("∇V (jaxvac default)", 1, 32, (1.0, 200.0)),
-            ("∇V, step doubled while marching, ≤ 8× (step_doubling = 8)", 8, 32, (1.0, 200.0)),
-            ("∇V (jaxvac default)", 1, 128, (1.0, 200.0)),
-            ("∇V (jaxvac default)", 1, 32, (10.0, 50.0))]
+    runs = [("∇V (single pipeline, the default before issue #20)", 1, 32, (1.0, 200.0), "single"),
+            ("∇V, step doubled while marching, ≤ 8× (step_doubling = 8)", 8, 32, (1.0, 200.0),
+             "single"),
+            ("rounds: global + ∇V, doubled ∇V, ∇V (default since issue #20)", 1, 32,
+             (1.0, 200.0), "global-doubling-newton"),
+            ("∇V (single pipeline)", 1, 128, (1.0, 200.0), "single"),
+            ("rounds: global + ∇V, doubled ∇V from the global phase's end, ∇V from the start", 1,
+             32, (1.0, 200.0), "global-continue-doubling-newton"),
+            ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single")]
+    if only:
+        runs = [r for k, r in enumerate(runs) if k in only]
     rows = []
-    for label, doubling, starts, (lo, hi) in runs:
+    for label, doubling, starts, (lo, hi), strategy in runs:
         cfg = scan_config(n, box=BOX, chunk=n, starts=starts, region={"T": [lo, hi]})
+        cfg["search"] = {"strategy": strategy}
         if doubling > 1:
-            cfg["search"] = {"step_doubling": doubling}
+            cfg["search"]["step_doubling"] = doubling
         t0 = time.perf_counter()
         found, off = _search_finds(samples, search_point_solver(read_config(cfg)))
         row = {"variant": label, "starts": starts, "T": [lo, hi], "vacua": n, "found": found,
                "off_line_dS_minima": off, "seconds_incl_compile": time.perf_counter() - t0}
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    with open(os.path.join(out, "newton_variants_rku.json"), "w") as f:
-        json.dump({"platform": bs.platform.platform(), "jax": jax.__version__, "rows": rows}, f,
+    path = os.path.join(out, "newton_variants_rku.json")
+    earlier = json.load(open(path)).get("rows", []) if os.path.exists(path) else []
+    earlier = [dict(q, variant=q["variant"] + " [earlier run]") for q in earlier
+               if "earlier run" not in q["variant"]] + [q for q in earlier if "earlier run" in q["variant"]]
+    with open(path, "w") as f:
+        json.dump({"platform": bs.platform.platform(), "jax": jax.__version__,
+                   "rows": earlier + rows}, f,
                   indent=1, ensure_ascii=False)
     lines = ["# Shallow RKU dS minima: jaxvac's local phase vs step doubling", "",
              "`python bench/bench_newton_variants.py --part rku`: 200 parameter points of seed 000's "
@@ -122,7 +135,7 @@ def part_rku(out):
              "vacuum known from the exact landscape; default search options.", "",
              "| local phase | starts | T range (τ: full period) | vacua found | dS minima off the lines |",
              "|---|---|---|---|---|"]
-    for q in rows:
+    for q in earlier + rows:
         lines.append(f"| {q['variant']} | {q['starts']} | {q['T'][0]:g}–{q['T'][1]:g} | "
                      f"{q['found']} of {q['vacua']} | {q['off_line_dS_minima']} |")
     with open(os.path.join(out, "newton_variants_rku.md"), "w") as f:
@@ -134,10 +147,11 @@ def main():
     ap.add_argument("--pool", type=int, default=1024)
     ap.add_argument("--part", choices=("kklt", "rku"), default="kklt")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--runs", default="", help="--part rku: indices of the runs to do (default all)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.part == "rku":
-        return part_rku(args.out)
+        return part_rku(args.out, [int(k) for k in args.runs.split(",") if k])
     refs = bs.reference_sets()
     variants = ([("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 1)]
                 + [(f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c), 1)

@@ -2,8 +2,8 @@
 a baseline, on models whose complete set of critical points is known independently
 (tests/search_models.py: closed forms, numpy roots, mpmath).
 
-    python bench/bench_search.py [--part completeness|throughput|all] [--pool 1024]
-        [--settings default,no-global,...] [--out bench/results]
+    python bench/bench_search.py [--part completeness|strategies|throughput|all] [--pool 1024]
+        [--settings default,no-global,...] [--labels-dir DIR] [--out bench/results]
 
 **Completeness.** For each model and solver setting, one pool of ``--pool`` starts is
 sampled in the default region and solved once (one compilation per model × setting);
@@ -13,6 +13,11 @@ point there — a false vacuum; must be 0) or as a failure (its result code). Th
 completeness for N starts is the mean, over 400 random subsets of N starts of the pool,
 of the fraction of reference points found, and P(all) the fraction of subsets that
 found every point.
+
+**Strategies.** With ``--labels-dir``, the completeness part saves every start's label; ``--part
+strategies`` then evaluates orders of rounds (:data:`CHAINS`; ``SolverOptions.strategy``) on
+the same starts: a start's label is that of its first round that ended on a verified critical
+point — exact, since each round of a start is the same function of that start.
 
 **Throughput.** Verified critical points (starts that end on one) per second of
 jaxvac's batched search (compile time reported separately) against the baseline a
@@ -76,15 +81,21 @@ import search_models as sm  # noqa: E402  (reference sets; classes are loaded vi
 
 D_UPLIFT = 3e-11
 
-#: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()).
+#: Solver settings compared (SolverOptions overrides; "default" is SolverOptions()). The
+#: settings with the global phase on other than "default" are single rounds (strategy
+#: "single"), as they were before strategies existed.
 SETTINGS = {
     "default": {},
+    "single": {"strategy": "single"},  # the default before the strategies (global + Newton once)
+    "newton-first": {"strategy": "newton-first"},
+    "global-first": {"strategy": "global-first"},
+    "global-first-doubling": {"strategy": "global-first-doubling"},
     "no-global": {"global_steps": 0},
-    "steps24": {"max_steps": 24},
+    "steps24": {"max_steps": 24, "strategy": "single"},
     "no-global-steps24": {"global_steps": 0, "max_steps": 24},
-    "steps64": {"max_steps": 64},
+    "steps64": {"max_steps": 64, "strategy": "single"},
     "no-global-steps64": {"global_steps": 0, "max_steps": 64},
-    "doubling8": {"step_doubling": 8},
+    "doubling8": {"step_doubling": 8, "strategy": "single"},
     "no-global-doubling8": {"global_steps": 0, "step_doubling": 8},
 }
 
@@ -193,13 +204,21 @@ def run_pool(model, region, y0, opts, run, repeats=1):
     r = run(model, region, y0, opts)
     jax.block_until_ready(r)
     t1 = time.perf_counter()
-    warm = []
+    warm, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = run(model, region, y0, opts)
         jax.block_until_ready(r)
         warm.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    _LAST_CPU[0] = min(cpu)
     return jax.tree.map(np.asarray, r), t1 - t0, min(warm)
+
+
+#: Process CPU time of the last best-of-repeats call timed (run_pool, baseline_loop): on a
+#: shared machine the wall time includes waiting for a core; the CPU time counts the work
+#: (summed over threads).
+_LAST_CPU = [float("nan")]
 
 
 def _earlier(out, key, empty):
@@ -243,6 +262,10 @@ def part_completeness(args, out):
                 "curve": completeness_curve(lab, len(ref), ns, rng),
             }
             results[f"{name}/{sname}"] = row
+            if args.labels_dir:  # per-start labels: strategies are compared on the same starts
+                os.makedirs(args.labels_dir, exist_ok=True)
+                np.savez(os.path.join(args.labels_dir, f"{name}__{sname}.npz"), labels=lab,
+                         codes=codes, run_s=t_run, steps=np.asarray(r.solutions.steps))
             print(f"{name:15s} {sname:18s} compile {row['compile_s']:6.1f}s run {t_run:6.2f}s "
                   f"success {row['success_rate']:.3f} spurious {row['spurious_starts']} "
                   f"found {row['found_in_pool']}/{len(ref)} listed {row['distinct_listed']} "
@@ -253,29 +276,99 @@ def part_completeness(args, out):
     return results
 
 
+# ---- strategies: orders of rounds, evaluated on the same starts ---------------------------
+
+#: Orders of rounds evaluated by ``--part strategies`` from the labels of single-round settings
+#: (``--labels-dir``): a start's label in a chain is that of its first round that ended on a
+#: verified critical point (exact: each round of a start is the same function of the start).
+CHAINS = {
+    "single": ["single"],
+    "no-global": ["no-global"],
+    "no-global-doubling8": ["no-global-doubling8"],
+    "newton-global": ["no-global", "single"],
+    "global-newton": ["single", "no-global"],
+    "global-doubling-newton": ["single", "no-global-doubling8", "no-global"],
+    # the doubling round continuing from the global phase's end point = "doubling8" per start
+    "global-continue-doubling-newton": ["single", "doubling8", "no-global"],
+    "newton-doubling-global": ["no-global", "no-global-doubling8", "single"],
+    "doubling-global": ["no-global-doubling8", "single"],
+}
+
+
+def part_strategies(args, out):
+    """Completeness and cost of every order of rounds in :data:`CHAINS`, from the per-start
+    labels (and single-thread run times) that ``--part completeness --labels-dir`` saved for
+    the single-round settings. Cost: the first round's run time plus, for each later round,
+    its run time times the fraction of starts left (compaction; indicative: under vmap a part
+    lasts as long as its slowest start)."""
+    ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256) if n <= args.pool]
+    results = dict(_earlier(out, "strategies", {}))
+    n_ref = {name: len(ref) for name, (_, ref, _) in reference_sets().items()}
+    for name in args.models or list(n_ref):
+        runs = {}
+        for setting in {s for chain in CHAINS.values() for s in chain}:
+            path = os.path.join(args.labels_dir, f"{name}__{setting}.npz")
+            if os.path.exists(path):
+                runs[setting] = np.load(path)
+        for chain, settings in CHAINS.items():
+            if not all(s in runs for s in settings):
+                continue
+            lab = runs[settings[0]]["labels"].copy()
+            code = runs[settings[0]]["codes"].copy()
+            cost = float(runs[settings[0]]["run_s"])
+            for s in settings[1:]:
+                left = ~((code == Result.successful) | (code == Result.unresolved))
+                cost += float(left.mean()) * float(runs[s]["run_s"])
+                lab = np.where(left, runs[s]["labels"], lab)
+                code = np.where(left, runs[s]["codes"], code)
+            results[f"{name}/{chain}"] = {
+                "model": name, "chain": chain, "rounds": settings, "n_reference": n_ref[name],
+                "success_rate": float(np.mean(lab >= 0)), "spurious_starts": int(np.sum(lab == -1)),
+                "cost_s": cost, "cost_vs_single": cost / float(runs["single"]["run_s"])
+                if "single" in runs else float("nan"),
+                # the same subsets for every chain: equal labels give equal curves
+                "curve": completeness_curve(lab, n_ref[name], ns, np.random.default_rng(0))}
+            r = results[f"{name}/{chain}"]
+            print(f"{name:15s} {chain:24s} success {r['success_rate']:.3f} cost x{r['cost_vs_single']:.2f} "
+                  + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
+                              for c in r["curve"]), flush=True)
+    _save(out, "strategies", results)
+    return results
+
+
 # ---- throughput -----------------------------------------------------------------------
 
 
-def baseline_loop(model, y0s, region, repeats=1):
+def baseline_loop(model, y0s, region, repeats=1, polish_steps=2):
     """scipy.optimize.root (hybr) on jitted JAX gradient and Hessian, one start at a time
-    (best time of ``repeats`` passes over the starts)."""
+    (best time of ``repeats`` passes over the starts). Its end points are polished by
+    ``polish_steps`` of jaxvac's Newton polish (as jaxvac's own are; untimed) before the
+    same verification, so that scipy's default xtol does not count against it."""
     from scipy.optimize import root
 
     grad = jax.jit(jax.grad(model.scalar_potential))
     hess = jax.jit(jax.hessian(model.scalar_potential))
     grad(y0s[0]).block_until_ready()
     hess(y0s[0]).block_until_ready()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ends = []
         for y0 in y0s:
             sol = root(lambda y: np.asarray(grad(y)), y0, jac=lambda y: np.asarray(hess(y)),
                        method="hybr")
             ends.append(sol.x)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     t = min(times)
+    _LAST_CPU[0] = min(cpu)
     ends = np.asarray(ends)
+    if polish_steps:  # fair to scipy: its end points get jaxvac's polish before verification
+        from jaxvac._search import polish
+        finite = np.all(np.isfinite(ends), axis=1)
+        safe = jnp.asarray(np.where(finite[:, None], ends, y0s))
+        polished = np.asarray(jax.jit(jax.vmap(lambda y: polish(model, y, steps=polish_steps)))(safe))
+        ends = np.where(finite[:, None], polished, ends)
     ends = np.asarray(jax.vmap(region.wrap)(jnp.asarray(ends)))
     a = jaxvac.analyse(model, ends)
     inside = np.asarray(jax.vmap(region.contains)(jnp.asarray(ends)))
@@ -303,6 +396,7 @@ def part_throughput(args, out):
         for n in args.sizes:
             y0 = sample_starts(model, region, jax.random.key(7), n)
             r, t_first, t_run = run_pool(model, region, y0, opts, run, args.repeats)
+            cpu_run = _LAST_CPU[0]
             lab = label_starts(np.asarray(r.solutions.result), np.asarray(r.solutions.y), ref, region)
             if check is not None:
                 lab = check_unlisted(lab, np.asarray(r.solutions.y), ref, region, check, clusters)
@@ -315,11 +409,15 @@ def part_throughput(args, out):
                                       for res in Result
                                       if np.any(np.asarray(r.solutions.result) == res)}}
             nb = min(n, args.baseline_max)
-            tb, ends, ok = baseline_loop(model, np.asarray(y0[:nb]), region, args.repeats)
+            tb, ends, ok = baseline_loop(model, np.asarray(y0[:nb]), region, args.repeats,
+                                         args.baseline_polish)
             labb = label_starts(np.where(ok, Result.successful, Result.not_critical), ends, ref, region)
             if check is not None:
                 labb = check_unlisted(labb, ends, ref, region, check, clusters)
+            row.update({"jaxvac_cpu_s": cpu_run, "baseline_cpu_s": _LAST_CPU[0],
+                        "load": os.getloadavg()[0]})
             row.update({"baseline_starts": nb, "baseline_s": tb,
+                        "baseline_polish_steps": args.baseline_polish,
                         "baseline_success": float(np.mean(labb >= 0)),
                         "baseline_found": len(set(int(v) for v in labb if v >= 0)),
                         "baseline_spurious": int(np.sum(labb == -1))})
@@ -327,6 +425,9 @@ def part_throughput(args, out):
             rate_b = row["baseline_success"] * nb / tb if row["baseline_success"] > 0 else float("nan")
             row.update({"jaxvac_points_per_s": rate_j, "baseline_points_per_s": rate_b,
                         "starts_per_s_ratio": (n / t_run) / (nb / tb)})
+            if row["baseline_success"] > 0:  # verified points per CPU second, jaxvac / scipy
+                row["cpu_points_ratio"] = ((row["jaxvac_success"] * n / cpu_run)
+                                           / (row["baseline_success"] * nb / row["baseline_cpu_s"]))
             if check is not None:
                 row["reference_points"] = len(ref)
                 row["jaxvac_found_reference"] = len(set(int(v) for v in lab if 0 <= v < len(ref)))
@@ -388,6 +489,20 @@ def _write_md(out, data):
                 f"| {row['model']} | {row['setting']} | {row['n_reference']} | "
                 f"{row['success_rate']:.3f} | {row['spurious_starts']} | {row['compile_s']:.0f} | "
                 + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in row["curve"]) + " |")
+    strat = data.get("strategies", {})
+    if strat:
+        ns = [c["starts"] for c in next(iter(strat.values()))["curve"]]
+        lines += ["", "## Strategies: orders of rounds on the same starts (`--part strategies`)", "",
+                  "A start's label is that of its first round that ended on a verified critical point "
+                  "(from the per-start labels of the single-round rows above, same pool). Cost: single-"
+                  "thread run time of the first round plus each later round's times the fraction of "
+                  "starts left, relative to `single` (indicative; shared machine).", "",
+                  "| model | rounds | success rate | spurious | cost × single | "
+                  + " | ".join(f"N={n}" for n in ns) + " |", "|---|---|---|---|---|" + "---|" * len(ns)]
+        for r in strat.values():
+            lines.append(f"| {r['model']} | {r['chain']} ({' → '.join(r['rounds'])}) | "
+                         f"{r['success_rate']:.3f} | {r['spurious_starts']} | {r['cost_vs_single']:.2f} | "
+                         + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in r["curve"]) + " |")
     thr = data.get("throughput", [])
     if thr:
         lines += ["", "## Throughput: verified critical points per second", "",
@@ -395,8 +510,9 @@ def _write_md(out, data):
                   "default: the cores; a search of fewer than 32 starts per thread uses fewer threads, so "
                   "batch 1 runs on one); the scipy loop is one Python loop, as a physicist writes it.", "",
                   "| model | setting | batch | threads | compile s | jaxvac s | jaxvac ok | jaxvac pts/s "
-                  "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio |",
-                  "|---" * 14 + "|"]
+                  "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio "
+                  "| pts per CPU s ratio | load |",
+                  "|---" * 16 + "|"]
         for r in thr:
             ratio = r["jaxvac_points_per_s"] / r["baseline_points_per_s"] if r["baseline_points_per_s"] > 0 else float("nan")
             lines.append(
@@ -404,7 +520,9 @@ def _write_md(out, data):
                 f"{r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
                 f"{r['jaxvac_success']:.3f} | {r['jaxvac_points_per_s']:.1f} | {r['baseline_starts']} | "
                 f"{r['baseline_s']:.2f} | {r['baseline_success']:.3f} | {r['baseline_points_per_s']:.1f} | "
-                f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} |")
+                f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} | "
+                + (f"{r['cpu_points_ratio']:.1f} | {r['load']:.1f} |" if "cpu_points_ratio" in r
+                   else " | |"))
         chk = [r for r in thr if "reference_points" in r]
         if chk:
             lines += ["", "Models checked independently (reference set = supersymmetric points only; "
@@ -450,7 +568,8 @@ def _plot(out, comp):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--part", choices=["completeness", "throughput", "all"], default="all")
+    p.add_argument("--part", choices=["completeness", "strategies", "throughput", "all"],
+                   default="all")
     p.add_argument("--pool", type=int, default=1024)
     p.add_argument("--settings", default=",".join(SETTINGS))
     p.add_argument("--models", default="")
@@ -459,9 +578,13 @@ def main():
     p.add_argument("--baseline-max", type=int, default=300)
     p.add_argument("--best", default="default", help="setting used for the throughput part")
     p.add_argument("--repeats", type=int, default=3, help="throughput: best of this many timed runs")
+    p.add_argument("--baseline-polish", type=int, default=2,
+                   help="throughput: Newton polish steps on scipy's end points before verification")
     p.add_argument("--threads", type=int, default=0,
                    help="concurrent executions of jaxvac's search (default: the cores, as jaxvac does)")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
+    p.add_argument("--labels-dir", default="",
+                   help="completeness: also save every start's label per model and setting here")
     args = p.parse_args()
     args.settings = [s for s in args.settings.split(",") if s]
     args.models = [s for s in args.models.split(",") if s]
@@ -469,6 +592,8 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.part in ("completeness", "all"):
         part_completeness(args, args.out)
+    if args.part == "strategies" or (args.part == "all" and args.labels_dir):
+        part_strategies(args, args.out)
     if args.part in ("throughput", "all"):
         part_throughput(args, args.out)
 

@@ -56,12 +56,7 @@ def wirtinger(fun, y) -> Wirtinger:
     A `Wirtinger`: `value`, `d` (∂_a f, complex (n,)) and `dd` (∂_a∂_b̄ f, complex (n, n)).
     """
     n = y.shape[0] // 2
-
-    def value_and_grad(yy):
-        value, grad = jax.value_and_grad(fun)(yy)
-        return grad, (value, grad)
-
-    hess, (value, grad) = jax.jacfwd(value_and_grad, has_aux=True)(y)
+    value, grad, hess = value_gradient_hessian(fun, y)
     d = 0.5 * (grad[:n] - 1j * grad[n:])
     a, b, c = hess[:n, :n], hess[:n, n:], hess[n:, n:]
     dd = 0.25 * ((a + c) + 1j * (b - b.T))
@@ -140,10 +135,7 @@ def fterm_parts(model: Any, y) -> FTermParts:
     W = jnp.asarray(superpotential(z), dtype=jnp.complex128)
     W_a = jax.jacfwd(lambda xx: jnp.asarray(superpotential(xx + 1j * t), jnp.complex128))(x)
 
-    chol = _linalg.cholesky(M)
-
-    def solve(b):
-        return _linalg.cho_solve(chol, b)
+    solve = hermitian_solver(M)
 
     s = dk - dM @ v0
     Minv_s = solve(s)
@@ -218,3 +210,67 @@ def canonical_matrix(H, L):
     Linv_H = _linalg.solve_triangular(L, H, lower=True)
     A = _linalg.solve_triangular(L, Linv_H.T, lower=True)
     return 0.5 * (A + A.T)
+
+
+def hermitian_solver(M):
+    """``b -> M⁻¹ b`` for a Hermitian positive-definite M (n, n): Cholesky
+    (:func:`jaxvac._linalg.cholesky`), and for n = 1 the division by the real pivot M₁₁
+    (the same numbers: Cholesky of a 1 × 1 matrix is √M₁₁, and its solve divides by it twice;
+    the division costs a fraction of the factorisation's derivatives: bench/results/kernels.md).
+    NaN where M has a negative pivot, as Cholesky gives."""
+    if M.shape[-1] == 1:
+        pivot = jnp.real(M[0, 0])
+        pivot = jnp.where(pivot >= 0, pivot, jnp.nan)  # as √pivot: NaN below 0, ±inf at 0
+        return lambda b: b / pivot.astype(M.dtype)
+    chol = _linalg.cholesky(M)
+    return lambda b: _linalg.cho_solve(chol, b)
+
+
+#: Real dimensions up to which :func:`value_gradient_hessian` differentiates forward over
+#: forward; above it forward over reverse (bench/results/kernels.md: with 2 real
+#: coordinates the Hessian of the F-term V costs about half as much forward over forward).
+FORWARD_HESSIAN_MAX = 4
+
+
+def value_gradient_hessian(fun, y):
+    """``(f, ∇f, ∇²f)`` of a real scalar ``fun`` at ``y`` in one pass of autodiff: forward over
+    forward for at most :data:`FORWARD_HESSIAN_MAX` coordinates, forward over reverse above."""
+    def first_forward(yy):
+        return jax.jacfwd(lambda z: _twice(fun(z)), has_aux=True)(yy)
+
+    def first_reverse(yy):
+        value, grad = jax.value_and_grad(fun)(yy)
+        return grad, value
+
+    first = first_forward if y.shape[0] <= FORWARD_HESSIAN_MAX else first_reverse
+
+    def outer(yy):
+        grad, value = first(yy)
+        return grad, (grad, value)
+
+    hess, (grad, value) = jax.jacfwd(outer, has_aux=True)(y)
+    return value, grad, hess
+
+
+def _twice(x):
+    return x, x
+
+
+def gradient_with_hessian_jvp(fun):
+    """∇``fun`` as a function whose derivative is the Hessian from
+    :func:`value_gradient_hessian`, evaluated once per point: ``jax.linearize`` or ``jax.jacfwd``
+    of it (a Newton step's residual and Jacobian) computes the Hessian in one pass instead
+    of differentiating the reverse-mode gradient once per direction. Same values as
+    ``jax.grad(fun)``; higher derivatives by autodiff of the rule."""
+
+    @jax.custom_jvp
+    def gradient(y):
+        return jax.grad(fun)(y)
+
+    @gradient.defjvp
+    def gradient_jvp(primals, tangents):
+        (y,), (t,) = primals, tangents
+        _, grad, hess = value_gradient_hessian(fun, y)
+        return grad, hess @ t
+
+    return gradient

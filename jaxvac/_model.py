@@ -25,7 +25,7 @@ import numpy as np
 
 from ._config import EPS
 from ._errors import InputError
-from ._geometry import fterm_parts, kahler_metric, real_metric
+from ._geometry import fterm_parts, kahler_metric, real_metric, value_gradient_hessian
 from . import _linalg, _range, _rounding
 
 
@@ -432,8 +432,7 @@ class PotentialModel(AbstractModel):
         return jnp.asarray(self.field_metric(y), y.dtype)
 
     def stationarity_terms(self, y):
-        V, g = jax.value_and_grad(self.scalar_potential)(y)
-        H = jax.hessian(self.scalar_potential)(y)
+        V, g, H = value_gradient_hessian(self.scalar_potential, y)
         G = self.kinetic_metric(y)
         custom = self.potential_scale(y)
         S = jnp.abs(V) if custom is None else jnp.abs(jnp.asarray(custom, y.dtype)) + jnp.abs(V)

@@ -30,6 +30,12 @@ The method (``docs/search.md`` has the details and the measurements behind the d
    the solver's state (:func:`_result_code`).
 6. **Deduplication** of the verified points modulo axion periods, within each point's
    own location uncertainty (:func:`deduplicate`).
+
+Steps 2–5 are one *round*. The default strategy (:data:`STRATEGIES`,
+``SolverOptions.strategy``) gives a start that did not end on a verified critical point
+further rounds from its own start — Newton with its step doubled, then plain Newton — and
+keeps the first success; :func:`search_threaded` solves each round only for the starts left
+(compaction).
 """
 
 from __future__ import annotations
@@ -50,7 +56,8 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._solution import Result, first_true, is_stationary
 from ._config import EPS, ensure_x64
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
-from ._geometry import canonical_matrix, fterm_parts, superpotential_hessian
+from ._geometry import (canonical_matrix, fterm_parts, gradient_with_hessian_jvp,
+                        superpotential_hessian)
 from ._model import AbstractModel, SupergravityModel
 from ._region import (DEDUP_RTOL as DEDUP_RTOL, DEDUP_SIGMAS as DEDUP_SIGMAS,
                       DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE,
@@ -61,6 +68,21 @@ from ._parallel import call_signature, execution_mode, map_concurrently, map_on_
 # ======================================================================================
 # The solver
 # ======================================================================================
+
+
+#: The rounds of each strategy, in order: (global-phase steps, step doubling) of each round —
+#: "all": ``global_steps``, 0: Newton straight from the start; None: ``step_doubling``. A start
+#: runs the next round only if it has not yet ended on a verified critical point, from its
+#: own start again; its result is that of its last round. Rounds that differ only in their
+#: global steps share one compiled program.
+STRATEGIES = {
+    "single": (("all", None),),
+    "global-newton": (("all", None), (0, None)),
+    "newton-global": ((0, None), ("all", None)),
+    "global-doubling-newton": (("all", None), (0, 8), (0, None)),
+    # the doubling round continues from where the first round's global phase ended
+    "global-continue-doubling-newton": (("all", None), ("continue", 8), (0, None)),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +110,21 @@ class SolverOptions:
       [0.5, 2]) the step is doubled, up to this factor, and reset at any turn. 1 (default):
       plain Newton. 8 finds ~3× more shallow minima in narrow basins at equal cost (seed 000's
       RKU dS vacua) but flings starts past large-basin minima (KKLT's); see docs/search.md.
+    - ``strategy``: how a start spends its rounds (:data:`STRATEGIES`; docs/search.md,
+      "Strategy"): ``"single"`` (the default before issue #20) runs the global phase (if
+      ``global_steps`` > 0) and Newton once. ``"global-doubling-newton"`` (default) does the
+      same, then a start that did not end on a verified critical point runs a second round,
+      Newton with ``step_doubling = 8`` straight from the same start, and a start still left
+      a third, plain Newton from the start. ``"global-newton"`` skips the doubling round;
+      ``"newton-global"`` runs plain Newton first and the global phase for the starts left;
+      ``"global-continue-doubling-newton"`` runs the doubling round from where the first
+      round's global phase ended instead of from the start.
+      With ``global_steps = 0`` every strategy is one round: Newton from the start, as before.
+      A threaded search (:func:`search_threaded`) gathers the starts left for a round into
+      fewer parts (compaction: solved starts cost nothing more); a vmapped one
+      (:func:`search`, scans) computes every round for every start and keeps the first
+      success — the same codes and points (values may differ in the last bit: XLA fuses the
+      larger program differently). Measurements behind the default: bench/results/search.md.
     """
 
     global_steps: int = 80
@@ -100,8 +137,12 @@ class SolverOptions:
     susy: bool = False
     batch_size: int = 1024
     step_doubling: int = 1
+    strategy: str = "global-doubling-newton"
 
     def __post_init__(self):
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)} "
+                             f"(got {self.strategy!r}).")
         for name in ("global_steps", "max_steps", "polish_steps", "batch_size", "step_doubling"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 0:
@@ -154,6 +195,7 @@ class SolveResult(eqx.Module):
     solver_residual: jax.Array  # |F| at the end of the local phase (F = ∇_uV/|∇_uV(start)|)
     stall: jax.Array  # |∇_u q| / q at the end of the global phase
     in_region: jax.Array  # bool
+    y_global: jax.Array  # where the global phase ended (the start where it did not run)
 
 
 def _stationarity_terms(model: AbstractModel, y):
@@ -199,13 +241,16 @@ def _local_residual(model, region, u, susy: bool):
     if susy:
         vec, _, _ = _susy_terms(model, y)
         return vec
-    g = jax.grad(model.scalar_potential)(y)
+    g = gradient_with_hessian_jvp(model.scalar_potential)(y)
     return g * region.jacobian_diagonal(u)
 
 
-def _global_phase(model, region, u0, opts: SolverOptions):
+def _global_phase(model, region, u0, opts: SolverOptions, steps=None):
     """Adam on f = asinh(q/δ²). Returns (u, q, stall) at the best point visited, with
-    stall = |∇_u f| (≈ |∇_u q| / q where q ≫ δ²): small at a non-zero local minimum."""
+    stall = |∇_u f| (≈ |∇_u q| / q where q ≫ δ²): small at a non-zero local minimum.
+    ``steps`` (an integer array, at most ``opts.global_steps``): run only that many steps of
+    the schedule (a loop of dynamic length: rounds with and without the global phase share
+    one compiled program)."""
     u_lo, u_hi = region.unit_bounds()
     box_lo, box_hi = u_lo - BOX_MARGIN, u_hi + BOX_MARGIN
 
@@ -220,7 +265,7 @@ def _global_phase(model, region, u0, opts: SolverOptions):
     )
     optimiser = optax.adam(schedule)
 
-    def body(carry, _):
+    def body(carry):
         u, state, best = carry
         (f, q), grad = jax.value_and_grad(objective, has_aux=True)(u)
         ok = jnp.isfinite(f) & jnp.all(jnp.isfinite(grad))
@@ -232,13 +277,16 @@ def _global_phase(model, region, u0, opts: SolverOptions):
         grad = jnp.where(ok, grad, 0.0)
         updates, state = optimiser.update(grad, state, u)
         u = jnp.clip(u + updates, box_lo, box_hi)
-        return (u, state, best), None
+        return u, state, best
 
     dtype = u0.dtype
     best0 = (u0, jnp.asarray(jnp.inf, dtype), jnp.asarray(1.0, dtype), jnp.asarray(jnp.inf, dtype))
-    (_, _, best), _ = jax.lax.scan(
-        body, (u0, optimiser.init(u0), best0), None, length=opts.global_steps
-    )
+    init = (u0, optimiser.init(u0), best0)
+    if steps is None:
+        (_, _, best), _ = jax.lax.scan(lambda c, _: (body(c), None), init, None,
+                                       length=opts.global_steps)
+    else:
+        _, _, best = jax.lax.fori_loop(0, steps, lambda _, c: body(c), init)
     u, _, q, stall = best
     return u, q, stall
 
@@ -331,8 +379,10 @@ class DoublingNewton(optx.AbstractRootFinder):
         del options, tags
         r, aux = fn(y, args)
         J = jax.jacfwd(lambda u: fn(u, args)[0])(y)
-        newton = -lx.linear_solve(lx.MatrixLinearOperator(J), r, self.linear_solver,
-                                  throw=False).value
+        # the operator's structures are read from y (not from J's shape): inside shard_map they
+        # carry the device mesh like r does, and lineax compares them (tests/test_scaling.py)
+        operator = lx.FunctionLinearOperator(lambda v: J @ v, jax.eval_shape(lambda: y))
+        newton = -lx.linear_solve(operator, r, self.linear_solver, throw=False).value
         size = jnp.linalg.norm(newton)
         size_prev = jnp.linalg.norm(state.step) / state.alpha
         tiny = jnp.finfo(y.dtype).tiny
@@ -381,7 +431,7 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
         if susy:
             vec, _, _ = _susy_terms(cast(SupergravityModel, model), yy)  # susy: sugra only
             return vec
-        return jax.grad(model.scalar_potential)(yy)
+        return gradient_with_hessian_jvp(model.scalar_potential)(yy)
 
     def size(yy):
         return jnp.sum(equations(yy, None) ** 2)
@@ -437,10 +487,18 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     ], Result.not_critical)
 
 
-def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> SolveResult:
+def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions,
+           global_steps=None) -> SolveResult:
+    """One start, one round. ``global_steps`` (an integer array) overrides the number of
+    global-phase steps without a new compilation (:func:`_global_phase`)."""
     y0 = jnp.asarray(y0, jnp.float64)
     u0 = region.to_unit(y0)
-    if opts.global_steps > 0:
+    if opts.global_steps > 0 and global_steps is not None:
+        u1, q1, stall = _global_phase(model, region, u0, opts, global_steps)
+        ran = global_steps > 0
+        q1 = jnp.where(ran, q1, jnp.nan)
+        stall = jnp.where(ran, stall, jnp.inf)
+    elif opts.global_steps > 0:
         u1, q1, stall = _global_phase(model, region, u0, opts)
     else:
         u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
@@ -471,6 +529,7 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions) -> Sol
     return SolveResult(
         y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
         global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,
+        y_global=region.from_unit(u1),
     )
 
 
@@ -503,7 +562,14 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     """
     ensure_x64()
     region = as_region(model, region)
-    return _solve(model, y0, region, _options(**options))
+    opts = _options(**options)
+    sols = None
+    y0 = jnp.asarray(y0, jnp.float64)
+    for steps, o, cont in _rounds(opts):  # the strategy's rounds, the first success kept
+        sol = _solve(model, _round_starts(y0, sols, cont), region, o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
+    assert sols is not None  # a strategy has at least one round
+    return sols
 
 
 def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
@@ -649,19 +715,89 @@ def _search_from(model, region, y0, opts: SolverOptions) -> SearchResult:
     return _deduplicated(_solve_starts(model, region, y0, opts), region)
 
 
-def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
+def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions, bool], ...]:
+    """(global-phase steps, options) of each round of ``opts.strategy`` (a round identical to
+    an earlier one is dropped: it would end where that one ended). Rounds with the first
+    round's options share its compiled program: their number of global steps is an
+    argument (an int); another round's is part of its options (steps None). The third entry:
+    whether the round continues from where the previous round's global phase ended."""
+    out: list[tuple[int | None, SolverOptions, bool]] = []
+    seen = []
+    base = dataclasses.replace(opts, strategy="single")
+    if opts.global_steps == 0:  # "Newton straight from the start", and nothing else
+        return ((None, base, False),)
+    for steps, doubling in STRATEGIES[opts.strategy]:
+        cont = steps == "continue"
+        steps = (opts.global_steps if steps == "all" else 0 if cont
+                 else min(int(steps), opts.global_steps))
+        o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)
+        if (steps, o.step_doubling, cont) in seen:
+            continue
+        seen.append((steps, o.step_doubling, cont))
+        if o == base:
+            out.append((steps, o, cont))
+        else:
+            out.append((None, dataclasses.replace(o, global_steps=steps), cont))
+    if len(out) == 1:  # one round: the options as they are, nothing dynamic
+        out = [(None, dataclasses.replace(out[0][1], global_steps=seen[0][0]), False)]
+    return tuple(out)
+
+
+def _round_starts(y0, sols, cont: bool):
+    """A round's starts: the starts, or (``cont``) where the earlier rounds' global phase
+    ended."""
+    return sols.y_global if cont else y0
+
+
+def _restart(sol: SolveResult, y0) -> SolveResult:
+    """``sol`` with its start set back to ``y0`` (a continuing round started elsewhere)."""
+    return eqx.tree_at(lambda t: t.y0, sol, jnp.asarray(y0, sol.y0.dtype))
+
+
+def _steps_argument(steps):
+    return None if steps is None else jnp.asarray(steps, jnp.int32)
+
+
+def _solve_round(model, region, y0, opts: SolverOptions, global_steps) -> SolveResult:
+    """Every start of ``y0`` through one round (``global_steps`` global-phase steps, an
+    integer array; None: ``opts.global_steps``)."""
     def solve(yy):
-        return _solve(model, yy, region, opts)
+        return _solve(model, yy, region, opts, global_steps)
 
     if y0.shape[0] > opts.batch_size:  # consecutive vmapped batches: bounded memory
         return jax.lax.map(solve, y0, batch_size=opts.batch_size)
     return jax.vmap(solve)(y0)
 
 
-def _solve_rows(y0, model, region, opts: SolverOptions, *, batch_size: int) -> SolveResult:
-    """:func:`_solve_starts` ``batch_size`` starts at a time: one device's share of a search
-    (:func:`jaxvac._parallel.map_on_devices`)."""
-    return _solve_starts(model, region, y0, dataclasses.replace(opts, batch_size=batch_size))
+def _keep_first_success(earlier: SolveResult, later: SolveResult) -> SolveResult:
+    """Per start: ``earlier`` where it ended on a verified critical point, else ``later``."""
+    done = is_critical(earlier.result)
+
+    def pick(a, b):
+        return jnp.where(done.reshape(done.shape + (1,) * (a.ndim - 1)), a, b)
+
+    return jax.tree.map(pick, earlier, later)
+
+
+def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
+    """Every start through the rounds of ``opts.strategy``, all of them in every round
+    (fixed shapes: pure, vmap-able); :func:`search_threaded` compacts instead."""
+    sols = None
+    for steps, o, cont in _rounds(opts):
+        sol = _solve_round(model, region, _round_starts(y0, sols, cont), o, _steps_argument(steps))
+        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
+    assert sols is not None  # a strategy has at least one round
+    return sols
+
+
+def _solve_rows(y0, model, region, opts: SolverOptions, steps=None, *, batch_size: int):
+    """One device's share of a search (:func:`jaxvac._parallel.map_on_devices`), ``batch_size``
+    starts at a time: every round of ``opts.strategy`` (``steps`` None), or the one round
+    with ``steps`` global steps (a round of a compacted search)."""
+    opts = dataclasses.replace(opts, batch_size=batch_size)
+    if steps is None:
+        return _solve_starts(model, region, y0, opts)
+    return _solve_round(model, region, y0, opts, steps)
 
 
 def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
@@ -672,6 +808,7 @@ def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
 
 
 _solve_jit = eqx.filter_jit(_solve_starts)
+_solve_round_jit = eqx.filter_jit(_solve_round)
 _deduplicated_jit = eqx.filter_jit(_deduplicated)
 
 #: Fewest starts per thread when :func:`search_threaded` splits a search.
@@ -717,7 +854,37 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     With ``$JAXVAC_EXECUTION=devices`` (the default off the CPU) the parts are instead calls of
     one program over every local device (:func:`jaxvac._parallel.map_on_devices`)."""
     n = int(y0.shape[0])
-    devices = execution_mode() == "devices"  # one program over all devices (_parallel.py)
+    rounds = _rounds(opts)
+    if len(rounds) == 1:
+        sols, _ = _solve_threaded(model, region, y0, rounds[0][1], threads, None)
+    else:
+        # compaction: each round solves only the starts that no earlier round solved, gathered
+        # into the fewest parts; rounds that differ in their global steps only run one compiled
+        # program (the number of steps is an argument, not a compile-time constant)
+        steps, o, _ = rounds[0]
+        sols, size = _solve_threaded(model, region, y0, o, threads, steps)
+        for steps, o, cont in rounds[1:]:
+            left = np.flatnonzero(~np.asarray(is_critical(sols.result)))
+            if left.size == 0:
+                break
+            # parts of the first round's size: fewer parts, no new shape to compile
+            starts = _round_starts(y0, sols, cont)[left]
+            redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
+            redo = _restart(redo, y0[left])
+            sols = jax.tree.map(lambda a, b: a.at[left].set(b), sols, redo)
+    result = _deduplicated_jit(_pad_rows(sols, bucket(n, n << 1)), region)
+    return jax.tree.map(lambda x: x[:n], result)
+
+
+def _solve_threaded(model, region, y0, opts: SolverOptions, threads: int, global_steps,
+                    size: int | None = None):
+    """Every start of ``y0`` through one round (``global_steps``; None: the strategy's only
+    round), in bucketed parts (of ``size`` starts if given) on ``threads`` concurrent
+    executions, or as one program over every local device (``$JAXVAC_EXECUTION=devices``,
+    the default off the CPU: :func:`jaxvac._parallel.map_on_devices`); the padding dropped.
+    Returns the solutions and the part size."""
+    n = int(y0.shape[0])
+    devices = execution_mode() == "devices"
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
     threads = 1 if devices else max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
                          opts.batch_size // MIN_STARTS_PER_THREAD))
@@ -725,18 +892,26 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     # the load: a part's Newton loop lasts as long as its slowest start); one thread (and an
     # accelerator) runs parts of up to batch_size, one after the other
     cap = opts.batch_size if threads == 1 else min(THREAD_PART, opts.batch_size // threads)
-    size = bucket(-(-n // max(threads, -(-n // cap))), cap)
+    if size is None:
+        size = bucket(-(-n // max(threads, -(-n // cap))), cap)
     parts = -(-n // size)
     padded = _pad_rows(y0, parts * size)
-    if devices:
-        sols = map_on_devices(_solve_rows, padded, (model, region, opts), batch_size=size)
-    else:
+    if devices:  # one program over every local device (_parallel.py)
+        args = (model, region, opts) if global_steps is None else (
+            model, region, opts, _steps_argument(global_steps))
+        sols = map_on_devices(_solve_rows, padded, args, batch_size=size)
+        return jax.tree.map(lambda x: x[:n], sols), size
+    if global_steps is None:  # options with a static number of global steps
+        fun = _solve_jit
         calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
-        sols = map_concurrently(_solve_jit, calls, threads, call_signature(*calls[0]))
-        sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
-    total = parts * size
-    result = _deduplicated_jit(_pad_rows(sols, bucket(total, total << 1)), region)
-    return jax.tree.map(lambda x: x[:n], result)
+    else:
+        fun = _solve_round_jit
+        steps = _steps_argument(global_steps)
+        calls = [(model, region, padded[k * size:(k + 1) * size], opts, steps)
+                 for k in range(parts)]
+    sols = map_concurrently(fun, calls, threads, call_signature(*calls[0]))
+    sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
+    return jax.tree.map(lambda x: x[:n], sols), size
 
 
 #: Default number of starts of :func:`find_critical_points` (docs/search.md: the

@@ -48,6 +48,30 @@ def model_class(name):
     return resolve_model_class(f"{MODELS_FILE}:{name}")
 
 
+def vmapped_search(model, starts, seed, **options):
+    """The search of ``find_critical_points(model, starts=, seed=)`` as one vmapped program
+    over exactly those starts (every round for every start, no padding, no threads)."""
+    import equinox as eqx
+
+    from jaxvac._find import _sample_jit
+    from jaxvac._model import canonical
+    from jaxvac._search import _options, _search_from, as_region
+
+    m = canonical(model)
+    region = as_region(m, None)
+    y0 = _sample_jit(m, region, jax.random.key(seed), starts)
+    return eqx.filter_jit(_search_from)(m, region, y0, _options(**options))
+
+
+def assert_same_leaves(got, want):
+    """Leaf for leaf, bit for bit (shape and dtype included)."""
+    assert len(jax.tree.leaves(got)) == len(jax.tree.leaves(want))
+    for (path, b), a in zip(jax.tree_util.tree_flatten_with_path(want)[0], jax.tree.leaves(got)):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.shape == b.shape and a.dtype == b.dtype, path
+        np.testing.assert_array_equal(a, b, err_msg=jax.tree_util.keystr(path), strict=True)
+
+
 def periodic_diff(d, period):
     period = np.asarray(period, dtype=float)
     safe = np.where(period > 0, period, 1.0)
@@ -551,6 +575,7 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
         _options,
         _search_from,
         _solve_jit,
+        _solve_round_jit,
         as_region,
         bucket,
     )
@@ -573,9 +598,13 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
         np.testing.assert_array_equal(a, b, err_msg=jax.tree_util.keystr(path[0]), strict=True)
     assert bucketed.distinct == 9
 
-    sizes = _solve_jit._cached._cache_size(), _deduplicated_jit._cached._cache_size()
+    def compiled():
+        return (_solve_jit._cached._cache_size(), _solve_round_jit._cached._cache_size(),
+                _deduplicated_jit._cached._cache_size())
+
+    sizes = compiled()
     more = find_critical_points(model, starts=256, seed=3, threads=2)
-    assert (_solve_jit._cached._cache_size(), _deduplicated_jit._cached._cache_size()) == sizes
+    assert compiled() == sizes
     assert more.starts == 256 and more.distinct == 9
 
 
@@ -620,3 +649,84 @@ def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
     assert per_point[8][1] >= 3 * max(per_point[1][1], 1), per_point
     with pytest.raises(ValueError, match="step_doubling must be >= 1"):
         find_critical_points(model, starts=8, step_doubling=0)
+
+
+# ---- the search strategy: rounds, compaction (issue #20) --------------------------------
+
+
+def test_rounds_of_the_strategies():
+    """The default runs the global phase and Newton, then Newton with its step doubled, then
+    plain Newton, for the starts each earlier round left; the rounds with the first round's
+    options share its program (their global steps an argument), the doubling round has its
+    own (no global phase compiled in); a round identical to an earlier one is dropped;
+    global_steps = 0 is Newton from the start and nothing else, whatever the strategy (the
+    flagship scan's setting is unchanged); an unknown strategy is refused with the known ones
+    listed."""
+    from jaxvac._search import _options, _rounds
+
+    def rounds(**kw):
+        return [(steps, o.global_steps, o.step_doubling, o.strategy) + ((True,) if cont else ())
+                for steps, o, cont in _rounds(_options(**kw))]
+
+    assert rounds() == [(80, 80, 1, "single"), (None, 0, 8, "single"), (0, 80, 1, "single")]
+    assert rounds(strategy="newton-global") == [(0, 80, 1, "single"), (80, 80, 1, "single")]
+    assert rounds(strategy="global-newton", global_steps=0) == [(None, 0, 1, "single")]
+    assert rounds(strategy="single") == [(None, 80, 1, "single")]
+    assert rounds(global_steps=0) == [(None, 0, 1, "single")]
+    assert rounds(strategy="global-continue-doubling-newton") == [
+        (80, 80, 1, "single"), (None, 0, 8, "single", True), (0, 80, 1, "single")]
+    assert rounds(global_steps=0, strategy="newton-global") == [(None, 0, 1, "single")]
+    with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
+        _options(strategy="fastest")
+
+
+@pytest.mark.parametrize("strategy", ["global-doubling-newton", "global-continue-doubling-newton"])
+def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit(strategy):
+    """V = (2 + cos y)/x² has no critical point, so every start runs both rounds. The
+    threaded search, which gathers the starts left after the first round into fewer parts
+    (compaction), gives leaf for leaf and bit for bit the search that runs every round for
+    every start in one vmap (as scans do), also when a round continues from where the global
+    phase ended; every start is a runaway or another failure, with its last round's
+    (Newton-only) result: no global-phase objective recorded."""
+    model = model_class("PowerSlope")()
+    threaded = find_critical_points(model, starts=100, seed=4, threads=2, strategy=strategy)
+    assert_same_leaves(threaded.search, vmapped_search(model, 100, 4, strategy=strategy))
+    y0 = np.asarray(threaded.search.solutions.y0)  # every round reports the start itself
+    assert np.all(y0[:, 0] > 0) and len(np.unique(y0[:, 0])) == 100
+    assert set(int(c) for c in threaded.codes) <= {int(c) for c in FAILURES}
+    assert np.all(np.isnan(np.asarray(threaded.search.solutions.global_objective)))
+
+
+@pytest.mark.slow
+def test_second_round_keeps_every_first_round_vacuum_and_adds(kklt_reference):
+    """KKLT + uplift, 128 starts: every start that the global phase + Newton brings to a
+    vacuum ends there under the default strategy too (same code, same point), and the
+    later rounds (Newton with its step doubled, then plain Newton, from the start) bring
+    many more starts to one of the two
+    critical points mpmath finds; the threaded, compacted search is the vmapped one (same codes
+    and points; 1-ulp differences where XLA fuses the larger program differently)."""
+    ref = kklt_reference[D_UPLIFT]
+    model = model_class("KKLTUplift")(D=D_UPLIFT)
+    single = find_critical_points(model, starts=128, seed=2, strategy="single")
+    rounds = find_critical_points(model, starts=128, seed=2)
+    first = single.codes == Result.successful
+    np.testing.assert_array_equal(rounds.codes[first], single.codes[first])
+    np.testing.assert_array_equal(np.asarray(rounds.search.solutions.y)[first],
+                                  np.asarray(single.search.solutions.y)[first])
+    ok = rounds.codes == Result.successful
+    assert ok.sum() >= first.sum() + 20, (ok.sum(), first.sum())
+    for y in np.asarray(rounds.search.solutions.y)[ok]:
+        assert any(abs(y[0] - float(t)) < 1e-8 * float(t)
+                   and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6
+                   for t, tau, *_ in ref), y
+    # the vmapped search compiles every round into one program, where XLA fuses the analysis
+    # differently: the same codes, representatives and points, values to the last bits
+    exact = vmapped_search(model, 128, 2)
+    np.testing.assert_array_equal(rounds.codes, np.asarray(exact.solutions.result))
+    np.testing.assert_array_equal(rounds.search.representative, np.asarray(exact.representative))
+    for a, b in zip(jax.tree.leaves(rounds.search), jax.tree.leaves(exact)):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind == "f":
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-300)
+        else:
+            np.testing.assert_array_equal(a, b)
