@@ -211,6 +211,32 @@ def certified_claims(cert) -> dict[str, Any]:
     }
 
 
+def certificate_text(cert) -> str:
+    """One line for a :class:`Proved` row's explanation: where the critical point is (the
+    enclosure's midpoint, 22 characters a coordinate), the radii of the enclosure and of
+    the uniqueness box, the ball holding V, the digits and seconds, and what failed."""
+    d = cert.to_dict()
+
+    def flat(tree):
+        out = {}
+        for k, v in (tree or {}).items():
+            if isinstance(v, dict):
+                out.update({f"{k}.{p}": w for p, w in v.items()})
+            else:
+                out[k] = v
+        return out
+
+    where = "no certified box"
+    if d["fields"]:
+        enc, box = flat(d["enclosure_radius"]), flat(d["box_radius"])
+        where = (", ".join(f"{k} = {str(v)[:22]}" for k, v in flat(d["fields"]).items())
+                 + f"; enclosure radius ≤ {max(enc.values()):.1g}; unique in the box of radius "
+                 + ", ".join(f"{k}: {v:.2g}" for k, v in box.items()))
+    missing = "; not proved: " + "; ".join(d["unproved"]) if d["unproved"] else ""
+    return (f"{where}; V ∈ {d['V_ball']}; {d['precision']} digits, {d['seconds']:.1f} s"
+            + missing)
+
+
 def _decide_proved(expected, value) -> Decision:
     if not isinstance(expected, dict) or not isinstance(value, dict):
         return Decision("mismatch", None, None, "no claims to compare")

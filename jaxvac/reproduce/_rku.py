@@ -23,7 +23,8 @@ import numpy as np
 
 from .._potential import scalar_potential
 from ._framework import (
-    Exact, Formula, Magnitude, Printed, Proved, Report, Row, Same, certified_claims, register,
+    Exact, Formula, Magnitude, Printed, Proved, Report, Row, Same, certificate_text,
+    certified_claims, register,
 )
 from . import _rku_formulas as F
 
@@ -325,17 +326,6 @@ def certify_table2_point(row, res) -> dict:
     return out
 
 
-def _cert_text(c) -> str:
-    d = c.to_dict()
-    box = d["box_radius"]["T"] if d["box_radius"] else None
-    where = (f"T = {d['fields']['T']['re'][:22]} (enclosure radius "
-             f"{d['enclosure_radius']['T']['re']:.1g}), unique in the box of radius "
-             f"{box['re']:.2g} (Re) x {box['im']:.2g} (Im)" if box else "no box")
-    missing = "; not proved: " + "; ".join(d["unproved"]) if d["unproved"] else ""
-    return (f"{where}; V ∈ {d['V_ball']}; {d['precision']} digits, {d['seconds']:.1f} s"
-            + missing)
-
-
 def certified_rows(tag, vac, st, certs) -> list[Row]:
     """Proved rows: the Table 2 point is a dS saddle whose one negative direction is the
     axion's; the window centre a dS minimum (claims from the float64 rows above)."""
@@ -347,7 +337,7 @@ def certified_rows(tag, vac, st, certs) -> list[Row]:
         jaxvac=certified_claims(c), compare=Proved(),
         explanation="jaxvac.certify (Arb balls, Krawczyk; inertia of the Hessian over the "
         "enclosure, so by Sylvester the canonical masses² have its signs: exactly one < 0, "
-        "and ∂²V/∂τ² < 0 proved, so the tachyon is the axion's); " + _cert_text(c))]
+        "and ∂²V/∂τ² < 0 proved, so the tachyon is the axion's); " + certificate_text(c))]
     if "window" in certs:
         c = certs["window"]
         rows.append(Row(
@@ -356,7 +346,7 @@ def certified_rows(tag, vac, st, certs) -> list[Row]:
                        "n_negative": 0, "vacuum": "dS"},
             jaxvac=certified_claims(c), compare=Proved(),
             explanation=f"W0 = {st['W0']:.6g}, B = {st['B']:.6g} (Ĉ = {st['C_hat']:.5g}); "
-            + _cert_text(c)))
+            + certificate_text(c)))
     return rows
 
 
