@@ -211,11 +211,18 @@ def certified_claims(cert) -> dict[str, Any]:
     }
 
 
+def _digits20(text) -> str:
+    """A decimal string to 20 significant digits, its exponent kept."""
+    d = _decimal(str(text))
+    return format(d, ".20g") if d != 0 else "0"
+
+
 def certificate_text(cert) -> str:
     """One line for a :class:`Proved` row's explanation: where the critical point is (the
     enclosure's midpoint, 22 characters a coordinate), the radii of the enclosure and of
-    the uniqueness box, the ball holding V, the digits and seconds, and what failed."""
-    d = cert.to_dict()
+    the uniqueness box, the ball holding V, the digits and seconds, and what failed.
+    ``cert``: a certificate or its ``to_dict()``."""
+    d = cert if isinstance(cert, dict) else cert.to_dict()
 
     def flat(tree):
         out = {}
@@ -229,7 +236,7 @@ def certificate_text(cert) -> str:
     where = "no certified box"
     if d["fields"]:
         enc, box = flat(d["enclosure_radius"]), flat(d["box_radius"])
-        where = (", ".join(f"{k} = {str(v)[:22]}" for k, v in flat(d["fields"]).items())
+        where = (", ".join(f"{k} = {_digits20(v)}" for k, v in flat(d["fields"]).items())
                  + f"; enclosure radius ≤ {max(enc.values()):.1g}; unique in the box of radius "
                  + ", ".join(f"{k}: {v:.2g}" for k, v in box.items()))
     missing = "; not proved: " + "; ".join(d["unproved"]) if d["unproved"] else ""
