@@ -109,3 +109,4 @@ def test_fixed_slice_is_the_restriction():
     ys = jnp.array([0.7, 2.0])
     assert float(scalar_potential(s, ys)) == 0.7**2 + 0.7 * 0.5 * 2.0 + 2.0**3
     assert kinetic_metric(s, ys).tolist() == [[4.0, 0.4], [0.4, 8.0]]
+

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import jax.numpy as jnp
+import numpy as np
 
 from .._model import AbstractModel, PotentialModel
 from .._potential import kinetic_metric, scalar_potential
@@ -55,4 +56,4 @@ def fix_coordinates(model: AbstractModel, fixed: dict[str, float]) -> PotentialM
         "fixed_index": fixed_index,
         "__module__": __name__,
     })
-    return cls(base=model, values=jnp.asarray([float(v) for v in fixed.values()]))
+    return cls(base=model, values=np.asarray([float(v) for v in fixed.values()], dtype=np.float64))
