@@ -110,3 +110,20 @@ def test_fixed_slice_is_the_restriction():
     assert float(scalar_potential(s, ys)) == 0.7**2 + 0.7 * 0.5 * 2.0 + 2.0**3
     assert kinetic_metric(s, ys).tolist() == [[4.0, 0.4], [0.4, 8.0]]
 
+
+
+@pytest.mark.slow
+def test_lvs_region_complete_on_the_slice():
+    # LVS (defaults) with Im T_b held at 0: exactly one critical point in the region, the
+    # non-SUSY AdS minimum that jaxvac find reports (t_b = 51.364078, t_s = 3.1019197,
+    # θ_s = -1.5 = -π/a); ~700 boxes; experiments/results/certify_complete.md
+    region = {"Tb.re": (51.2, 51.5), "Tb.im": (0.0, 0.0), "Ts.re": (3.09, 3.115),
+              "Ts.im": (-1.512, -1.493)}
+    r = jaxvac.certify_region(jaxvac.models.LVS(), region)
+    assert r.complete and r.fixed == {"Tb.im": 0.0} and len(r.points) == 1 and not r.undecided
+    c = r.points[0]["certificate"]
+    assert c.coordinate_names == ("Tb.re", "Ts.re", "Ts.im")
+    y = [float(v.mid()) for v in c.center]
+    assert y == pytest.approx([51.364078, 3.1019197, -1.5], rel=1e-7)
+    assert c.critical_type == "minimum" and c.vacuum == "AdS" and c.n_negative == 0
+    assert float(c.V.mid()) == pytest.approx(-1.159351e-08, rel=1e-6)  # jaxvac find's V
