@@ -78,7 +78,9 @@ def _cases(skip_lvs: bool):
            f"t_s ∈ {list(r['Ts.re'])}, θ_s ∈ {list(r['Ts.im'])}, on the slice Im T_b = 0",
            f"`jaxvac.certify_region(jaxvac.models.LVS(), {r})`. Im T_b is held at 0 (LO = HI): "
            "the proof is about V on that slice; that each point is a line of critical points "
-           "of V along Im T_b is the model's shift symmetry, not part of the proof.",
+           "of V along Im T_b is the model's shift symmetry, not part of the proof. SUSY "
+           "is not attempted on a slice (a plain potential); float64 `find` reports the point "
+           "non-SUSY.",
            jaxvac.models.LVS(), r,
            "`jaxvac find lvs` (64 starts, float64): one AdS minimum, t_b = 51.364078, "
            "t_s = 3.1019197, θ_s = -1.5 (modulo the period 3), flat along Im T_b; "
