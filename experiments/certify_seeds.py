@@ -32,13 +32,23 @@ from jaxvac._io import resolve_model_class  # noqa: E402
 
 NOT_CERTIFIED = """## Not certified here
 
-- **Seed 001, the full potential (77)**: `dps-full` (jaxvac/reproduce/_dps_full.py) finds no
-  critical point of (77) itself — its u3 direction has the slope of (84), and the θ_t1, θ_t2
-  directions carry a potential ~e^{-πt1} ~ 10^(-10^29), beyond any precision — only a critical
-  point of a 9-direction slice in log coordinates. A certificate would be about that slice
-  function (not a model jaxvac certify takes today) at ≥ 100 digits; not attempted.
-- The seed-000 Higgs vacua (`rku-higgs`): see certify_higgs.md (all proved). An LVS region
-  and the double well's companions (cosine product, fold): not attempted in this session.
+- **Seed 001, the full potential (77)**: (77) itself has no critical point at the Table 2
+  point (its u3 direction has the slope of (84); the θ_t1, θ_t2 directions carry a potential
+  ~e^{-πt1} ~ 10^(-10^29)). What `dps-full` finds is a critical point of the 9-direction
+  slice of (77) in log coordinates (u3, θ_u3, θ_t fixed, t1 = t2); `jaxvac reproduce
+  dps-full` now certifies it (row "interval proof on the 9-direction slice"): at 240 digits,
+  exactly one critical point of the slice in a box of radius ~1e-67 (enclosure ~1e-177),
+  V ∈ [6.39430808898e-121 ± 1.9e-133] > 0, Hessian inertia proved: 2 negative directions
+  (∂²V/∂(log t1)² < 0 proved), a dS saddle of the slice; 214 s. At 120 digits it fails: no
+  box of relative radius 0.1 down to 1.2e-39 passes Krawczyk, and at 1.5e-40 the test
+  excludes a zero around the 120-digit Newton centre (which is not that close to the zero:
+  certify then says "not a critical point" near that centre and stops doubling — a
+  precision-limited centre, not a proof of absence). ~61 digits of V cancel and the slice
+  Hessian spans ~62 decades, so the box must be ≲ 1e-62 relative: 240 digits are needed.
+  The proof is about the slice function, not about (77).
+- The seed-000 Higgs vacua: certified in `rku-higgs` (10 exact vacua, all proved non-SUSY
+  dS minima) and in certify_higgs.md. Complete lists for the double well, the cosine product
+  and LVS: certify_complete.md.
 
 """
 

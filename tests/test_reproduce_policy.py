@@ -11,6 +11,7 @@ from jaxvac.reproduce._framework import (
     Formula,
     Magnitude,
     Printed,
+    Proved,
     Row,
     Same,
     comparison_from_dict,
@@ -128,3 +129,24 @@ def test_printed_in_decades():
     assert d.verdict == "match" and d.allowed == pytest.approx(0.0113, rel=0.01)
     assert decide(Printed(log10=True), "1.9e-384", -383.70).verdict == "mismatch"
     assert decide(Printed(log10=True, order=1.0), "1.9e-384", -383.0).verdict == "match"
+
+
+def test_proved_rows():
+    """A Proved row: 'proved' only when every claim is proved and equal; a claim proved
+    otherwise is a mismatch; a claim not proved (None) is 'unproved', never a match."""
+    claims = {"type": "saddle", "n_negative": 1, "vacuum": "dS", "negative curvature": ["T.im"]}
+    got = {"type": "saddle", "n_negative": 1, "vacuum": "dS", "negative curvature": ["T.im"],
+           "susy": False}
+    assert decide(Proved(), claims, got).verdict == "proved"
+    assert decide(Proved(), claims, {**got, "type": None}).verdict == "unproved"
+    assert decide(Proved(), claims, {**got, "negative curvature": []}).verdict == "unproved"
+    d = decide(Proved(), claims, {**got, "type": "minimum", "vacuum": None})
+    assert d.verdict == "mismatch" and "type = minimum" in d.reason
+    r = Row("x", reference=claims, jaxvac=got, compare=Proved())
+    assert r.verdict == "proved" and comparison_from_dict(r.to_dict()["comparison"]) == Proved()
+    from jaxvac.reproduce._framework import Report, render_markdown
+
+    md = render_markdown(Report("t", "s", [r, Row("y", reference=claims, jaxvac={},
+                                                  compare=Proved())]))
+    assert "interval proofs: 1 proved, 1 unproved" in md
+    assert "interval proofs" not in render_markdown(Report("t", "s", [Row("z", jaxvac=1)]))

@@ -479,7 +479,7 @@ def _sub(M, idx):
 
 
 def _classify(cert, model, E, X, free, bits, sugra):
-    digits = max(20, min(cert.digits, 60))
+    digits = max(20, cert.digits)  # eigenvectors at the working precision (spread ~1e62: dps)
     HE = HESSIAN(model, E, bits=bits)
     V, G, F, extra = INFO(model, E, bits=bits)
     cert.negative_curvature = [cert.coordinate_names[i] for i in free if HE[i, i] < 0]

@@ -67,6 +67,11 @@ def register(sub) -> None:
     p.add_argument("--escalate", type=int, nargs="?", const=60, default=None, metavar="N",
                    help="re-check at N significant digits (default 60) every critical point "
                    "whose type, vacuum or sign float64 cannot resolve (see 'advice')")
+    p.add_argument("--certify", action="store_true",
+                   help="prove each distinct critical point with `jaxvac certify` (Arb ball "
+                   "arithmetic, 30 to 120 digits; seconds per point): adds the columns "
+                   "certified (proved/partial/unproved), proved and unproved (property "
+                   "names) and certificate (docs/certify.md)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--latex", action="store_true",
                    help="print a LaTeX table of the critical points (booktabs; "
@@ -177,6 +182,10 @@ def cmd_find(args) -> int:
             raise InputError(f"--rtol must be > 0 (got {args.rtol}).")
         options["rtol"] = args.rtol
     check_escalate(args)
+    if args.certify:
+        from .._certify._arb import require_flint
+
+        require_flint()
     printed, file_format = output_formats(args)
     if args.out:
         check_output_file(args.out)
@@ -194,6 +203,15 @@ def cmd_find(args) -> int:
     record = result.to_dict()
     if args.escalate is not None:
         record["critical_points"] = _escalate(model, record["critical_points"], args)
+    if args.certify:
+        from .._certify._columns import certify_records
+
+        status.show(f"jaxvac find: certifying {len(record['critical_points'])} point(s)…")
+        try:
+            record["critical_points"] = certify_records(model, record["critical_points"],
+                                                        name=name)
+        finally:
+            status.clear()
     if file_format is not None:  # set exactly when --out FILE is given
         try:
             with open(args.out, "w", newline="") as f:
@@ -237,6 +255,8 @@ def format_find(record: dict) -> str:
     header = f"{'#':>3}  {'fields':<44} {'V':>13}  {'type':<10} {'neg':>3} {'flat':>4} {'vacuum':<10}"
     header += f" {'susy':<5}" if sugra else ""
     header += f" {'stationarity':>12} {'digits':>6}  {'starts':>6}  result"
+    certified = "certified" in points[0]
+    header += "      certified" if certified else ""
     lines.append(header)
     for k, rec in enumerate(points):
         fields = format_fields(rec["fields"])  # noise below the point's resolution as 0
@@ -248,9 +268,17 @@ def format_find(record: dict) -> str:
         stat = rec.get("stationarity")
         stat = f"{stat:>12.1e}" if stat is not None else f"{'-':>12}"
         row += f" {stat} {rec['digits']:>6.1f}  {rec['basin_starts']:>6}  {rec['result']}"
+        if certified:
+            row += f"  {rec['certified']}"
+            if rec["unproved"]:
+                row += f" (not: {', '.join(rec['unproved'])})"
         lines.append(row)
     lines.append("stationarity: the figure each result was decided by (<= 1: stationary; "
                  "docs/numerics.md); the residual |∇V|_G / scale is in --json")
+    if certified:
+        lines.append("certified: interval proof (jaxvac certify) of existence, uniqueness, "
+                     "inertia, sign of V (and SUSY); proved = all of them, partial = the point "
+                     "exists and is unique in its box but some property is not proved")
     advice = [f"  #{k}: {rec['advice']}" for k, rec in enumerate(points) if rec.get("advice")]
     if advice:
         lines.append("advice")

@@ -16,6 +16,11 @@ with its order, an exact identity, a discrete fact — and :func:`decide` gives 
 - :class:`Same`: a discrete outcome (a count, a sign, a type) matches when it is equal.
 - :class:`Magnitude`: a number the paper prints as an order of magnitude matches when
   the two agree within a factor √10 (half a decade).
+- :class:`Proved`: claims about a critical point (its type, the number of negative
+  Hessian directions, the sign of V, ...) against what an interval proof
+  (:func:`jaxvac.certify`) established. Verdict ``proved`` when every claim is proved
+  and equal; ``mismatch`` when one is proved otherwise; ``unproved`` when none is
+  proved otherwise but some is not proved (an unproved property is never guessed).
 
 Everything else is a mismatch, and the framework says why in the row's ``reason``. Only
 what the paper prints goes into the ``paper`` column; values jaxvac computes itself (a
@@ -37,8 +42,10 @@ from typing import Any, Callable
 
 from .._io import json_safe
 
-#: Verdict of a row: reproduced, not reproduced, or nothing to compare with (``n/a``).
-VERDICTS = ("match", "mismatch", "n/a")
+#: Verdict of a row: reproduced, not reproduced, or nothing to compare with (``n/a``);
+#: for :class:`Proved` rows, every claim proved by interval arithmetic (``proved``) or
+#: some claim not proved (``unproved``).
+VERDICTS = ("match", "mismatch", "n/a", "proved", "unproved")
 
 
 def relative_difference(expected, value) -> float | None:
@@ -172,11 +179,90 @@ class Magnitude:
     kind = "magnitude"
 
 
-Comparison = Printed | Formula | Exact | Same | Magnitude
+@dataclasses.dataclass(frozen=True)
+class Proved:
+    """Claims about a critical point (``{name: value}``: ``type``, ``n_negative``,
+    ``vacuum``, ...) against what an interval proof established: the row's ``jaxvac``
+    value maps each claim's name to its proved value, or None when it was not proved
+    (:func:`certified_claims` builds it from a :class:`jaxvac.certify` certificate)."""
+
+    kind = "proved"
+
+
+Comparison = Printed | Formula | Exact | Same | Magnitude | Proved
 #: Comparisons against what the paper prints (the ``paper`` column) and against a value
 #: jaxvac computes itself (the ``reference`` column).
-ON_PAPER = (Printed, Magnitude, Same)
-ON_REFERENCE = (Formula, Exact, Same)
+ON_PAPER = (Printed, Magnitude, Same, Proved)
+ON_REFERENCE = (Formula, Exact, Same, Proved)
+
+
+def certified_claims(cert) -> dict[str, Any]:
+    """What a :class:`jaxvac.certify` certificate proved, as the ``jaxvac`` value of a
+    :class:`Proved` row: each property's proved value, None where it was not proved.
+    ``negative curvature``: the coordinates along which ∂²V/∂yᵢ² < 0 was proved (an empty
+    list proves nothing about the others)."""
+    p = cert.proved
+    return {
+        "critical point": "exists, unique in box" if p["existence"] and p["uniqueness"] else None,
+        "type": cert.critical_type,
+        "n_negative": cert.n_negative if p["inertia"] else None,
+        "negative curvature": list(cert.negative_curvature) if p["uniqueness"] else None,
+        "vacuum": cert.vacuum,
+        "susy": cert.susy if p.get("susy") else None,
+    }
+
+
+def _digits20(text) -> str:
+    """A decimal string to 20 significant digits, its exponent kept."""
+    d = _decimal(str(text))
+    return format(d, ".20g") if d != 0 else "0"
+
+
+def certificate_text(cert) -> str:
+    """One line for a :class:`Proved` row's explanation: where the critical point is (the
+    enclosure's midpoint, 22 characters a coordinate), the radii of the enclosure and of
+    the uniqueness box, the ball holding V, the digits and seconds, and what failed.
+    ``cert``: a certificate or its ``to_dict()``."""
+    d = cert if isinstance(cert, dict) else cert.to_dict()
+
+    def flat(tree):
+        out = {}
+        for k, v in (tree or {}).items():
+            if isinstance(v, dict):
+                out.update({f"{k}.{p}": w for p, w in v.items()})
+            else:
+                out[k] = v
+        return out
+
+    where = "no certified box"
+    if d["fields"]:
+        enc, box = flat(d["enclosure_radius"]), flat(d["box_radius"])
+        where = (", ".join(f"{k} = {_digits20(v)}" for k, v in flat(d["fields"]).items())
+                 + f"; enclosure radius ≤ {max(enc.values()):.1g}; unique in the box of radius "
+                 + ", ".join(f"{k}: {v:.2g}" for k, v in box.items()))
+    missing = "; not proved: " + "; ".join(d["unproved"]) if d["unproved"] else ""
+    return (f"{where}; V ∈ {d['V_ball']}; {d['precision']} digits, {d['seconds']:.1f} s"
+            + missing)
+
+
+def _decide_proved(expected, value) -> Decision:
+    if not isinstance(expected, dict) or not isinstance(value, dict):
+        return Decision("mismatch", None, None, "no claims to compare")
+    other, unproved = [], []
+    for k, want in expected.items():
+        got = value.get(k)
+        if got is None:
+            unproved.append(k)
+        elif k == "negative curvature" and isinstance(want, (list, tuple)):
+            if not set(want) <= set(got):  # listed only where proved
+                unproved.append(k)
+        elif not _same(want, got):
+            other.append(f"{k} = {got}")
+    if other:
+        return Decision("mismatch", None, None, "proved otherwise: " + ", ".join(other))
+    if unproved:
+        return Decision("unproved", None, None, "not proved: " + ", ".join(unproved))
+    return Decision("proved", None, None, "interval proof of " + ", ".join(expected))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -196,6 +282,8 @@ def decide(compare: Comparison | None, expected, value) -> Decision:
     against ``value`` (what jaxvac computed), as ``compare`` declares."""
     if compare is None or expected is None:
         return Decision("n/a", None, None, "nothing to compare with")
+    if isinstance(compare, Proved):
+        return _decide_proved(expected, value)
     rel = None if isinstance(compare, Printed) and compare.log10 else relative_difference(expected, value)
     if isinstance(compare, Same):
         ok = _same(expected, value)
@@ -306,7 +394,7 @@ class Row:
         if self.paper is not None or self.reference is not None:
             if self.compare is None:
                 raise ValueError(f"Row {self.quantity!r}: declare compare= (Printed, Formula, "
-                                 "Exact, Same or Magnitude).")
+                                 "Exact, Same, Magnitude or Proved).")
             allowed = ON_PAPER if self.paper is not None else ON_REFERENCE
             if not isinstance(self.compare, allowed):
                 col = "paper" if self.paper is not None else "reference"
@@ -338,7 +426,7 @@ def comparison_from_dict(d: dict | None) -> Comparison | None:
     if d is None:
         return None
     d = dict(d)
-    cls = {c.kind: c for c in (Printed, Formula, Exact, Same, Magnitude)}[d.pop("kind")]
+    cls = {c.kind: c for c in (Printed, Formula, Exact, Same, Magnitude, Proved)}[d.pop("kind")]
     return cls(**d)
 
 
@@ -424,6 +512,9 @@ def _fmt(value) -> str:
         return f"{value:.4e}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if isinstance(value, dict):  # claims of a Proved row: 'not proved' for None
+        return "; ".join(f"{k}: {'not proved' if v is None else _fmt(v)}"
+                         for k, v in value.items())
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
@@ -444,6 +535,8 @@ def render_markdown(report: Report) -> str:
         f"Source: {report.source}  ",
         f"Target: `{report.target}`; rows: {counts['match']} match, {counts['mismatch']} mismatch, "
         f"{counts['n/a']} without a paper value"
+        + (f"; interval proofs: {counts['proved']} proved, {counts['unproved']} unproved"
+           if counts["proved"] or counts["unproved"] else "")
         + (f"; computed in {report.seconds:.1f} s." if report.seconds is not None else "."),
         "",
         "Verdicts follow the policy of docs/reproduce.md: *paper* holds only what the paper "
@@ -508,9 +601,11 @@ def run_targets(names=None, out_dir="jaxvac-reproduce", *, full: bool = False, e
         report.seconds = time.perf_counter() - start
         write_report(report, out_dir)
         c = report.counts()
+        proofs = (f" {c['proved']:>3} proved {c['unproved']:>3} unproved"
+                  if c["proved"] or c["unproved"] else "")
         echo(
             f"{target.name:<24} {c['match']:>3} match {c['mismatch']:>3} mismatch "
-            f"{c['n/a']:>3} n/a  ({report.seconds:.1f} s)  -> {out_dir / (target.name + '.md')}"
+            f"{c['n/a']:>3} n/a{proofs}  ({report.seconds:.1f} s)  -> {out_dir / (target.name + '.md')}"
         )
         reports.append(report)
     return reports
