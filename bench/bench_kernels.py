@@ -28,16 +28,15 @@ import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
+import jaxvac._search as js  # noqa: E402
 from jaxvac._io import resolve_model_class  # noqa: E402
 from jaxvac._model import canonical  # noqa: E402
 from jaxvac._region import Region, sample_starts  # noqa: E402
-import jaxvac._search as js  # noqa: E402
 
 D = 3e-11
 
@@ -61,16 +60,23 @@ def kernels(model, region, hand):
         "Hessian (jax.hessian)": jax.hessian(V),
         "Newton residual + Jacobian": newton,
         "global-phase objective + gradient": jax.value_and_grad(
-            lambda u: js._objective(model, region, u, False)),
+            lambda u: js._objective(model, region, u, False)
+        ),
     }
     try:  # jaxvac's own Hessian (absent from versions before it)
         from jaxvac._geometry import value_gradient_hessian
+
         out["Hessian (value_gradient_hessian)"] = lambda y: value_gradient_hessian(V, y)[2]
     except ImportError:
         pass
     if hand is not None:
-        out.update({"hand V": hand, "hand grad V": jax.grad(hand),
-                    "hand Hessian (jax.hessian)": jax.hessian(hand)})
+        out.update(
+            {
+                "hand V": hand,
+                "hand grad V": jax.grad(hand),
+                "hand Hessian (jax.hessian)": jax.hessian(hand),
+            }
+        )
     return out
 
 
@@ -91,8 +97,14 @@ def time_all(fns, ys, us, repeats):
             best[k] = min(best[k], time.process_time() - c)
             wall[k] = min(wall[k], time.perf_counter() - t)
     n = ys.shape[0]
-    return {k: {"us_per_point": 1e6 * best[k] / n, "wall_us_per_point": 1e6 * wall[k] / n,
-                "compile_s": compile_s[k]} for k in fns}
+    return {
+        k: {
+            "us_per_point": 1e6 * best[k] / n,
+            "wall_us_per_point": 1e6 * wall[k] / n,
+            "compile_s": compile_s[k],
+        }
+        for k in fns
+    }
 
 
 def main():
@@ -106,12 +118,14 @@ def main():
     rows = {}
     for name in args.models.split(","):
         if name == "kklt-uplift":
-            model = resolve_model_class(os.path.join(ROOT, "experiments", "kklt_uplift.py")
-                                        + ":KKLTUplift")(D=D)
+            model = resolve_model_class(
+                os.path.join(ROOT, "experiments", "kklt_uplift.py") + ":KKLTUplift"
+            )(D=D)
             hand, n = hand_v, args.points
         else:
-            model = resolve_model_class(os.path.join(ROOT, "tests", "search_models.py")
-                                        + ":SevenModuli")()
+            model = resolve_model_class(
+                os.path.join(ROOT, "tests", "search_models.py") + ":SevenModuli"
+            )()
             hand, n = None, max(args.points // 10, 100)
         model = canonical(model)
         region = Region.from_model(model)
@@ -119,12 +133,20 @@ def main():
         us = jax.vmap(region.to_unit)(ys)
         rows[name] = time_all(kernels(model, region, hand), ys, us, args.repeats)
         for k, v in rows[name].items():
-            print(f"{name:12s} {k:36s} {v['us_per_point']:9.3f} µs/point CPU "
-                  f"{v['wall_us_per_point']:9.3f} wall  "
-                  f"compile {v['compile_s']:.1f} s", flush=True)
-    run = {"label": args.label, "points": args.points, "load": os.getloadavg()[0],
-           "machine": f"{platform.platform()}, {os.cpu_count()} CPUs", "jax": jax.__version__,
-           "kernels": rows}
+            print(
+                f"{name:12s} {k:36s} {v['us_per_point']:9.3f} µs/point CPU "
+                f"{v['wall_us_per_point']:9.3f} wall  "
+                f"compile {v['compile_s']:.1f} s",
+                flush=True,
+            )
+    run = {
+        "label": args.label,
+        "points": args.points,
+        "load": os.getloadavg()[0],
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
+        "jax": jax.__version__,
+        "kernels": rows,
+    }
     path = os.path.join(args.out, "kernels.json")
     runs = json.load(open(path)) if os.path.exists(path) else []
     runs = [r for r in runs if r["label"] != args.label] + [run]
@@ -133,29 +155,40 @@ def main():
 
 
 def write_md(out, runs):
-    lines = ["# Per-kernel cost of the search's derivatives (bench/bench_kernels.py)", "",
-             "µs per point, vmapped over a batch (10⁴ KKLT + uplift points, 10³ seven-moduli "
-             "points), jitted, compile excluded, process CPU time (the wall time waits for a core on "
-             "this shared machine), best of --repeats, one execution; "
-             "shared 2-core machine, 1-minute load average per run. Ratios are within one run.",
-             ""]
+    lines = [
+        "# Per-kernel cost of the search's derivatives (bench/bench_kernels.py)",
+        "",
+        "µs per point, vmapped over a batch (10⁴ KKLT + uplift points, 10³ seven-moduli "
+        "points), jitted, compile excluded, process CPU time (the wall time waits for a core on "
+        "this shared machine), best of --repeats, one execution; "
+        "shared 2-core machine, 1-minute load average per run. Ratios are within one run.",
+        "",
+    ]
     for run in runs:
-        lines += [f"## {run['label']} (load {run['load']:.1f}; {run['machine']}; JAX {run['jax']})",
-                  "", "| model | kernel | µs/point (CPU) | × hand-written | µs/point (wall) | compile s |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {run['label']} (load {run['load']:.1f}; {run['machine']}; JAX {run['jax']})",
+            "",
+            "| model | kernel | µs/point (CPU) | × hand-written | µs/point (wall) | compile s |",
+            "|---|---|---|---|---|---|",
+        ]
         for name, ks in run["kernels"].items():
             for k, v in ks.items():
                 ref = None
                 if not k.startswith("hand"):
-                    base = {"V": "hand V", "grad V": "hand grad V",
-                            "Hessian (jax.hessian)": "hand Hessian (jax.hessian)",
-                            "Hessian (value_gradient_hessian)": "hand Hessian (jax.hessian)",
-                            "Newton residual + Jacobian": "hand Hessian (jax.hessian)"}.get(k)
+                    base = {
+                        "V": "hand V",
+                        "grad V": "hand grad V",
+                        "Hessian (jax.hessian)": "hand Hessian (jax.hessian)",
+                        "Hessian (value_gradient_hessian)": "hand Hessian (jax.hessian)",
+                        "Newton residual + Jacobian": "hand Hessian (jax.hessian)",
+                    }.get(k)
                     ref = ks.get(base, {}).get("us_per_point") if base else None
                 ratio = f"{v['us_per_point'] / ref:.1f}" if ref else ""
-                lines.append(f"| {name} | {k} | {v['us_per_point']:.3f} | {ratio} | "
-                             f"{v.get('wall_us_per_point', float('nan')):.3f} | "
-                             f"{v['compile_s']:.1f} |")
+                lines.append(
+                    f"| {name} | {k} | {v['us_per_point']:.3f} | {ratio} | "
+                    f"{v.get('wall_us_per_point', float('nan')):.3f} | "
+                    f"{v['compile_s']:.1f} |"
+                )
         lines.append("")
     open(os.path.join(out, "kernels.md"), "w").write("\n".join(lines) + "\n")
 

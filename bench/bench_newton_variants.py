@@ -98,15 +98,32 @@ def part_rku(out, only=()):
     n1, n2, xi, n = 10.0, 9.0, 1e-3, 200
     ss = L.stable_set(n1, n2, xi, x_lo=2 * math.pi / n1, x_hi=60.0)
     samples = L.sample_vacua(ss, L.Draws(**BOX), n, seed=12)
-    runs = [("∇V (single pipeline, the default before issue #20)", 1, 32, (1.0, 200.0), "single"),
-            ("∇V, step doubled while marching, ≤ 8× (step_doubling = 8)", 8, 32, (1.0, 200.0),
-             "single"),
-            ("rounds: global + ∇V, doubled ∇V, ∇V (default since issue #20)", 1, 32,
-             (1.0, 200.0), "global-doubling-newton"),
-            ("∇V (single pipeline)", 1, 128, (1.0, 200.0), "single"),
-            ("rounds: global + ∇V, doubled ∇V from the global phase's end, ∇V from the start", 1,
-             32, (1.0, 200.0), "global-continue-doubling-newton"),
-            ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single")]
+    runs = [
+        ("∇V (single pipeline, the default before issue #20)", 1, 32, (1.0, 200.0), "single"),
+        (
+            "∇V, step doubled while marching, ≤ 8× (step_doubling = 8)",
+            8,
+            32,
+            (1.0, 200.0),
+            "single",
+        ),
+        (
+            "rounds: global + ∇V, doubled ∇V, ∇V (default since issue #20)",
+            1,
+            32,
+            (1.0, 200.0),
+            "global-doubling-newton",
+        ),
+        ("∇V (single pipeline)", 1, 128, (1.0, 200.0), "single"),
+        (
+            "rounds: global + ∇V, doubled ∇V from the global phase's end, ∇V from the start",
+            1,
+            32,
+            (1.0, 200.0),
+            "global-continue-doubling-newton",
+        ),
+        ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single"),
+    ]
     if only:
         runs = [r for k, r in enumerate(runs) if k in only]
     rows = []
@@ -117,27 +134,46 @@ def part_rku(out, only=()):
             cfg["search"]["step_doubling"] = doubling
         t0 = time.perf_counter()
         found, off = _search_finds(samples, search_point_solver(read_config(cfg)))
-        row = {"variant": label, "starts": starts, "T": [lo, hi], "vacua": n, "found": found,
-               "off_line_dS_minima": off, "seconds_incl_compile": time.perf_counter() - t0}
+        row = {
+            "variant": label,
+            "starts": starts,
+            "T": [lo, hi],
+            "vacua": n,
+            "found": found,
+            "off_line_dS_minima": off,
+            "seconds_incl_compile": time.perf_counter() - t0,
+        }
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     path = os.path.join(out, "newton_variants_rku.json")
     earlier = json.load(open(path)).get("rows", []) if os.path.exists(path) else []
-    earlier = [dict(q, variant=q["variant"] + " [earlier run]") for q in earlier
-               if "earlier run" not in q["variant"]] + [q for q in earlier if "earlier run" in q["variant"]]
+    earlier = [
+        dict(q, variant=q["variant"] + " [earlier run]")
+        for q in earlier
+        if "earlier run" not in q["variant"]
+    ] + [q for q in earlier if "earlier run" in q["variant"]]
     with open(path, "w") as f:
-        json.dump({"platform": bs.platform.platform(), "jax": jax.__version__,
-                   "rows": earlier + rows}, f,
-                  indent=1, ensure_ascii=False)
-    lines = ["# Shallow RKU dS minima: jaxvac's local phase vs step doubling", "",
-             "`python bench/bench_newton_variants.py --part rku`: 200 parameter points of seed 000's "
-             "model (Nmax = 10, ξ = 1e-3, W0, A, B uniform in the rku-scan box), each with a stable dS "
-             "vacuum known from the exact landscape; default search options.", "",
-             "| local phase | starts | T range (τ: full period) | vacua found | dS minima off the lines |",
-             "|---|---|---|---|---|"]
+        json.dump(
+            {"platform": bs.platform.platform(), "jax": jax.__version__, "rows": earlier + rows},
+            f,
+            indent=1,
+            ensure_ascii=False,
+        )
+    lines = [
+        "# Shallow RKU dS minima: jaxvac's local phase vs step doubling",
+        "",
+        "`python bench/bench_newton_variants.py --part rku`: 200 parameter points of seed 000's "
+        "model (Nmax = 10, ξ = 1e-3, W0, A, B uniform in the rku-scan box), each with a stable dS "
+        "vacuum known from the exact landscape; default search options.",
+        "",
+        "| local phase | starts | T range (τ: full period) | vacua found | dS minima off the lines |",
+        "|---|---|---|---|---|",
+    ]
     for q in earlier + rows:
-        lines.append(f"| {q['variant']} | {q['starts']} | {q['T'][0]:g}–{q['T'][1]:g} | "
-                     f"{q['found']} of {q['vacua']} | {q['off_line_dS_minima']} |")
+        lines.append(
+            f"| {q['variant']} | {q['starts']} | {q['T'][0]:g}–{q['T'][1]:g} | "
+            f"{q['found']} of {q['vacua']} | {q['off_line_dS_minima']} |"
+        )
     with open(os.path.join(out, "newton_variants_rku.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -147,17 +183,25 @@ def main():
     ap.add_argument("--pool", type=int, default=1024)
     ap.add_argument("--part", choices=("kklt", "rku"), default="kklt")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
-    ap.add_argument("--runs", default="", help="--part rku: indices of the runs to do (default all)")
+    ap.add_argument(
+        "--runs", default="", help="--part rku: indices of the runs to do (default all)"
+    )
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.part == "rku":
         return part_rku(args.out, [int(k) for k in args.runs.split(",") if k])
     refs = bs.reference_sets()
-    variants = ([("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 1)]
-                + [(f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c), 1)
-                   for c in (math.inf, 0.05, 0.2)]
-                + [(f"∇V, step doubled while marching, ≤ {a}× (step_doubling = {a})",
-                    PLAIN_LOCAL_PHASE, a) for a in (8, 64)])
+    variants = (
+        [("∇V (jaxvac)", PLAIN_LOCAL_PHASE, 1)]
+        + [
+            (f"∇V/√(S²+Q²), clip {c:g}", scale_free_local_phase(c), 1)
+            for c in (math.inf, 0.05, 0.2)
+        ]
+        + [
+            (f"∇V, step doubled while marching, ≤ {a}× (step_doubling = {a})", PLAIN_LOCAL_PHASE, a)
+            for a in (8, 64)
+        ]
+    )
     rows = []
     for name in ("kklt-uplift", "kklt"):
         model, ref, _ = refs[name]
@@ -171,29 +215,47 @@ def main():
             codes = np.asarray(r.solutions.result)
             lab = bs.label_starts(codes, np.asarray(r.solutions.y), ref, region)
             steps = np.asarray(r.solutions.steps)[lab >= 0]
-            row = {"model": name, "variant": label, "pool": args.pool, "run_s": t_run,
-                   "success_rate": float(np.mean(lab >= 0)), "spurious": int(np.sum(lab == -1)),
-                   "basins": [int(np.sum(lab == k)) for k in range(len(ref))],
-                   "steps_mean": float(steps.mean()) if steps.size else None,
-                   "steps_max": int(steps.max()) if steps.size else None,
-                   "results": {res.name: int(np.sum(codes == res)) for res in Result
-                               if np.any(codes == res)}}
+            row = {
+                "model": name,
+                "variant": label,
+                "pool": args.pool,
+                "run_s": t_run,
+                "success_rate": float(np.mean(lab >= 0)),
+                "spurious": int(np.sum(lab == -1)),
+                "basins": [int(np.sum(lab == k)) for k in range(len(ref))],
+                "steps_mean": float(steps.mean()) if steps.size else None,
+                "steps_max": int(steps.max()) if steps.size else None,
+                "results": {
+                    res.name: int(np.sum(codes == res)) for res in Result if np.any(codes == res)
+                },
+            }
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     js._local_phase = PLAIN_LOCAL_PHASE
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "newton_variants.json"), "w") as f:
-        json.dump({"platform": bs.platform.platform(), "jax": jax.__version__, "rows": rows}, f,
-                  indent=1, ensure_ascii=False)
-    lines = ["# The search's local phase: Newton on ∇V vs two rejected variants", "",
-             f"`python bench/bench_newton_variants.py --pool {args.pool}` (global_steps = 0; "
-             "successful = verified on a reference point).", "",
-             "| model | local phase | successful starts | starts per reference point | "
-             "Newton steps of the successful (mean / max) | result codes |", "|---|---|---|---|---|---|"]
+        json.dump(
+            {"platform": bs.platform.platform(), "jax": jax.__version__, "rows": rows},
+            f,
+            indent=1,
+            ensure_ascii=False,
+        )
+    lines = [
+        "# The search's local phase: Newton on ∇V vs two rejected variants",
+        "",
+        f"`python bench/bench_newton_variants.py --pool {args.pool}` (global_steps = 0; "
+        "successful = verified on a reference point).",
+        "",
+        "| model | local phase | successful starts | starts per reference point | "
+        "Newton steps of the successful (mean / max) | result codes |",
+        "|---|---|---|---|---|---|",
+    ]
     for q in rows:
         st = "—" if q["steps_mean"] is None else f"{q['steps_mean']:.1f} / {q['steps_max']}"
-        lines.append(f"| {q['model']} | {q['variant']} | {100 * q['success_rate']:.1f}% | "
-                     f"{q['basins']} | {st} | {q['results']} |")
+        lines.append(
+            f"| {q['model']} | {q['variant']} | {100 * q['success_rate']:.1f}% | "
+            f"{q['basins']} | {st} | {q['results']} |"
+        )
     with open(os.path.join(args.out, "newton_variants.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -112,8 +112,10 @@ def reference_sets():
     out["double-well"] = (_cls("DoubleWell")(), sm.double_well_points(), None)
     out["cosine-product"] = (_cls("CosineProduct")(), sm.cosine_product_points(), None)
     for label, D in (("kklt", 0.0), ("kklt-uplift", D_UPLIFT)):
-        pts = [(np.array([float(t), float(tau)]), float(V), int(Vtt < 0) + int(Vxx < 0))
-               for t, tau, V, Vtt, Vxx in sm.kklt_critical_points(D=D)]
+        pts = [
+            (np.array([float(t), float(tau)]), float(V), int(Vtt < 0) + int(Vxx < 0))
+            for t, tau, V, Vtt, Vxx in sm.kklt_critical_points(D=D)
+        ]
         out[label] = (_cls("KKLTUplift")(D=D), pts, None)
     return out
 
@@ -183,8 +185,9 @@ def completeness_curve(labels, n_ref, ns, rng, reps=400):
             found = len(set(int(v) for v in labels[sub] if v >= 0))
             frac.append(found / n_ref)
             allf.append(found == n_ref)
-        rows.append({"starts": int(n), "completeness": float(np.mean(frac)),
-                     "p_all": float(np.mean(allf))})
+        rows.append(
+            {"starts": int(n), "completeness": float(np.mean(frac)), "p_all": float(np.mean(allf))}
+        )
     return rows
 
 
@@ -250,9 +253,13 @@ def part_completeness(args, out):
             lab = label_starts(codes, np.asarray(r.solutions.y), ref, region)
             counts = {res.name: int(np.sum(codes == res)) for res in Result if np.any(codes == res)}
             row = {
-                "model": name, "setting": sname, "options": SETTINGS[sname],
-                "n_reference": len(ref), "pool": args.pool,
-                "compile_s": t_first - t_run, "run_s": t_run,
+                "model": name,
+                "setting": sname,
+                "options": SETTINGS[sname],
+                "n_reference": len(ref),
+                "pool": args.pool,
+                "compile_s": t_first - t_run,
+                "run_s": t_run,
                 "success_rate": float(np.mean(lab >= 0)),
                 "spurious_starts": int(np.sum(lab == -1)),
                 "found_in_pool": len(set(int(v) for v in lab if v >= 0)),
@@ -264,14 +271,28 @@ def part_completeness(args, out):
             results[f"{name}/{sname}"] = row
             if args.labels_dir:  # per-start labels: strategies are compared on the same starts
                 os.makedirs(args.labels_dir, exist_ok=True)
-                np.savez(os.path.join(args.labels_dir, f"{name}__{sname}.npz"), labels=lab,
-                         codes=codes, run_s=t_run, steps=np.asarray(r.solutions.steps))
-            print(f"{name:15s} {sname:18s} compile {row['compile_s']:6.1f}s run {t_run:6.2f}s "
-                  f"success {row['success_rate']:.3f} spurious {row['spurious_starts']} "
-                  f"found {row['found_in_pool']}/{len(ref)} listed {row['distinct_listed']} "
-                  f"{counts}", flush=True)
-            print("   " + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
-                                    for c in row["curve"]), flush=True)
+                np.savez(
+                    os.path.join(args.labels_dir, f"{name}__{sname}.npz"),
+                    labels=lab,
+                    codes=codes,
+                    run_s=t_run,
+                    steps=np.asarray(r.solutions.steps),
+                )
+            print(
+                f"{name:15s} {sname:18s} compile {row['compile_s']:6.1f}s run {t_run:6.2f}s "
+                f"success {row['success_rate']:.3f} spurious {row['spurious_starts']} "
+                f"found {row['found_in_pool']}/{len(ref)} listed {row['distinct_listed']} "
+                f"{counts}",
+                flush=True,
+            )
+            print(
+                "   "
+                + "  ".join(
+                    f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
+                    for c in row["curve"]
+                ),
+                flush=True,
+            )
             _save(out, "completeness", results)
     return results
 
@@ -322,16 +343,27 @@ def part_strategies(args, out):
                 lab = np.where(left, runs[s]["labels"], lab)
                 code = np.where(left, runs[s]["codes"], code)
             results[f"{name}/{chain}"] = {
-                "model": name, "chain": chain, "rounds": settings, "n_reference": n_ref[name],
-                "success_rate": float(np.mean(lab >= 0)), "spurious_starts": int(np.sum(lab == -1)),
-                "cost_s": cost, "cost_vs_single": cost / float(runs["single"]["run_s"])
-                if "single" in runs else float("nan"),
+                "model": name,
+                "chain": chain,
+                "rounds": settings,
+                "n_reference": n_ref[name],
+                "success_rate": float(np.mean(lab >= 0)),
+                "spurious_starts": int(np.sum(lab == -1)),
+                "cost_s": cost,
+                "cost_vs_single": cost / float(runs["single"]["run_s"])
+                if "single" in runs
+                else float("nan"),
                 # the same subsets for every chain: equal labels give equal curves
-                "curve": completeness_curve(lab, n_ref[name], ns, np.random.default_rng(0))}
+                "curve": completeness_curve(lab, n_ref[name], ns, np.random.default_rng(0)),
+            }
             r = results[f"{name}/{chain}"]
-            print(f"{name:15s} {chain:24s} success {r['success_rate']:.3f} cost x{r['cost_vs_single']:.2f} "
-                  + "  ".join(f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}"
-                              for c in r["curve"]), flush=True)
+            print(
+                f"{name:15s} {chain:24s} success {r['success_rate']:.3f} cost x{r['cost_vs_single']:.2f} "
+                + "  ".join(
+                    f"N={c['starts']}:{c['completeness']:.3f}/{c['p_all']:.2f}" for c in r["curve"]
+                ),
+                flush=True,
+            )
     _save(out, "strategies", results)
     return results
 
@@ -355,8 +387,9 @@ def baseline_loop(model, y0s, region, repeats=1, polish_steps=2):
         t0, c0 = time.perf_counter(), time.process_time()
         ends = []
         for y0 in y0s:
-            sol = root(lambda y: np.asarray(grad(y)), y0, jac=lambda y: np.asarray(hess(y)),
-                       method="hybr")
+            sol = root(
+                lambda y: np.asarray(grad(y)), y0, jac=lambda y: np.asarray(hess(y)), method="hybr"
+            )
             ends.append(sol.x)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
@@ -365,9 +398,12 @@ def baseline_loop(model, y0s, region, repeats=1, polish_steps=2):
     ends = np.asarray(ends)
     if polish_steps:  # fair to scipy: its end points get jaxvac's polish before verification
         from jaxvac._search import polish
+
         finite = np.all(np.isfinite(ends), axis=1)
         safe = jnp.asarray(np.where(finite[:, None], ends, y0s))
-        polished = np.asarray(jax.jit(jax.vmap(lambda y: polish(model, y, steps=polish_steps)))(safe))
+        polished = np.asarray(
+            jax.jit(jax.vmap(lambda y: polish(model, y, steps=polish_steps)))(safe)
+        )
         ends = np.where(finite[:, None], polished, ends)
     ends = np.asarray(jax.vmap(region.wrap)(jnp.asarray(ends)))
     a = jaxvac.analyse(model, ends)
@@ -397,49 +433,89 @@ def part_throughput(args, out):
             y0 = sample_starts(model, region, jax.random.key(7), n)
             r, t_first, t_run = run_pool(model, region, y0, opts, run, args.repeats)
             cpu_run = _LAST_CPU[0]
-            lab = label_starts(np.asarray(r.solutions.result), np.asarray(r.solutions.y), ref, region)
+            lab = label_starts(
+                np.asarray(r.solutions.result), np.asarray(r.solutions.y), ref, region
+            )
             if check is not None:
                 lab = check_unlisted(lab, np.asarray(r.solutions.y), ref, region, check, clusters)
-            row = {"model": name, "setting": args.best, "batch": n, "threads": threads,
-                   "compile_s": t_first - t_run,
-                   "jaxvac_s": t_run, "jaxvac_success": float(np.mean(lab >= 0)),
-                   "jaxvac_found": len(set(int(v) for v in lab if v >= 0)),
-                   "jaxvac_spurious": int(np.sum(lab == -1)),
-                   "jaxvac_results": {res.name: int(np.sum(np.asarray(r.solutions.result) == res))
-                                      for res in Result
-                                      if np.any(np.asarray(r.solutions.result) == res)}}
+            row = {
+                "model": name,
+                "setting": args.best,
+                "batch": n,
+                "threads": threads,
+                "compile_s": t_first - t_run,
+                "jaxvac_s": t_run,
+                "jaxvac_success": float(np.mean(lab >= 0)),
+                "jaxvac_found": len(set(int(v) for v in lab if v >= 0)),
+                "jaxvac_spurious": int(np.sum(lab == -1)),
+                "jaxvac_results": {
+                    res.name: int(np.sum(np.asarray(r.solutions.result) == res))
+                    for res in Result
+                    if np.any(np.asarray(r.solutions.result) == res)
+                },
+            }
             nb = min(n, args.baseline_max)
-            tb, ends, ok = baseline_loop(model, np.asarray(y0[:nb]), region, args.repeats,
-                                         args.baseline_polish)
-            labb = label_starts(np.where(ok, Result.successful, Result.not_critical), ends, ref, region)
+            tb, ends, ok = baseline_loop(
+                model, np.asarray(y0[:nb]), region, args.repeats, args.baseline_polish
+            )
+            labb = label_starts(
+                np.where(ok, Result.successful, Result.not_critical), ends, ref, region
+            )
             if check is not None:
                 labb = check_unlisted(labb, ends, ref, region, check, clusters)
-            row.update({"jaxvac_cpu_s": cpu_run, "baseline_cpu_s": _LAST_CPU[0],
-                        "load": os.getloadavg()[0]})
-            row.update({"baseline_starts": nb, "baseline_s": tb,
-                        "baseline_polish_steps": args.baseline_polish,
-                        "baseline_success": float(np.mean(labb >= 0)),
-                        "baseline_found": len(set(int(v) for v in labb if v >= 0)),
-                        "baseline_spurious": int(np.sum(labb == -1))})
+            row.update(
+                {
+                    "jaxvac_cpu_s": cpu_run,
+                    "baseline_cpu_s": _LAST_CPU[0],
+                    "load": os.getloadavg()[0],
+                }
+            )
+            row.update(
+                {
+                    "baseline_starts": nb,
+                    "baseline_s": tb,
+                    "baseline_polish_steps": args.baseline_polish,
+                    "baseline_success": float(np.mean(labb >= 0)),
+                    "baseline_found": len(set(int(v) for v in labb if v >= 0)),
+                    "baseline_spurious": int(np.sum(labb == -1)),
+                }
+            )
             rate_j = row["jaxvac_success"] * n / t_run
-            rate_b = row["baseline_success"] * nb / tb if row["baseline_success"] > 0 else float("nan")
-            row.update({"jaxvac_points_per_s": rate_j, "baseline_points_per_s": rate_b,
-                        "starts_per_s_ratio": (n / t_run) / (nb / tb)})
+            rate_b = (
+                row["baseline_success"] * nb / tb if row["baseline_success"] > 0 else float("nan")
+            )
+            row.update(
+                {
+                    "jaxvac_points_per_s": rate_j,
+                    "baseline_points_per_s": rate_b,
+                    "starts_per_s_ratio": (n / t_run) / (nb / tb),
+                }
+            )
             if row["baseline_success"] > 0:  # verified points per CPU second, jaxvac / scipy
-                row["cpu_points_ratio"] = ((row["jaxvac_success"] * n / cpu_run)
-                                           / (row["baseline_success"] * nb / row["baseline_cpu_s"]))
+                row["cpu_points_ratio"] = (row["jaxvac_success"] * n / cpu_run) / (
+                    row["baseline_success"] * nb / row["baseline_cpu_s"]
+                )
             if check is not None:
                 row["reference_points"] = len(ref)
                 row["jaxvac_found_reference"] = len(set(int(v) for v in lab if 0 <= v < len(ref)))
-                row["baseline_found_reference"] = len(set(int(v) for v in labb if 0 <= v < len(ref)))
+                row["baseline_found_reference"] = len(
+                    set(int(v) for v in labb if 0 <= v < len(ref))
+                )
                 row["independent_check_tol"] = CHECK_TOL
-            rows = [q for q in rows if (q["model"], q["setting"], q["batch"], q.get("threads", 1))
-                    != (name, args.best, n, threads)]
+            rows = [
+                q
+                for q in rows
+                if (q["model"], q["setting"], q["batch"], q.get("threads", 1))
+                != (name, args.best, n, threads)
+            ]
             rows.append(row)
-            print(f"{name:12s} batch {n:6d}: compile {row['compile_s']:6.1f}s jaxvac {t_run:8.3f}s "
-                  f"({row['jaxvac_success']:.3f} ok, {rate_j:9.1f} pts/s) | scipy loop {nb} starts "
-                  f"{tb:7.2f}s ({row['baseline_success']:.3f} ok, {rate_b:7.1f} pts/s) | "
-                  f"starts/s ratio {row['starts_per_s_ratio']:.0f}x", flush=True)
+            print(
+                f"{name:12s} batch {n:6d}: compile {row['compile_s']:6.1f}s jaxvac {t_run:8.3f}s "
+                f"({row['jaxvac_success']:.3f} ok, {rate_j:9.1f} pts/s) | scipy loop {nb} starts "
+                f"{tb:7.2f}s ({row['baseline_success']:.3f} ok, {rate_b:7.1f} pts/s) | "
+                f"starts/s ratio {row['starts_per_s_ratio']:.0f}x",
+                flush=True,
+            )
             _save(out, "throughput", rows)
     return rows
 
@@ -452,9 +528,12 @@ _STATE: dict = {}
 def _save(out, key, value):
     _STATE[key] = value
     _STATE["machine"] = {
-        "platform": platform.platform(), "cpus": os.cpu_count(),
-        "load": os.getloadavg()[0], "jax": jax.__version__,
-        "device": str(jax.devices()[0]), "default_starts": DEFAULT_STARTS,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load": os.getloadavg()[0],
+        "jax": jax.__version__,
+        "device": str(jax.devices()[0]),
+        "default_starts": DEFAULT_STARTS,
     }
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "search.json")
@@ -475,66 +554,104 @@ def _write_md(out, data):
     if data.get("note"):
         lines += [data["note"], ""]
     m = data.get("machine", {})
-    lines.append(f"Machine: {m.get('platform')}, {m.get('cpus')} CPUs, load {m.get('load', 0):.1f}, "
-                 f"JAX {m.get('jax')} on {m.get('device')}.")
+    lines.append(
+        f"Machine: {m.get('platform')}, {m.get('cpus')} CPUs, load {m.get('load', 0):.1f}, "
+        f"JAX {m.get('jax')} on {m.get('device')}."
+    )
     comp = data.get("completeness", {})
     if comp:
         ns = [c["starts"] for c in next(iter(comp.values()))["curve"]]
-        lines += ["", "## Completeness (fraction of the known critical points found / P(all found))", "",
-                  "| model | setting | points | success rate | spurious | compile s | "
-                  + " | ".join(f"N={n}" for n in ns) + " |",
-                  "|---|---|---|---|---|---|" + "---|" * len(ns)]
+        lines += [
+            "",
+            "## Completeness (fraction of the known critical points found / P(all found))",
+            "",
+            "| model | setting | points | success rate | spurious | compile s | "
+            + " | ".join(f"N={n}" for n in ns)
+            + " |",
+            "|---|---|---|---|---|---|" + "---|" * len(ns),
+        ]
         for row in comp.values():
             lines.append(
                 f"| {row['model']} | {row['setting']} | {row['n_reference']} | "
                 f"{row['success_rate']:.3f} | {row['spurious_starts']} | {row['compile_s']:.0f} | "
-                + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in row["curve"]) + " |")
+                + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in row["curve"])
+                + " |"
+            )
     strat = data.get("strategies", {})
     if strat:
         ns = [c["starts"] for c in next(iter(strat.values()))["curve"]]
-        lines += ["", "## Strategies: orders of rounds on the same starts (`--part strategies`)", "",
-                  "A start's label is that of its first round that ended on a verified critical point "
-                  "(from the per-start labels of the single-round rows above, same pool). Cost: single-"
-                  "thread run time of the first round plus each later round's times the fraction of "
-                  "starts left, relative to `single` (indicative; shared machine).", "",
-                  "| model | rounds | success rate | spurious | cost × single | "
-                  + " | ".join(f"N={n}" for n in ns) + " |", "|---|---|---|---|---|" + "---|" * len(ns)]
+        lines += [
+            "",
+            "## Strategies: orders of rounds on the same starts (`--part strategies`)",
+            "",
+            "A start's label is that of its first round that ended on a verified critical point "
+            "(from the per-start labels of the single-round rows above, same pool). Cost: single-"
+            "thread run time of the first round plus each later round's times the fraction of "
+            "starts left, relative to `single` (indicative; shared machine).",
+            "",
+            "| model | rounds | success rate | spurious | cost × single | "
+            + " | ".join(f"N={n}" for n in ns)
+            + " |",
+            "|---|---|---|---|---|" + "---|" * len(ns),
+        ]
         for r in strat.values():
-            lines.append(f"| {r['model']} | {r['chain']} ({' → '.join(r['rounds'])}) | "
-                         f"{r['success_rate']:.3f} | {r['spurious_starts']} | {r['cost_vs_single']:.2f} | "
-                         + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in r["curve"]) + " |")
+            lines.append(
+                f"| {r['model']} | {r['chain']} ({' → '.join(r['rounds'])}) | "
+                f"{r['success_rate']:.3f} | {r['spurious_starts']} | {r['cost_vs_single']:.2f} | "
+                + " | ".join(f"{c['completeness']:.3f}/{c['p_all']:.2f}" for c in r["curve"])
+                + " |"
+            )
     thr = data.get("throughput", [])
     if thr:
-        lines += ["", "## Throughput: verified critical points per second", "",
-                  "jaxvac runs its search on `threads` concurrent executions (jaxvac/_parallel.py; "
-                  "default: the cores; a search of fewer than 32 starts per thread uses fewer threads, so "
-                  "batch 1 runs on one); the scipy loop is one Python loop, as a physicist writes it.", "",
-                  "| model | setting | batch | threads | compile s | jaxvac s | jaxvac ok | jaxvac pts/s "
-                  "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio "
-                  "| pts per CPU s ratio | load |",
-                  "|---" * 16 + "|"]
+        lines += [
+            "",
+            "## Throughput: verified critical points per second",
+            "",
+            "jaxvac runs its search on `threads` concurrent executions (jaxvac/_parallel.py; "
+            "default: the cores; a search of fewer than 32 starts per thread uses fewer threads, so "
+            "batch 1 runs on one); the scipy loop is one Python loop, as a physicist writes it.",
+            "",
+            "| model | setting | batch | threads | compile s | jaxvac s | jaxvac ok | jaxvac pts/s "
+            "| scipy starts | scipy s | scipy ok | scipy pts/s | pts/s ratio | starts/s ratio "
+            "| pts per CPU s ratio | load |",
+            "|---" * 16 + "|",
+        ]
         for r in thr:
-            ratio = r["jaxvac_points_per_s"] / r["baseline_points_per_s"] if r["baseline_points_per_s"] > 0 else float("nan")
+            ratio = (
+                r["jaxvac_points_per_s"] / r["baseline_points_per_s"]
+                if r["baseline_points_per_s"] > 0
+                else float("nan")
+            )
             lines.append(
                 f"| {r['model']} | {r['setting']} | {r['batch']} | {r.get('threads', 1)} | "
                 f"{r['compile_s']:.1f} | {r['jaxvac_s']:.3f} | "
                 f"{r['jaxvac_success']:.3f} | {r['jaxvac_points_per_s']:.1f} | {r['baseline_starts']} | "
                 f"{r['baseline_s']:.2f} | {r['baseline_success']:.3f} | {r['baseline_points_per_s']:.1f} | "
                 f"{ratio:.1f} | {r['starts_per_s_ratio']:.1f} | "
-                + (f"{r['cpu_points_ratio']:.1f} | {r['load']:.1f} |" if "cpu_points_ratio" in r
-                   else " | |"))
+                + (
+                    f"{r['cpu_points_ratio']:.1f} | {r['load']:.1f} |"
+                    if "cpu_points_ratio" in r
+                    else " | |"
+                )
+            )
         chk = [r for r in thr if "reference_points" in r]
         if chk:
-            lines += ["", "Models checked independently (reference set = supersymmetric points only; "
-                      "other end points verified by the model's own mpmath gradient):", "",
-                      "| model | setting | batch | threads | jaxvac distinct points (reference) | jaxvac spurious "
-                      "| jaxvac start results | scipy distinct points (reference) |", "|---" * 8 + "|"]
+            lines += [
+                "",
+                "Models checked independently (reference set = supersymmetric points only; "
+                "other end points verified by the model's own mpmath gradient):",
+                "",
+                "| model | setting | batch | threads | jaxvac distinct points (reference) | jaxvac spurious "
+                "| jaxvac start results | scipy distinct points (reference) |",
+                "|---" * 8 + "|",
+            ]
             for r in chk:
                 lines.append(
                     f"| {r['model']} | {r['setting']} | {r['batch']} | {r.get('threads', 1)} | {r['jaxvac_found']} "
                     f"({r['jaxvac_found_reference']}/{r['reference_points']}) | {r['jaxvac_spurious']} | "
                     + ", ".join(f"{k} {v}" for k, v in r.get("jaxvac_results", {}).items())
-                    + f" | {r['baseline_found']} ({r['baseline_found_reference']}/{r['reference_points']}) |")
+                    + f" | {r['baseline_found']} ({r['baseline_found_reference']}/{r['reference_points']}) |"
+                )
     with open(os.path.join(out, "search.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     if comp:
@@ -561,15 +678,24 @@ def _plot(out, comp):
         ax.grid(alpha=0.3, lw=0.4)
     axes[0].set_ylabel(r"$P(\mathrm{all\ critical\ points\ found} \mid N)$")
     handles, labels = axes[-1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8,
-               title="search setting", title_fontsize=8, frameon=False)
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=len(labels),
+        fontsize=8,
+        title="search setting",
+        title_fontsize=8,
+        frameon=False,
+    )
     fig.savefig(os.path.join(out, "search_completeness.png"))
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--part", choices=["completeness", "strategies", "throughput", "all"],
-                   default="all")
+    p.add_argument(
+        "--part", choices=["completeness", "strategies", "throughput", "all"], default="all"
+    )
     p.add_argument("--pool", type=int, default=1024)
     p.add_argument("--settings", default=",".join(SETTINGS))
     p.add_argument("--models", default="")
@@ -577,14 +703,27 @@ def main():
     p.add_argument("--sizes", default="1,100,10000")
     p.add_argument("--baseline-max", type=int, default=300)
     p.add_argument("--best", default="default", help="setting used for the throughput part")
-    p.add_argument("--repeats", type=int, default=3, help="throughput: best of this many timed runs")
-    p.add_argument("--baseline-polish", type=int, default=2,
-                   help="throughput: Newton polish steps on scipy's end points before verification")
-    p.add_argument("--threads", type=int, default=0,
-                   help="concurrent executions of jaxvac's search (default: the cores, as jaxvac does)")
+    p.add_argument(
+        "--repeats", type=int, default=3, help="throughput: best of this many timed runs"
+    )
+    p.add_argument(
+        "--baseline-polish",
+        type=int,
+        default=2,
+        help="throughput: Newton polish steps on scipy's end points before verification",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="concurrent executions of jaxvac's search (default: the cores, as jaxvac does)",
+    )
     p.add_argument("--out", default=os.path.join(HERE, "results"))
-    p.add_argument("--labels-dir", default="",
-                   help="completeness: also save every start's label per model and setting here")
+    p.add_argument(
+        "--labels-dir",
+        default="",
+        help="completeness: also save every start's label per model and setting here",
+    )
     args = p.parse_args()
     args.settings = [s for s in args.settings.split(",") if s]
     args.models = [s for s in args.models.split(",") if s]

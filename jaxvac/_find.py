@@ -164,7 +164,9 @@ def find_critical_points(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0 (got {seed!r}).")
     if susy and not model.is_supergravity:
-        raise ValueError("susy=True needs a supergravity model (D_aW = 0 has no meaning for a plain potential).")
+        raise ValueError(
+            "susy=True needs a supergravity model (D_aW = 0 has no meaning for a plain potential)."
+        )
     model = canonical(model)
     region = as_region(model, region)
     opts = _options(susy=susy, **options)
@@ -178,8 +180,12 @@ def find_critical_points(
     order = np.lexsort((rep, np.where(np.isfinite(V), V, np.inf)))
     indices = tuple(int(i) for i in rep[order])
     return FindResult(
-        model=model, model_name=name or type(model).__name__, region=region,
-        seed=int(seed), search=result, indices=indices,
+        model=model,
+        model_name=name or type(model).__name__,
+        region=region,
+        seed=int(seed),
+        search=result,
+        indices=indices,
     )
 
 

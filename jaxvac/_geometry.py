@@ -152,7 +152,9 @@ def fterm_parts(model: Any, y) -> FTermParts:
     eK = jnp.exp(K)
     V_F = eK * (P + cross + W2 * deficit + (n0 - 3.0) * W2)
     scale_F = eK * (
-        jnp.abs(P) + jnp.abs(cross) + W2 * (jnp.abs(d1) + jnp.abs(d2) + jnp.abs(d3))
+        jnp.abs(P)
+        + jnp.abs(cross)
+        + W2 * (jnp.abs(d1) + jnp.abs(d2) + jnp.abs(d3))
         + jnp.abs(n0 - 3.0) * W2
     )
 
@@ -235,6 +237,7 @@ FORWARD_HESSIAN_MAX = 4
 def value_gradient_hessian(fun, y):
     """``(f, ∇f, ∇²f)`` of a real scalar ``fun`` at ``y`` in one pass of autodiff: forward over
     forward for at most :data:`FORWARD_HESSIAN_MAX` coordinates, forward over reverse above."""
+
     def first_forward(yy):
         return jax.jacfwd(lambda z: _twice(fun(z)), has_aux=True)(yy)
 

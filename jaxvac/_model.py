@@ -23,10 +23,10 @@ import jax.core
 import jax.numpy as jnp
 import numpy as np
 
+from . import _linalg, _range, _rounding
 from ._config import EPS
 from ._errors import InputError
 from ._geometry import fterm_parts, kahler_metric, real_metric, value_gradient_hessian
-from . import _linalg, _range, _rounding
 
 
 class AbstractModel(eqx.Module):
@@ -170,8 +170,10 @@ def parameter_problem(f: dataclasses.Field, value) -> str | None:
         if scalar and arr.ndim:
             return f"must be a number (got an array of shape {arr.shape})"
         if arr.dtype.name in _NARROW:
-            return (f"is {arr.dtype.name} ({value!r}): jaxvac computes in float64; give it "
-                    "as a Python number or a float64 array")
+            return (
+                f"is {arr.dtype.name} ({value!r}): jaxvac computes in float64; give it "
+                "as a Python number or a float64 array"
+            )
         if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
             return f"must be finite (got {value!r})"
     elif isinstance(value, (list, tuple)) and _numeric_field(f):
@@ -191,7 +193,8 @@ def _numeric_field(f: dataclasses.Field) -> bool:
     if isinstance(default, (list, tuple)) and default:
         leaves = jax.tree.leaves(default)
         return bool(leaves) and all(
-            isinstance(x, numbers.Number) and not isinstance(x, bool) for x in leaves)
+            isinstance(x, numbers.Number) and not isinstance(x, bool) for x in leaves
+        )
     return False
 
 
@@ -208,9 +211,11 @@ def _to_python(value):
         v = complex(arr.item())
         return {"re": v.real, "im": v.imag}
     if arr.dtype.kind in "biufc":
-        return arr.tolist() if arr.dtype.kind != "c" else [
-            {"re": complex(v).real, "im": complex(v).imag} for v in arr.ravel()
-        ]
+        return (
+            arr.tolist()
+            if arr.dtype.kind != "c"
+            else [{"re": complex(v).real, "im": complex(v).imag} for v in arr.ravel()]
+        )
     return repr(value)
 
 
@@ -244,8 +249,10 @@ class SupergravityModel(AbstractModel):
             raise TypeError(f"{cls.__name__}: moduli names must be distinct: {cls.moduli}.")
         declares_logs = _defined_below(cls, "kahler_logs", SupergravityModel)
         overrides_k = _defined_below(cls, "kahler_potential", SupergravityModel)
-        if declares_logs and overrides_k and _defined_in_same_or_later(
-            cls, "kahler_potential", "kahler_logs"
+        if (
+            declares_logs
+            and overrides_k
+            and _defined_in_same_or_later(cls, "kahler_potential", "kahler_logs")
         ):
             raise TypeError(
                 f"{cls.__name__} declares kahler_logs() and also overrides "
@@ -485,11 +492,13 @@ def _defined_below(cls, name, base) -> bool:
 
 def _defined_in_same_or_later(cls, first, second) -> bool:
     """True if ``first`` is defined in the same class as, or a subclass of, ``second``'s."""
+
     def owner(name):
         for i, klass in enumerate(cls.__mro__):
             if name in klass.__dict__:
                 return i
         return math.inf
+
     return owner(first) <= owner(second)
 
 

@@ -53,17 +53,25 @@ import optax
 import optimistix as optx
 
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
-from ._solution import Result, first_true, is_stationary
 from ._config import EPS, ensure_x64
+from ._geometry import (
+    canonical_matrix,
+    fterm_parts,
+    gradient_with_hessian_jvp,
+    superpotential_hessian,
+)
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
-from ._geometry import (canonical_matrix, fterm_parts, gradient_with_hessian_jvp,
-                        superpotential_hessian)
 from ._model import AbstractModel, SupergravityModel
-from ._region import (DEDUP_RTOL as DEDUP_RTOL, DEDUP_SIGMAS as DEDUP_SIGMAS,
-                      DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE,
-                      DEFAULT_RANGE as DEFAULT_RANGE, Region as Region, as_region as as_region,
-                      point_tolerance, sample_starts as sample_starts)
 from ._parallel import call_signature, execution_mode, map_concurrently, map_on_devices
+from ._region import DEDUP_RTOL as DEDUP_RTOL
+from ._region import DEDUP_SIGMAS as DEDUP_SIGMAS
+from ._region import DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE
+from ._region import DEFAULT_RANGE as DEFAULT_RANGE
+from ._region import Region as Region
+from ._region import as_region as as_region
+from ._region import point_tolerance
+from ._region import sample_starts as sample_starts
+from ._solution import Result, first_true, is_stationary
 
 # ======================================================================================
 # The solver
@@ -141,8 +149,9 @@ class SolverOptions:
 
     def __post_init__(self):
         if self.strategy not in STRATEGIES:
-            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)} "
-                             f"(got {self.strategy!r}).")
+            raise ValueError(
+                f"strategy must be one of {', '.join(STRATEGIES)} (got {self.strategy!r})."
+            )
         for name in ("global_steps", "max_steps", "polish_steps", "batch_size", "step_doubling"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 0:
@@ -272,7 +281,8 @@ def _global_phase(model, region, u0, opts: SolverOptions, steps=None):
         better = ok & (f < best[1])
         best = jax.tree.map(
             lambda new, old: jnp.where(better, new, old),
-            (u, f, q, jnp.linalg.norm(grad)), best,
+            (u, f, q, jnp.linalg.norm(grad)),
+            best,
         )
         grad = jnp.where(ok, grad, 0.0)
         updates, state = optimiser.update(grad, state, u)
@@ -283,8 +293,9 @@ def _global_phase(model, region, u0, opts: SolverOptions, steps=None):
     best0 = (u0, jnp.asarray(jnp.inf, dtype), jnp.asarray(1.0, dtype), jnp.asarray(jnp.inf, dtype))
     init = (u0, optimiser.init(u0), best0)
     if steps is None:
-        (_, _, best), _ = jax.lax.scan(lambda c, _: (body(c), None), init, None,
-                                       length=opts.global_steps)
+        (_, _, best), _ = jax.lax.scan(
+            lambda c, _: (body(c), None), init, None, length=opts.global_steps
+        )
     else:
         _, _, best = jax.lax.fori_loop(0, steps, lambda _, c: body(c), init)
     u, _, q, stall = best
@@ -311,10 +322,16 @@ def _local_phase(model, region, u0, opts: SolverOptions):
 
     if opts.step_doubling > 1:
         return _doubling_newton(lambda u: fn(u, n0), u0, opts)
-    solver = optx.Newton(rtol=opts.solver_tol, atol=opts.solver_tol,
-                         linear_solver=_newton_linear_solver(opts.susy))
+    solver = optx.Newton(
+        rtol=opts.solver_tol, atol=opts.solver_tol, linear_solver=_newton_linear_solver(opts.susy)
+    )
     sol = optx.root_find(
-        fn, solver, u0, args=n0, max_steps=opts.max_steps, throw=False,
+        fn,
+        solver,
+        u0,
+        args=n0,
+        max_steps=opts.max_steps,
+        throw=False,
         adjoint=optx.RecursiveCheckpointAdjoint(),
     )
     u = sol.value
@@ -331,14 +348,21 @@ def _marching(u_start, u, state):
     # diffsize is the step in units of the solver's tolerance: > 1 means Newton had not
     # converged in its own norm (a linearly converging degenerate root stops with tiny
     # steps and is not marching)
-    return _still_marching(u_start, u, -state.diff,  # optimistix: y_new = y - diff
-                           state.diffsize / state.diffsize_prev, state.diffsize > 1, state.step)
+    return _still_marching(
+        u_start,
+        u,
+        -state.diff,  # optimistix: y_new = y - diff
+        state.diffsize / state.diffsize_prev,
+        state.diffsize > 1,
+        state.step,
+    )
 
 
 def _still_marching(u_start, u, step, rate, unconverged, steps):
     path = u - u_start
     cos = jnp.dot(step, path) / jnp.maximum(
-        jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny)
+        jnp.linalg.norm(step) * jnp.linalg.norm(path), jnp.finfo(u.dtype).tiny
+    )
     steady = jnp.isfinite(rate) & (rate >= RUNAWAY_RATE) & unconverged
     return steady & (cos >= RUNAWAY_COSINE) & (steps >= 2)
 
@@ -372,8 +396,13 @@ class DoublingNewton(optx.AbstractRootFinder):
     def init(self, fn, y, args, options, f_struct, aux_struct, tags):
         del fn, args, options, f_struct, aux_struct, tags
         zero = jnp.zeros_like(y)
-        return _DoublingNewtonState(step=zero, step_prev=zero, alpha=jnp.ones((), y.dtype),
-                                    count=jnp.asarray(0), done=jnp.asarray(False))
+        return _DoublingNewtonState(
+            step=zero,
+            step_prev=zero,
+            alpha=jnp.ones((), y.dtype),
+            count=jnp.asarray(0),
+            done=jnp.asarray(False),
+        )
 
     def step(self, fn, y, args, options, state, tags):
         del options, tags
@@ -393,9 +422,15 @@ class DoublingNewton(optx.AbstractRootFinder):
         new_step = alpha * newton
         finite = jnp.all(jnp.isfinite(new_step))
         converged = (self.norm(newton) <= self.atol + self.rtol * self.norm(y)) & (
-            jnp.linalg.norm(r) < 1e-6)
-        new_state = _DoublingNewtonState(step=new_step, step_prev=state.step, alpha=alpha,
-                                         count=state.count + 1, done=~finite | converged)
+            jnp.linalg.norm(r) < 1e-6
+        )
+        new_state = _DoublingNewtonState(
+            step=new_step,
+            step_prev=state.step,
+            alpha=alpha,
+            count=state.count + 1,
+            done=~finite | converged,
+        )
         return jnp.where(finite, y + new_step, y), new_state, aux
 
     def terminate(self, fn, y, args, options, state, tags):
@@ -412,10 +447,20 @@ def _doubling_newton(F, u0, opts: SolverOptions):
     ``opts.step_doubling`` times the Newton step). Returns what :func:`_local_phase`
     returns."""
     tol = opts.solver_tol
-    solver = DoublingNewton(rtol=tol, atol=tol, linear_solver=_newton_linear_solver(opts.susy),
-                            max_factor=float(opts.step_doubling))
-    sol = optx.root_find(lambda u, _: F(u), solver, u0, max_steps=opts.max_steps, throw=False,
-                         adjoint=optx.RecursiveCheckpointAdjoint())
+    solver = DoublingNewton(
+        rtol=tol,
+        atol=tol,
+        linear_solver=_newton_linear_solver(opts.susy),
+        max_factor=float(opts.step_doubling),
+    )
+    sol = optx.root_find(
+        lambda u, _: F(u),
+        solver,
+        u0,
+        max_steps=opts.max_steps,
+        throw=False,
+        adjoint=optx.RecursiveCheckpointAdjoint(),
+    )
     u, state = sol.value, sol.state
     rate = jnp.linalg.norm(state.step) / jnp.linalg.norm(state.step_prev)
     marching = _still_marching(u0, u, state.step, rate, ~state.done, state.count)
@@ -438,9 +483,12 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
 
     def one(y_cur, _):
         sol = optx.root_find(
-            equations, optx.Newton(rtol=0.0, atol=0.0, linear_solver=_newton_linear_solver(susy)),
+            equations,
+            optx.Newton(rtol=0.0, atol=0.0, linear_solver=_newton_linear_solver(susy)),
             y_cur,
-            max_steps=1, throw=False, adjoint=optx.RecursiveCheckpointAdjoint(),
+            max_steps=1,
+            throw=False,
+            adjoint=optx.RecursiveCheckpointAdjoint(),
         )
         y_new = sol.value
         in_domain = jnp.all(y_new[pos] > 0) if len(model.positive_indices) else True
@@ -456,8 +504,16 @@ def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
     return y
 
 
-def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalled, runaway=False,
-                 unfinished=False):
+def _result_code(
+    a: PointAnalysis,
+    y,
+    region: Region,
+    in_region,
+    hit_max,
+    stalled,
+    runaway=False,
+    unfinished=False,
+):
     """Combine the analysis verdict with the solver state (docs/search.md, table).
 
     A runaway (Newton still marching outward at an undiminished pace, see
@@ -475,20 +531,24 @@ def _result_code(a: PointAnalysis, y, region: Region, in_region, hit_max, stalle
     y_nan = jnp.any(jnp.isnan(y))
     y_inf = jnp.any(jnp.isinf(y))
     converged = is_stationary(r) & ~unfinished
-    return first_true([  # the first that holds, top to bottom (docs/search.md, table)
-        (y_nan, Result.nonfinite),
-        (y_inf | runaway, Result.diverged),
-        ((r == Result.left_domain) | (r == Result.bad_metric) | (r == Result.nonfinite), r),
-        (converged & in_region, r),
-        (converged, Result.left_region),
-        (far, Result.diverged),
-        (stalled, Result.stalled),
-        (hit_max | unfinished, Result.max_steps),
-    ], Result.not_critical)
+    return first_true(
+        [  # the first that holds, top to bottom (docs/search.md, table)
+            (y_nan, Result.nonfinite),
+            (y_inf | runaway, Result.diverged),
+            ((r == Result.left_domain) | (r == Result.bad_metric) | (r == Result.nonfinite), r),
+            (converged & in_region, r),
+            (converged, Result.left_region),
+            (far, Result.diverged),
+            (stalled, Result.stalled),
+            (hit_max | unfinished, Result.max_steps),
+        ],
+        Result.not_critical,
+    )
 
 
-def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions,
-           global_steps=None) -> SolveResult:
+def _solve(
+    model: AbstractModel, y0, region: Region, opts: SolverOptions, global_steps=None
+) -> SolveResult:
     """One start, one round. ``global_steps`` (an integer array) overrides the number of
     global-phase steps without a new compilation (:func:`_global_phase`)."""
     y0 = jnp.asarray(y0, jnp.float64)
@@ -527,8 +587,15 @@ def _solve(model: AbstractModel, y0, region: Region, opts: SolverOptions,
     stalled = (q1 > STALL_Q) & (stall < STALL_TOL) & region.contains(region.from_unit(u1))
     code = _result_code(a, y3, region, in_region, hit_max, stalled, runaway, unfinished)
     return SolveResult(
-        y0=y0, y=y3, analysis=a, result=code, steps=jnp.asarray(steps, jnp.int32),
-        global_objective=q1, solver_residual=normF, stall=stall, in_region=in_region,
+        y0=y0,
+        y=y3,
+        analysis=a,
+        result=code,
+        steps=jnp.asarray(steps, jnp.int32),
+        global_objective=q1,
+        solver_residual=normF,
+        stall=stall,
+        in_region=in_region,
         y_global=region.from_unit(u1),
     )
 
@@ -541,7 +608,9 @@ def _options(**kwargs) -> SolverOptions:
         raise TypeError(f"{e}; solver options are: {allowed}.") from None
 
 
-def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
+def solve_from(
+    model: AbstractModel, y0, *, region: Region | dict | None = None, **options
+) -> SolveResult:
     """Search for a critical point of V from one start ``y0`` (real coordinates).
 
     Pure, jit- and vmap-able (over starts, and over models = parameter points, with a
@@ -572,7 +641,9 @@ def solve_from(model: AbstractModel, y0, *, region: Region | dict | None = None,
     return sols
 
 
-def solve_susy_from(model: SupergravityModel, y0, *, region: Region | dict | None = None, **options) -> SolveResult:
+def solve_susy_from(
+    model: SupergravityModel, y0, *, region: Region | dict | None = None, **options
+) -> SolveResult:
     """Like :func:`solve_from`, but solves the supersymmetry conditions D_aW = 0
     (n complex equations) directly; the final point is verified as a critical point of
     V by :func:`jaxvac.analyse_point` (``analysis.susy`` says whether it is SUSY).
@@ -728,8 +799,13 @@ def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions, bool]
         return ((None, base, False),)
     for steps, doubling in STRATEGIES[opts.strategy]:
         cont = steps == "continue"
-        steps = (opts.global_steps if steps == "all" else 0 if cont
-                 else min(int(steps), opts.global_steps))
+        steps = (
+            opts.global_steps
+            if steps == "all"
+            else 0
+            if cont
+            else min(int(steps), opts.global_steps)
+        )
         o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)
         if (steps, o.step_doubling, cont) in seen:
             continue
@@ -761,6 +837,7 @@ def _steps_argument(steps):
 def _solve_round(model, region, y0, opts: SolverOptions, global_steps) -> SolveResult:
     """Every start of ``y0`` through one round (``global_steps`` global-phase steps, an
     integer array; None: ``opts.global_steps``)."""
+
     def solve(yy):
         return _solve(model, yy, region, opts, global_steps)
 
@@ -828,6 +905,7 @@ def bucket(n: int, cap: int) -> int:
 def _pad_rows(tree, total: int):
     """Every leaf of ``tree`` padded along its first axis to ``total`` rows with copies of
     its first row."""
+
     def pad(x):
         extra = total - x.shape[0]
         if extra <= 0:
@@ -871,13 +949,14 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
             starts = _round_starts(y0, sols, cont)[left]
             redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
             redo = _restart(redo, y0[left])
-            sols = jax.tree.map(lambda a, b: a.at[left].set(b), sols, redo)
+            sols = jax.tree.map(lambda a, b, left=left: a.at[left].set(b), sols, redo)
     result = _deduplicated_jit(_pad_rows(sols, bucket(n, n << 1)), region)
     return jax.tree.map(lambda x: x[:n], result)
 
 
-def _solve_threaded(model, region, y0, opts: SolverOptions, threads: int, global_steps,
-                    size: int | None = None):
+def _solve_threaded(
+    model, region, y0, opts: SolverOptions, threads: int, global_steps, size: int | None = None
+):
     """Every start of ``y0`` through one round (``global_steps``; None: the strategy's only
     round), in bucketed parts (of ``size`` starts if given) on ``threads`` concurrent
     executions, or as one program over every local device (``$JAXVAC_EXECUTION=devices``,
@@ -886,8 +965,14 @@ def _solve_threaded(model, region, y0, opts: SolverOptions, threads: int, global
     n = int(y0.shape[0])
     devices = execution_mode() == "devices"
     # at most batch_size starts in memory over all threads, at least MIN_STARTS_PER_THREAD each
-    threads = 1 if devices else max(1, min(int(threads), n // MIN_STARTS_PER_THREAD,
-                         opts.batch_size // MIN_STARTS_PER_THREAD))
+    threads = (
+        1
+        if devices
+        else max(
+            1,
+            min(int(threads), n // MIN_STARTS_PER_THREAD, opts.batch_size // MIN_STARTS_PER_THREAD),
+        )
+    )
     # equal parts of at most `cap` starts, handed out to the threads as they finish (balances
     # the load: a part's Newton loop lasts as long as its slowest start); one thread (and an
     # accelerator) runs parts of up to batch_size, one after the other
@@ -897,18 +982,22 @@ def _solve_threaded(model, region, y0, opts: SolverOptions, threads: int, global
     parts = -(-n // size)
     padded = _pad_rows(y0, parts * size)
     if devices:  # one program over every local device (_parallel.py)
-        args = (model, region, opts) if global_steps is None else (
-            model, region, opts, _steps_argument(global_steps))
+        args = (
+            (model, region, opts)
+            if global_steps is None
+            else (model, region, opts, _steps_argument(global_steps))
+        )
         sols = map_on_devices(_solve_rows, padded, args, batch_size=size)
         return jax.tree.map(lambda x: x[:n], sols), size
     if global_steps is None:  # options with a static number of global steps
         fun = _solve_jit
-        calls = [(model, region, padded[k * size:(k + 1) * size], opts) for k in range(parts)]
+        calls = [(model, region, padded[k * size : (k + 1) * size], opts) for k in range(parts)]
     else:
         fun = _solve_round_jit
         steps = _steps_argument(global_steps)
-        calls = [(model, region, padded[k * size:(k + 1) * size], opts, steps)
-                 for k in range(parts)]
+        calls = [
+            (model, region, padded[k * size : (k + 1) * size], opts, steps) for k in range(parts)
+        ]
     sols = map_concurrently(fun, calls, threads, call_signature(*calls[0]))
     sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
     return jax.tree.map(lambda x: x[:n], sols), size

@@ -12,9 +12,9 @@ import pytest
 import search_models as sm
 
 import jaxvac
-from jaxvac._errors import InputError
 from jaxvac._certify._columns import certify_records
 from jaxvac._cli.find import format_find
+from jaxvac._errors import InputError
 from jaxvac.export import rows
 
 
@@ -48,11 +48,27 @@ def test_find_records_get_certified_columns():
 
 def test_find_table_shows_certified():
     recs = certify_records(sm.DoubleWell(), _records()[:1], name="DoubleWell")
-    rec = {**recs[0], "type": "minimum", "n_flat": 0, "vacuum": "dS", "digits": 15.0,
-           "basin_starts": 3, "result": "successful", "stationarity": 1e-7}
-    text = format_find({"model": "DoubleWell", "parameters": {}, "starts": 3, "seed": 0,
-                        "start_results": {"successful": 3}, "distinct": 1,
-                        "critical_points": [rec]})
+    rec = {
+        **recs[0],
+        "type": "minimum",
+        "n_flat": 0,
+        "vacuum": "dS",
+        "digits": 15.0,
+        "basin_starts": 3,
+        "result": "successful",
+        "stationarity": 1e-7,
+    }
+    text = format_find(
+        {
+            "model": "DoubleWell",
+            "parameters": {},
+            "starts": 3,
+            "seed": 0,
+            "start_results": {"successful": 3},
+            "distinct": 1,
+            "critical_points": [rec],
+        }
+    )
     assert "certified" in text.splitlines()[3] and text.splitlines()[4].endswith("proved")
 
 
@@ -111,14 +127,17 @@ def test_fixed_slice_is_the_restriction():
     assert kinetic_metric(s, ys).tolist() == [[4.0, 0.4], [0.4, 8.0]]
 
 
-
 @pytest.mark.slow
 def test_lvs_region_complete_on_the_slice():
     # LVS (defaults) with Im T_b held at 0: exactly one critical point in the region, the
     # non-SUSY AdS minimum that jaxvac find reports (t_b = 51.364078, t_s = 3.1019197,
     # θ_s = -1.5 = -π/a); ~700 boxes; experiments/results/certify_complete.md
-    region = {"Tb.re": (51.2, 51.5), "Tb.im": (0.0, 0.0), "Ts.re": (3.09, 3.115),
-              "Ts.im": (-1.512, -1.493)}
+    region = {
+        "Tb.re": (51.2, 51.5),
+        "Tb.im": (0.0, 0.0),
+        "Ts.re": (3.09, 3.115),
+        "Ts.im": (-1.512, -1.493),
+    }
     r = jaxvac.certify_region(jaxvac.models.LVS(), region)
     assert r.complete and r.fixed == {"Tb.im": 0.0} and len(r.points) == 1 and not r.undecided
     c = r.points[0]["certificate"]

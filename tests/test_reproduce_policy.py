@@ -23,10 +23,25 @@ from jaxvac.reproduce._framework import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("printed, k", [
-    ("0.70", 2), ("6.4e28", 2), (41, 2), (7.21e-121, 3), (0.048, 2), (20.5, 3), (2, 1),
-    (100, 1), ("6.68", 3), (-0.7, 1), (41.0, 2), ("1.0", 2), (9.99e-3, 3), ("0.52", 2),
-])
+@pytest.mark.parametrize(
+    "printed, k",
+    [
+        ("0.70", 2),
+        ("6.4e28", 2),
+        (41, 2),
+        (7.21e-121, 3),
+        (0.048, 2),
+        (20.5, 3),
+        (2, 1),
+        (100, 1),
+        ("6.68", 3),
+        (-0.7, 1),
+        (41.0, 2),
+        ("1.0", 2),
+        (9.99e-3, 3),
+        ("0.52", 2),
+    ],
+)
 def test_significant_digits(printed, k):
     assert significant_digits(printed) == k
 
@@ -135,8 +150,13 @@ def test_proved_rows():
     """A Proved row: 'proved' only when every claim is proved and equal; a claim proved
     otherwise is a mismatch; a claim not proved (None) is 'unproved', never a match."""
     claims = {"type": "saddle", "n_negative": 1, "vacuum": "dS", "negative curvature": ["T.im"]}
-    got = {"type": "saddle", "n_negative": 1, "vacuum": "dS", "negative curvature": ["T.im"],
-           "susy": False}
+    got = {
+        "type": "saddle",
+        "n_negative": 1,
+        "vacuum": "dS",
+        "negative curvature": ["T.im"],
+        "susy": False,
+    }
     assert decide(Proved(), claims, got).verdict == "proved"
     assert decide(Proved(), claims, {**got, "type": None}).verdict == "unproved"
     assert decide(Proved(), claims, {**got, "negative curvature": []}).verdict == "unproved"
@@ -146,7 +166,8 @@ def test_proved_rows():
     assert r.verdict == "proved" and comparison_from_dict(r.to_dict()["comparison"]) == Proved()
     from jaxvac.reproduce._framework import Report, render_markdown
 
-    md = render_markdown(Report("t", "s", [r, Row("y", reference=claims, jaxvac={},
-                                                  compare=Proved())]))
+    md = render_markdown(
+        Report("t", "s", [r, Row("y", reference=claims, jaxvac={}, compare=Proved())])
+    )
     assert "interval proofs: 1 proved, 1 unproved" in md
     assert "interval proofs" not in render_markdown(Report("t", "s", [Row("z", jaxvac=1)]))

@@ -37,8 +37,15 @@ MODELS_FILE = os.path.join(HERE, "search_models.py")
 #: the user's-model-file example of the repository (KKLT + anti-D3 uplift D/σ²)
 UPLIFT_SPEC = os.path.join(os.path.dirname(HERE), sm.KKLT_UPLIFT)
 D_UPLIFT = 3e-11
-FAILURES = {Result.max_steps, Result.diverged, Result.left_domain, Result.stalled,
-            Result.nonfinite, Result.not_critical, Result.left_region}
+FAILURES = {
+    Result.max_steps,
+    Result.diverged,
+    Result.left_domain,
+    Result.stalled,
+    Result.nonfinite,
+    Result.not_critical,
+    Result.left_region,
+}
 
 
 def model_class(name):
@@ -94,7 +101,9 @@ def assert_matches(found, reference, period, *, atol, v_rtol):
         yr, Vr, n_neg = reference[j]
         assert float(a.V) == pytest.approx(Vr, rel=v_rtol, abs=1e-14)
         assert int(a.n_negative) == n_neg
-        expected = {0: CriticalType.minimum, len(yr): CriticalType.maximum}.get(n_neg, CriticalType.saddle)
+        expected = {0: CriticalType.minimum, len(yr): CriticalType.maximum}.get(
+            n_neg, CriticalType.saddle
+        )
         assert int(a.critical_type) == expected
         assert int(a.result) == Result.successful
     assert used == set(range(len(reference)))
@@ -207,7 +216,12 @@ def test_kklt_exactly_one_susy_ads_minimum(kklt_search, kklt_reference):
     rec = _record_of(r, 0)
     assert rec["V"] == pytest.approx(float(V), rel=1e-9)
     assert (rec["type"], rec["vacuum"], rec["susy"], rec["bf_stable"], rec["result"]) == (
-        "minimum", "AdS", True, True, "successful")
+        "minimum",
+        "AdS",
+        True,
+        True,
+        "successful",
+    )
     # canonical masses: L = K_TT̄ |∂T|² with K_TT̄ = 3/(4t²)  =>  m² = V'' · 2t²/3
     masses = sorted([float(Vtt * 2 * t**2 / 3), float(Vxx * 2 * t**2 / 3)])
     np.testing.assert_allclose(rec["masses_squared"], masses, rtol=1e-6)
@@ -239,9 +253,21 @@ def test_kklt_uplift_ds_minimum_and_barrier(kklt_search, kklt_reference):
 # ======================================================================================
 
 
-DESIGN_POINT_FIELDS = {"fields", "V", "type", "n_negative", "n_flat", "vacuum", "susy",
-                       "bf_stable", "masses_squared", "gravitino_mass", "residual", "digits",
-                       "result"}
+DESIGN_POINT_FIELDS = {
+    "fields",
+    "V",
+    "type",
+    "n_negative",
+    "n_flat",
+    "vacuum",
+    "susy",
+    "bf_stable",
+    "masses_squared",
+    "gravitino_mass",
+    "residual",
+    "digits",
+    "result",
+}
 
 
 def run_cli(argv, capsys, monkeypatch):
@@ -256,8 +282,11 @@ def run_cli(argv, capsys, monkeypatch):
 def test_find_cli_json_user_model(kklt_search, kklt_reference, tmp_path, capsys, monkeypatch):
     out_file = tmp_path / "found.json"
     spec = UPLIFT_SPEC
-    code, out, err = run_cli(["find", spec, "--set", f"D={D_UPLIFT}", "--json",
-                              "--out", str(out_file)], capsys, monkeypatch)
+    code, out, err = run_cli(
+        ["find", spec, "--set", f"D={D_UPLIFT}", "--json", "--out", str(out_file)],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0, err
     data = json.loads(out)
     assert json.loads(out_file.read_text()) == data
@@ -265,7 +294,9 @@ def test_find_cli_json_user_model(kklt_search, kklt_reference, tmp_path, capsys,
     assert data["parameters"] == {"W0": -1e-4, "A": 1.0, "a": 0.1, "D": D_UPLIFT, "n": 2}
     assert data["starts"] == DEFAULT_STARTS
     assert data["distinct"] == len(data["critical_points"]) == 2
-    assert data["failed_starts"] == sum(v for k, v in data["start_results"].items() if k != "successful")
+    assert data["failed_starts"] == sum(
+        v for k, v in data["start_results"].items() if k != "successful"
+    )
     for rec in data["critical_points"]:
         assert DESIGN_POINT_FIELDS <= set(rec)
         assert set(rec["fields"]) == {"T"} and set(rec["fields"]["T"]) == {"re", "im"}
@@ -284,8 +315,11 @@ def test_find_cli_region_and_table(kklt_reference, capsys, monkeypatch):
     t_min, t_max = sorted(float(p[0]) for p in kklt_reference[D_UPLIFT])  # 114.5, 140.2
     # --region excluding the minimum: only the barrier is listed; starts that converge to
     # the minimum outside the region are left_region, never listed
-    code, out, err = run_cli(["find", spec, "--set", f"D={D_UPLIFT}", "--region", "T=120:400",
-                              "--json"], capsys, monkeypatch)
+    code, out, err = run_cli(
+        ["find", spec, "--set", f"D={D_UPLIFT}", "--region", "T=120:400", "--json"],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["region"]["T.re"] == {"lo": 120.0, "hi": 400.0, "sampling": "log-uniform"}
@@ -311,14 +345,17 @@ def test_find_cli_region_and_table(kklt_reference, capsys, monkeypatch):
     assert "saddle" in rows[1]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--region", "T=-1:5"], "saxion"),
-    (["--region", "X=1:5"], "not a coordinate"),
-    (["--region", "T=5"], "NAME=LO:HI"),
-    (["--region", "T=9:5"], "lo < hi"),
-    (["--starts", "0"], "--starts"),
-    (["--set", "nope=1"], "nope"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--region", "T=-1:5"], "saxion"),
+        (["--region", "X=1:5"], "not a coordinate"),
+        (["--region", "T=5"], "NAME=LO:HI"),
+        (["--region", "T=9:5"], "lo < hi"),
+        (["--starts", "0"], "--starts"),
+        (["--set", "nope=1"], "nope"),
+    ],
+)
 def test_find_cli_bad_input(argv, message, capsys, monkeypatch):
     code, out, err = run_cli(["find", UPLIFT_SPEC, *argv], capsys, monkeypatch)
     assert code == 2
@@ -328,8 +365,13 @@ def test_find_cli_bad_input(argv, message, capsys, monkeypatch):
 def test_exports():
     assert jaxvac.find_critical_points is find_critical_points
     assert jaxvac.Region is Region
-    for name in ("FindResult", "solve_from", "locate_critical_point", "vacuum_derivatives",
-                 "continue_critical_point"):
+    for name in (
+        "FindResult",
+        "solve_from",
+        "locate_critical_point",
+        "vacuum_derivatives",
+        "continue_critical_point",
+    ):
         assert hasattr(jaxvac, name), name
 
 
@@ -357,8 +399,12 @@ def test_implicit_derivatives_double_well():
     assert d["dmasses_squared"][i] == pytest.approx(24 * x * dx, rel=1e-9)
     # and against central finite differences of vacua re-solved at a ± h
     h = 1e-5
-    ys = [np.asarray(locate_critical_point(with_parameter(canon(model), "a", 0.3 + s * h),
-                                           jnp.array([x, y]))) for s in (1, -1)]
+    ys = [
+        np.asarray(
+            locate_critical_point(with_parameter(canon(model), "a", 0.3 + s * h), jnp.array([x, y]))
+        )
+        for s in (1, -1)
+    ]
     np.testing.assert_allclose(d["dy"], (ys[0] - ys[1]) / (2 * h), rtol=1e-7, atol=1e-12)
 
 
@@ -440,8 +486,10 @@ def test_implicit_derivatives_kklt_vs_resolved_vacua(kklt_reference):
     def vacuum(W0):
         t = mp.findroot(lambda s: W0 + mp.e ** (-s / 10) * (1 + s / 15), t0)
         V = sm.kklt_potential(t, 0, W0=W0)
-        m2 = [mp.diff(lambda s: sm.kklt_potential(s, 0, W0=W0), t, 2) * 2 * t**2 / 3,
-              mp.diff(lambda s: sm.kklt_potential(t, s, W0=W0), 0, 2) * 2 * t**2 / 3]
+        m2 = [
+            mp.diff(lambda s: sm.kklt_potential(s, 0, W0=W0), t, 2) * 2 * t**2 / 3,
+            mp.diff(lambda s: sm.kklt_potential(t, s, W0=W0), 0, 2) * 2 * t**2 / 3,
+        ]
         return t, V, sorted(m2)
 
     h = mp.mpf("1e-10")
@@ -462,10 +510,15 @@ def test_kallosh_linde_racetrack_susy_minkowski():
     sigma_cr = math.log(a * A / (-b * B)) / (a - b)
     W0_cr = -A * math.exp(-a * sigma_cr) - B * math.exp(-b * sigma_cr)
     model = jaxvac.models.Racetrack(W0=W0_cr, A=A, B=B, a=a, b=b)
-    r = find_critical_points(model, region={"T": (20.0, 300.0), "T.im": (-500.0, 500.0)},
-                             starts=128, seed=0)
+    r = find_critical_points(
+        model, region={"T": (20.0, 300.0), "T.im": (-500.0, 500.0)}, starts=128, seed=0
+    )
     recs = r.to_dict()["critical_points"]
-    mink = [k for k, rec in enumerate(recs) if abs(rec["fields"]["T"]["re"] - sigma_cr) < 1e-6 * sigma_cr]
+    mink = [
+        k
+        for k, rec in enumerate(recs)
+        if abs(rec["fields"]["T"]["re"] - sigma_cr) < 1e-6 * sigma_cr
+    ]
     assert len(mink) >= 1
     rec = recs[mink[0]]
     assert rec["susy"] is True and rec["type"] == "minimum"
@@ -492,8 +545,13 @@ def test_lvs_minimum_against_mpmath():
     model = jaxvac.models.LVS(W0=W0, A=A, a=a, xi=xi)
     r = find_critical_points(model, starts=256, seed=0)
     recs = r.to_dict()["critical_points"]
-    assert any(rec["type"] == "minimum" and rec["vacuum"] == "AdS" and not rec["susy"]
-               and rec["result"] == "successful" for rec in recs)
+    assert any(
+        rec["type"] == "minimum"
+        and rec["vacuum"] == "AdS"
+        and not rec["susy"]
+        and rec["result"] == "successful"
+        for rec in recs
+    )
     mp.mp.dps = 30
 
     def K(rr):
@@ -542,15 +600,17 @@ def test_threaded_search_gives_the_same_search():
     three = find_critical_points(model, starts=200, seed=3, threads=3)
     assert three.starts == 200
     np.testing.assert_array_equal(one.codes, three.codes)
-    np.testing.assert_allclose(three.search.solutions.y, one.search.solutions.y,
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        three.search.solutions.y, one.search.solutions.y, rtol=1e-12, atol=1e-12
+    )
     np.testing.assert_array_equal(three.search.representative, one.search.representative)
     assert one.indices == three.indices and one.distinct == 9
     # batch_size bounds the starts in flight over all threads: 2 threads × parts of 32
     small = find_critical_points(model, starts=200, seed=3, threads=3, batch_size=64)
     np.testing.assert_array_equal(one.codes, small.codes)
-    np.testing.assert_allclose(small.search.solutions.y, one.search.solutions.y,
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        small.search.solutions.y, one.search.solutions.y, rtol=1e-12, atol=1e-12
+    )
     assert small.indices == one.indices
     for bad in (0, -1, 1.5, "two", True):
         with pytest.raises(ValueError, match="threads must be an integer >= 1"):
@@ -580,8 +640,17 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
         bucket,
     )
 
-    assert [bucket(n, 256) for n in (1, 2, 3, 100, 128, 129, 250, 256, 300)] == \
-        [1, 2, 4, 128, 128, 256, 256, 256, 256]
+    assert [bucket(n, 256) for n in (1, 2, 3, 100, 128, 129, 250, 256, 300)] == [
+        1,
+        2,
+        4,
+        128,
+        128,
+        256,
+        256,
+        256,
+        256,
+    ]
     assert bucket(300, 1000) == 512 and bucket(600, 1000) == 1000
 
     model = model_class("DoubleWell")()
@@ -599,8 +668,11 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     assert bucketed.distinct == 9
 
     def compiled():
-        return (_solve_jit._cached._cache_size(), _solve_round_jit._cached._cache_size(),
-                _deduplicated_jit._cached._cache_size())
+        return (
+            _solve_jit._cached._cache_size(),
+            _solve_round_jit._cached._cache_size(),
+            _deduplicated_jit._cached._cache_size(),
+        )
 
     sizes = compiled()
     more = find_critical_points(model, starts=256, seed=3, threads=2)
@@ -633,15 +705,17 @@ def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
     model = model_class("KKLTUplift")(D=D_UPLIFT)
     per_point = {}
     for doubling in (1, 8):
-        r = find_critical_points(model, starts=256, seed=5, global_steps=0,
-                                 step_doubling=doubling)
+        r = find_critical_points(model, starts=256, seed=5, global_steps=0, step_doubling=doubling)
         ok = r.codes == Result.successful
         ys = np.asarray(r.search.solutions.y)[ok]
         counts = [0, 0]
         for y in ys:
-            hits = [k for k, (t, tau, *_) in enumerate(ref)
-                    if abs(y[0] - float(t)) < 1e-8 * float(t)
-                    and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6]
+            hits = [
+                k
+                for k, (t, tau, *_) in enumerate(ref)
+                if abs(y[0] - float(t)) < 1e-8 * float(t)
+                and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6
+            ]
             assert len(hits) == 1, f"successful start at {y} is no reference point"
             counts[hits[0]] += 1
         per_point[doubling] = counts
@@ -665,8 +739,10 @@ def test_rounds_of_the_strategies():
     from jaxvac._search import _options, _rounds
 
     def rounds(**kw):
-        return [(steps, o.global_steps, o.step_doubling, o.strategy) + ((True,) if cont else ())
-                for steps, o, cont in _rounds(_options(**kw))]
+        return [
+            (steps, o.global_steps, o.step_doubling, o.strategy) + ((True,) if cont else ())
+            for steps, o, cont in _rounds(_options(**kw))
+        ]
 
     assert rounds() == [(80, 80, 1, "single"), (None, 0, 8, "single"), (0, 80, 1, "single")]
     assert rounds(strategy="newton-global") == [(0, 80, 1, "single"), (80, 80, 1, "single")]
@@ -674,7 +750,10 @@ def test_rounds_of_the_strategies():
     assert rounds(strategy="single") == [(None, 80, 1, "single")]
     assert rounds(global_steps=0) == [(None, 0, 1, "single")]
     assert rounds(strategy="global-continue-doubling-newton") == [
-        (80, 80, 1, "single"), (None, 0, 8, "single", True), (0, 80, 1, "single")]
+        (80, 80, 1, "single"),
+        (None, 0, 8, "single", True),
+        (0, 80, 1, "single"),
+    ]
     assert rounds(global_steps=0, strategy="newton-global") == [(None, 0, 1, "single")]
     with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
         _options(strategy="fastest")
@@ -711,14 +790,17 @@ def test_second_round_keeps_every_first_round_vacuum_and_adds(kklt_reference):
     rounds = find_critical_points(model, starts=128, seed=2)
     first = single.codes == Result.successful
     np.testing.assert_array_equal(rounds.codes[first], single.codes[first])
-    np.testing.assert_array_equal(np.asarray(rounds.search.solutions.y)[first],
-                                  np.asarray(single.search.solutions.y)[first])
+    np.testing.assert_array_equal(
+        np.asarray(rounds.search.solutions.y)[first], np.asarray(single.search.solutions.y)[first]
+    )
     ok = rounds.codes == Result.successful
     assert ok.sum() >= first.sum() + 20, (ok.sum(), first.sum())
     for y in np.asarray(rounds.search.solutions.y)[ok]:
-        assert any(abs(y[0] - float(t)) < 1e-8 * float(t)
-                   and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6
-                   for t, tau, *_ in ref), y
+        assert any(
+            abs(y[0] - float(t)) < 1e-8 * float(t)
+            and abs(periodic_diff(y[1] - float(tau), 20 * math.pi)) < 1e-6
+            for t, tau, *_ in ref
+        ), y
     # the vmapped search compiles every round into one program, where XLA fuses the analysis
     # differently: the same codes, representatives and points, values to the last bits
     exact = vmapped_search(model, 128, 2)

@@ -34,21 +34,32 @@ def columns(cert) -> dict[str, Any]:
         "proved": proved,
         "unproved": unproved,
         "certificate": {
-            "type": d["type"], "vacuum": d["vacuum"], "n_negative": d["n_negative"],
-            "susy": d["susy"], "V_ball": d["V_ball"], "digits": d["precision"],
-            "seconds": d["seconds"], "reasons": list(d["unproved"]),
+            "type": d["type"],
+            "vacuum": d["vacuum"],
+            "n_negative": d["n_negative"],
+            "susy": d["susy"],
+            "V_ball": d["V_ball"],
+            "digits": d["precision"],
+            "seconds": d["seconds"],
+            "reasons": list(d["unproved"]),
         },
     }
 
 
-def certify_records(model: AbstractModel, records: list[dict], *, name: str | None = None,
-                    parameters: dict | None = None,
-                    max_digits: int = COLUMN_MAX_DIGITS) -> list[dict]:
+def certify_records(
+    model: AbstractModel,
+    records: list[dict],
+    *,
+    name: str | None = None,
+    parameters: dict | None = None,
+    max_digits: int = COLUMN_MAX_DIGITS,
+) -> list[dict]:
     """``records`` (find/check point records with ``fields``) with the columns of
     :func:`columns` added, each point certified on its own."""
     out = []
     for rec in records:
-        cert = certify(model, rec["fields"], max_digits=max_digits, name=name,
-                       parameters=parameters)
+        cert = certify(
+            model, rec["fields"], max_digits=max_digits, name=name, parameters=parameters
+        )
         out.append({**rec, **columns(cert)})
     return out

@@ -69,8 +69,11 @@ class RegionCertificate:
             "complete": self.complete,
             "distinct": len(self.points),
             "critical_points": [
-                {**p["certificate"].to_dict(), "region_box": p["box"],
-                 "on_boundary": p["on_boundary"]}
+                {
+                    **p["certificate"].to_dict(),
+                    "region_box": p["box"],
+                    "on_boundary": p["on_boundary"],
+                }
                 for p in self.points
             ],
             "undecided": self.undecided,
@@ -110,8 +113,9 @@ def krawczyk_box(model: AbstractModel, lower, upper, *, digits: int = 30) -> str
     model = canonical(model)
     bits = digits_to_bits(digits)
     with working_precision(bits):
-        B = np.array([hull(arb(float(lo)), arb(float(hi))) for lo, hi in zip(lower, upper)],
-                     dtype=object)
+        B = np.array(
+            [hull(arb(float(lo)), arb(float(hi))) for lo, hi in zip(lower, upper)], dtype=object
+        )
         return _krawczyk_status(model, B, bits)[0]
 
 
@@ -126,10 +130,12 @@ def _krawczyk_status(model, B, bits, free=None):
 def _krawczyk_free(model, B, c, bits, free=None):
     free = list(range(len(B))) if free is None else free
     g, H = GRADIENT(model, c, bits=bits), HESSIAN(model, B, bits=bits)
-    out = krawczyk(np.array([g[i] for i in free], dtype=object),
-                   np.array([[H[i, j] for j in free] for i in free], dtype=object),
-                   np.array([c[i] for i in free], dtype=object),
-                   np.array([B[i] for i in free], dtype=object))
+    out = krawczyk(
+        np.array([g[i] for i in free], dtype=object),
+        np.array([[H[i, j] for j in free] for i in free], dtype=object),
+        np.array([c[i] for i in free], dtype=object),
+        np.array([B[i] for i in free], dtype=object),
+    )
     return out.status, out
 
 
@@ -197,8 +203,10 @@ def certify_region(
         )
     for n_, (lo, hi) in region.items():
         if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-            raise InputError(f"region: {n_} needs finite LO < HI, or LO = HI to fix a flat "
-                             f"coordinate (got {lo}:{hi}).")
+            raise InputError(
+                f"region: {n_} needs finite LO < HI, or LO = HI to fix a flat "
+                f"coordinate (got {lo}:{hi})."
+            )
     fixed = {n_: float(lo) for n_, (lo, hi) in region.items() if lo == hi}
     if fixed:  # certify the slice: a plain potential in the other coordinates
         from ._slice import fix_coordinates
@@ -209,9 +217,14 @@ def certify_region(
             model = with_parameters(model, parameters)
             parameters = None
         out = certify_region(
-            fix_coordinates(model, fixed), {k: v for k, v in region.items() if k not in fixed},
-            digits=digits, max_boxes=max_boxes, max_seconds=max_seconds, min_width=min_width,
-            name=name or type(model).__name__)
+            fix_coordinates(model, fixed),
+            {k: v for k, v in region.items() if k not in fixed},
+            digits=digits,
+            max_boxes=max_boxes,
+            max_seconds=max_seconds,
+            min_width=min_width,
+            name=name or type(model).__name__,
+        )
         out.fixed = fixed
         return out
     base = model
@@ -224,8 +237,9 @@ def certify_region(
     boxes = excluded = 0
     stopped = None
     with working_precision(bits):
-        R = np.array([hull(arb(float(region[n][0])), arb(float(region[n][1]))) for n in names],
-                     dtype=object)
+        R = np.array(
+            [hull(arb(float(region[n][0])), arb(float(region[n][1]))) for n in names], dtype=object
+        )
         widths = [r.rad() for r in R]
         gR = GRADIENT(model, R, bits=bits)
         flat = [i for i in range(len(names)) if gR[i].is_exact() and gR[i].is_zero()]
@@ -263,25 +277,36 @@ def certify_region(
     ambiguous = [p for p in points if p.get("ambiguous")]
     for p in points:  # a flat coordinate's interval is the region's: not a boundary point
         p["on_boundary"] = not all(inside_interior(p["E"][i], R[i]) for i in free)
-    complete = not undecided and stopped is None and not ambiguous and not any(
-        p["on_boundary"] for p in points) and bool(free)
+    complete = (
+        not undecided
+        and stopped is None
+        and not ambiguous
+        and not any(p["on_boundary"] for p in points)
+        and bool(free)
+    )
     out_points = []
     for p in points:
         cert = _classify_point(model, base, p, digits, name, parameters, free)
-        out_points.append({
-            "box": {n: list(_interval(x)) for n, x in zip(names, p["X"])},
-            "on_boundary": p["on_boundary"],
-            "certificate": cert,
-        })
+        out_points.append(
+            {
+                "box": {n: list(_interval(x)) for n, x in zip(names, p["X"])},
+                "on_boundary": p["on_boundary"],
+                "certificate": cert,
+            }
+        )
     return RegionCertificate(
-        model_name=name or type(base).__name__, parameters=base.parameters(),
+        model_name=name or type(base).__name__,
+        parameters=base.parameters(),
         coordinate_names=names,
         region={n: (float(region[n][0]), float(region[n][1])) for n in names},
-        complete=complete, points=out_points,
+        complete=complete,
+        points=out_points,
         undecided=[{n: list(_interval(x)) for n, x in zip(names, B)} for B in undecided],
-        boxes=boxes, excluded=excluded,
+        boxes=boxes,
+        excluded=excluded,
         stopped=stopped if free else "every coordinate is exactly flat over the region",
-        digits=digits, seconds=time.perf_counter() - t0,
+        digits=digits,
+        seconds=time.perf_counter() - t0,
         flat=[names[i] for i in flat],
     )
 

@@ -49,11 +49,15 @@ def fix_coordinates(model: AbstractModel, fixed: dict[str, float]) -> PotentialM
     fixed_index = tuple(names.index(k) for k in fixed)
     free_index = tuple(i for i in range(len(names)) if i not in fixed_index)
     pos = set(model.positive_indices)
-    cls = type(f"{type(model).__name__}Slice", (_SliceBase,), {
-        "fields": tuple(names[i] for i in free_index),
-        "positive": tuple(names[i] for i in free_index if i in pos),
-        "free_index": free_index,
-        "fixed_index": fixed_index,
-        "__module__": __name__,
-    })
+    cls = type(
+        f"{type(model).__name__}Slice",
+        (_SliceBase,),
+        {
+            "fields": tuple(names[i] for i in free_index),
+            "positive": tuple(names[i] for i in free_index if i in pos),
+            "free_index": free_index,
+            "fixed_index": fixed_index,
+            "__module__": __name__,
+        },
+    )
     return cls(base=model, values=np.asarray([float(v) for v in fixed.values()], dtype=np.float64))

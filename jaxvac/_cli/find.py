@@ -26,7 +26,9 @@ def parse_region(items, model) -> dict[str, tuple[float, float]]:
             try:
                 bounds = (float(lo), float(hi))
             except ValueError:
-                raise InputError(f"--region {name.strip()}: cannot read {rng!r} as LO:HI numbers.") from None
+                raise InputError(
+                    f"--region {name.strip()}: cannot read {rng!r} as LO:HI numbers."
+                ) from None
             name = name.strip()
             i = model.coordinate_index(name, "--region")
             out[name] = check_bounds(model, name, bounds, i in model.positive_indices, "--region")
@@ -49,40 +51,82 @@ def register(sub) -> None:
     )
     add_model_arguments(p)
     p.add_argument(
-        "--region", action="append", default=[], metavar="NAME=LO:HI",
+        "--region",
+        action="append",
+        default=[],
+        metavar="NAME=LO:HI",
         help="search range of a field (repeatable): for a modulus its real part "
         "(T=50:300), NAME.im=LO:HI its imaginary part. Defaults: saxions/positive fields "
         "0.1:1000 (log-uniform), declared axion periods one period, others -10:10, or the "
         "model's search_region()",
     )
-    p.add_argument("--starts", type=int, default=None, metavar="N",
-                   help="number of starting points (default 256)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
-                   help="random seed of the starting points (default 0)")
-    p.add_argument("--susy", action="store_true",
-                   help="solve the supersymmetry conditions D_aW = 0 instead of grad V = 0 "
-                   "(supergravity models; finds supersymmetric critical points only)")
-    p.add_argument("--rtol", type=float, default=None,
-                   help="tolerance on the scale-free stationarity residual (default 1e-9)")
-    p.add_argument("--escalate", type=int, nargs="?", const=60, default=None, metavar="N",
-                   help="re-check at N significant digits (default 60) every critical point "
-                   "whose type, vacuum or sign float64 cannot resolve (see 'advice')")
-    p.add_argument("--certify", action="store_true",
-                   help="prove each distinct critical point with `jaxvac certify` (Arb ball "
-                   "arithmetic, 30 to 120 digits; seconds per point): adds the columns "
-                   "certified (proved/partial/unproved), proved and unproved (property "
-                   "names) and certificate (docs/certify.md)")
+    p.add_argument(
+        "--starts",
+        type=int,
+        default=None,
+        metavar="N",
+        help="number of starting points (default 256)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="random seed of the starting points (default 0)",
+    )
+    p.add_argument(
+        "--susy",
+        action="store_true",
+        help="solve the supersymmetry conditions D_aW = 0 instead of grad V = 0 "
+        "(supergravity models; finds supersymmetric critical points only)",
+    )
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help="tolerance on the scale-free stationarity residual (default 1e-9)",
+    )
+    p.add_argument(
+        "--escalate",
+        type=int,
+        nargs="?",
+        const=60,
+        default=None,
+        metavar="N",
+        help="re-check at N significant digits (default 60) every critical point "
+        "whose type, vacuum or sign float64 cannot resolve (see 'advice')",
+    )
+    p.add_argument(
+        "--certify",
+        action="store_true",
+        help="prove each distinct critical point with `jaxvac certify` (Arb ball "
+        "arithmetic, 30 to 120 digits; seconds per point): adds the columns "
+        "certified (proved/partial/unproved), proved and unproved (property "
+        "names) and certificate (docs/certify.md)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--latex", action="store_true",
-                   help="print a LaTeX table of the critical points (booktabs; "
-                   "jaxvac.export.latex_table) instead of the text table")
-    p.add_argument("--out", default=None, metavar="FILE",
-                   help="also write the result to FILE: a CSV table (one row per critical "
-                   "point) if FILE ends in .csv, a LaTeX table if .tex, else the JSON object "
-                   "(--format overrides the suffix)")
-    p.add_argument("--format", choices=FORMATS, default=None, dest="format",
-                   help="format of --out FILE (json, csv or latex); without --out, print "
-                   "this format instead of the text table")
+    p.add_argument(
+        "--latex",
+        action="store_true",
+        help="print a LaTeX table of the critical points (booktabs; "
+        "jaxvac.export.latex_table) instead of the text table",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="also write the result to FILE: a CSV table (one row per critical "
+        "point) if FILE ends in .csv, a LaTeX table if .tex, else the JSON object "
+        "(--format overrides the suffix)",
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        dest="format",
+        help="format of --out FILE (json, csv or latex); without --out, print "
+        "this format instead of the text table",
+    )
     p.set_defaults(func=cmd_find)
 
 
@@ -97,8 +141,10 @@ def output_formats(args) -> tuple[str, str | None]:
     if args.format and not args.out:
         printed.append(args.format)
     if len(set(printed)) > 1:
-        raise InputError("choose one output format: --json, --latex or --format FORMAT (without "
-                         "--out, --format says what is printed).")
+        raise InputError(
+            "choose one output format: --json, --latex or --format FORMAT (without "
+            "--out, --format says what is printed)."
+        )
     file_format = None
     if args.out:
         suffix = os.path.splitext(args.out)[1].lower()
@@ -132,8 +178,11 @@ def check_output_file(path: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise InputError(f"--out {path!r} is a directory; give a file name.")
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK) or (
-            os.path.exists(path) and not os.access(path, os.W_OK)):
+    if (
+        not os.path.isdir(folder)
+        or not os.access(folder, os.W_OK)
+        or (os.path.exists(path) and not os.access(path, os.W_OK))
+    ):
         reason = "no such directory" if not os.path.isdir(folder) else "permission denied"
         raise InputError(f"--out {path!r}: cannot write ({reason}).")
 
@@ -146,7 +195,7 @@ class TerminalStatus:
         self.stream, self.enabled, self.shown = stream, enabled, False
 
     @classmethod
-    def on_stderr(cls) -> "TerminalStatus":
+    def on_stderr(cls) -> TerminalStatus:
         stream = sys.stderr
         tty = hasattr(stream, "isatty") and stream.isatty()
         return cls(stream, bool(tty and not os.environ.get("CI")))
@@ -191,11 +240,15 @@ def cmd_find(args) -> int:
         check_output_file(args.out)
     bounds = parse_region(args.region, model)
     status = TerminalStatus.on_stderr()
-    status.show(f"jaxvac find: compiling the search for {name} (first call), then "
-                f"{starts} starts…")
+    status.show(f"jaxvac find: compiling the search for {name} (first call), then {starts} starts…")
     try:
         result = find_critical_points(
-            model, region=bounds, starts=starts, seed=args.seed, susy=args.susy, name=name,
+            model,
+            region=bounds,
+            starts=starts,
+            seed=args.seed,
+            susy=args.susy,
+            name=name,
             **options,
         )
     finally:
@@ -208,8 +261,7 @@ def cmd_find(args) -> int:
 
         status.show(f"jaxvac find: certifying {len(record['critical_points'])} point(s)…")
         try:
-            record["critical_points"] = certify_records(model, record["critical_points"],
-                                                        name=name)
+            record["critical_points"] = certify_records(model, record["critical_points"], name=name)
         finally:
             status.clear()
     if file_format is not None:  # set exactly when --out FILE is given
@@ -243,16 +295,16 @@ def format_find(record: dict) -> str:
 
     lines = [f"model      {record['model']}  {record['parameters']}"]
     counts = ", ".join(f"{k} {v}" for k, v in record["start_results"].items())
-    lines.append(
-        f"starts     {record['starts']} (seed {record['seed']}): {counts}"
-    )
+    lines.append(f"starts     {record['starts']} (seed {record['seed']}): {counts}")
     lines.append(f"distinct   {record['distinct']} critical point(s)")
     points = record["critical_points"]
     if not points:
         lines.append("no critical point found in the region")
         return "\n".join(lines)
     sugra = "susy" in points[0]
-    header = f"{'#':>3}  {'fields':<44} {'V':>13}  {'type':<10} {'neg':>3} {'flat':>4} {'vacuum':<10}"
+    header = (
+        f"{'#':>3}  {'fields':<44} {'V':>13}  {'type':<10} {'neg':>3} {'flat':>4} {'vacuum':<10}"
+    )
     header += f" {'susy':<5}" if sugra else ""
     header += f" {'stationarity':>12} {'digits':>6}  {'starts':>6}  result"
     certified = "certified" in points[0]
@@ -273,12 +325,16 @@ def format_find(record: dict) -> str:
             if rec["unproved"]:
                 row += f" (not: {', '.join(rec['unproved'])})"
         lines.append(row)
-    lines.append("stationarity: the figure each result was decided by (<= 1: stationary; "
-                 "docs/numerics.md); the residual |∇V|_G / scale is in --json")
+    lines.append(
+        "stationarity: the figure each result was decided by (<= 1: stationary; "
+        "docs/numerics.md); the residual |∇V|_G / scale is in --json"
+    )
     if certified:
-        lines.append("certified: interval proof (jaxvac certify) of existence, uniqueness, "
-                     "inertia, sign of V (and SUSY); proved = all of them, partial = the point "
-                     "exists and is unique in its box but some property is not proved")
+        lines.append(
+            "certified: interval proof (jaxvac certify) of existence, uniqueness, "
+            "inertia, sign of V (and SUSY); proved = all of them, partial = the point "
+            "exists and is unique in its box but some property is not proved"
+        )
     advice = [f"  #{k}: {rec['advice']}" for k, rec in enumerate(points) if rec.get("advice")]
     if advice:
         lines.append("advice")

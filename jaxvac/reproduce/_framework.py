@@ -36,9 +36,10 @@ import math
 import os
 import pkgutil
 import time
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .._io import json_safe
 
@@ -237,12 +238,13 @@ def certificate_text(cert) -> str:
     where = "no certified box"
     if d["fields"]:
         enc, box = flat(d["enclosure_radius"]), flat(d["box_radius"])
-        where = (", ".join(f"{k} = {_digits20(v)}" for k, v in flat(d["fields"]).items())
-                 + f"; enclosure radius ≤ {max(enc.values()):.1g}; unique in the box of radius "
-                 + ", ".join(f"{k}: {v:.2g}" for k, v in box.items()))
+        where = (
+            ", ".join(f"{k} = {_digits20(v)}" for k, v in flat(d["fields"]).items())
+            + f"; enclosure radius ≤ {max(enc.values()):.1g}; unique in the box of radius "
+            + ", ".join(f"{k}: {v:.2g}" for k, v in box.items())
+        )
     missing = "; not proved: " + "; ".join(d["unproved"]) if d["unproved"] else ""
-    return (f"{where}; V ∈ {d['V_ball']}; {d['precision']} digits, {d['seconds']:.1f} s"
-            + missing)
+    return f"{where}; V ∈ {d['V_ball']}; {d['precision']} digits, {d['seconds']:.1f} s" + missing
 
 
 def _decide_proved(expected, value) -> Decision:
@@ -284,11 +286,19 @@ def decide(compare: Comparison | None, expected, value) -> Decision:
         return Decision("n/a", None, None, "nothing to compare with")
     if isinstance(compare, Proved):
         return _decide_proved(expected, value)
-    rel = None if isinstance(compare, Printed) and compare.log10 else relative_difference(expected, value)
+    rel = (
+        None
+        if isinstance(compare, Printed) and compare.log10
+        else relative_difference(expected, value)
+    )
     if isinstance(compare, Same):
         ok = _same(expected, value)
-        return Decision("match" if ok else "mismatch", rel, 0.0 if rel is not None else None,
-                        "equal" if ok else "not equal")
+        return Decision(
+            "match" if ok else "mismatch",
+            rel,
+            0.0 if rel is not None else None,
+            "equal" if ok else "not equal",
+        )
     if isinstance(compare, Printed) and compare.log10:
         d = _decimal(expected)
         k = compare.digits or significant_digits(expected)
@@ -299,9 +309,13 @@ def decide(compare: Comparison | None, expected, value) -> Decision:
         if compare.order:
             what += f" + {_fmt_rel(compare.order)} decades ({compare.term})"
         ok = dec <= allowed * (1 + 1e-12)
-        return Decision("match" if ok else "mismatch", dec, allowed,
-                        f"{dec:.2g} decades: " + (f"agrees to the {what}" if ok else
-                                                  f"beyond the {what} (allowed {allowed:.2g})"))
+        return Decision(
+            "match" if ok else "mismatch",
+            dec,
+            allowed,
+            f"{dec:.2g} decades: "
+            + (f"agrees to the {what}" if ok else f"beyond the {what} (allowed {allowed:.2g})"),
+        )
     if rel is None:
         return Decision("mismatch", None, None, "no number to compare")
     if isinstance(compare, Printed):
@@ -322,28 +336,46 @@ def decide(compare: Comparison | None, expected, value) -> Decision:
             what += f" + O({compare.term or 'neglected term'}) = {_fmt_rel(compare.order)}"
         if ok:
             return Decision("match", rel, allowed, f"agrees to the {what}")
-        return Decision("mismatch", rel, allowed, f"differs beyond the {what} "
-                        f"(allowed {_fmt_rel(allowed)})")
+        return Decision(
+            "mismatch", rel, allowed, f"differs beyond the {what} (allowed {_fmt_rel(allowed)})"
+        )
     if isinstance(compare, Formula):
         ok = rel <= compare.order * (1 + 1e-12)  # slack for the rounding of the difference
         tail = f"O({compare.term}) = {_fmt_rel(compare.order)}"
-        return Decision("match" if ok else "mismatch", rel, compare.order,
-                        f"agrees to its order, {tail}" if ok else f"differs beyond its order, {tail}")
+        return Decision(
+            "match" if ok else "mismatch",
+            rel,
+            compare.order,
+            f"agrees to its order, {tail}" if ok else f"differs beyond its order, {tail}",
+        )
     if isinstance(compare, Exact):
         ok = rel <= compare.tol * (1 + 1e-12)
         why = f" ({compare.why})" if compare.why else ""
-        return Decision("match" if ok else "mismatch", rel, compare.tol,
-                        f"equal to {_fmt_rel(compare.tol)}{why}" if ok
-                        else f"not equal to {_fmt_rel(compare.tol)}{why}")
+        return Decision(
+            "match" if ok else "mismatch",
+            rel,
+            compare.tol,
+            f"equal to {_fmt_rel(compare.tol)}{why}"
+            if ok
+            else f"not equal to {_fmt_rel(compare.tol)}{why}",
+        )
     if isinstance(compare, Magnitude):
         exp = list(expected) if isinstance(expected, (list, tuple)) else [expected]
         val = list(value) if isinstance(value, (list, tuple)) else [value]
-        dec = max(abs(math.log10(abs(_number(v)) / abs(_number(e)))) if _number(v) * _number(e) > 0
-                  else math.inf for e, v in zip(exp, val))
+        dec = max(
+            abs(math.log10(abs(_number(v)) / abs(_number(e))))
+            if _number(v) * _number(e) > 0
+            else math.inf
+            for e, v in zip(exp, val)
+        )
         ok = dec <= 0.5
-        return Decision("match" if ok else "mismatch", rel, None,
-                        f"{dec:.2g} decades apart: "
-                        + ("same order of magnitude" if ok else "not the same order of magnitude"))
+        return Decision(
+            "match" if ok else "mismatch",
+            rel,
+            None,
+            f"{dec:.2g} decades apart: "
+            + ("same order of magnitude" if ok else "not the same order of magnitude"),
+        )
     raise TypeError(f"unknown comparison {compare!r}")
 
 
@@ -393,17 +425,25 @@ class Row:
             raise ValueError(f"Row {self.quantity!r}: give paper= or reference=, not both.")
         if self.paper is not None or self.reference is not None:
             if self.compare is None:
-                raise ValueError(f"Row {self.quantity!r}: declare compare= (Printed, Formula, "
-                                 "Exact, Same, Magnitude or Proved).")
+                raise ValueError(
+                    f"Row {self.quantity!r}: declare compare= (Printed, Formula, "
+                    "Exact, Same, Magnitude or Proved)."
+                )
             allowed = ON_PAPER if self.paper is not None else ON_REFERENCE
             if not isinstance(self.compare, allowed):
                 col = "paper" if self.paper is not None else "reference"
-                raise ValueError(f"Row {self.quantity!r}: {type(self.compare).__name__} does not "
-                                 f"compare with the {col} column.")
+                raise ValueError(
+                    f"Row {self.quantity!r}: {type(self.compare).__name__} does not "
+                    f"compare with the {col} column."
+                )
         expected = self.paper if self.paper is not None else self.reference
         d = decide(self.compare, expected, self.jaxvac)
         self.verdict, self.rel_diff, self.allowed, self.reason = (
-            d.verdict, d.rel_diff, d.allowed, d.reason)
+            d.verdict,
+            d.rel_diff,
+            d.allowed,
+            d.reason,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         c = self.compare
@@ -513,8 +553,7 @@ def _fmt(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_fmt(v) for v in value) + "]"
     if isinstance(value, dict):  # claims of a Proved row: 'not proved' for None
-        return "; ".join(f"{k}: {'not proved' if v is None else _fmt(v)}"
-                         for k, v in value.items())
+        return "; ".join(f"{k}: {'not proved' if v is None else _fmt(v)}" for k, v in value.items())
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
@@ -535,8 +574,11 @@ def render_markdown(report: Report) -> str:
         f"Source: {report.source}  ",
         f"Target: `{report.target}`; rows: {counts['match']} match, {counts['mismatch']} mismatch, "
         f"{counts['n/a']} without a paper value"
-        + (f"; interval proofs: {counts['proved']} proved, {counts['unproved']} unproved"
-           if counts["proved"] or counts["unproved"] else "")
+        + (
+            f"; interval proofs: {counts['proved']} proved, {counts['unproved']} unproved"
+            if counts["proved"] or counts["unproved"]
+            else ""
+        )
         + (f"; computed in {report.seconds:.1f} s." if report.seconds is not None else "."),
         "",
         "Verdicts follow the policy of docs/reproduce.md: *paper* holds only what the paper "
@@ -601,8 +643,11 @@ def run_targets(names=None, out_dir="jaxvac-reproduce", *, full: bool = False, e
         report.seconds = time.perf_counter() - start
         write_report(report, out_dir)
         c = report.counts()
-        proofs = (f" {c['proved']:>3} proved {c['unproved']:>3} unproved"
-                  if c["proved"] or c["unproved"] else "")
+        proofs = (
+            f" {c['proved']:>3} proved {c['unproved']:>3} unproved"
+            if c["proved"] or c["unproved"]
+            else ""
+        )
         echo(
             f"{target.name:<24} {c['match']:>3} match {c['mismatch']:>3} mismatch "
             f"{c['n/a']:>3} n/a{proofs}  ({report.seconds:.1f} s)  -> {out_dir / (target.name + '.md')}"

@@ -23,11 +23,20 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._potential import scalar_potential
-from ._framework import (
-    Exact, Formula, Magnitude, Printed, Proved, Report, Row, Same, certificate_text,
-    certified_claims, register,
-)
 from . import _rku_formulas as F
+from ._framework import (
+    Exact,
+    Formula,
+    Magnitude,
+    Printed,
+    Proved,
+    Report,
+    Row,
+    Same,
+    certificate_text,
+    certified_claims,
+    register,
+)
 
 SOURCE = "seed 000 (000_c8afabef771fe332.txt)"
 
@@ -74,8 +83,14 @@ def formula_case(N1, N2, x, xi=XI, A=A_REF, windows=None):
     C0 = F.c_lo(x, beta)
     lmin, lmax = F.window_lo(x, beta)
     cy, cx, upper = F.window_c_exact(x, beta)
-    out.update(lam0=lam0, C0=C0, lam_min_25=lmin, lam_max_25=lmax,
-               C_y_reduced=cy, C_x_reduced=cx if upper else float("nan"))
+    out.update(
+        lam0=lam0,
+        C0=C0,
+        lam_min_25=lmin,
+        lam_max_25=lmax,
+        C_y_reduced=cy,
+        C_x_reduced=cx if upper else float("nan"),
+    )
     if windows is None:
         windows = L.window_at(t, N1, N2, xi, A=A)
     # the window of the racetrack branch (W0/A < 0), the one (2.3)-(2.8) describe
@@ -106,7 +121,9 @@ def formula_case(N1, N2, x, xi=XI, A=A_REF, windows=None):
     # the point (2.6) itself: Ĉ = Ĉ0, z from (2.3), exact critical point and its type
     W0_26 = F.w0_from_c_hat(C0, a, xi, A)
     B_26 = A * F.inverse_z(x, beta, C0)
-    out["point_26"] = E.vacuum_near(RKU(W0=W0_26, A=A, B=B_26, N1=float(N1), N2=float(N2), xi=xi), t)
+    out["point_26"] = E.vacuum_near(
+        RKU(W0=W0_26, A=A, B=B_26, N1=float(N1), N2=float(N2), xi=xi), t
+    )
     return out
 
 
@@ -130,8 +147,11 @@ def potential_panel(case, xi=XI, A=A_REF) -> dict:
     model = canonical(RKU(W0=mid["W0"], A=A, B=mid["B"], N1=float(N1), N2=float(N2), xi=xi))
     t_vac = case["vacuum"]["t"]
     C = F.c_hat(a, mid["W0"], xi, A)
-    out: dict[str, Any] = dict(title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}",
-                               t_vac=t_vac, V_vac=case["vacuum"]["V"])
+    out: dict[str, Any] = dict(
+        title=f"Nmax = {N1}, x = {a * t_vac:.4g}, A = -1, ξ = {xi:g}",
+        t_vac=t_vac,
+        V_vac=case["vacuum"]["V"],
+    )
     # the zoom shows the minimum: from the barrier top d to the right of the vacuum (the first
     # local maximum of V on a fine grid), [t_vac - 1.2 d, t_vac + 2 d]; the barrier is often
     # ~1e-6 Λ high, invisible on the scale of the top panel
@@ -146,7 +166,9 @@ def potential_panel(case, xi=XI, A=A_REF) -> dict:
         ts = np.linspace(lo * t_vac, hi * t_vac, 200)
         out["t" + key] = ts
         out["V" + key] = np.asarray(_line_potential(model, jnp.asarray(ts)))
-        out["V_lambda" + key] = -(a**3) * A * mid["W0"] / 2 * F.lam(a * ts, 0.0, beta, A / mid["B"], C)
+        out["V_lambda" + key] = (
+            -(a**3) * A * mid["W0"] / 2 * F.lam(a * ts, 0.0, beta, A / mid["B"], C)
+        )
     return out
 
 
@@ -164,39 +186,102 @@ def _formula_rows(case) -> list[Row]:
     rows = []
     o1, o2 = Formula(1 / x, "1/x"), Formula(1 / x**2, "1/x²")
     o26 = Formula(c26_order(x, beta), "(2β+7/2)/(βx), the window's upper edge")
-    rows.append(Row(f"{tag}: λ_min/λ0 (2.5)", reference=case["lam_min_25"] / case["lam0"],
-                    jaxvac=w["lo"]["lam"] / case["lam0"], compare=o2,
-                    explanation="exact lower edge of the full model's stable window (∂²_τV = 0); the "
-                    "printed λ_min is the exact edge of λ(2.2) (proved in docs/rku.md)"))
-    rows.append(Row(f"{tag}: λ_max/λ0 (2.5)", reference=case["lam_max_25"] / case["lam0"],
-                    jaxvac=w["hi"]["lam"] / case["lam0"], compare=o2,
-                    explanation="exact upper edge (∂²_tV = 0)"))
-    rows.append(Row(f"{tag}: m_t² at the window centre (2.4)", reference=case["m2_t_24"],
-                    jaxvac=vac["m2_t"], compare=o1,
-                    explanation="canonical mass² of Re T, exact vs (2.4) × (-a³AW0/2)·2x²/3 at the exact λ "
-                    "((2.4) is printed to leading order; the coefficient of its 1/x term is not known)"))
-    rows.append(Row(f"{tag}: m_τ² at the window centre (2.4)", reference=case["m2_tau_24"],
-                    jaxvac=vac["m2_tau"], compare=o1, explanation="canonical mass² of Im T"))
-    rows.append(Row(f"{tag}: 1/z at the exact extremum (2.3)", reference=case["inv_z_23"],
-                    jaxvac=case["inv_z_exact"], compare=o2,
-                    explanation="B/A that makes T = x/a critical in the full model vs (2.3) at the same Ĉ "
-                    "(exact for λ)"))
-    rows.append(Row(f"{tag}: Ĉ/Ĉ0 at the window centre (2.6)", reference=1.0,
-                    jaxvac=w["mid"]["C_hat"] / case["C0"], compare=o26,
-                    explanation="(2.6) is leading order; the exact window is Ĉ0·[1 + 2(β+1)/(βx), 1 + "
-                    "(2β+7/2)/(βx)] to O(1/x²): (2.6)'s Ĉ0 lies below it"))
-    rows.append(Row(f"{tag}: |W0| (2.7) at the window centre", reference=abs(case["W0_27"]),
-                    jaxvac=abs(w["mid"]["W0"]), compare=o26,
-                    explanation="A = -1, ξ = 1e-3; W0 ∝ Ĉ, so the order of (2.6)"))
-    rows.append(Row(f"{tag}: Λ (2.8), first form", reference=case["Lambda_28a"], jaxvac=vac["V"],
-                    compare=o1, explanation="V at the exact vacuum at the window centre"))
-    rows.append(Row(f"{tag}: Λ (2.8), 3ξW0²/(4(2t)^{{9/2}})", reference=case["Lambda_28b"],
-                    jaxvac=vac["V"], compare=o1, explanation="same vacuum"))
+    rows.append(
+        Row(
+            f"{tag}: λ_min/λ0 (2.5)",
+            reference=case["lam_min_25"] / case["lam0"],
+            jaxvac=w["lo"]["lam"] / case["lam0"],
+            compare=o2,
+            explanation="exact lower edge of the full model's stable window (∂²_τV = 0); the "
+            "printed λ_min is the exact edge of λ(2.2) (proved in docs/rku.md)",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: λ_max/λ0 (2.5)",
+            reference=case["lam_max_25"] / case["lam0"],
+            jaxvac=w["hi"]["lam"] / case["lam0"],
+            compare=o2,
+            explanation="exact upper edge (∂²_tV = 0)",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: m_t² at the window centre (2.4)",
+            reference=case["m2_t_24"],
+            jaxvac=vac["m2_t"],
+            compare=o1,
+            explanation="canonical mass² of Re T, exact vs (2.4) × (-a³AW0/2)·2x²/3 at the exact λ "
+            "((2.4) is printed to leading order; the coefficient of its 1/x term is not known)",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: m_τ² at the window centre (2.4)",
+            reference=case["m2_tau_24"],
+            jaxvac=vac["m2_tau"],
+            compare=o1,
+            explanation="canonical mass² of Im T",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: 1/z at the exact extremum (2.3)",
+            reference=case["inv_z_23"],
+            jaxvac=case["inv_z_exact"],
+            compare=o2,
+            explanation="B/A that makes T = x/a critical in the full model vs (2.3) at the same Ĉ "
+            "(exact for λ)",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: Ĉ/Ĉ0 at the window centre (2.6)",
+            reference=1.0,
+            jaxvac=w["mid"]["C_hat"] / case["C0"],
+            compare=o26,
+            explanation="(2.6) is leading order; the exact window is Ĉ0·[1 + 2(β+1)/(βx), 1 + "
+            "(2β+7/2)/(βx)] to O(1/x²): (2.6)'s Ĉ0 lies below it",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: |W0| (2.7) at the window centre",
+            reference=abs(case["W0_27"]),
+            jaxvac=abs(w["mid"]["W0"]),
+            compare=o26,
+            explanation="A = -1, ξ = 1e-3; W0 ∝ Ĉ, so the order of (2.6)",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: Λ (2.8), first form",
+            reference=case["Lambda_28a"],
+            jaxvac=vac["V"],
+            compare=o1,
+            explanation="V at the exact vacuum at the window centre",
+        )
+    )
+    rows.append(
+        Row(
+            f"{tag}: Λ (2.8), 3ξW0²/(4(2t)^{{9/2}})",
+            reference=case["Lambda_28b"],
+            jaxvac=vac["V"],
+            compare=o1,
+            explanation="same vacuum",
+        )
+    )
     p26 = case["point_26"]
-    rows.append(Row(f"{tag}: type of the (2.6) point Ĉ = Ĉ0 (implied: a minimum)", reference="minimum",
-                    jaxvac=p26["type"], compare=Same(),
-                    explanation=f"exact critical point of the full model with Ĉ from (2.6), z from (2.3) "
-                    f"({p26['vacuum']}, m_τ² = {p26['m2_tau']:.3g})"))
+    rows.append(
+        Row(
+            f"{tag}: type of the (2.6) point Ĉ = Ĉ0 (implied: a minimum)",
+            reference="minimum",
+            jaxvac=p26["type"],
+            compare=Same(),
+            explanation=f"exact critical point of the full model with Ĉ from (2.6), z from (2.3) "
+            f"({p26['vacuum']}, m_τ² = {p26['m2_tau']:.3g})",
+        )
+    )
     return rows
 
 
@@ -218,9 +303,11 @@ def rku_formulas(out_dir: Path, *, full: bool) -> Report:
     for c in cases:
         if (c["N1"], c["N2"], c["x"]) in key and c["window"] is not None:
             rows += _formula_rows(c)
-    table = ["| Nmax | x | λ_min/λ0 exact | (2.5) | λ_max/λ0 exact | (2.5) | Ĉ-window/Ĉ0 exact "
-             "| m_t² exact/(2.4) | m_τ² exact/(2.4) | Λ exact/(2.8) | (2.6) point |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    table = [
+        "| Nmax | x | λ_min/λ0 exact | (2.5) | λ_max/λ0 exact | (2.5) | Ĉ-window/Ĉ0 exact "
+        "| m_t² exact/(2.4) | m_τ² exact/(2.4) | Λ exact/(2.8) | (2.6) point |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for c in cases:
         w = c["window"]
         if w is None:
@@ -232,7 +319,8 @@ def rku_formulas(out_dir: Path, *, full: bool) -> Report:
             f"{c['lam_max_25'] / c['lam0']:.5f} | [{w['lo']['C_hat'] / c['C0']:.4f}, "
             f"{w['hi']['C_hat'] / c['C0']:.4f}] | {c['vacuum']['m2_t'] / c['m2_t_24']:.4f} | "
             f"{c['vacuum']['m2_tau'] / c['m2_tau_24']:.4f} | "
-            f"{c['vacuum']['V'] / c['Lambda_28a']:.4f} | {c['point_26']['type']} |")
+            f"{c['vacuum']['V'] / c['Lambda_28a']:.4f} | {c['point_26']['type']} |"
+        )
     notes = (
         "Method: at each x the exact stability window of the full model (T dynamical, "
         "A = -1, ξ = 1e-3, K_cs = 0) is located in closed form along τ = 0 (B from the "
@@ -249,13 +337,26 @@ def rku_formulas(out_dir: Path, *, full: bool) -> Report:
     )
     from ._rku_figures import potential_figure, window_figure
 
-    figs = [window_figure(out_dir, cases, table2=table2_points()),
-            potential_figure(out_dir, [potential_panel(c) for c in cases
-                                       if (c["N1"], c["x"]) in ((10, 20.0), (65, 142.0))
-                                       and c["window"] is not None])]
-    return Report("rku-formulas", f"{SOURCE}, eqs. (2.3)-(2.8)", rows,
-                  title="RKU: extremum, Hessian, window and leading order (2.3)-(2.8)",
-                  notes=notes, figures=figs, data={"cases": cases})
+    figs = [
+        window_figure(out_dir, cases, table2=table2_points()),
+        potential_figure(
+            out_dir,
+            [
+                potential_panel(c)
+                for c in cases
+                if (c["N1"], c["x"]) in ((10, 20.0), (65, 142.0)) and c["window"] is not None
+            ],
+        ),
+    ]
+    return Report(
+        "rku-formulas",
+        f"{SOURCE}, eqs. (2.3)-(2.8)",
+        rows,
+        title="RKU: extremum, Hessian, window and leading order (2.3)-(2.8)",
+        notes=notes,
+        figures=figs,
+        data={"cases": cases},
+    )
 
 
 # ======================================================================================
@@ -274,9 +375,22 @@ def table2_points() -> list[dict]:
         beta = F.beta_of_nmax(Nmax)
         a = float(F.a_of(Nmax))
         x_c = F.x_of_c_lo(C_p, beta)
-        out.append(dict(Nmax=Nmax, beta=float(beta), a=a, beta_p=beta_p, x_p=x_p, t_p=t_p,
-                        z_p=z_p, C_p=C_p, W_p=W_p, x_from_C=x_c, C_over_C0=1.0,
-                        x_err=0.5 * a * 10 ** (math.floor(math.log10(t_p)) - 2)))
+        out.append(
+            dict(
+                Nmax=Nmax,
+                beta=float(beta),
+                a=a,
+                beta_p=beta_p,
+                x_p=x_p,
+                t_p=t_p,
+                z_p=z_p,
+                C_p=C_p,
+                W_p=W_p,
+                x_from_C=x_c,
+                C_over_C0=1.0,
+                x_err=0.5 * a * 10 ** (math.floor(math.log10(t_p)) - 2),
+            )
+        )
     return out
 
 
@@ -289,10 +403,17 @@ def table2_conventions(row) -> dict:
     A2_over_xi = LAMBDA_TABLE2 / lam_unit
     A = A2_over_xi / A_over_xi
     xi = A / A_over_xi
-    return dict(A_over_xi=A_over_xi, A2_over_xi=A2_over_xi, A=A, xi=xi,
-                a_m32=a**-1.5, a_32=a**1.5, W0_caption=F.w0_from_c_hat(C, a, 1e-3, -1.0),
-                Lambda_caption=F.lambda_lo(x, beta, a, 1.0, 1e-3),
-                Lambda_28b_printed=F.lambda_xi(W, row["t_p"], 1e-3))
+    return dict(
+        A_over_xi=A_over_xi,
+        A2_over_xi=A2_over_xi,
+        A=A,
+        xi=xi,
+        a_m32=a**-1.5,
+        a_32=a**1.5,
+        W0_caption=F.w0_from_c_hat(C, a, 1e-3, -1.0),
+        Lambda_caption=F.lambda_lo(x, beta, a, 1.0, 1e-3),
+        Lambda_28b_printed=F.lambda_xi(W, row["t_p"], 1e-3),
+    )
 
 
 def table2_point_in_full_model(row, xi, A=-1.0) -> dict:
@@ -315,8 +436,12 @@ def table2_point_in_full_model(row, xi, A=-1.0) -> dict:
     if windows:
         mid = windows[0]["mid"]
         stable = E.vacuum_near(RKU.from_nmax(Nmax, W0=mid["W0"], A=A, B=mid["B"], xi=xi), vac["t"])
-        stable.update(W0=mid["W0"], B=mid["B"], C_hat=mid["C_hat"],
-                      C_window=(windows[0]["lo"]["C_hat"], windows[0]["hi"]["C_hat"]))
+        stable.update(
+            W0=mid["W0"],
+            B=mid["B"],
+            C_hat=mid["C_hat"],
+            C_window=(windows[0]["lo"]["C_hat"], windows[0]["hi"]["C_hat"]),
+        )
     return dict(W0=W0, B=B, xi=xi, vacuum=vac, nearest_stable=stable)
 
 
@@ -341,23 +466,40 @@ def certified_rows(tag, vac, st, certs) -> list[Row]:
     """Proved rows: the Table 2 point is a dS saddle whose one negative direction is the
     axion's; the window centre a dS minimum (claims from the float64 rows above)."""
     c = certs["point"]
-    rows = [Row(
-        f"{tag}: Table 2 point (table ξ=a^3/2), interval proof: saddle, one tachyonic axion, dS",
-        reference={"critical point": "exists, unique in box", "type": "saddle", "n_negative": 1,
-                   "negative curvature": ["T.im"], "vacuum": "dS"},
-        jaxvac=certified_claims(c), compare=Proved(),
-        explanation="jaxvac.certify (Arb balls, Krawczyk; inertia of the Hessian over the "
-        "enclosure, so by Sylvester the canonical masses² have its signs: exactly one < 0, "
-        "and ∂²V/∂τ² < 0 proved, so the tachyon is the axion's); " + certificate_text(c))]
+    rows = [
+        Row(
+            f"{tag}: Table 2 point (table ξ=a^3/2), interval proof: saddle, one tachyonic axion, dS",
+            reference={
+                "critical point": "exists, unique in box",
+                "type": "saddle",
+                "n_negative": 1,
+                "negative curvature": ["T.im"],
+                "vacuum": "dS",
+            },
+            jaxvac=certified_claims(c),
+            compare=Proved(),
+            explanation="jaxvac.certify (Arb balls, Krawczyk; inertia of the Hessian over the "
+            "enclosure, so by Sylvester the canonical masses² have its signs: exactly one < 0, "
+            "and ∂²V/∂τ² < 0 proved, so the tachyon is the axion's); " + certificate_text(c),
+        )
+    ]
     if "window" in certs:
         c = certs["window"]
-        rows.append(Row(
-            f"{tag}: centre of the exact stable window (table ξ=a^3/2), interval proof: dS minimum",
-            reference={"critical point": "exists, unique in box", "type": "minimum",
-                       "n_negative": 0, "vacuum": "dS"},
-            jaxvac=certified_claims(c), compare=Proved(),
-            explanation=f"W0 = {st['W0']:.6g}, B = {st['B']:.6g} (Ĉ = {st['C_hat']:.5g}); "
-            + certificate_text(c)))
+        rows.append(
+            Row(
+                f"{tag}: centre of the exact stable window (table ξ=a^3/2), interval proof: dS minimum",
+                reference={
+                    "critical point": "exists, unique in box",
+                    "type": "minimum",
+                    "n_negative": 0,
+                    "vacuum": "dS",
+                },
+                jaxvac=certified_claims(c),
+                compare=Proved(),
+                explanation=f"W0 = {st['W0']:.6g}, B = {st['B']:.6g} (Ĉ = {st['C_hat']:.5g}); "
+                + certificate_text(c),
+            )
+        )
     return rows
 
 
@@ -371,48 +513,101 @@ def rku_table2(out_dir: Path, *, full: bool) -> Report:
         tag = f"Nmax={N}"
         conv = table2_conventions(row)
         rows += [
-            Row(f"{tag}: β = Nmax/(Nmax-1)", row["beta_p"], beta, "smallest β, §2", compare=Printed()),
-            Row(f"{tag}: x (from Ĉ by (2.6))", row["x_p"], x,
-                "x solving (2.6) for the printed Ĉ", compare=Printed()),
+            Row(
+                f"{tag}: β = Nmax/(Nmax-1)",
+                row["beta_p"],
+                beta,
+                "smallest β, §2",
+                compare=Printed(),
+            ),
+            Row(
+                f"{tag}: x (from Ĉ by (2.6))",
+                row["x_p"],
+                x,
+                "x solving (2.6) for the printed Ĉ",
+                compare=Printed(),
+            ),
             Row(f"{tag}: t = x/a", row["t_p"], x / a, "a = 2π/Nmax", compare=Printed()),
-            Row(f"{tag}: z from (2.3)", row["z_p"], 1.0 / F.inverse_z(x, beta, row["C_p"]),
-                "(2.3) at (x, Ĉ)", compare=Printed()),
-            Row(f"{tag}: |W0| with the caption's ξ = 1e-3, |A| = 1", row["W_p"], abs(conv["W0_caption"]),
-                "Ĉ of (2.2) with ξ = 1e-3: the printed |W0| is NOT reproduced", compare=Printed()),
-            Row(f"{tag}: |A|/ξ implied by the printed |W0|", None, _fmt(conv["A_over_xi"]),
+            Row(
+                f"{tag}: z from (2.3)",
+                row["z_p"],
+                1.0 / F.inverse_z(x, beta, row["C_p"]),
+                "(2.3) at (x, Ĉ)",
+                compare=Printed(),
+            ),
+            Row(
+                f"{tag}: |W0| with the caption's ξ = 1e-3, |A| = 1",
+                row["W_p"],
+                abs(conv["W0_caption"]),
+                "Ĉ of (2.2) with ξ = 1e-3: the printed |W0| is NOT reproduced",
+                compare=Printed(),
+            ),
+            Row(
+                f"{tag}: |A|/ξ implied by the printed |W0|",
+                None,
+                _fmt(conv["A_over_xi"]),
                 f"= a^(-3/2) = {conv['a_m32']:.4g} to {abs(conv['A_over_xi'] / conv['a_m32'] - 1):.1%}: "
                 "the |W0| column is 32√2Ĉ/(3a³): Ĉ with a³ in place of a^(3/2) and ξ = |A|, or "
-                "ξ = |A| a^(3/2)"),
-            Row(f"{tag}: |A| implied by |W0| and Λ = 1e-122 via (2.8)", 1.0, _fmt(conv["A"], 4),
-                "solving |W0| (Ĉ of (2.2)) and (2.8)'s first form = 1e-122 for (|A|, ξ)", compare=Printed()),
-            Row(f"{tag}: ξ implied by |W0| and Λ = 1e-122", 1e-3, _fmt(conv["xi"], 4),
+                "ξ = |A| a^(3/2)",
+            ),
+            Row(
+                f"{tag}: |A| implied by |W0| and Λ = 1e-122 via (2.8)",
+                1.0,
+                _fmt(conv["A"], 4),
+                "solving |W0| (Ĉ of (2.2)) and (2.8)'s first form = 1e-122 for (|A|, ξ)",
+                compare=Printed(),
+            ),
+            Row(
+                f"{tag}: ξ implied by |W0| and Λ = 1e-122",
+                1e-3,
+                _fmt(conv["xi"], 4),
                 f"= a^(3/2) = {conv['a_32']:.4g} to {abs(conv['xi'] / conv['a_32'] - 1):.1%}; the caption "
-                "says ξ ≃ 1e-3", compare=Magnitude()),
-            Row(f"{tag}: Λ by (2.8) with the caption's ξ = 1e-3, |A| = 1", LAMBDA_TABLE2,
-                _fmt(conv["Lambda_caption"]), "the caption's convention gives neither 1e-122 nor "
-                "Table 1's Λ10/Λ50", compare=Printed()),
-            Row(f"{tag}: Λ = 3ξW0²/(4(2t)^(9/2)) with printed |W0|, t, ξ = 1e-3", LAMBDA_TABLE2,
-                _fmt(conv["Lambda_28b_printed"]), "(2.8)'s second form on the printed columns", compare=Printed()),
+                "says ξ ≃ 1e-3",
+                compare=Magnitude(),
+            ),
+            Row(
+                f"{tag}: Λ by (2.8) with the caption's ξ = 1e-3, |A| = 1",
+                LAMBDA_TABLE2,
+                _fmt(conv["Lambda_caption"]),
+                "the caption's convention gives neither 1e-122 nor Table 1's Λ10/Λ50",
+                compare=Printed(),
+            ),
+            Row(
+                f"{tag}: Λ = 3ξW0²/(4(2t)^(9/2)) with printed |W0|, t, ξ = 1e-3",
+                LAMBDA_TABLE2,
+                _fmt(conv["Lambda_28b_printed"]),
+                "(2.8)'s second form on the printed columns",
+                compare=Printed(),
+            ),
         ]
         entry = dict(row=row, conventions=conv, full_model={})
         for label, xi in (("caption ξ=1e-3", 1e-3), ("table ξ=a^3/2", a**1.5)):
             res = table2_point_in_full_model(row, xi)
             entry["full_model"][label] = res
             vac, st = res["vacuum"], res["nearest_stable"]
-            rows.append(Row(
-                f"{tag}: Table 2 point in the full model ({label}): type, sign of V", ["minimum", "dS"],
-                [vac["type"], vac["vacuum"]],
-                f"t = {vac['t']:.6g}, V = {vac['V']:.4g}, m_t² = {vac['m2_t']:.3g}, m_τ² = {vac['m2_tau']:.3g}: "
-                "exact critical point (Newton from the printed t; W0 = +|W0| from Ĉ, A = -1, "
-                "B = A/z), canonical masses", compare=Same()))
+            rows.append(
+                Row(
+                    f"{tag}: Table 2 point in the full model ({label}): type, sign of V",
+                    ["minimum", "dS"],
+                    [vac["type"], vac["vacuum"]],
+                    f"t = {vac['t']:.6g}, V = {vac['V']:.4g}, m_t² = {vac['m2_t']:.3g}, m_τ² = {vac['m2_tau']:.3g}: "
+                    "exact critical point (Newton from the printed t; W0 = +|W0| from Ĉ, A = -1, "
+                    "B = A/z), canonical masses",
+                    compare=Same(),
+                )
+            )
             if st is not None:
-                rows.append(Row(
-                    f"{tag}: Ĉ at the centre of the exact stable window at that x ({label})", row["C_p"],
-                    st["C_hat"],
-                    f"window Ĉ ∈ [{st['C_window'][0]:.4g}, {st['C_window'][1]:.4g}]; there "
-                    f"Λ = {st['V']:.4g}, m_t² = {st['m2_t']:.3g}, m_τ² = {st['m2_tau']:.3g}, "
-                    f"{st['type']}. The printed Ĉ is (2.6)'s leading order",
-                    compare=Printed(order=c26_order(x, beta), term="(2β+7/2)/(βx) of (2.6)")))
+                rows.append(
+                    Row(
+                        f"{tag}: Ĉ at the centre of the exact stable window at that x ({label})",
+                        row["C_p"],
+                        st["C_hat"],
+                        f"window Ĉ ∈ [{st['C_window'][0]:.4g}, {st['C_window'][1]:.4g}]; there "
+                        f"Λ = {st['V']:.4g}, m_t² = {st['m2_t']:.3g}, m_τ² = {st['m2_tau']:.3g}, "
+                        f"{st['type']}. The printed Ĉ is (2.6)'s leading order",
+                        compare=Printed(order=c26_order(x, beta), term="(2β+7/2)/(βx) of (2.6)"),
+                    )
+                )
             if label.startswith("table"):  # the convention that reproduces the table
                 certs = certify_table2_point(row, res)
                 entry["certified"] = {k: c.to_dict() for k, c in certs.items()}
@@ -444,9 +639,14 @@ def rku_table2(out_dir: Path, *, full: bool) -> Report:
         "values), not about the printed 3-digit Ĉ. The other rows remain float64/N-digit "
         "evidence. See docs/certify.md."
     )
-    return Report("rku-table2", f"{SOURCE}, Table 2", rows,
-                  title="RKU Table 2: columns, conventions, and the points in the full potential",
-                  notes=notes, data={"rows": data})
+    return Report(
+        "rku-table2",
+        f"{SOURCE}, Table 2",
+        rows,
+        title="RKU Table 2: columns, conventions, and the points in the full potential",
+        notes=notes,
+        data={"rows": data},
+    )
 
 
 # ======================================================================================
@@ -477,23 +677,50 @@ def rku_table1(out_dir: Path, *, full: bool) -> Report:
         lg10, lg50, mean = log10_of(L10_s), log10_of(L50_s), float(mean_s)
         q10, q50 = F.quantiles_210(Nmax)
         rows += [
-            Row(f"Nmax={Nmax}: Λ10 from the fit (2.10) (log10 compared)", L10_s, q10,
+            Row(
+                f"Nmax={Nmax}: Λ10 from the fit (2.10) (log10 compared)",
+                L10_s,
+                q10,
                 "10^(1.57 - 1.91 Nmax)",
-                compare=Printed(log10=True, order=_fit_rounding(Nmax), term="rounding of (2.10)'s coefficients")),
-            Row(f"Nmax={Nmax}: Λ50 from the fit (2.10) (log10 compared)", L50_s, q50,
+                compare=Printed(
+                    log10=True, order=_fit_rounding(Nmax), term="rounding of (2.10)'s coefficients"
+                ),
+            ),
+            Row(
+                f"Nmax={Nmax}: Λ50 from the fit (2.10) (log10 compared)",
+                L50_s,
+                q50,
                 "10^(-2.61 - 0.59 Nmax)",
-                compare=Printed(log10=True, order=_fit_rounding(Nmax), term="rounding of (2.10)'s coefficients")),
+                compare=Printed(
+                    log10=True, order=_fit_rounding(Nmax), term="rounding of (2.10)'s coefficients"
+                ),
+            ),
         ]
         d = F.Distribution29(beta)  # cut-off from the printed normalisation
         l10, l50, m = d.log10_quantile(0.1), d.log10_quantile(0.5), d.mean()
         rows += [
-            Row(f"Nmax={Nmax}: Λ10 from (2.9), normalised (log10 compared)", L10_s, l10,
+            Row(
+                f"Nmax={Nmax}: Λ10 from (2.9), normalised (log10 compared)",
+                L10_s,
+                l10,
                 f"(2.9) with its printed prefactor is a probability density on (0, Λc] with "
-                f"log10 Λc = {d.log10_cutoff:.2f} (∫P = 1 fixes Λc)", compare=Printed(log10=True)),
-            Row(f"Nmax={Nmax}: Λ50 from (2.9), normalised (log10 compared)", L50_s, l50,
-                "same distribution", compare=Printed(log10=True)),
-            Row(f"Nmax={Nmax}: ⟨Λ⟩ from (2.9), normalised (log10 compared)", mean_s, math.log10(m),
-                "same distribution", compare=Printed(log10=True)),
+                f"log10 Λc = {d.log10_cutoff:.2f} (∫P = 1 fixes Λc)",
+                compare=Printed(log10=True),
+            ),
+            Row(
+                f"Nmax={Nmax}: Λ50 from (2.9), normalised (log10 compared)",
+                L50_s,
+                l50,
+                "same distribution",
+                compare=Printed(log10=True),
+            ),
+            Row(
+                f"Nmax={Nmax}: ⟨Λ⟩ from (2.9), normalised (log10 compared)",
+                mean_s,
+                math.log10(m),
+                "same distribution",
+                compare=Printed(log10=True),
+            ),
         ]
         # cut-offs that would reproduce each number separately
         need = {}
@@ -516,38 +743,76 @@ def rku_table1(out_dir: Path, *, full: bool) -> Report:
                 else:
                     hi = mid
             need[name] = 0.5 * (lo + hi)
-        data["per_nmax"].append(dict(Nmax=Nmax, log10_cutoff_normalised=d.log10_cutoff,
-                                     quantiles_29=(l10, l50), mean_29=m,
-                                     log10_cutoff_needed=need))
+        data["per_nmax"].append(
+            dict(
+                Nmax=Nmax,
+                log10_cutoff_normalised=d.log10_cutoff,
+                quantiles_29=(l10, l50),
+                mean_29=m,
+                log10_cutoff_needed=need,
+            )
+        )
         txt = ", ".join(f"{k}: {'none' if v is None else f'{v:.1f}'}" for k, v in need.items())
         distinct = len({None if v is None else round(v) for v in need.values()})
-        rows.append(Row(f"Nmax={Nmax}: number of distinct cut-offs Λc (to a decade) reproducing Λ10, Λ50, "
-                        "⟨Λ⟩ (one table implies one)", None, distinct,
-                        f"log10 Λc that reproduces each printed number on its own, with (2.9) "
-                        f"normalised on (0, Λc]: {txt}", compare=Same(), reference=1))
+        rows.append(
+            Row(
+                f"Nmax={Nmax}: number of distinct cut-offs Λc (to a decade) reproducing Λ10, Λ50, "
+                "⟨Λ⟩ (one table implies one)",
+                None,
+                distinct,
+                f"log10 Λc that reproduces each printed number on its own, with (2.9) "
+                f"normalised on (0, Λc]: {txt}",
+                compare=Same(),
+                reference=1,
+            )
+        )
     # does (2.10) follow from (2.9)?  quantiles of the normalised (2.9) against Nmax
     ns = list(range(20, 320, 20)) if full else [20, 65, 120, 202, 300]
-    q = [(F.Distribution29(float(F.beta_of_nmax(n))).log10_quantile(0.1),
-          F.Distribution29(float(F.beta_of_nmax(n))).log10_quantile(0.5)) for n in ns]
+    q = [
+        (
+            F.Distribution29(float(F.beta_of_nmax(n))).log10_quantile(0.1),
+            F.Distribution29(float(F.beta_of_nmax(n))).log10_quantile(0.5),
+        )
+        for n in ns
+    ]
     s10, i10 = _linear_fit(ns, [v[0] for v in q])
     s50, i50 = _linear_fit(ns, [v[1] for v in q])
     # log-log slope: log10 Λ_q ∝ Nmax^k
     k50 = float(np.polyfit(np.log(ns), np.log(-np.array([v[1] for v in q])), 1)[0])
     rows += [
-        Row("(2.10) slope of log10 Λ10 in Nmax, from normalised (2.9)", c10[1], s10,
-            f"linear fit over Nmax = {ns[0]}..{ns[-1]}", compare=Printed()),
-        Row("(2.10) slope of log10 Λ50 in Nmax, from normalised (2.9)", c50[1], s50,
-            "same", compare=Printed()),
-        Row("growth of -log10 Λ50 with Nmax (power of Nmax; (2.10) is linear: 1)", None, k50,
+        Row(
+            "(2.10) slope of log10 Λ10 in Nmax, from normalised (2.9)",
+            c10[1],
+            s10,
+            f"linear fit over Nmax = {ns[0]}..{ns[-1]}",
+            compare=Printed(),
+        ),
+        Row(
+            "(2.10) slope of log10 Λ50 in Nmax, from normalised (2.9)",
+            c50[1],
+            s50,
+            "same",
+            compare=Printed(),
+        ),
+        Row(
+            "growth of -log10 Λ50 with Nmax (power of Nmax; (2.10) is linear: 1)",
+            None,
+            k50,
             "(2.10) is linear in Nmax; normalised (2.9) gives Nmax^(2/3) (its normalisation "
-            "∝ Nmax fixes -ln Λc ∝ Nmax^(2/3))", reference=1.0,
-            compare=Exact(0.05, "a log-log fit over a finite Nmax range")),
+            "∝ Nmax fixes -ln Λc ∝ Nmax^(2/3))",
+            reference=1.0,
+            compare=Exact(0.05, "a log-log fit over a finite Nmax range"),
+        ),
     ]
     # what (2.10) is close to: the pure power law Λ^{-(β+1)/(2β)} on (0, 1]
     rows += [
-        Row("Λ50 slope of the pure power law Λ^(-(β+1)/(2β)) on (0,1]", c50[1],
-            -2 * math.log10(2), "CDF = Λ^(1/(2Nmax)): log10 Λ_q = 2 Nmax log10 q "
-            "(the (-ln Λ)^(-5/2) factor dropped)", compare=Printed()),
+        Row(
+            "Λ50 slope of the pure power law Λ^(-(β+1)/(2β)) on (0,1]",
+            c50[1],
+            -2 * math.log10(2),
+            "CDF = Λ^(1/(2Nmax)): log10 Λ_q = 2 Nmax log10 q (the (-ln Λ)^(-5/2) factor dropped)",
+            compare=Printed(),
+        ),
         Row("Λ10 slope of the pure power law on (0,1]", c10[1], -2.0, "same", compare=Printed()),
     ]
     data.update(nmax=ns, quantiles_29=q, fit10=(s10, i10), fit50=(s50, i50), k50=k50)
@@ -565,5 +830,11 @@ def rku_table1(out_dir: Path, *, full: bool) -> Report:
         "normalised on (0, 1] without the logarithm: log10 Λ50 = -0.602 Nmax, "
         "log10 Λ10 = -2 Nmax — a plausible origin, not stated in the paper."
     )
-    return Report("rku-table1", f"{SOURCE}, Table 1 and eqs. (2.9)-(2.10)", rows,
-                  title="RKU Table 1 and the distribution of Λ (2.9)-(2.10)", notes=notes, data=data)
+    return Report(
+        "rku-table1",
+        f"{SOURCE}, Table 1 and eqs. (2.9)-(2.10)",
+        rows,
+        title="RKU Table 1 and the distribution of Λ (2.9)-(2.10)",
+        notes=notes,
+        data=data,
+    )

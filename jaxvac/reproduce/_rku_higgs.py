@@ -19,11 +19,18 @@ import numpy as np
 from .._analysis import analyse
 from .._classify import CriticalType, Result, Vacuum
 from .._model import canonical
-from ._framework import (
-    Exact, Formula, Magnitude, Printed, Proved, Report, Row, Same, certificate_text,
-    certified_claims, register,
-)
 from . import _rku_formulas as F
+from ._framework import (
+    Exact,
+    Formula,
+    Proved,
+    Report,
+    Row,
+    Same,
+    certificate_text,
+    certified_claims,
+    register,
+)
 
 SOURCE = "seed 000 (000_c8afabef771fe332.txt), §3: eqs. (3.3)-(3.9)"
 N1, N2, XI, A_REF, X_VAC = 10.0, 9.0, 1e-3, -1.0, 20.0
@@ -35,9 +42,9 @@ def _fmt(v, digits=4):
 
 def base_vacuum():
     """A stable RKU vacuum to dress with φ: Nmax = 10, x = 20, centre of the window."""
+    from ..models._rku import RKU
     from . import _rku_exact as E
     from . import _rku_landscape as L
-    from ..models._rku import RKU
 
     a = 2 * math.pi / N1
     w = [w for w in L.window_at(X_VAC / a, N1, N2, XI, A=A_REF) if w["mid"]["W0"] / A_REF < 0][0]
@@ -72,9 +79,12 @@ def _newton(model, y0, idx=None, *, rtol=1e-13, atol=1e-13, max_steps=100):
 def _classify(model, y, a=None):
     a = analyse(model, np.asarray(y, dtype=float)) if a is None else a
     return {
-        "V": float(a.V), "masses_squared": [float(v) for v in np.asarray(a.masses_squared)],
-        "type": CriticalType(int(a.critical_type)).name, "vacuum": Vacuum(int(a.vacuum)).name,
-        "result": Result(int(a.result)).name, "residual": float(a.residual),
+        "V": float(a.V),
+        "masses_squared": [float(v) for v in np.asarray(a.masses_squared)],
+        "type": CriticalType(int(a.critical_type)).name,
+        "vacuum": Vacuum(int(a.vacuum)).name,
+        "result": Result(int(a.result)).name,
+        "residual": float(a.residual),
         "masses_digits": [float(v) for v in np.asarray(a.masses_digits)],
     }
 
@@ -92,8 +102,18 @@ def certify_case(case, vac):
 
     mu, rho = case["mu"], case["rho"]
     c_phi = 0.0 if case["branch"] == "phi=0" else -4 * mu**3 / (27 * rho**2)
-    model = RKUHiggs(W0=vac["W0"], c_phi=c_phi, mu=mu, rho=rho, alpha_p=case["alpha_p"],
-                     A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI)
+    model = RKUHiggs(
+        W0=vac["W0"],
+        c_phi=c_phi,
+        mu=mu,
+        rho=rho,
+        alpha_p=case["alpha_p"],
+        A=A_REF,
+        B=vac["B"],
+        N1=N1,
+        N2=N2,
+        xi=XI,
+    )
     return certify(model, np.array(case["y"]), name="rku-higgs")
 
 
@@ -101,20 +121,43 @@ def higgs_case(mu, rho, alpha_p, branch, vac):
     """The full (T, φ) model at one branch: exact vacuum, masses vs (3.5)."""
     from ..models._rku import RKUHiggs
 
-    a = 2 * math.pi / N1
     if branch == "phi=0":
         c_phi, phi0 = 0.0, 0.0
     else:  # SSB: keep the total W0 of the T problem: c_φ + 4μ³/(27ρ²) = 0
         c_phi, phi0 = -4 * mu**3 / (27 * rho**2), F.phi_ssb(mu, rho)
-    model = canonical(RKUHiggs(W0=vac["W0"], c_phi=c_phi, mu=mu, rho=rho, alpha_p=alpha_p,
-                               A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI))
+    model = canonical(
+        RKUHiggs(
+            W0=vac["W0"],
+            c_phi=c_phi,
+            mu=mu,
+            rho=rho,
+            alpha_p=alpha_p,
+            A=A_REF,
+            B=vac["B"],
+            N1=N1,
+            N2=N2,
+            xi=XI,
+        )
+    )
     y, ok, an = _newton(model, [vac["t"], phi0, 0.0, 0.0])
     info = _classify(model, y, an)
     m2 = sorted(info["masses_squared"])
     m2_phi = F.m_phi2_lo(mu, y[0], alpha_p)
-    return dict(mu=mu, rho=rho, alpha_p=alpha_p, branch=branch, y=y.tolist(), newton=bool(ok),
-                info=info, m2_phi_35=m2_phi, m2_phi=m2[2:], m2_T=m2[:2],
-                dLambda=info["V"] - vac["V"], dt=y[0] - vac["t"], phi=y[1])
+    return dict(
+        mu=mu,
+        rho=rho,
+        alpha_p=alpha_p,
+        branch=branch,
+        y=y.tolist(),
+        newton=bool(ok),
+        info=info,
+        m2_phi_35=m2_phi,
+        m2_phi=m2[2:],
+        m2_T=m2[:2],
+        dLambda=info["V"] - vac["V"],
+        dt=y[0] - vac["t"],
+        phi=y[1],
+    )
 
 
 def ssb_potential_shift(mu, rho, alpha_p, vac, ts):
@@ -123,8 +166,20 @@ def ssb_potential_shift(mu, rho, alpha_p, vac, ts):
 
     a = 2 * math.pi / N1
     c_phi = -4 * mu**3 / (27 * rho**2)
-    mh = canonical(RKUHiggs(W0=vac["W0"], c_phi=c_phi, mu=mu, rho=rho, alpha_p=alpha_p,
-                            A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI))
+    mh = canonical(
+        RKUHiggs(
+            W0=vac["W0"],
+            c_phi=c_phi,
+            mu=mu,
+            rho=rho,
+            alpha_p=alpha_p,
+            A=A_REF,
+            B=vac["B"],
+            N1=N1,
+            N2=N2,
+            xi=XI,
+        )
+    )
     m0 = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI)
     W0 = vac["W0"]
     d = F.d_36(alpha_p, mu, a, XI, rho)
@@ -136,8 +191,16 @@ def ssb_potential_shift(mu, rho, alpha_p, vac, ts):
         V0 = float(analyse(m0, np.array([t, 0.0])).V)  # the compiled analysis of base_vacuum
         x = a * t
         claimed = -A_REF * a**3 * W0 / 2 * d * C / x**4
-        out.append(dict(t=float(t), dV=float(Vh) - V0, claimed=claimed, V0=V0,
-                        phi=float(phi[0]), alpha_phi2_over_t=alpha_p * float(phi[0]) ** 2 / t))
+        out.append(
+            dict(
+                t=float(t),
+                dV=float(Vh) - V0,
+                claimed=claimed,
+                V0=V0,
+                phi=float(phi[0]),
+                alpha_phi2_over_t=alpha_p * float(phi[0]) ** 2 / t,
+            )
+        )
     return out, d
 
 
@@ -147,27 +210,45 @@ def flux_check(n, seed=0, h21=2):
     from ..models._rku import FluxSector2
 
     rng = np.random.default_rng(seed)
-    solve = eqx.filter_jit(lambda m, y0: solve_susy_from(m, y0, region={"S": (1e-3, 1e3), "U1": (1e-3, 1e3), "U2": (1e-3, 1e3)}, global_steps=0))
+    solve = eqx.filter_jit(
+        lambda m, y0: solve_susy_from(
+            m, y0, region={"S": (1e-3, 1e3), "U1": (1e-3, 1e3), "U2": (1e-3, 1e3)}, global_steps=0
+        )
+    )
     rows = []
     tries = 0
     while len(rows) < n and tries < 50 * n:
         tries += 1
         c, c2, b1, b2, d1, d2 = rng.uniform(-1, 1, 6)
         s, W0, (u1, u2) = F.flux_solution_39(c, c2, b1, b2, d1, d2)
-        if not (s > 0 and u1 > 0 and u2 > 0 and 1e-2 < s < 1e2 and 1e-2 < u1 < 1e2 and 1e-2 < u2 < 1e2):
+        if not (
+            s > 0 and u1 > 0 and u2 > 0 and 1e-2 < s < 1e2 and 1e-2 < u1 < 1e2 and 1e-2 < u2 < 1e2
+        ):
             continue
         m = FluxSector2(c1=c, c2=c2, b1=b1, b2=b2, d1=d1, d2=d2)
-        start = np.array([s, u1, u2, 0.0, 0.0, 0.0]) * np.array([1.3, 0.8, 1.2, 1, 1, 1]) + np.array([0, 0, 0, 0.1, -0.1, 0.05])
+        start = np.array([s, u1, u2, 0.0, 0.0, 0.0]) * np.array(
+            [1.3, 0.8, 1.2, 1, 1, 1]
+        ) + np.array([0, 0, 0, 0.1, -0.1, 0.05])
         r = solve(canonical(m), jnp.asarray(start))
         y = np.asarray(r.y)
         z = y[:3] + 1j * y[3:]
         W = complex(m.superpotential(jnp.asarray(z)))
         at39 = analyse(m, np.array([s, u1, u2, 0.0, 0.0, 0.0]))
-        rows.append(dict(fluxes=[c, c2, b1, b2, d1, d2], s_39=s, u_39=[u1, u2], W0_39=W0,
-                         y=y.tolist(), W=[W.real, W.imag], result=Result(int(r.result)).name,
-                         susy=bool(r.analysis.susy), susy_39=bool(at39.susy),
-                         susy_ratio_39=float(at39.susy_ratio),
-                         critical_39=Result(int(at39.result)).name))
+        rows.append(
+            dict(
+                fluxes=[c, c2, b1, b2, d1, d2],
+                s_39=s,
+                u_39=[u1, u2],
+                W0_39=W0,
+                y=y.tolist(),
+                W=[W.real, W.imag],
+                result=Result(int(r.result)).name,
+                susy=bool(r.analysis.susy),
+                susy_39=bool(at39.susy),
+                susy_ratio_39=float(at39.susy_ratio),
+                critical_39=Result(int(at39.result)).name,
+            )
+        )
     return rows
 
 
@@ -184,7 +265,9 @@ def flux3_check(n, seed=1):
     out = []
     while len(out) < n:
         f = rng.uniform(-1, 1, 8)
-        m = canonical(FluxSector3(c1=f[0], c2=f[1], b1=f[2], b2=f[3], b3=f[4], d1=f[5], d2=f[6], d3=f[7]))
+        m = canonical(
+            FluxSector3(c1=f[0], c2=f[1], b1=f[2], b2=f[3], b3=f[4], d1=f[5], d2=f[6], d3=f[7])
+        )
         y0 = np.concatenate([10 ** rng.uniform(-1, 1, 4), np.zeros(4)])
         r = solve(m, jnp.asarray(y0))
         y = np.asarray(r.y)
@@ -194,11 +277,22 @@ def flux3_check(n, seed=1):
         S, U = y[0], y[1:4]
         W = complex(m.superpotential(jnp.asarray(y[:4] + 1j * y[4:])))
         real = bool(np.all(np.abs(y[4:]) < 1e-8 * np.abs(y[:4]).max()))
-        ident = abs(W.real - 2 * (S * f[1] - f[0])) <= 1e-8 * max(abs(W.real), 1e-12) if real else None
+        ident = (
+            abs(W.real - 2 * (S * f[1] - f[0])) <= 1e-8 * max(abs(W.real), 1e-12) if real else None
+        )
         ui = [W.real / (2 * (f[2 + i] - S * f[5 + i])) for i in range(3)]
         u_ok = bool(np.allclose(ui, U, rtol=1e-8)) if real else None
-        out.append(dict(result="successful", real=real, identity_W=ident, identity_u=u_ok,
-                        s=S, c_over_c2=f[0] / f[1], W=[W.real, W.imag]))
+        out.append(
+            dict(
+                result="successful",
+                real=real,
+                identity_W=ident,
+                identity_u=u_ok,
+                s=S,
+                c_over_c2=f[0] / f[1],
+                W=[W.real, W.imag],
+            )
+        )
     return out
 
 
@@ -215,16 +309,35 @@ def dynamical_check(vac):
             break
     k = vac["W0"] / W0  # W0 is linear in the fluxes at fixed s, u
     xi_hat = XI / s**1.5  # ξ(S) = ξ̂ s^{3/2} = ξ at the solution
-    dyn = canonical(RKUDynamical(c1=k * c, c2=k * c2, b1=k * b1, b2=k * b2, d1=k * d1, d2=k * d2,
-                                 A=A_REF, B=vac["B"], N1=N1, N2=N2, xi_hat=xi_hat))
+    dyn = canonical(
+        RKUDynamical(
+            c1=k * c,
+            c2=k * c2,
+            b1=k * b1,
+            b2=k * b2,
+            d1=k * d1,
+            d2=k * d2,
+            A=A_REF,
+            B=vac["B"],
+            N1=N1,
+            N2=N2,
+            xi_hat=xi_hat,
+        )
+    )
     y, ok, an = _newton(dyn, [vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0])
     info = _classify(dyn, y, an)
     K_cs = -math.log(2 * s) - math.log(2 * u1) - math.log(2 * u2)
     frozen = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI, K_cs=K_cs)
     finfo = _classify(frozen, np.array([vac["t"], 0.0]))
-    return dict(start=[vac["t"], s, u1, u2], y=y.tolist(), newton=bool(ok), info=info,
-                frozen=finfo, K_cs=K_cs, shifts=[y[0] / vac["t"] - 1, y[1] / s - 1, y[2] / u1 - 1,
-                                                 y[3] / u2 - 1])
+    return dict(
+        start=[vac["t"], s, u1, u2],
+        y=y.tolist(),
+        newton=bool(ok),
+        info=info,
+        frozen=finfo,
+        K_cs=K_cs,
+        shifts=[y[0] / vac["t"] - 1, y[1] / s - 1, y[2] / u1 - 1, y[3] / u2 - 1],
+    )
 
 
 @register("rku-higgs", source=SOURCE)
@@ -242,94 +355,147 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
             c = higgs_case(mu, rho, ap, branch, vac)
             cases.append(c)
             ok = c["info"]["result"] == "successful" and c["info"]["type"] == "minimum"
-            rows.append(Row(
-                f"m_φ² vs (3.5) evaluated as 2μ²/(9α'²t) (printed with α' = 1), {branch}, μ={mu:g}, "
-                f"ρ={rho:g}, α'={ap:g}", reference=c["m2_phi_35"], jaxvac=c["m2_phi"][0],
-                explanation=
-                f"smaller canonical φ mass² of the exact vacuum ({c['info']['type']}, "
-                f"{c['info']['vacuum']}, t = {c['y'][0]:.6g}, φ = {c['phi']:.4g}); "
-                f"other: {c['m2_phi'][1]:.6g}",
-                compare=Formula(1 / x_vac, "1/x")))
-            rows.append(Row(
-                f"T-sector unchanged, {branch}, μ={mu:g}: Λ(φ)/Λ(no φ)", reference=1.0,
-                jaxvac=c["info"]["V"] / vac["V"], explanation=
-                f"W0 total kept fixed; T masses {c['m2_T'][0]:.4g}, {c['m2_T'][1]:.4g} vs "
-                f"{min(vac['m2_t'], vac['m2_tau']):.4g}, {max(vac['m2_t'], vac['m2_tau']):.4g}; "
-                f"exact vacuum is a {'stable dS minimum' if ok else c['info']['type']}",
-                compare=Formula(1 / x_vac, "1/x")))
+            rows.append(
+                Row(
+                    f"m_φ² vs (3.5) evaluated as 2μ²/(9α'²t) (printed with α' = 1), {branch}, μ={mu:g}, "
+                    f"ρ={rho:g}, α'={ap:g}",
+                    reference=c["m2_phi_35"],
+                    jaxvac=c["m2_phi"][0],
+                    explanation=f"smaller canonical φ mass² of the exact vacuum ({c['info']['type']}, "
+                    f"{c['info']['vacuum']}, t = {c['y'][0]:.6g}, φ = {c['phi']:.4g}); "
+                    f"other: {c['m2_phi'][1]:.6g}",
+                    compare=Formula(1 / x_vac, "1/x"),
+                )
+            )
+            rows.append(
+                Row(
+                    f"T-sector unchanged, {branch}, μ={mu:g}: Λ(φ)/Λ(no φ)",
+                    reference=1.0,
+                    jaxvac=c["info"]["V"] / vac["V"],
+                    explanation=f"W0 total kept fixed; T masses {c['m2_T'][0]:.4g}, {c['m2_T'][1]:.4g} vs "
+                    f"{min(vac['m2_t'], vac['m2_tau']):.4g}, {max(vac['m2_t'], vac['m2_tau']):.4g}; "
+                    f"exact vacuum is a {'stable dS minimum' if ok else c['info']['type']}",
+                    compare=Formula(1 / x_vac, "1/x"),
+                )
+            )
     # interval proofs (jaxvac.certify) of the exact vacua above
     for c in cases:
         cert = certify_case(c, vac)
         c["certified"] = cert.to_dict()
         info = c["info"]
-        claims = {"critical point": "exists, unique in box", "type": info["type"],
-                  "vacuum": info["vacuum"]}
+        claims = {
+            "critical point": "exists, unique in box",
+            "type": info["type"],
+            "vacuum": info["vacuum"],
+        }
         if info["type"] == "minimum":
             claims["n_negative"] = 0
-        rows.append(Row(
-            f"interval proof: {c['branch']}, μ={c['mu']:g}, ρ={c['rho']:g}, α'={c['alpha_p']:g}: "
-            f"{info['vacuum']} {info['type']}", reference=claims,
-            jaxvac=certified_claims(cert), compare=Proved(),
-            explanation="jaxvac.certify of the exact vacuum (Arb balls over (t, Re φ, τ, Im φ); "
-            "float64 parameters, their exact binary values): " + certificate_text(cert)))
+        rows.append(
+            Row(
+                f"interval proof: {c['branch']}, μ={c['mu']:g}, ρ={c['rho']:g}, α'={c['alpha_p']:g}: "
+                f"{info['vacuum']} {info['type']}",
+                reference=claims,
+                jaxvac=certified_claims(cert),
+                compare=Proved(),
+                explanation="jaxvac.certify of the exact vacuum (Arb balls over (t, Re φ, τ, Im φ); "
+                "float64 parameters, their exact binary values): " + certificate_text(cert),
+            )
+        )
     # (3.6): the claimed dĈ/x⁴ term on the SSB valley
     a = 2 * math.pi / N1
     ts = vac["t"] * np.array([0.9, 1.0, 1.1])
     shift, d = ssb_potential_shift(8e-3, 1.0, 1.0, vac, ts)
     mid = shift[1]
-    rows.append(Row(
-        "(3.6): V on the SSB valley minus V without φ, at the vacuum t, vs the claimed term",
-        reference=mid["claimed"], jaxvac=mid["dV"], compare=Formula(1 / x_vac, "1/x"), explanation= f"μ = 8e-3, ρ = 1, α' = 1 (d = {d:.3g}, d√x = {d * math.sqrt(a * vac['t']):.3g}, "
-        f"α'|φ|²/t = {mid['alpha_phi2_over_t']:.2g}); the claimed term -(Aa³W0/2) dĈ/x⁴ is "
-        "absent: the exact shift is O(α'²|φ|⁴/t²) smaller"))
+    rows.append(
+        Row(
+            "(3.6): V on the SSB valley minus V without φ, at the vacuum t, vs the claimed term",
+            reference=mid["claimed"],
+            jaxvac=mid["dV"],
+            compare=Formula(1 / x_vac, "1/x"),
+            explanation=f"μ = 8e-3, ρ = 1, α' = 1 (d = {d:.3g}, d√x = {d * math.sqrt(a * vac['t']):.3g}, "
+            f"α'|φ|²/t = {mid['alpha_phi2_over_t']:.2g}); the claimed term -(Aa³W0/2) dĈ/x⁴ is "
+            "absent: the exact shift is O(α'²|φ|⁴/t²) smaller",
+        )
+    )
     # the SSB vacuum and (3.6)'s Ĉ-window
     c_ssb = higgs_case(8e-3, 1.0, 1.0, "SSB", vac)
     C_36 = F.c_36(a * vac["t"], N1 / N2, d)
     C_26 = F.c_lo(a * vac["t"], N1 / N2)
-    rows.append(Row(
-        f"(3.6): SSB vacuum (d√x = {d * math.sqrt(a * vac['t']):.2g}) at the φ-free window's Ĉ",
-        reference="not a minimum", jaxvac="minimum" if c_ssb["info"]["type"] == "minimum" else "not a minimum",
-        compare=Same(),
-        explanation=f"(3.6) needs Ĉ ≈ {C_36 / C_26:.3g}·Ĉ0, so predicts an unstable point here; found: "
-        f"{c_ssb['info']['type']} ({c_ssb['info']['vacuum']}) at Ĉ = "
-        f"{F.c_hat(a, vac['W0'], XI, A_REF) / C_26:.3g}·Ĉ0, "
-        f"Λ/Λ(no φ) = {c_ssb['info']['V'] / vac['V']:.8f}: "
-        "exact vacuum of the (T, φ) model with the W0 of the φ-free window: (3.6) predicts "
-        "a window shifted by 9/(8d√x + 9); there is no shift"))
+    rows.append(
+        Row(
+            f"(3.6): SSB vacuum (d√x = {d * math.sqrt(a * vac['t']):.2g}) at the φ-free window's Ĉ",
+            reference="not a minimum",
+            jaxvac="minimum" if c_ssb["info"]["type"] == "minimum" else "not a minimum",
+            compare=Same(),
+            explanation=f"(3.6) needs Ĉ ≈ {C_36 / C_26:.3g}·Ĉ0, so predicts an unstable point here; found: "
+            f"{c_ssb['info']['type']} ({c_ssb['info']['vacuum']}) at Ĉ = "
+            f"{F.c_hat(a, vac['W0'], XI, A_REF) / C_26:.3g}·Ĉ0, "
+            f"Λ/Λ(no φ) = {c_ssb['info']['V'] / vac['V']:.8f}: "
+            "exact vacuum of the (T, φ) model with the W0 of the φ-free window: (3.6) predicts "
+            "a window shifted by 9/(8d√x + 9); there is no shift",
+        )
+    )
     # (3.9): flux sector vs the supersymmetric solver
     flux = flux_check(40 if full else 12)
     n_susy = sum(r["susy_39"] and r["critical_39"] == "successful" for r in flux)
     converged = [r for r in flux if r["result"] == "successful"]
-    agree = [abs(complex(*r["W"]) - r["W0_39"]) <= 1e-8 * abs(r["W0_39"])
-             and abs(r["y"][0] - r["s_39"]) <= 1e-8 * r["s_39"] for r in converged]
-    rows.append(Row("(3.9): the point s = c/ĉ2, u_i = W0/(2(b_i - s d_i)) is supersymmetric "
-                    "(random fluxes)", None, int(n_susy),
-                    "jaxvac.analyse at (3.9)'s point: D_aW = 0 (susy) and a verified critical point; "
-                    f"max sqrt(e^K|DW|²/S) = {max(r['susy_ratio_39'] for r in flux):.1e}",
-                    compare=Same(), reference=len(flux)))
-    rows.append(Row("(3.9): jaxvac's SUSY solver, started 30% away, lands on (3.9)",
-                    None, int(sum(agree)),
-                    f"of the converged solves (W0 and s to 1e-8); {len(flux) - len(converged)} of "
-                    f"{len(flux)} solves diverged from that start (a solver limitation, not (3.9))",
-                    compare=Same(), reference=len(converged)))
+    agree = [
+        abs(complex(*r["W"]) - r["W0_39"]) <= 1e-8 * abs(r["W0_39"])
+        and abs(r["y"][0] - r["s_39"]) <= 1e-8 * r["s_39"]
+        for r in converged
+    ]
+    rows.append(
+        Row(
+            "(3.9): the point s = c/ĉ2, u_i = W0/(2(b_i - s d_i)) is supersymmetric "
+            "(random fluxes)",
+            None,
+            int(n_susy),
+            "jaxvac.analyse at (3.9)'s point: D_aW = 0 (susy) and a verified critical point; "
+            f"max sqrt(e^K|DW|²/S) = {max(r['susy_ratio_39'] for r in flux):.1e}",
+            compare=Same(),
+            reference=len(flux),
+        )
+    )
+    rows.append(
+        Row(
+            "(3.9): jaxvac's SUSY solver, started 30% away, lands on (3.9)",
+            None,
+            int(sum(agree)),
+            f"of the converged solves (W0 and s to 1e-8); {len(flux) - len(converged)} of "
+            f"{len(flux)} solves diverged from that start (a solver limitation, not (3.9))",
+            compare=Same(),
+            reference=len(converged),
+        )
+    )
     f3 = flux3_check(16 if full else 6)
     ok3 = [r for r in f3 if r["result"] == "successful" and r["real"]]
-    rows.append(Row("h^{2,1} = 3: real SUSY solutions obey W = 2(s c2 - c1), u_i = W/(2(b_i - s d_i))",
-                    None, int(sum(bool(r["identity_W"]) and bool(r["identity_u"]) for r in ok3)),
-                    f"random fluxes, solver from random starts: {len(ok3)} real, "
-                    f"{sum(r['result'] == 'successful' and not r['real'] for r in f3)} complex, "
-                    f"{sum(r['result'] != 'successful' for r in f3)} not converged of {len(f3)}; so "
-                    "s = c/ĉ2 exactly when W0 = 0 (the paper's limit (b_i - s d_i) → 0)",
-                    compare=Same(), reference=len(ok3)))
+    rows.append(
+        Row(
+            "h^{2,1} = 3: real SUSY solutions obey W = 2(s c2 - c1), u_i = W/(2(b_i - s d_i))",
+            None,
+            int(sum(bool(r["identity_W"]) and bool(r["identity_u"]) for r in ok3)),
+            f"random fluxes, solver from random starts: {len(ok3)} real, "
+            f"{sum(r['result'] == 'successful' and not r['real'] for r in f3)} complex, "
+            f"{sum(r['result'] != 'successful' for r in f3)} not converged of {len(f3)}; so "
+            "s = c/ĉ2 exactly when W0 = 0 (the paper's limit (b_i - s d_i) → 0)",
+            compare=Same(),
+            reference=len(ok3),
+        )
+    )
     dyn = dynamical_check(vac)
-    rows.append(Row("(2.1) with S, U dynamical: largest relative shift of (t, s, u1, u2) from the frozen "
-                    "solution (paper: negligible [5])", reference=0.0,
-                    jaxvac=max(abs(v) for v in dyn["shifts"]),
-                    compare=Exact(1e-2, "'negligible' read as below 1%"), explanation=
-                    f"exact vacuum of rku-dynamical ({dyn['info']['type']}, {dyn['info']['vacuum']}) "
-                    f"vs frozen S, U at the SUSY values of (3.9); Λ_dyn/Λ_frozen = "
-                    f"{dyn['info']['V'] / dyn['frozen']['V']:.6f}; shifts "
-                    + ", ".join(f"{v:.2e}" for v in dyn["shifts"])))
+    rows.append(
+        Row(
+            "(2.1) with S, U dynamical: largest relative shift of (t, s, u1, u2) from the frozen "
+            "solution (paper: negligible [5])",
+            reference=0.0,
+            jaxvac=max(abs(v) for v in dyn["shifts"]),
+            compare=Exact(1e-2, "'negligible' read as below 1%"),
+            explanation=f"exact vacuum of rku-dynamical ({dyn['info']['type']}, {dyn['info']['vacuum']}) "
+            f"vs frozen S, U at the SUSY values of (3.9); Λ_dyn/Λ_frozen = "
+            f"{dyn['info']['V'] / dyn['frozen']['V']:.6f}; shifts "
+            + ", ".join(f"{v:.2e}" for v in dyn["shifts"]),
+        )
+    )
     notes = (
         "Base T-vacuum: Nmax = 10, x = 20, centre of the exact window, A = -1, ξ = 1e-3 "
         f"(t = {vac['t']:.6g}, Λ = {vac['V']:.4g}). φ = 0 branch: c_φ = 0. SSB branch: "
@@ -350,13 +516,23 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
         "The mass values, (3.5)-(3.9) comparisons and the flux rows remain float64 evidence. "
         "See docs/certify.md.\n\n"
         "| μ | ρ | α' | branch | t | φ | m_φ² exact | (3.5) | T masses² |\n|---|---|---|---|---|---|---|---|---|\n"
-        + "\n".join(f"| {c['mu']:g} | {c['rho']:g} | {c['alpha_p']:g} | {c['branch']} | {c['y'][0]:.6g} | "
-                    f"{c['phi']:.4g} | {c['m2_phi'][0]:.6g}, {c['m2_phi'][1]:.6g} | {c['m2_phi_35']:.6g} | "
-                    f"{c['m2_T'][0]:.4g}, {c['m2_T'][1]:.4g} |" for c in cases)
+        + "\n".join(
+            f"| {c['mu']:g} | {c['rho']:g} | {c['alpha_p']:g} | {c['branch']} | {c['y'][0]:.6g} | "
+            f"{c['phi']:.4g} | {c['m2_phi'][0]:.6g}, {c['m2_phi'][1]:.6g} | {c['m2_phi_35']:.6g} | "
+            f"{c['m2_T'][0]:.4g}, {c['m2_T'][1]:.4g} |"
+            for c in cases
+        )
         + "\n\nSSB valley, μ = 8e-3: V(t, φ(t)) - V_RKU(t) vs the claimed term:\n\n"
         "| t | exact shift | (3.6) term | φ(t) |\n|---|---|---|---|\n"
-        + "\n".join(f"| {s['t']:.5g} | {s['dV']:.4g} | {s['claimed']:.4g} | {s['phi']:.6g} |" for s in shift)
+        + "\n".join(
+            f"| {s['t']:.5g} | {s['dV']:.4g} | {s['claimed']:.4g} | {s['phi']:.6g} |" for s in shift
+        )
     )
-    return Report("rku-higgs", SOURCE, rows, title="RKU Higgs-like sector (3.3)-(3.7) and flux sector (3.9)",
-                  notes=notes, data=dict(base=vac, cases=cases, ssb_shift=shift, d=d, flux=flux,
-                                         flux3=f3, dynamical=dyn))
+    return Report(
+        "rku-higgs",
+        SOURCE,
+        rows,
+        title="RKU Higgs-like sector (3.3)-(3.7) and flux sector (3.9)",
+        notes=notes,
+        data=dict(base=vac, cases=cases, ssb_shift=shift, d=d, flux=flux, flux3=f3, dynamical=dyn),
+    )
