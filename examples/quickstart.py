@@ -24,6 +24,8 @@ import jax
 
 jax.config.update("jax_enable_x64", True)  # jaxvac computes physics in float64 only
 
+import jaxvac  # noqa: E402
+
 # %% [markdown]
 # ## 1. The model
 #
@@ -31,10 +33,9 @@ jax.config.update("jax_enable_x64", True)  # jaxvac computes physics in float64 
 # σ = Re T. The class is in [`my_models.py`](my_models.py), next to this notebook (a model
 # in a file can also be scanned and used on the command line). Its fields are its
 # parameters; jaxvac builds V = e^K (K^{TT̄} |D_T W|² − 3|W|²) + D/σ² by autodiff.
+
 # %%
 from my_models import KKLTUplift  # noqa: E402
-
-import jaxvac  # noqa: E402
 
 model = KKLTUplift(W0=-1e-4, D=2.8e-11)  # uplifted to a metastable de Sitter minimum
 model
@@ -97,15 +98,9 @@ out = "runs/quickstart"
 shutil.rmtree(out, ignore_errors=True)
 config = {
     "model": os.path.abspath("my_models.py") + ":KKLTUplift",
-    "points": 24,
-    "starts": 16,
-    "seed": 1,
-    "chunk": 24,
-    "keep": "successful",
-    "sample": {
-        "W0": {"dist": "symmetric", "scale": 1e-3},
-        "D": {"dist": "uniform", "low": 0.0, "high": 1e-8},
-    },
+    "points": 24, "starts": 16, "seed": 1, "chunk": 24, "keep": "successful",
+    "sample": {"W0": {"dist": "symmetric", "scale": 1e-3},
+               "D": {"dist": "uniform", "low": 0.0, "high": 1e-8}},
     "region": {"T": [50.0, 300.0]},
     "search": {"global_steps": 0},
 }

@@ -135,7 +135,13 @@ def _ku_W(W0, A, a):
 CASES = [
     (KahlerUplift(W0=-1e-3, A=1.0, a=0.1, xi=1e-3), _ku_K, _ku_W, [50.0, 0.7]),
     (KahlerUplift(W0=2e-2, A=-0.5, a=0.3, xi=2.0), _ku_K, _ku_W, [8.0, -1.3]),
-    (LVS(W0=1.0, A=1.0, a=2 * np.pi / 10, xi=1.0), _lvs_K, _lvs_W, [120.0, 4.0, 0.3, 0.2]),
+    pytest.param(  # ~30 s (the mpmath reference in 4 real dimensions)
+        LVS(W0=1.0, A=1.0, a=2 * np.pi / 10, xi=1.0),
+        _lvs_K,
+        _lvs_W,
+        [120.0, 4.0, 0.3, 0.2],
+        marks=pytest.mark.slow,
+    ),
 ]
 
 
@@ -181,6 +187,7 @@ class KahlerUpliftNaive(jaxvac.SupergravityModel):
         return self.W0 + self.A * jnp.exp(-self.a * z[0])
 
 
+@pytest.mark.slow  # ~30 s
 def test_no_scale_safe_formulation_gains_digits():
     """Kähler uplift at the hierarchy of the RKU paper's Table 2 (t ≈ 1400-1500,
     ξ = 1e-3, |W0| ~ 4e-53, a = 2π/65): the naive float64 evaluation keeps 6-11 digits of V

@@ -160,6 +160,7 @@ def test_kklt_tiny_w0_is_not_a_minkowski_vacuum():
     assert d["result"] != "successful" and d["vacuum"] != "Minkowski"
 
 
+@pytest.mark.slow  # ~25 s: a whole search in the underflow region
 def test_find_reports_no_vacua_where_everything_underflows():
     # was: 32 "distinct successful" Minkowski vacua
     res = jaxvac.find_critical_points(KKLT(), region={"T": (8000.0, 20000.0)}, starts=32, seed=0)

@@ -169,6 +169,7 @@ def _check_quartic_rows(t) -> None:
     np.testing.assert_allclose(V[at_max], (c + 0.5 * v**4)[at_max], rtol=1e-12)
 
 
+@pytest.mark.slow  # ~60-80 s: a subprocess compiling the search and the scan on 4 devices
 def test_search_and_scan_on_4_devices(four):
     """100 starts of the tilted double well (its nine critical points: numpy roots in
     tests/search_models.py) split over 4 devices, and a 10-point scan in chunks of 5 (padded

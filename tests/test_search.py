@@ -620,6 +620,7 @@ def test_threaded_search_gives_the_same_search():
 # ---- shapes bucketed: one compiled program serves nearby numbers of starts (issue #20) --
 
 
+@pytest.mark.slow  # ~20 s
 def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     """``find_critical_points`` pads its starts to a bucket (parts of a power of two, at most
     THREAD_PART per thread) and its solutions to a power of two for deduplication, dropping
@@ -759,7 +760,13 @@ def test_rounds_of_the_strategies():
         _options(strategy="fastest")
 
 
-@pytest.mark.parametrize("strategy", ["global-doubling-newton", "global-continue-doubling-newton"])
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        "global-doubling-newton",
+        pytest.param("global-continue-doubling-newton", marks=pytest.mark.slow),  # ~20 s
+    ],
+)
 def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit(strategy):
     """V = (2 + cos y)/x² has no critical point, so every start runs both rounds. The
     threaded search, which gathers the starts left after the first round into fewer parts

@@ -229,6 +229,7 @@ def test_locate_critical_point_carries_its_result_and_exact_derivatives():
     assert float(dx) == pytest.approx(-1.0 / (12 * x**2 - 4), rel=1e-10)
 
 
+@pytest.mark.slow  # ~25 s
 def test_failed_locate_critical_point_reports_failure_and_nan_derivatives():
     """One Newton step from 1e-3 away is not converged (the point is 1.6e-6 from x*); Fold
     with p = -1 has no critical point at all (x² = p). Before, both returned a point with
