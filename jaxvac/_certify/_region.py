@@ -241,8 +241,11 @@ def certify_region(
             [hull(arb(float(region[n][0])), arb(float(region[n][1]))) for n in names], dtype=object
         )
         widths = [r.rad() for r in R]
-        gR = GRADIENT(model, R, bits=bits)
-        flat = [i for i in range(len(names)) if gR[i].is_exact() and gR[i].is_zero()]
+        try:  # coordinates exactly flat over the whole region are left out of the search
+            gR = GRADIENT(model, R, bits=bits)
+            flat = [i for i in range(len(names)) if gR[i].is_exact() and gR[i].is_zero()]
+        except CertifyError:  # not decided over the whole region (a branch, a NaN): none flat
+            flat = []
         free = [i for i in range(len(names)) if i not in flat]
         work = [R] if free else []
         while work:
