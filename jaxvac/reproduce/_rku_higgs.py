@@ -95,50 +95,39 @@ def _phi_valley(model, t, phi0):
     return y[[1, 3]], float(a.V)
 
 
-def certify_case(case, vac):
-    """Interval proof (:func:`jaxvac.certify`) at the exact vacuum of :func:`higgs_case`."""
-    from .._certify import certify
+def higgs_model(mu, rho, alpha_p, branch, vac):
+    """The full (T, φ) model of one branch around the frozen vacuum ``vac``: on the SSB
+    branch c_φ keeps the total W0 of the T problem (c_φ + 4μ³/(27ρ²) = 0)."""
     from ..models._rku import RKUHiggs
 
-    mu, rho = case["mu"], case["rho"]
-    c_phi = 0.0 if case["branch"] == "phi=0" else -4 * mu**3 / (27 * rho**2)
-    model = RKUHiggs(
+    c_phi = 0.0 if branch == "phi=0" else -4 * mu**3 / (27 * rho**2)
+    return RKUHiggs(
         W0=vac["W0"],
         c_phi=c_phi,
         mu=mu,
         rho=rho,
-        alpha_p=case["alpha_p"],
+        alpha_p=alpha_p,
         A=A_REF,
         B=vac["B"],
         N1=N1,
         N2=N2,
         xi=XI,
     )
+
+
+def certify_case(case, vac):
+    """Interval proof (:func:`jaxvac.certify`) at the exact vacuum of :func:`higgs_case`."""
+    from .._certify import certify
+
+    model = higgs_model(case["mu"], case["rho"], case["alpha_p"], case["branch"], vac)
     return certify(model, np.array(case["y"]), name="rku-higgs")
 
 
 def higgs_case(mu, rho, alpha_p, branch, vac):
     """The full (T, φ) model at one branch: exact vacuum, masses vs (3.5)."""
-    from ..models._rku import RKUHiggs
 
-    if branch == "phi=0":
-        c_phi, phi0 = 0.0, 0.0
-    else:  # SSB: keep the total W0 of the T problem: c_φ + 4μ³/(27ρ²) = 0
-        c_phi, phi0 = -4 * mu**3 / (27 * rho**2), F.phi_ssb(mu, rho)
-    model = canonical(
-        RKUHiggs(
-            W0=vac["W0"],
-            c_phi=c_phi,
-            mu=mu,
-            rho=rho,
-            alpha_p=alpha_p,
-            A=A_REF,
-            B=vac["B"],
-            N1=N1,
-            N2=N2,
-            xi=XI,
-        )
-    )
+    phi0 = 0.0 if branch == "phi=0" else F.phi_ssb(mu, rho)  # c_φ: higgs_model
+    model = canonical(higgs_model(mu, rho, alpha_p, branch, vac))
     y, ok, an = _newton(model, [vac["t"], phi0, 0.0, 0.0])
     info = _classify(model, y, an)
     m2 = sorted(info["masses_squared"])
@@ -162,24 +151,10 @@ def higgs_case(mu, rho, alpha_p, branch, vac):
 
 def ssb_potential_shift(mu, rho, alpha_p, vac, ts):
     """V(t, φ(t)) on the SSB valley minus V(t) of the φ-free model, against (3.6)'s dĈ/x⁴ term."""
-    from ..models._rku import RKU, RKUHiggs
+    from ..models._rku import RKU
 
     a = 2 * math.pi / N1
-    c_phi = -4 * mu**3 / (27 * rho**2)
-    mh = canonical(
-        RKUHiggs(
-            W0=vac["W0"],
-            c_phi=c_phi,
-            mu=mu,
-            rho=rho,
-            alpha_p=alpha_p,
-            A=A_REF,
-            B=vac["B"],
-            N1=N1,
-            N2=N2,
-            xi=XI,
-        )
-    )
+    mh = canonical(higgs_model(mu, rho, alpha_p, "SSB", vac))
     m0 = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI)
     W0 = vac["W0"]
     d = F.d_36(alpha_p, mu, a, XI, rho)
