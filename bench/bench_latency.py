@@ -93,6 +93,13 @@ print(json.dumps({{"first": first, "warm": warm}}))
 BUCKET_SIZES = [200, 256, 300, 1000, 10000]
 
 
+#: Heading under which latency.md keeps the run before the latest.
+EARLIER = "## The run before this one (kept for comparison)"
+
+#: Cases whose programs the program store keeps (jaxvac/_programs.py): also run without it.
+STORE_CASES = ("check", "find", "refine", "py-kklt", "py-7moduli")
+
+
 def cases(work: str) -> dict[str, dict]:
     point = os.path.join(work, "point.json")
     scan_cfg = os.path.join(work, "scan.toml")
@@ -135,10 +142,18 @@ def cases(work: str) -> dict[str, dict]:
     }
 
 
-def _env(cache: str | None, pythonpath: str | None = None) -> dict:
+def _env(cache: str | None, pythonpath: str | None = None, store: bool = True) -> dict:
     env = dict(os.environ)
-    for k in ("JAX_COMPILATION_CACHE_DIR", "JAXVAC_THREADS", "XLA_FLAGS", "PYTHONPATH"):
+    for k in (
+        "JAX_COMPILATION_CACHE_DIR",
+        "JAXVAC_THREADS",
+        "XLA_FLAGS",
+        "PYTHONPATH",
+        "JAXVAC_PROGRAM_STORE",
+    ):
         env.pop(k, None)
+    if not store:
+        env["JAXVAC_PROGRAM_STORE"] = "0"
     env["JAX_PLATFORMS"] = "cpu"
     env["JAX_ENABLE_X64"] = "1"  # for the Python rows (the command line turns it on itself)
     env["JAXVAC_CACHE_DIR"] = cache if cache is not None else ""
@@ -147,7 +162,9 @@ def _env(cache: str | None, pythonpath: str | None = None) -> dict:
     return env
 
 
-def run_once(case: dict, cache: str | None, work: str, pythonpath: str | None = None) -> dict:
+def run_once(
+    case: dict, cache: str | None, work: str, pythonpath: str | None = None, store: bool = True
+) -> dict:
     tmp = tempfile.mkdtemp(dir=work)
     if "python" in case:
         cmd = [sys.executable, "-c", textwrap.dedent(case["python"])]
@@ -164,7 +181,7 @@ def run_once(case: dict, cache: str | None, work: str, pythonpath: str | None = 
             text=True,
             timeout=TIMEOUT,
             cwd=tmp,
-            env=_env(cache, pythonpath),
+            env=_env(cache, pythonpath, store),
         )
         wall, rc, err, out = time.perf_counter() - t0, p.returncode, p.stderr, p.stdout
     except subprocess.TimeoutExpired:
@@ -275,13 +292,22 @@ def main() -> None:
                 continue
             runs = data["runs"].setdefault(name, {})
             cache = tempfile.mkdtemp(dir=work, prefix="cache-")
+            plain = tempfile.mkdtemp(dir=work, prefix="cache-")
             modes = [("no cache", None), ("cold", cache), ("warm", cache)]
+            if name in STORE_CASES:  # the same without the program store (jaxvac/_programs.py)
+                modes += [("cold, no store", plain), ("warm, no store", plain)]
             if main_tree and name in ("help", "import", "bucket"):
                 modes.append((f"main {main_tree[1]}", None))
             if "modes" in case:
                 modes = [m for m in modes if m[0].startswith(case["modes"])]
             for mode, c in modes:
-                row = run_once(case, c, work, main_tree[0] if mode.startswith("main") else None)
+                row = run_once(
+                    case,
+                    c,
+                    work,
+                    main_tree[0] if mode.startswith("main") else None,
+                    store="no store" not in mode,
+                )
                 runs.setdefault(mode, []).append(row)
                 extra = "".join(
                     f" {k}={row[k]:.2f}" for k in ("import_s", "first_s", "second_s") if k in row
@@ -292,6 +318,7 @@ def main() -> None:
                     flush=True,
                 )
             shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(plain, ignore_errors=True)
     data["machine"]["load_end"] = os.getloadavg()
     data["seconds"] = time.time() - started
     data["summary"] = {
@@ -309,8 +336,13 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latency.json"), "w") as f:
         json.dump(data, f, indent=1)
-    with open(os.path.join(args.out, "latency.md"), "w") as f:
+    path = os.path.join(args.out, "latency.md")
+    earlier = open(path).read() if os.path.exists(path) else ""
+    earlier = earlier.split(EARLIER)[0].strip().replace("# Time to first answer", "### Run of", 1)
+    with open(path, "w") as f:
         f.write(markdown(data, table) + "\n")
+        if earlier:  # the run before this one, kept for comparison
+            f.write(f"\n{EARLIER}\n\n{earlier}\n")
     print(markdown(data, table))
 
 
@@ -340,10 +372,13 @@ def markdown(data: dict, table: dict) -> str:
         f"so they share it. {data['repeats']} repeats; median (min–max) wall seconds of a fresh process.",
         "",
         "Modes: **no cache** = `JAXVAC_CACHE_DIR=` (the baseline: every run compiles); **cold** = an "
-        "empty cache directory (compiles, writes the cache); **warm** = the same directory again.",
+        "empty cache directory (compiles, writes the cache and the program store); **warm** = the "
+        "same directory again; **no store** = the same two with `JAXVAC_PROGRAM_STORE=0` (every "
+        "process traces its programs; the compilation cache still serves XLA's part), in a "
+        "directory of their own.",
         "",
-        "| case | no cache (baseline) | cold cache | warm cache | before this branch | load |",
-        "|---|---|---|---|---|---|",
+        "| case | no cache (baseline) | cold cache | warm cache | warm, no store | before this branch | load |",
+        "|---|---|---|---|---|---|---|",
     ]
     summ = data["summary"]
     for name, modes in summ.items():
@@ -355,6 +390,7 @@ def markdown(data: dict, table: dict) -> str:
         lines.append(
             f"| {table[name]['what']} | {_fmt(modes.get('no cache', {}).get('wall_s'))} | "
             f"{_fmt(modes.get('cold', {}).get('wall_s'))} | {_fmt(modes.get('warm', {}).get('wall_s'))} | "
+            f"{_fmt(modes.get('warm, no store', {}).get('wall_s'))} | "
             f"{_fmt(modes[main_mode].get('wall_s')) if main_mode else '—'} | {_load(rows)} |"
             + (f" exit {', '.join(bad)}" if bad else "")
         )
@@ -368,7 +404,7 @@ def markdown(data: dict, table: dict) -> str:
             "|---|---|---|---|---|",
         ]
         for name in py:
-            for mode in ("no cache", "cold", "warm"):
+            for mode in ("no cache", "cold", "warm", "warm, no store"):
                 s = summ[name].get(mode, {})
                 lines.append(
                     f"| {table[name]['what']} | {mode} | {_fmt(s.get('import_s'))} | "

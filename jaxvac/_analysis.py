@@ -16,6 +16,7 @@ from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._geometry import canonical_matrix, fterm_parts, real_metric
 from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
 from ._potential import _check_point, potential_and_scale, superpotential_rounding
+from ._programs import stored_jit
 from ._solution import CriticalType, Result, Vacuum, first_true
 
 #: Rounding errors per term assumed for supergravity potentials (in units of EPS·S).
@@ -422,14 +423,17 @@ def analyse_point(
     )
 
 
-@eqx.filter_jit
-def _analyse_jit(model, y, rtol):
+def _analyse_one(model, y, rtol):
     return analyse_point(model, y, rtol)
 
 
-@eqx.filter_jit
-def _analyse_batch_jit(model, ys, rtol):
+def _analyse_batch(model, ys, rtol):
     return jax.vmap(lambda yy: analyse_point(model, yy, rtol))(ys)
+
+
+# kept in the program store (jaxvac/_programs.py): a later process skips their tracing
+_analyse_jit = stored_jit(_analyse_one)
+_analyse_batch_jit = stored_jit(_analyse_batch)
 
 
 def analyse(model: AbstractModel, y, *, rtol: float | jax.Array = DEFAULT_RTOL) -> PointAnalysis:

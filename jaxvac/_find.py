@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import equinox as eqx
 import jax
 import numpy as np
 
@@ -21,6 +20,7 @@ from ._display import find_html, find_summary
 from ._io import dumps
 from ._model import AbstractModel, canonical
 from ._parallel import check_threads, default_threads
+from ._programs import stored_jit
 from ._region import Region, as_region, sample_starts
 from ._report import point_record
 from ._search import DEFAULT_STARTS, SearchResult, _options, search_threaded
@@ -189,4 +189,4 @@ def find_critical_points(
     )
 
 
-_sample_jit = eqx.filter_jit(sample_starts)
+_sample_jit = stored_jit(sample_starts)  # jaxvac/_programs.py

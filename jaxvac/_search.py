@@ -63,6 +63,7 @@ from ._geometry import (
 from ._linalg import JacobiSVD, JacobiSymmetricSVD, cho_solve, cholesky, eigh, solve_triangular
 from ._model import AbstractModel, SupergravityModel
 from ._parallel import call_signature, execution_mode, map_concurrently, map_on_devices
+from ._programs import stored_jit
 from ._region import DEDUP_RTOL as DEDUP_RTOL
 from ._region import DEDUP_SIGMAS as DEDUP_SIGMAS
 from ._region import DEFAULT_POSITIVE_RANGE as DEFAULT_POSITIVE_RANGE
@@ -884,9 +885,10 @@ def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
     return SearchResult(solutions=sols, representative=rep, cluster=cluster)
 
 
-_solve_jit = eqx.filter_jit(_solve_starts)
-_solve_round_jit = eqx.filter_jit(_solve_round)
-_deduplicated_jit = eqx.filter_jit(_deduplicated)
+# kept in the program store (jaxvac/_programs.py): a later process skips their tracing
+_solve_jit = stored_jit(_solve_starts)
+_solve_round_jit = stored_jit(_solve_round)
+_deduplicated_jit = stored_jit(_deduplicated)
 
 #: Fewest starts per thread when :func:`search_threaded` splits a search.
 MIN_STARTS_PER_THREAD = 32
@@ -903,16 +905,24 @@ def bucket(n: int, cap: int) -> int:
 
 
 def _pad_rows(tree, total: int):
-    """Every leaf of ``tree`` padded along its first axis to ``total`` rows with copies of
-    its first row."""
+    """Every leaf of ``tree`` (as a NumPy array) padded along its first axis to ``total`` rows
+    with copies of its first row."""
 
     def pad(x):
+        x = np.asarray(x)
         extra = total - x.shape[0]
         if extra <= 0:
             return x
-        return jnp.concatenate([x, jnp.broadcast_to(x[:1], (extra,) + x.shape[1:])])
+        return np.concatenate([x, np.broadcast_to(x[:1], (extra,) + x.shape[1:])])
 
     return jax.tree.map(pad, tree)
+
+
+def _on_host(tree):
+    """Every leaf of ``tree`` as a NumPy array: the bookkeeping between a search's programs
+    (padding, compaction, slicing) then runs in NumPy instead of compiling one small XLA
+    program per leaf shape (~1 s of a warm ``jaxvac find``)."""
+    return jax.tree.map(np.asarray, tree)
 
 
 def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> SearchResult:
@@ -932,6 +942,7 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     With ``$JAXVAC_EXECUTION=devices`` (the default off the CPU) the parts are instead calls of
     one program over every local device (:func:`jaxvac._parallel.map_on_devices`)."""
     n = int(y0.shape[0])
+    y0 = np.asarray(y0)
     rounds = _rounds(opts)
     if len(rounds) == 1:
         sols, _ = _solve_threaded(model, region, y0, rounds[0][1], threads, None)
@@ -948,10 +959,16 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
             # parts of the first round's size: fewer parts, no new shape to compile
             starts = _round_starts(y0, sols, cont)[left]
             redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
-            redo = _restart(redo, y0[left])
-            sols = jax.tree.map(lambda a, b, left=left: a.at[left].set(b), sols, redo)
+            redo = eqx.tree_at(lambda t: t.y0, redo, y0[left])  # started from y0 (_restart)
+
+            def put(a, b, left=left):
+                a = a.copy()
+                a[left] = b
+                return a
+
+            sols = jax.tree.map(put, sols, redo)
     result = _deduplicated_jit(_pad_rows(sols, bucket(n, n << 1)), region)
-    return jax.tree.map(lambda x: x[:n], result)
+    return jax.tree.map(lambda x: x[:n], _on_host(result))
 
 
 def _solve_threaded(
@@ -988,7 +1005,7 @@ def _solve_threaded(
             else (model, region, opts, _steps_argument(global_steps))
         )
         sols = map_on_devices(_solve_rows, padded, args, batch_size=size)
-        return jax.tree.map(lambda x: x[:n], sols), size
+        return jax.tree.map(lambda x: x[:n], _on_host(sols)), size
     if global_steps is None:  # options with a static number of global steps
         fun = _solve_jit
         calls = [(model, region, padded[k * size : (k + 1) * size], opts) for k in range(parts)]
@@ -998,8 +1015,8 @@ def _solve_threaded(
         calls = [
             (model, region, padded[k * size : (k + 1) * size], opts, steps) for k in range(parts)
         ]
-    sols = map_concurrently(fun, calls, threads, call_signature(*calls[0]))
-    sols = jax.tree.map(lambda *xs: jnp.concatenate(xs), *sols) if parts > 1 else sols[0]
+    sols = [_on_host(s) for s in map_concurrently(fun, calls, threads, call_signature(*calls[0]))]
+    sols = jax.tree.map(lambda *xs: np.concatenate(xs), *sols) if parts > 1 else sols[0]
     return jax.tree.map(lambda x: x[:n], sols), size
 
 

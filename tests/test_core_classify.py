@@ -207,10 +207,10 @@ def test_one_compile_serves_every_parameter_point():
     from jaxvac._analysis import _analyse_jit
 
     jaxvac.analyse(KKLT(W0=-1e-4), np.array([100.0, 0.0]))
-    before = _analyse_jit._cached._cache_size()
+    before = _analyse_jit.jit._cached._cache_size()
     for w0 in (-2e-4, -3e-4, -5e-5):
         jaxvac.analyse(KKLT(W0=w0, a=0.2), np.array([90.0, 0.1]))
-    assert _analyse_jit._cached._cache_size() == before
+    assert _analyse_jit.jit._cached._cache_size() == before
 
 
 def test_far_runaway_is_not_a_critical_point_despite_underflow():

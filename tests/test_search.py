@@ -670,9 +670,9 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
 
     def compiled():
         return (
-            _solve_jit._cached._cache_size(),
-            _solve_round_jit._cached._cache_size(),
-            _deduplicated_jit._cached._cache_size(),
+            _solve_jit.jit._cached._cache_size(),
+            _solve_round_jit.jit._cached._cache_size(),
+            _deduplicated_jit.jit._cached._cache_size(),
         )
 
     sizes = compiled()
