@@ -354,6 +354,23 @@ def test_region_complete_double_well():
         assert abs(x - xe) < 1e-12 and abs(y - ye) < 1e-12 and n == ne
 
 
+def test_region_points_on_a_splitting_line():
+    # a = 0: three critical points on x = 0, the first splitting line of [-2, 2]; only the
+    # Newton rescue of small boxes finds them (it unpacked a 2-tuple from _newton, which
+    # returns 3 since certify's noise test: ValueError)
+    r = jaxvac.certify_region(sm.DoubleWell(a=0.0), {"x": (-2.0, 2.0), "y": (-2.0, 2.0)})
+    assert r.complete and len(r.points) == 9 and not r.undecided
+    with mp.workdps(30):
+        ys = [mp.findroot(lambda t: 4 * t**3 - 4 * t - mp.mpf(0.2), y0) for y0 in (-1, 0, 1)]
+    for x in (-1, 0, 1):
+        for y in ys:
+            assert any(
+                _contains(p["certificate"].enclosure[0], x)
+                and _contains(p["certificate"].enclosure[1], y)
+                for p in r.points
+            ), (x, y)
+
+
 def test_region_complete_cosine_product():
     # one copy of each critical point: x ∈ [-2, 4.2] ⊃ {-π/2, 0, π/2, π}, y ∈ [-1, 2.1]
     r = jaxvac.certify_region(sm.CosineProduct(), {"x": (-2.0, 4.2), "y": (-1.0, 2.1)})
