@@ -161,3 +161,49 @@ def test_cli_prints_certified_counts_and_plot_reads_the_scan(quartic_file, tmp_p
     assert r.manifest["config"]["certify"] == {"digits": 30, "kind": "minima", "max_digits": 60}
     assert main(["plot", str(out), "--out", str(tmp_path / "figures")]) == 0
     assert os.path.isfile(tmp_path / "figures" / "summary.json")
+
+
+@pytest.mark.slow
+def test_kklt_uplift_scan_certified_rows(tmp_path):
+    """A few KKLT + uplift parameter points (W0 sampled near -1e-4, D = 3e-11): the dS
+    minimum and the barrier of each, certified in the scan as jaxvac.certify certifies them
+    directly, at the closed-form critical points (tests/search_models.py)."""
+    import search_models as sm
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cfg = {
+        "model": os.path.join(root, sm.KKLT_UPLIFT),
+        "points": 3,
+        "starts": 8,
+        "seed": 2,
+        "chunk": 3,
+        "keep": "successful",
+        "fixed": {"D": 3e-11},
+        "sample": {"W0": {"dist": "uniform", "low": -1.02e-4, "high": -0.98e-4}},
+        "region": {"T": [50.0, 300.0]},
+        "search": {"global_steps": 0},
+        "certify": True,
+    }
+    result = scan(cfg, tmp_path / "scan", progress=False)
+    rows = result.table().to_pylist()
+    assert rows and all(r["certified"] == "proved" for r in rows)
+    assert {(r["certified_type"], r["certified_vacuum"]) for r in rows} == {
+        ("minimum", "dS"),
+        ("saddle", "dS"),
+    }
+    cls = resolve_model_class(cfg["model"])
+    for r in rows:
+        model = cls(W0=r["W0"], D=3e-11)
+        cert = jaxvac.certify(model, np.array([r["T.re"], r["T.im"]]), max_digits=120)
+        d = cert.to_dict()
+        assert (r["certified_type"], r["certified_vacuum"], r["certified_n_negative"]) == (
+            d["type"],
+            d["vacuum"],
+            d["n_negative"],
+        )
+        assert r["certified_V"] == d["V_ball"] and r["certified_susy"] is False
+        ref = sm.kklt_critical_points(W0=r["W0"], D=3e-11, t_range=(50, 300))
+        t, _tau, V, Vtt, Vxx = min(ref, key=lambda p: abs(float(p[0]) - r["T.re"]))
+        assert abs(float(cert.center[0].mid()) - float(t)) < 1e-9 * float(t)
+        assert r["certified_type"] == ("minimum" if Vtt > 0 and Vxx > 0 else "saddle")
+        assert r["certified_vacuum"] == ("dS" if V > 0 else "AdS")
