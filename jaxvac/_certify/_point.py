@@ -223,9 +223,9 @@ def _newton(model, y, free, bits, max_steps=60):
     """Newton on ∇V = 0 at the working precision, over the free coordinates (heuristic).
 
     Returns (point, converged, noisy): ``noisy`` when some step taken above the tolerance
-    was not determined at this precision (the ball of a step component, from the balls of
-    ∇V, is wider than 1/8 of its midpoint, or the Hessian's balls are): then a failure may
-    be the precision's, and more digits may cure it."""
+    was not determined at this precision (:func:`_undetermined`: the balls of ∇V make the
+    step uncertain by more than 1/8 of it, or the Hessian's balls are as wide): then a
+    failure may be the precision's, and more digits may cure it."""
     y = np.array([exact(v) for v in y], dtype=object)
     tol = arb(2) ** (-(bits - 12))
     prev = None
@@ -240,7 +240,7 @@ def _newton(model, y, free, bits, max_steps=60):
             return y, False, noisy or not all(v.is_finite() for v in Hf.flat)
         step = matvec(C, gf)
         size = max((abs(s) / (abs(y[i]) + 1) for s, i in zip(step, free)), default=arb(0))
-        if not size < tol and _undetermined(step, Hf):
+        if not size < tol and _undetermined(step, Hf, [abs(y[i]) + 1 for i in free], size):
             noisy = True
         for k, i in enumerate(free):
             y[i] = exact(y[i] - exact(step[k]))
@@ -252,10 +252,11 @@ def _newton(model, y, free, bits, max_steps=60):
     return y, False, noisy
 
 
-def _undetermined(step, H) -> bool:
-    """A Newton step or Hessian that the working precision does not determine (balls wider
-    than 1/8 of their midpoints, or of the largest Hessian entry)."""
-    if any(s.rad() > abs(s.mid()) / 8 for s in step):
+def _undetermined(step, H, scales, size) -> bool:
+    """A Newton step or Hessian that the working precision does not determine: some step
+    component's ball (relative to its coordinate, as ``size``, the step's size, is) wider
+    than 1/8 of the step, or some Hessian entry's wider than 1/8 of the largest entry."""
+    if any(s.rad() / m > size / 8 for s, m in zip(step, scales)):
         return True
     top = max((abs(h.mid()) for h in H.flat), default=arb(0))
     return any(h.rad() > top / 8 for h in H.flat)
