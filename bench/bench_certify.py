@@ -53,6 +53,18 @@ def _points():
     ]
 
 
+def machine() -> dict:
+    """Versions and the machine, for the results files (the load: at the end of the run)."""
+    return dict(
+        python=platform.python_version(),
+        jax=jax.__version__,
+        flint=__import__("flint").__version__,
+        machine=platform.machine(),
+        cpus=os.cpu_count(),
+        load=os.getloadavg()[0],
+    )
+
+
 def _time(fn, repeat):
     t0 = time.perf_counter()
     out = fn()
@@ -90,14 +102,7 @@ def main() -> None:
             )
         )
         print(rows[-1], flush=True)
-    meta = dict(
-        python=platform.python_version(),
-        jax=jax.__version__,
-        flint=__import__("flint").__version__,
-        machine=platform.machine(),
-        cpus=os.cpu_count(),
-        load=os.getloadavg()[0],
-    )
+    meta = machine()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "certify.json"), "w") as fh:
         json.dump(dict(meta=meta, rows=rows), fh, indent=2)

@@ -42,8 +42,10 @@ NOT_CERTIFIED = """## Not certified here
   (∂²V/∂(log t1)² < 0 proved), a dS saddle of the slice; 214 s. At 120 digits it fails: no
   box of relative radius 0.1 down to 1.2e-39 passes Krawczyk, and at 1.5e-40 the test
   excludes a zero around the 120-digit Newton centre (which is not that close to the zero:
-  certify then says "not a critical point" near that centre and stops doubling — a
-  precision-limited centre, not a proof of absence). ~61 digits of V cancel and the slice
+  certify then said "not a critical point" near that centre and stopped doubling — a
+  precision-limited centre, not a proof of absence; since issue #19's fix such an exclusion
+  is reported as "not accurate enough" and the precision doubles, unless Newton failed at a
+  precision that determines its steps; not rerun here). ~61 digits of V cancel and the slice
   Hessian spans ~62 decades, so the box must be ≲ 1e-62 relative: 240 digits are needed.
   The proof is about the slice function, not about (77).
 - The seed-000 Higgs vacua: certified in `rku-higgs` (10 exact vacua, all proved non-SUSY

@@ -214,6 +214,52 @@ def test_precision_is_raised_until_the_proof_goes_through():
     assert not all(low.proved.values()) and low.unproved and low.digits == 30
 
 
+class NeedsDigits(jaxvac.PotentialModel):
+    """V = (e^{εx} − 1 − εx)/ε² + (y² − 1)² + ½ with ε = 3·10⁻³¹ (≈ x²/2 + (y² − 1)² + ½): ∂V/∂x
+    is (e^{εx} − 1)/ε, which 30 digits round to noise of size ~1, so Newton's steps in x are
+    noise; the minimum is at (0, ±1) exactly."""
+
+    fields: ClassVar[tuple[str, ...]] = ("x", "y")
+    e: float = 3e-31
+
+    def potential(self, phi):
+        e, x, y = self.e, phi[0], phi[1]
+        return (jnp.exp(e * x) - 1.0 - e * x) / e**2 + (y**2 - 1) ** 2 + 0.5
+
+
+@pytest.mark.parametrize("start", [(0.08, 1.05), (0.09, 0.93)])
+def test_noisy_newton_raises_the_precision(start):
+    # At 30 digits Newton's x-steps are rounding noise: it stopped at a point the Krawczyk
+    # test excludes (0.08, 1.05) or moved x beyond the box (0.09, 0.93), and both were
+    # reported "not a critical point". The minimum at (0, 1) is proved at 120 digits.
+    c = jaxvac.certify(NeedsDigits(), {"x": start[0], "y": start[1]})
+    assert all(c.proved.values()), c.unproved
+    assert c.digits == 120 and c.critical_type == "minimum" and c.vacuum == "dS"
+    with working_precision(c.bits):
+        assert c.enclosure[0].contains(0) and c.enclosure[1].contains(1)
+        assert float(c.enclosure[0].rad().mid()) < 1e-20
+
+
+def test_inaccurate_start_is_refined_not_rejected():
+    # 136 + 2i is 3% (in t) and 2 (in the axion) from the KKLT + uplift barrier
+    # 140.157...: ball Newton stopped half way (its steps grew), and the certificate
+    # said "not a critical point". The mpmath Newton of jaxvac.refine reaches the saddle.
+    from jaxvac._io import resolve_model_class
+
+    cls = resolve_model_class(UPLIFT_SPEC)
+    exact = {"W0": "-1e-4", "A": "1", "a": "0.1", "D": "3e-11"}
+    c = jaxvac.certify(cls(D=3e-11), {"T": 136 + 2j}, parameters=exact)
+    assert all(c.proved.values()), c.unproved
+    (t, _tau, V, _Vtt, _Vxx) = max(sm.kklt_critical_points(D=3e-11, t_range=(50, 300)))
+    assert _contains(c.enclosure[0], t) and _contains(c.V, V)
+    assert c.critical_type == "saddle" and c.n_negative == 1 and c.start_in_box is False
+    # 139 + 8i: no Newton converges from it; nothing is proved, and the failure is not
+    # retried at more digits (the steps are determined at 30), nor called "not critical"
+    far = jaxvac.certify(cls(D=3e-11), {"T": 139 + 8j}, parameters=exact)
+    assert not far.proved["existence"] and far.digits == 30
+    assert "not accurate enough" in far.unproved[0] and "mpmath Newton" in far.unproved[0]
+
+
 def test_double_well_points_against_cubic_roots():
     for p, _V, n_neg in sm.double_well_points():
         c = jaxvac.certify(sm.DoubleWell(), {"x": float(p[0]), "y": float(p[1])})
@@ -306,6 +352,23 @@ def test_region_complete_double_well():
     expect = sorted((float(p[0]), float(p[1]), n) for p, _, n in ref)
     for (x, y, n), (xe, ye, ne) in zip(found, expect):
         assert abs(x - xe) < 1e-12 and abs(y - ye) < 1e-12 and n == ne
+
+
+def test_region_points_on_a_splitting_line():
+    # a = 0: three critical points on x = 0, the first splitting line of [-2, 2]; only the
+    # Newton rescue of small boxes finds them (it unpacked a 2-tuple from _newton, which
+    # returns 3 since certify's noise test: ValueError)
+    r = jaxvac.certify_region(sm.DoubleWell(a=0.0), {"x": (-2.0, 2.0), "y": (-2.0, 2.0)})
+    assert r.complete and len(r.points) == 9 and not r.undecided
+    with mp.workdps(30):
+        ys = [mp.findroot(lambda t: 4 * t**3 - 4 * t - mp.mpf(0.2), y0) for y0 in (-1, 0, 1)]
+    for x in (-1, 0, 1):
+        for y in ys:
+            assert any(
+                _contains(p["certificate"].enclosure[0], x)
+                and _contains(p["certificate"].enclosure[1], y)
+                for p in r.points
+            ), (x, y)
 
 
 def test_region_complete_cosine_product():

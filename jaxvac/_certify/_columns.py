@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model import AbstractModel
+from .._errors import InputError
+from .._model import AbstractModel, SupergravityModel
 from ._point import certify
 
 #: Most digits ``find --certify`` and scans try (precision doubles from 30 on failure).
@@ -44,6 +45,60 @@ def columns(cert) -> dict[str, Any]:
             "reasons": list(d["unproved"]),
         },
     }
+
+
+def scan_values(cert) -> dict[str, Any]:
+    """One scan row's certified columns (``jaxvac.scan._storage.CERTIFIED_COLUMNS``,
+    docs/scans.md): the fields of :func:`columns`, flat."""
+    c = columns(cert)
+    d = c["certificate"]
+    return {
+        "certified": c["certified"],
+        "certified_proved": c["proved"],
+        "certified_unproved": c["unproved"],
+        "certified_type": d["type"],
+        "certified_n_negative": d["n_negative"],
+        "certified_vacuum": d["vacuum"],
+        "certified_susy": d["susy"],
+        "certified_V": d["V_ball"],
+        "certified_digits": d["digits"],
+        "certified_seconds": d["seconds"],
+        "certified_reasons": d["reasons"],
+    }
+
+
+def failed_values(reason: str, properties: list[str]) -> dict[str, Any]:
+    """The certified columns of a row that :func:`certify` refused (bad input, e.g. a
+    coordinate outside the model's domain): ``unproved``, every property unproved."""
+    out: dict[str, Any] = dict.fromkeys(
+        ("certified_type", "certified_n_negative", "certified_vacuum", "certified_susy"),
+    )
+    out.update(dict.fromkeys(("certified_V", "certified_digits", "certified_seconds")))
+    out.update(
+        certified="unproved",
+        certified_proved=[],
+        certified_unproved=list(properties),
+        certified_reasons=[reason],
+    )
+    return out
+
+
+def certify_scan_rows(model_of, rows, *, digits: int, max_digits: int, name: str):
+    """Certify scan rows: ``rows`` is a list of (row key, real coordinates); ``model_of(key)``
+    the model at that row's parameters. Returns {key: certified columns}."""
+    out = {}
+    for key, y in rows:
+        model = model_of(key)
+        try:
+            cert = certify(model, y, digits=digits, max_digits=max_digits, name=name)
+        except InputError as e:
+            props = ["existence", "uniqueness", "inertia", "sign_of_V"]
+            if isinstance(model, SupergravityModel):
+                props.append("susy")
+            out[key] = failed_values(str(e), props)
+            continue
+        out[key] = scan_values(cert)
+    return out
 
 
 def certify_records(

@@ -125,6 +125,8 @@ class Certificate:
     susy: bool | None = None
     contraction: float | None = None
     seconds: float = 0.0
+    # set when a failure is one that more digits cannot cure (not in the JSON)
+    final: bool = dataclasses.field(default=False, repr=False)
 
     @property
     def critical_type(self) -> str | None:
@@ -218,28 +220,72 @@ def _scales(center, fraction=100) -> list:
 
 
 def _newton(model, y, free, bits, max_steps=60):
-    """Newton on ∇V = 0 at the working precision, over the free coordinates (heuristic)."""
+    """Newton on ∇V = 0 at the working precision, over the free coordinates (heuristic).
+
+    Returns (point, converged, noisy): ``noisy`` when some step taken above the tolerance
+    was not determined at this precision (:func:`_undetermined`: the balls of ∇V make the
+    step uncertain by more than 1/8 of it, or the Hessian's balls are as wide): then a
+    failure may be the precision's, and more digits may cure it."""
     y = np.array([exact(v) for v in y], dtype=object)
     tol = arb(2) ** (-(bits - 12))
     prev = None
+    noisy = False
     for _ in range(max_steps):
         g = GRADIENT(model, y, bits=bits)
         H = HESSIAN(model, y, bits=bits)
-        gf = np.array([exact(g[i]) for i in free], dtype=object)
+        gf = np.array([g[i] for i in free], dtype=object)
         Hf = np.array([[H[i, j] for j in free] for i in free], dtype=object)
         C = approximate_inverse(Hf)
         if C is None or not all(v.is_finite() for v in gf):
-            return y, False
+            return y, False, noisy or not all(v.is_finite() for v in Hf.flat)
         step = matvec(C, gf)
         size = max((abs(s) / (abs(y[i]) + 1) for s, i in zip(step, free)), default=arb(0))
+        if not size < tol and _undetermined(step, Hf, [abs(y[i]) + 1 for i in free], size):
+            noisy = True
         for k, i in enumerate(free):
-            y[i] = exact(y[i] - step[k])
+            y[i] = exact(y[i] - exact(step[k]))
         if size < tol:
-            return y, True
+            return y, True, noisy
         if prev is not None and size > prev and size > arb(2) ** (-(bits // 3)):
-            return y, False
+            return y, False, noisy
         prev = size
-    return y, False
+    return y, False, noisy
+
+
+def _undetermined(step, H, scales, size) -> bool:
+    """A Newton step or Hessian that the working precision does not determine: some step
+    component's ball (relative to its coordinate, as ``size``, the step's size, is) wider
+    than 1/8 of the step, or some Hessian entry's wider than 1/8 of the largest entry."""
+    if any(s.rad() / m > size / 8 for s, m in zip(step, scales)):
+        return True
+    top = max((abs(h.mid()) for h in H.flat), default=arb(0))
+    return any(h.rad() > top / 8 for h in H.flat)
+
+
+def _refine_mp(model, parameters, y0, free, digits):
+    """The point :func:`jaxvac.refine` (mpmath Newton in the metric's frame, with its
+    trust-radius and contraction guards) reaches from ``y0`` at ``digits``, as exact
+    balls, and ""; (None, why) when it does not converge."""
+    from .._precision import Refinement, refine
+
+    try:
+        r = refine(
+            model,
+            np.asarray(list(y0), dtype=object),
+            digits=digits,
+            parameters=parameters,
+            check=False,
+        )
+    except (ArithmeticError, ValueError):
+        return None, "mpmath Newton failed"
+    assert isinstance(r, Refinement)  # one start, one refinement
+    if not r.converged:
+        return None, f"mpmath Newton: {r.message}"
+    y = np.array([exact(v) for v in _balls(list(y0))], dtype=object)
+    moved = _balls(list(r.point))
+    for i in free:
+        y[i] = exact(moved[i])
+    return y, ""
 
 
 def _flat_candidates(H) -> list[int]:
@@ -306,7 +352,7 @@ def certify(
     cert = None
     d = int(digits)
     while True:
-        cert = _certify_at(base, model, y0, d, radius, name or type(base).__name__)
+        cert = _certify_at(base, model, y0, d, radius, name or type(base).__name__, parameters)
         done = (
             cert.proved["uniqueness"]
             and all(cert.proved[k] for k in ("inertia", "sign_of_V"))
@@ -323,15 +369,18 @@ def _hopeless(cert: Certificate) -> bool:
     """Failures that more precision does not cure."""
     if cert.proved["existence"]:
         return False
+    if cert.final:  # not a critical point (proved), or Newton fails at a determined precision
+        return True
     # (a refused primitive or an undecided branch: "ball arithmetic: ...")
     return any(
-        u.startswith(("degenerate", "not a critical", "every coordinate", "ball arith"))
-        or "not finite" in u
+        u.startswith(("degenerate", "every coordinate", "ball arith")) or "not finite" in u
         for u in cert.unproved
     )
 
 
-def _certify_at(base, model, y0, digits: int, radius: float, name: str) -> Certificate:
+def _certify_at(
+    base, model, y0, digits: int, radius: float, name: str, parameters=None
+) -> Certificate:
     bits = digits_to_bits(digits)
     sugra = isinstance(base, SupergravityModel)
     cert = Certificate(
@@ -348,13 +397,13 @@ def _certify_at(base, model, y0, digits: int, radius: float, name: str) -> Certi
     n = base.n_real
     try:
         with working_precision(bits):
-            _run(cert, model, y0, n, bits, radius, sugra)
+            _run(cert, model, y0, n, bits, radius, sugra, (base, parameters))
     except CertifyError as e:
         cert.unproved.append(str(e))
     return cert
 
 
-def _run(cert, model, y0, n, bits, radius, sugra):
+def _run(cert, model, y0, n, bits, radius, sugra, source):
     start = _balls(list(y0))
     H0 = HESSIAN(model, np.array([exact(v) for v in start], dtype=object), bits=bits)
     flat = _flat_candidates(H0)
@@ -362,17 +411,36 @@ def _run(cert, model, y0, n, bits, radius, sugra):
     if not free:
         cert.unproved.append("every coordinate is exactly flat: nothing to prove")
         return
-    c, converged = _newton(model, start, free, bits)
+    c, converged, noisy = _newton(model, start, free, bits)
+    why_not = "Newton in ball arithmetic does not converge"
+    if not converged:
+        # A second refinement at this precision: mpmath Newton in the metric's frame
+        # (jaxvac.refine), whose steps need not shrink coordinate by coordinate.
+        base, parameters = source
+        refined, why = _refine_mp(base, parameters, y0, free, cert.digits)
+        if refined is not None:
+            c, converged = refined, True
+        else:
+            why_not += f"; {why}"
     far = [i for i, s in enumerate(_scales(start, 1)) if abs(c[i] - start[i]) > radius * s]
     if far:
         moved = ", ".join(
             f"{cert.coordinate_names[i]} by {float((c[i] - start[i]).mid()):.3g}" for i in far
         )
-        cert.unproved.append(
-            f"not a critical point near the given point: Newton moves {moved}, beyond the "
-            f"largest box (relative radius {radius}); certify the point it reaches instead"
-        )
         cert.center = [exact(v) for v in c]
+        if converged:
+            cert.unproved.append(
+                f"not a critical point near the given point: Newton moves {moved}, beyond the "
+                f"largest box (relative radius {radius}); certify the point it reaches instead"
+            )
+            cert.final = True
+            return
+        cert.unproved.append(
+            f"no critical point proved near the given point at {cert.digits} digits: "
+            f"{why_not} (it moves {moved}, beyond the largest box, relative radius {radius})"
+            + (" — the steps are not determined at this precision" if noisy else "")
+        )
+        cert.final = not noisy
         return
     g_c = GRADIENT(model, c, bits=bits)
     scales = _scales(c)
@@ -404,10 +472,24 @@ def _run(cert, model, y0, n, bits, radius, sugra):
         if outcome.status == "unique":
             break
         if outcome.status == "none":
+            if all(Xfull[i].contains(start[i]) for i in range(n)):
+                # a proof about the given point: no critical point in a box around it
+                cert.unproved.append(
+                    "not a critical point: the Krawczyk test excludes a zero of ∇V from the "
+                    f"box of relative radius {float(rho.mid()):.2g} around the refined point, "
+                    "which holds the given point"
+                )
+                cert.final = True
+                return
+            # only the refined point is excluded: it is not accurate enough (the precision,
+            # or Newton, failed), which says nothing about a critical point near the start
             cert.unproved.append(
-                "not a critical point: the Krawczyk test excludes a zero of ∇V from the box "
-                f"of relative radius {float(rho.mid()):.2g} around the refined point"
+                f"existence and uniqueness not proved at {cert.digits} digits: the Krawczyk "
+                "test excludes a zero of ∇V from the box of relative radius "
+                f"{float(rho.mid()):.2g} around the refined point, so that point is not "
+                "accurate enough" + ("" if converged else f" ({why_not})")
             )
+            cert.final = not (converged or noisy)
             return
         reasons.append(outcome.reason)
         if outcome.contraction == float("inf") and "singular" in outcome.reason:
@@ -419,7 +501,7 @@ def _run(cert, model, y0, n, bits, radius, sugra):
         rho = rho / 8
     if outcome is None or outcome.status != "unique":
         why = reasons[-1] if reasons else "no box tried"
-        hint = "" if converged else " (Newton did not converge at this precision)"
+        hint = "" if converged else f" ({why_not} at this precision)"
         cert.unproved.append(
             f"existence and uniqueness not proved at {cert.digits} digits: {why}{hint}"
         )

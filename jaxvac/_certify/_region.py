@@ -333,7 +333,7 @@ def _try_newton_box(model, B, bits, points, covers, widths, free) -> None:
     c = [exact(b) for b in B]
     if max(float((B[i].rad() / widths[i]).mid()) for i in free) > 1e-2:
         return  # too large: Newton from its centre is a guess
-    y, ok = _newton(model, c, free, bits, max_steps=20)
+    y, ok, _noisy = _newton(model, c, free, bits, max_steps=20)
     if not ok or not all(b.contains(v) for b, v in zip(B, y)):
         return
     if any(_contains_box(X, y) for X in covers):

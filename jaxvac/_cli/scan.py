@@ -108,6 +108,13 @@ def cmd_scan(args) -> int:
         f"minima, {vacua.get('dS-minima', 0)} dS minima); "
         f"{len(result.files)}/{result.manifest['chunks_total']} chunks complete"
     )
+    cert = c.get("certified")
+    if cert is not None:
+        print(
+            f"certified ({result.config['certify']['kind']}): {cert.get('proved', 0)} proved, "
+            f"{cert.get('partial', 0)} partial, {cert.get('unproved', 0)} unproved of "
+            f"{cert.get('rows', 0)} rows"
+        )
     return 0
 
 

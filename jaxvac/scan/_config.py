@@ -20,8 +20,8 @@ import numpy as np
 from .._errors import InputError
 from .._io import build_model, parse_value, resolve_model_class, source_file
 from .._model import AbstractModel
-from ._checks import check_int
-from ._kinds import KEEP
+from ._checks import check_int, check_keys
+from ._kinds import KEEP, KINDS
 from ._sampling import MAX_POINTS, Distribution, normalise_distribution
 from ._solvers import (
     PointSolver,
@@ -46,6 +46,7 @@ TOP_KEYS = (
     "region",
     "search",
     "solver",
+    "certify",
 )
 DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 #: The field of ScanConfig that holds a key, where their names differ.
@@ -77,15 +78,18 @@ class ScanConfig:
     model_spec: str
     source: str | None = None
     solver_spec: str | None = None
+    certify: dict[str, Any] | None = None  # the [certify] options; None: no certified columns
 
     @property
     def data(self) -> dict[str, Any]:
         """The normalised configuration (JSON data, keys in :data:`TOP_KEYS` order; no
-        ``solver`` for the default search)."""
+        ``solver`` for the default search, no ``certify`` unless it is on: the data and
+        fingerprint of a configuration without them are those of earlier jaxvac versions)."""
         out = {key: getattr(self, _FIELD.get(key, key)) for key in TOP_KEYS}
         out["sample"] = {name: dist.to_dict() for name, dist in self.sample.items()}
-        if self.solver is None:
-            del out["solver"]
+        for key in ("solver", "certify"):
+            if out[key] is None:
+                del out[key]
         return out
 
     @property
@@ -269,6 +273,7 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
     if not isinstance(search, dict):
         raise InputError("[search] must be a table of search options.")
     solver, solver_spec = normalise_solver(config.get("solver"), base_dir)
+    certify = normalise_certify(config.get("certify"))
 
     cfg = ScanConfig(
         model=spec,
@@ -285,6 +290,7 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
         model_spec=model_spec,
         source=origin,
         solver_spec=solver_spec,
+        certify=certify,
     )
     _check_against_model(cfg, model_cls)
     return cfg
@@ -319,6 +325,36 @@ def _check_against_model(cfg: ScanConfig, model_cls) -> None:
                     f"sample.{name}: {model_cls.__name__} refuses {name}={value!r} "
                     f"from the sampled range: {e}"
                 ) from None
+
+
+#: ``[certify]`` defaults (docs/scans.md, "Certified columns").
+CERTIFY_DEFAULTS = {"kind": "successful", "digits": 30, "max_digits": 120}
+
+
+def normalise_certify(raw: Any) -> dict[str, Any] | None:
+    """``certify = true`` / ``false`` or a ``[certify]`` table (``kind``, ``digits``,
+    ``max_digits``) as ``{"digits", "kind", "max_digits"}``; None when off."""
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InputError(
+            f"certify must be true, false or a [certify] table (kind, digits, max_digits); "
+            f"got {raw!r}."
+        )
+    check_keys(raw, tuple(CERTIFY_DEFAULTS), "certify")
+    out = {**CERTIFY_DEFAULTS, **raw}
+    if not isinstance(out["kind"], str) or out["kind"] not in KINDS:
+        raise InputError(f"certify.kind must be one of {', '.join(KINDS)} (got {out['kind']!r}).")
+    from .._certify._arb import require_flint
+
+    require_flint()  # python-flint is needed: say so now, before anything runs
+    from .._certify._point import MAX_DIGITS
+
+    digits = check_int(out, "digits", 5, MAX_DIGITS, where="certify.")
+    check_int(out, "max_digits", digits, MAX_DIGITS, where="certify.")
+    return dict(sorted(out.items()))
 
 
 def _normalise_region(region: Any) -> dict[str, list[float]]:

@@ -15,6 +15,7 @@ from .._config import ensure_x64
 from .._io import InputError
 from .._parallel import check_threads, default_threads, execution_mode
 from .._version import __version__
+from ._certified import certify_chunk
 from ._config import ScanConfig, read_config
 from ._distributed import connect, run_on_dask, workers_spec
 from ._engine import AllDevices, ChunkEngine
@@ -301,6 +302,10 @@ def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, 
     table, counts = chunk_table(config, engine.base, index, values, starts)
     dev = str(device if device is not None else jax.devices()[0])
     meta = _chunk_meta(config, fingerprint, index, counts, seconds, dev)
+    if config.certify is not None:  # before the file exists: a chunk is certified or absent
+        table, counts["certified"], meta["certify_seconds"] = certify_chunk(
+            engine, index, values, table
+        )
     record = write_chunk(out_dir, index, table, meta)
     return {**meta, **record}
 
@@ -406,7 +411,7 @@ def scan(
         config = config.with_point_solver(point_solver)
     out_dir = os.fspath(out_dir)
     base = config.base_model()
-    check_column_names(base, config.sample)
+    check_column_names(base, config.sample, certified=config.certify is not None)
     # every option is checked, and the directory too, before anything is written
     if workers is None:
         devices = _select_devices(devices)

@@ -79,6 +79,24 @@ ROW_COLUMNS = (
 )
 
 
+#: The columns ``[certify]`` adds after :data:`ROW_COLUMNS` (docs/scans.md, "Certified
+#: columns"; the values: :func:`jaxvac._certify._columns.scan_values`), null in the rows
+#: it does not certify. Scans without ``[certify]`` have none of them.
+CERTIFIED_COLUMNS = {
+    "certified": pa.string(),
+    "certified_proved": pa.list_(pa.string()),
+    "certified_unproved": pa.list_(pa.string()),
+    "certified_type": pa.string(),
+    "certified_n_negative": pa.int16(),
+    "certified_vacuum": pa.string(),
+    "certified_susy": pa.bool_(),
+    "certified_V": pa.string(),
+    "certified_digits": pa.int16(),
+    "certified_seconds": pa.float64(),
+    "certified_reasons": pa.list_(pa.string()),
+}
+
+
 class ScanStorageError(RuntimeError):
     """The scan directory cannot be written (full disk, permissions...). The chunks
     already written are intact; the message says what to do."""
@@ -185,14 +203,16 @@ def parameter_columns(model) -> dict[str, np.ndarray]:
     return out
 
 
-def check_column_names(model, sampled) -> None:
-    """Parameter and coordinate names must not collide with each other or with row columns."""
+def check_column_names(model, sampled, *, certified: bool = False) -> None:
+    """Parameter and coordinate names must not collide with each other or with row columns
+    (with ``certified``, the :data:`CERTIFIED_COLUMNS` too)."""
     names = list(parameter_columns(model)) + list(coordinate_columns(model))
-    clash = sorted({n for n in names if n in ROW_COLUMNS or names.count(n) > 1})
+    reserved = ROW_COLUMNS + (tuple(CERTIFIED_COLUMNS) if certified else ())
+    clash = sorted({n for n in names if n in reserved or names.count(n) > 1})
     if clash:
         raise InputError(
             f"{type(model).__name__}: parameter/field name(s) {', '.join(clash)} clash with "
-            f"scan column names ({', '.join(ROW_COLUMNS)}); rename them in the model."
+            f"scan column names ({', '.join(reserved)}); rename them in the model."
         )
 
 
@@ -275,6 +295,23 @@ def chunk_table(
         cols[key] = pa.array(take(key).astype(np.float64))
     table = pa.table(cols)
     return table, counts
+
+
+def with_certified_columns(table: pa.Table, values: dict[int, dict]) -> pa.Table:
+    """``table`` with the :data:`CERTIFIED_COLUMNS` appended: row i gets ``values[i]``
+    (a dict of those columns), rows without an entry get nulls."""
+    rows = [values.get(i) for i in range(table.num_rows)]
+    for name, kind in CERTIFIED_COLUMNS.items():
+        column = [None if r is None else r[name] for r in rows]
+        table = table.append_column(pa.field(name, kind), pa.array(column, type=kind))
+    return table
+
+
+def certified_counts(values: dict[int, dict]) -> dict[str, int]:
+    """Counts of a chunk's certified rows by ``certified`` status (summed over chunks
+    like the other counts)."""
+    status = [v["certified"] for v in values.values()]
+    return {"rows": len(status), **{s: status.count(s) for s in ("proved", "partial", "unproved")}}
 
 
 def file_sha256(path: str) -> str:
