@@ -249,6 +249,12 @@ def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObserva
 
     A [`VacuumObservables`][jaxvac.VacuumObservables] (y, V, masses², result).
     """
+    if kwargs.get("fixed") is not None:
+        raise TypeError(
+            "vacuum_observables does not take fixed=: its masses are those of V in every "
+            "coordinate, not of V restricted to a slice. Call locate_critical_point(..., "
+            "fixed=...) and read its analysis."
+        )
     located = locate_critical_point(model, y_guess, **kwargs)
     y = located.y
     return VacuumObservables(

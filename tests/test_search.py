@@ -427,7 +427,7 @@ class _Coupled(jaxvac.PotentialModel):
 def test_locate_critical_point_with_a_fixed_coordinate():
     # y held at c: ∂V/∂x = x³ - p c = 0, so x* = (p c)^(1/3); dx*/dp = c/(3x*²);
     # V* = x*⁴/4 - p c x* + c², dV*/dp = -c x*; on the slice m² = V_xx/G_xx = 3x*²/2.
-    from jaxvac._implicit import locate_critical_point, with_parameter
+    from jaxvac._implicit import locate_critical_point, vacuum_observables, with_parameter
 
     p, c = 1.5, 0.8
     x = (p * c) ** (1 / 3)
@@ -456,6 +456,8 @@ def test_locate_critical_point_with_a_fixed_coordinate():
     # not a critical point of V itself: ∂V/∂y = 2c - p x* ≠ 0 there
     full = jaxvac.analyse_point(model, located.y)
     assert Result(int(full.result)) == Result.not_critical
+    with pytest.raises(TypeError, match="does not take fixed="):
+        vacuum_observables(model, y0, fixed=[1])
     for bad, message in (
         ([2], "indices must lie in"),
         ([0, 1], "every coordinate is fixed"),
