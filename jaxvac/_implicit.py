@@ -30,6 +30,7 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, _generalised_eigh, analyse_p
 from ._config import ensure_x64
 from ._linalg import JacobiSymmetricSVD, cholesky
 from ._model import AbstractModel
+from ._slice import fixed_indices, restrict
 from ._solution import STATIONARY, Result, first_true, from_optimistix, is_stationary
 
 
@@ -75,7 +76,9 @@ class LocatedCriticalPoint(eqx.Module):
     otherwise. ``result``: :class:`~jaxvac.Result` code (``max_steps``, ``diverged``,
     ``nonfinite`` or ``stalled`` when the Newton solve failed; otherwise the verdict of
     :func:`jaxvac.analyse_point` at ``y``, e.g. ``not_critical``). ``steps``: Newton steps
-    taken. ``analysis``: :func:`jaxvac.analyse_point` at ``y`` (not differentiated).
+    taken. ``analysis``: :func:`jaxvac.analyse_point` at ``y`` (not differentiated; with
+    ``fixed=``, of V restricted to the free coordinates, see
+    :func:`~jaxvac.locate_critical_point`).
 
     For code written against the earlier return value (the point alone),
     ``np.asarray(located)``, ``jnp.asarray(located)`` and ``located[i]`` give ``y``.
@@ -111,6 +114,7 @@ def locate_critical_point(
     tol: float = 1e-13,
     rtol: float = DEFAULT_RTOL,
     throw: bool = False,
+    fixed=None,
 ) -> LocatedCriticalPoint:
     """The critical point of V near ``y_guess`` (Newton, SVD linear solve).
 
@@ -126,6 +130,16 @@ def locate_critical_point(
     computed from it) are NaN; ``throw=True`` raises instead (an ``equinox`` runtime error,
     also under ``jit``; under ``vmap`` one failed element raises for the whole batch).
 
+    With ``fixed``, the coordinates it names stay at their values in ``y_guess`` and the
+    solve is for ∂V/∂y_free = 0 in the others: the critical point of V *restricted to the
+    slice* (a staged solve: heavy fields at given values of light ones). Newton's gradient
+    and Hessian are those of the restriction (autodiff in the free coordinates only), and
+    ``result`` and ``analysis`` are :func:`jaxvac.analyse_point` of the restriction: V, its
+    gradient, Hessian and canonical masses² (with the free block of the kinetic metric) in
+    the free coordinates, so ``successful`` means stationary on the slice, not in the fixed
+    directions. ``y`` is the whole point; its derivatives along the fixed coordinates are
+    those of ``y_guess``'s.
+
     **Arguments:**
 
     - `model`: a jaxvac model; differentiate with respect to it (`eqx.filter_grad`).
@@ -134,6 +148,9 @@ def locate_critical_point(
     - `tol`: Newton's tolerance on the step.
     - `rtol`: tolerance on the scale-free stationarity residual of the final check.
     - `throw`: raise instead of returning NaN derivatives when the solve fails.
+    - `fixed`: coordinates held at their values in `y_guess`: their indices, or a boolean
+        mask over the real coordinates (concrete, not traced: it fixes what is compiled).
+        Default: none.
 
     **Returns:**
 
@@ -141,6 +158,19 @@ def locate_critical_point(
     """
     ensure_x64()
     y_guess = jnp.asarray(y_guess, jnp.float64)
+    if fixed is not None:
+        fixed_index = fixed_indices(model, fixed)
+        sliced = restrict(model, fixed_index, y_guess[jnp.array(fixed_index)])
+        free = jnp.array(sliced.free_index)
+        located = locate_critical_point(
+            sliced, y_guess[free], max_steps=max_steps, tol=tol, rtol=rtol, throw=throw
+        )
+        return LocatedCriticalPoint(
+            y=sliced.full(located.y),
+            result=located.result,
+            steps=located.steps,
+            analysis=located.analysis,
+        )
 
     def fn(y, m):
         return _gradient(m, y)
@@ -219,6 +249,12 @@ def vacuum_observables(model: AbstractModel, y_guess, **kwargs) -> VacuumObserva
 
     A [`VacuumObservables`][jaxvac.VacuumObservables] (y, V, masses², result).
     """
+    if kwargs.get("fixed") is not None:
+        raise TypeError(
+            "vacuum_observables does not take fixed=: its masses are those of V in every "
+            "coordinate, not of V restricted to a slice. Call locate_critical_point(..., "
+            "fixed=...) and read its analysis."
+        )
     located = locate_critical_point(model, y_guess, **kwargs)
     y = located.y
     return VacuumObservables(

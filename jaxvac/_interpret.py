@@ -347,6 +347,7 @@ CONSTANTS: dict[str, Callable[[], Any]] = {
     "1/log(10)": lambda: 1 / mpmath.ln10,
     "euler_gamma": lambda: +mpmath.euler,
     "zeta(3)": lambda: mpmath.zeta(3),
+    "zeta(5)": lambda: mpmath.zeta(5),  # E3's series (jaxvac.special), b_row = r π ζ(5)
 }
 #: Largest denominator of the rational multiple r in r * c.
 MAX_DENOMINATOR = 1000

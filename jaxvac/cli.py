@@ -50,6 +50,9 @@ def main(argv=None) -> int:
     except _UsageError as e:
         print(e, file=sys.stderr)
         return 2
+    before_jax = getattr(args, "before_jax", None)  # a command's setup that must precede JAX
+    if before_jax is not None:
+        before_jax()
     from ._cache import enable_compilation_cache
     from ._config import enable_x64
 

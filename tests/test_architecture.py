@@ -38,6 +38,7 @@ MODEL_LAYER = {
 SOLVERS = (
     "jaxvac._geometry",
     "jaxvac._model",
+    "jaxvac._slice",
     "jaxvac._potential",
     "jaxvac._analysis",
     "jaxvac._region",

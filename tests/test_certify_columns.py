@@ -116,8 +116,8 @@ class Metric(jaxvac.PotentialModel):
 
 
 def test_fixed_slice_is_the_restriction():
-    from jaxvac._certify._slice import fix_coordinates
     from jaxvac._potential import kinetic_metric, scalar_potential
+    from jaxvac._slice import fix_coordinates
 
     m = Metric()
     s = fix_coordinates(m, {"y": 0.5})

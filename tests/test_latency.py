@@ -70,6 +70,41 @@ def test_help_does_not_import_jax():
     assert out[0] >= 7 and out[1:] == []
 
 
+def test_scan_sets_its_xla_flag_before_jax_is_imported(tmp_path):
+    """``jaxvac scan`` turns Eigen's multi-threading off (docs/scans.md) through its
+    ``before_jax`` hook, which ``main`` runs before JAX is imported — the only point where
+    the flag is known to take effect, since JAX has no public way to tell whether a backend
+    has started (jaxvac used its private ``xla_bridge.backends_are_initialized`` before).
+    Once JAX is imported the function no longer claims the flag is in force."""
+    code = f"""
+    import json, os, sys
+    from jaxvac._cli import scan as s
+    from jaxvac.cli import main
+    seen = []
+    real = s.avoid_cpu_eigen_hang
+    s.avoid_cpu_eigen_hang = lambda: seen.append(("jax" in sys.modules, real())) or True
+    code = main(["scan", {str(tmp_path / "missing.toml")!r}, "--out", {str(tmp_path / "out")!r}])
+    flags = os.environ["XLA_FLAGS"]
+    os.environ.pop("XLA_FLAGS")
+    late = real()
+    print(json.dumps([code, seen, flags, late, s.CPU_XLA_FLAG in os.environ["XLA_FLAGS"]]))
+    """
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    env.pop("XLA_FLAGS", None)
+    p = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    code, seen, flags, late, set_late = json.loads(p.stdout.strip().splitlines()[-1])
+    assert code == 2 and "missing.toml" in p.stderr  # the missing file: one line, exit 2
+    assert seen == [[False, True]]  # ran once, before JAX, and the flag is in force
+    assert flags == "--xla_cpu_multi_thread_eigen=false"
+    assert late is False and set_late  # set for child processes, not claimed for this one
+
+
 def test_models_and_check_modules_load_no_plotting_or_parquet():
     """``jaxvac models`` (run) and the modules ``jaxvac check`` uses (imported: running it
     compiles) load no matplotlib, pyarrow or pandas; ``models`` loads no mpmath either."""

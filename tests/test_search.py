@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -406,6 +407,64 @@ def test_implicit_derivatives_double_well():
         for s in (1, -1)
     ]
     np.testing.assert_allclose(d["dy"], (ys[0] - ys[1]) / (2 * h), rtol=1e-7, atol=1e-12)
+
+
+class _Coupled(jaxvac.PotentialModel):
+    """V = x⁴/4 - p x y + y², kinetic metric diag(2, 1): coupled, so a point stationary in x
+    at fixed y is not a critical point of V (∂V/∂y = 2y - p x)."""
+
+    fields: ClassVar[tuple[str, ...]] = ("x", "y")
+    p: float = 1.5
+
+    def potential(self, phi):
+        x, y = phi[0], phi[1]
+        return x**4 / 4 - self.p * x * y + y**2
+
+    def field_metric(self, phi):
+        return jnp.diag(jnp.array([2.0, 1.0], phi.dtype))
+
+
+def test_locate_critical_point_with_a_fixed_coordinate():
+    # y held at c: ∂V/∂x = x³ - p c = 0, so x* = (p c)^(1/3); dx*/dp = c/(3x*²);
+    # V* = x*⁴/4 - p c x* + c², dV*/dp = -c x*; on the slice m² = V_xx/G_xx = 3x*²/2.
+    from jaxvac._implicit import locate_critical_point, vacuum_observables, with_parameter
+
+    p, c = 1.5, 0.8
+    x = (p * c) ** (1 / 3)
+    model = canon(_Coupled(p=p))
+    y0 = jnp.array([1.3 * x, c])
+
+    def solve(q):  # [x*, V*] and, as aux, the record and the same solve with a boolean mask
+        m = with_parameter(model, "p", q)
+        located = locate_critical_point(m, y0, fixed=[1])
+        masked = locate_critical_point(m, y0, fixed=np.array([False, True]))
+        return jnp.stack([located.y[0], m.scalar_potential(located.y)]), (located, masked.y)
+
+    # one compile: the values, and the implicit derivatives by forward mode
+    (dx, dv), (located, masked) = jax.jit(jax.jacfwd(solve, has_aux=True))(p)
+    assert Result(int(located.result)) == Result.successful and bool(located.ok)
+    assert float(located.y[1]) == c  # held exactly
+    assert float(located.y[0]) == pytest.approx(x, rel=1e-14)
+    assert np.asarray(masked).tolist() == np.asarray(located.y).tolist()
+    a = located.analysis  # V restricted to the free coordinate x
+    assert np.asarray(a.gradient).shape == (1,)
+    assert float(a.V) == pytest.approx(x**4 / 4 - p * c * x + c**2, rel=1e-14)
+    np.testing.assert_allclose(np.asarray(a.masses_squared), [1.5 * x**2], rtol=1e-13)
+    assert CriticalType(int(a.critical_type)) == CriticalType.minimum
+    assert float(dx) == pytest.approx(c / (3 * x**2), rel=1e-12)
+    assert float(dv) == pytest.approx(-c * x, rel=1e-12)
+    # not a critical point of V itself: ∂V/∂y = 2c - p x* ≠ 0 there
+    full = jaxvac.analyse_point(model, located.y)
+    assert Result(int(full.result)) == Result.not_critical
+    with pytest.raises(TypeError, match="does not take fixed="):
+        vacuum_observables(model, y0, fixed=[1])
+    for bad, message in (
+        ([2], "indices must lie in"),
+        ([0, 1], "every coordinate is fixed"),
+        (np.array([True]), "one entry per real coordinate"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            locate_critical_point(model, y0, fixed=bad)
 
 
 def canon(model):

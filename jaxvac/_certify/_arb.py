@@ -111,7 +111,7 @@ ARB_CONSTANTS: dict[str, Callable[[], Any]] = {
     "1/log(10)": lambda: 1 / arb.const_log10(),
     "euler_gamma": lambda: arb.const_euler(),
     "zeta(3)": lambda: arb(3).zeta(),
-    "zeta(5)": lambda: arb(5).zeta(),  # added to CONSTANTS by jaxvac.special
+    "zeta(5)": lambda: arb(5).zeta(),
 }
 
 

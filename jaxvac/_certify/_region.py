@@ -209,7 +209,7 @@ def certify_region(
             )
     fixed = {n_: float(lo) for n_, (lo, hi) in region.items() if lo == hi}
     if fixed:  # certify the slice: a plain potential in the other coordinates
-        from ._slice import fix_coordinates
+        from .._slice import fix_coordinates
 
         if len(fixed) == len(names):
             raise InputError("region: every coordinate is fixed (LO = HI): nothing to search.")

@@ -7,6 +7,35 @@ import sys
 
 from .._errors import InputError
 
+#: XLA's CPU runtime can wedge its multi-threaded Eigen pool on large vmapped programs
+#: (a chunk never finishes, every thread idle; seen here at chunk 1024-4096 on 2 cores;
+#: upstream, unresolved). Single-threaded Eigen avoids it; batching, not Eigen, is what
+#: parallelises a scan.
+CPU_XLA_FLAG = "--xla_cpu_multi_thread_eigen=false"
+
+
+def avoid_cpu_eigen_hang() -> bool:
+    """Add :data:`CPU_XLA_FLAG` to ``XLA_FLAGS`` unless the user set that option.
+
+    XLA reads ``XLA_FLAGS`` once, when JAX starts its first backend, and JAX has no
+    public way to ask whether that has happened (jax-ml/jax#23320). So this is called
+    where it is early enough by construction: ``jaxvac scan`` runs it as its
+    ``before_jax`` hook, which :func:`jaxvac.cli.main` calls before anything imports JAX.
+    Processes started from here (the ``--stall-timeout`` child, Dask workers) inherit
+    the variable.
+
+    **Returns:**
+
+    True when the flag is in force for this process: it is in ``XLA_FLAGS`` and JAX was
+    not yet imported when this ran (so no backend can have started).
+    """
+    flags = os.environ.get("XLA_FLAGS", "")
+    early = "jax" not in sys.modules
+    if "xla_cpu_multi_thread_eigen" in flags:
+        return early and CPU_XLA_FLAG in flags
+    os.environ["XLA_FLAGS"] = f"{flags} {CPU_XLA_FLAG}".strip()
+    return early
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -71,14 +100,13 @@ def register(sub) -> None:
         metavar="N",
         help="with --stall-timeout: give up after N restarts (default 20)",
     )
-    p.set_defaults(func=cmd_scan)
+    # before JAX is imported: docs/scans.md, "A scan that stops making progress on CPU"
+    p.set_defaults(func=cmd_scan, before_jax=avoid_cpu_eigen_hang)
 
 
 def cmd_scan(args) -> int:
-    from ..scan._run import avoid_cpu_eigen_hang, scan
+    from ..scan._run import scan
     from ..scan._storage import ScanStorageError
-
-    avoid_cpu_eigen_hang()  # before any JAX backend starts (docs/scans.md, "CPU hang")
 
     if args.devices is not None and args.devices < 1:
         raise InputError(f"--devices must be >= 1 (got {args.devices}).")

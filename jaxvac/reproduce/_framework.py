@@ -625,7 +625,7 @@ def run_targets(names=None, out_dir="jaxvac-reproduce", *, full: bool = False, e
     if names:
         unknown = [n for n in names if n not in targets]
         if unknown:
-            from .._io import InputError
+            from .._errors import InputError
 
             raise InputError(
                 f"unknown reproduction target(s) {', '.join(unknown)}; known: "

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._analysis import analyse
 from .._classify import CriticalType, Result, Vacuum
+from .._implicit import locate_critical_point
 from .._model import canonical
 from . import _rku_formulas as F
 from ._framework import (
@@ -54,26 +55,13 @@ def base_vacuum():
     return vac
 
 
-def _newton(model, y0, idx=None, *, rtol=1e-13, atol=1e-13, max_steps=100):
-    """Newton on ∂V/∂y_idx = 0 (all coordinates by default; the others held fixed) with the
-    autodiff gradient and Hessian of :func:`jaxvac.analyse`, so that one compiled function
-    per model class serves both the solve and the classification. Host-side 2x2..8x8
-    solves (numpy). Returns ``(y, converged, analysis at y)``."""
-    y = np.array(y0, dtype=float)
-    idx = np.arange(y.size) if idx is None else np.asarray(idx)
-    converged = False
-    for i in range(max_steps + 1):
-        a = analyse(model, y)
-        if converged or i == max_steps:
-            break
-        g = np.asarray(a.gradient)[idx]
-        H = np.asarray(a.hessian)[np.ix_(idx, idx)]
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
-            break
-        step = np.linalg.solve(H, g)
-        y[idx] -= step
-        converged = bool(np.all(np.abs(step) <= atol + rtol * np.abs(y[idx])))
-    return y, converged, a
+@eqx.filter_jit
+def _locate(model, y0, fixed=None, tol=1e-13):
+    """:func:`jaxvac.locate_critical_point` (Newton on ∇V = 0 with autodiff derivatives; with
+    ``fixed``, on ∂V/∂y_free = 0 with the ``fixed`` coordinates held at ``y0``'s values),
+    compiled once per model class and ``fixed``. Its ``analysis`` classifies the point it
+    returns (of the restriction to the free coordinates when ``fixed`` is given)."""
+    return locate_critical_point(model, y0, fixed=fixed, tol=tol, max_steps=100)
 
 
 def _classify(model, y, a=None):
@@ -91,8 +79,8 @@ def _classify(model, y, a=None):
 
 def _phi_valley(model, t, phi0):
     """φ(t) minimising V at fixed T = t (τ = 0): staged stabilisation of the heavy field."""
-    y, _, a = _newton(model, [t, phi0[0], 0.0, phi0[1]], idx=[1, 3], rtol=1e-14, atol=1e-14)
-    return y[[1, 3]], float(a.V)
+    located = _locate(model, jnp.array([t, phi0[0], 0.0, phi0[1]]), fixed=(0, 2), tol=1e-14)
+    return np.asarray(located.y)[[1, 3]], float(located.analysis.V)
 
 
 def higgs_model(mu, rho, alpha_p, branch, vac):
@@ -128,8 +116,9 @@ def higgs_case(mu, rho, alpha_p, branch, vac):
 
     phi0 = 0.0 if branch == "phi=0" else F.phi_ssb(mu, rho)  # c_φ: higgs_model
     model = canonical(higgs_model(mu, rho, alpha_p, branch, vac))
-    y, ok, an = _newton(model, [vac["t"], phi0, 0.0, 0.0])
-    info = _classify(model, y, an)
+    located = _locate(model, jnp.array([vac["t"], phi0, 0.0, 0.0]))
+    y, ok = np.asarray(located.y), bool(located.ok)
+    info = _classify(model, y, located.analysis)
     m2 = sorted(info["masses_squared"])
     m2_phi = F.m_phi2_lo(mu, y[0], alpha_p)
     return dict(
@@ -139,6 +128,7 @@ def higgs_case(mu, rho, alpha_p, branch, vac):
         branch=branch,
         y=y.tolist(),
         newton=bool(ok),
+        solve_result=Result(int(located.result)).name,
         info=info,
         m2_phi_35=m2_phi,
         m2_phi=m2[2:],
@@ -299,8 +289,9 @@ def dynamical_check(vac):
             xi_hat=xi_hat,
         )
     )
-    y, ok, an = _newton(dyn, [vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0])
-    info = _classify(dyn, y, an)
+    located = _locate(dyn, jnp.array([vac["t"], s, u1, u2, 0.0, 0.0, 0.0, 0.0]))
+    y, ok = np.asarray(located.y), bool(located.ok)
+    info = _classify(dyn, y, located.analysis)
     K_cs = -math.log(2 * s) - math.log(2 * u1) - math.log(2 * u2)
     frozen = RKU(W0=vac["W0"], A=A_REF, B=vac["B"], N1=N1, N2=N2, xi=XI, K_cs=K_cs)
     finfo = _classify(frozen, np.array([vac["t"], 0.0]))
@@ -308,6 +299,7 @@ def dynamical_check(vac):
         start=[vac["t"], s, u1, u2],
         y=y.tolist(),
         newton=bool(ok),
+        solve_result=Result(int(located.result)).name,
         info=info,
         frozen=finfo,
         K_cs=K_cs,
@@ -476,7 +468,8 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
         f"(t = {vac['t']:.6g}, Λ = {vac['V']:.4g}). φ = 0 branch: c_φ = 0. SSB branch: "
         "c_φ = -4μ³/(27ρ²) so that the total W0 of the T problem is unchanged (the paper's "
         "W0 = W0(U,S) + c_φ + 4μ³/(27ρ²)). Exact vacua by Newton on ∇V = 0 in (t, Re φ, τ, "
-        "Im φ) from the leading-order point, classified by `jaxvac.analyse`.\n\n"
+        "Im φ) from the leading-order point (`jaxvac.locate_critical_point`), classified by "
+        "`jaxvac.analyse_point`.\n\n"
         "Findings: (3.5) holds on both branches (to ≲ 1e-3 here; with α' kept, "
         "m_φ² = 2μ²/(9α'²t): the paper sets α' = 1 silently). The T sector is unchanged to "
         "that order. The correction (3.6)-(3.7) is not borne out: with K_H of (3.3) the "

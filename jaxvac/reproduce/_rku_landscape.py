@@ -624,24 +624,6 @@ def sample_vacua(ss: StableSet, draws: Draws, n: int, seed: int = 0) -> dict:
     }
 
 
-def density_slope(edges, density, lo, hi, log_power=None):
-    """Least-squares slope of log10 P(Λ) against log10 Λ over the bins within [lo, hi] of an
-    *exact* density (no samples). Not :func:`jaxvac.scan.fit_power_law`, the library's
-    maximum-likelihood fit of sampled Λ: the tails fitted here (Λ < 10⁻²⁵) hold ~10⁻⁶ of the
-    vacua, beyond any sample, while the exact density is known there.
-
-    ``log_power=k`` fits log10(P (-ln Λ)^{-k}) instead (a known logarithmic factor
-    removed). Returns (slope, intercept, number of bins).
-    """
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    sel = (centres >= lo) & (centres <= hi) & (density > 0)
-    yv = np.log10(density[sel])
-    if log_power is not None:
-        yv = yv - log_power * np.log10(-centres[sel] * math.log(10.0))
-    slope, intercept = np.polyfit(centres[sel], yv, 1)
-    return float(slope), float(intercept), int(sel.sum())
-
-
 # ---- the exact stability window of the full model at one t ------------------------------
 
 

@@ -176,7 +176,7 @@ class ScanConfig:
 def read_config(source: str | os.PathLike | dict) -> ScanConfig:
     """Read and validate a scan configuration: a TOML file path or an already-parsed dict.
 
-    Raises :class:`jaxvac._io.InputError` naming the key and what is allowed.
+    Raises :class:`jaxvac._errors.InputError` naming the key and what is allowed.
     """
     base_dir = None
     origin = None

@@ -121,7 +121,7 @@ def load_scan(path: str | os.PathLike, *, verify: bool = True) -> ScanResult:
     The scan is the chunks its manifest records as complete (index < ``chunks_total``, file
     named exactly ``chunk-NNNNNN.parquet``); other files in the directory are ignored. With
     ``verify`` (default) every recorded chunk's sha256 is checked against the manifest
-    first: a damaged or missing file raises :class:`jaxvac._io.InputError` naming it.
+    first: a damaged or missing file raises :class:`jaxvac._errors.InputError` naming it.
     Reading a scan runs no code: nothing named in the manifest is imported or called.
 
     **Arguments:**

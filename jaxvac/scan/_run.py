@@ -12,7 +12,7 @@ import jax
 import numpy as np
 
 from .._config import ensure_x64
-from .._io import InputError
+from .._errors import InputError
 from .._parallel import check_threads, default_threads, execution_mode
 from .._version import __version__
 from ._certified import certify_chunk
@@ -38,28 +38,6 @@ from ._storage import (
     verify_chunk_file,
     write_chunk,
 )
-
-#: XLA's CPU runtime can wedge its multi-threaded Eigen pool on large vmapped programs
-#: (a chunk never finishes, every thread idle; seen here at chunk 1024-4096 on 2 cores;
-#: upstream, unresolved). Single-threaded Eigen avoids it; batching, not Eigen, is what
-#: parallelises a scan.
-CPU_XLA_FLAG = "--xla_cpu_multi_thread_eigen=false"
-
-
-def avoid_cpu_eigen_hang() -> bool:
-    """Add :data:`CPU_XLA_FLAG` to ``XLA_FLAGS`` unless the user set that option or JAX's
-    backends are already initialised (then it could not take effect). Returns whether the
-    flag is in force for backends initialised from now on (and for Dask workers started
-    from this process)."""
-    from jax._src import xla_bridge
-
-    flags = os.environ.get("XLA_FLAGS", "")
-    if "xla_cpu_multi_thread_eigen" in flags:
-        return CPU_XLA_FLAG in flags
-    if xla_bridge.backends_are_initialized():
-        return False
-    os.environ["XLA_FLAGS"] = f"{flags} {CPU_XLA_FLAG}".strip()
-    return True
 
 
 def _config_diff(old: dict, new: dict, prefix="") -> list[str]:

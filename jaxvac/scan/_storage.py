@@ -33,8 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .._classify import CriticalType, Result, Vacuum
-from .._io import InputError
-from .._model import SupergravityModel
+from .._errors import InputError
 from ._config import ScanConfig
 from ._kinds import KINDS
 
@@ -278,7 +277,7 @@ def chunk_table(
     vacuum = take("vacuum")
     cols["vacuum"] = _dictionary(vacuum, Vacuum)
     cols["vacuum_code"] = pa.array(vacuum.astype(np.int8))
-    sugra = isinstance(base_model, SupergravityModel)
+    sugra = base_model.is_supergravity
     susy = take("susy").astype(bool)
     cols["susy"] = pa.array(susy, mask=np.full(len(pi), not sugra))
     cols["bf_stable"] = pa.array(take("bf_stable").astype(bool), mask=vacuum != Vacuum.AdS)

@@ -62,7 +62,6 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _interpret
 from .._config import ensure_x64
 from .._lazy import lazy_module
 
@@ -118,10 +117,8 @@ _N = np.arange(1, N_TERMS + 1, dtype=np.float64)
 assert np.all(_Q < 2.0**53) and np.all(np.abs(_P) < 2.0**53)
 
 # jaxvac's mpmath jaxpr interpreter reads float64 literals as the exact constants they
-# stand for (jaxvac._interpret.exact_constant): register ζ(5), the one constant of the
-# series it does not know, so that E3 evaluated at N digits is exact up to truncation.
-_interpret.CONSTANTS.setdefault("zeta(5)", lambda: mp.zeta(5))
-_interpret.exact_constant.cache_clear()
+# stand for (jaxvac._interpret.exact_constant; ζ(5) is in its table), so E3 evaluated at N
+# digits is exact up to truncation.
 
 
 def _poly(j):
