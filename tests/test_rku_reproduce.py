@@ -14,7 +14,13 @@ from jaxvac.models._rku import RKU, FluxSector2
 from jaxvac.reproduce import _rku_exact as E
 from jaxvac.reproduce import _rku_formulas as F
 from jaxvac.reproduce import _rku_landscape as L
-from jaxvac.reproduce._rku import load_tables, log10_of, table2_conventions, table2_points
+from jaxvac.reproduce._rku import (
+    electroweak_scale,
+    load_tables,
+    log10_of,
+    table2_conventions,
+    table2_points,
+)
 
 
 def test_distribution_29_cdf_against_quadrature():
@@ -55,6 +61,23 @@ def test_table2_columns_and_conventions():
         assert conv["A"] == pytest.approx(1.0, rel=1e-2)
         # 3 printed digits of |W0| and Ĉ: ~1% uncertainty on ξ
         assert conv["xi"] == pytest.approx(a**1.5, rel=2e-2)
+
+
+def test_electroweak_scale_211_from_the_printed_w0_column():
+    """(2.11): in the table's convention |W0| is the printed |W0| column (3 digits), and
+    m = |W0|^(1/3) and the Λ10/Λ50 ratio follow from it (paper data, independent of (2.7))."""
+    scale = electroweak_scale(table2_points())
+    for Nmax, _, _, _, _, _, W_p in load_tables()["table2"]["rows"]:
+        w = scale[Nmax]["W0_table"]
+        assert w == pytest.approx(float(W_p), rel=0.5e-2)
+        assert scale[Nmax]["m_table"] == pytest.approx(w ** (1 / 3), rel=1e-14)
+    ratio = scale[65]["m_table"] / scale[202]["m_table"]
+    assert ratio == pytest.approx((4.23e-53 / 1.24e-51) ** (1 / 3), rel=0.5e-2)
+    # |W0| ∝ 1/ξ: the caption's ξ = 1e-3 gives a^(3/2)/1e-3 times the table's (30x, 5.5x)
+    for Nmax in (65, 202):
+        a = 2 * math.pi / Nmax
+        s = scale[Nmax]
+        assert s["W0_caption"] / s["W0_table"] == pytest.approx(a**1.5 / 1e-3, rel=1e-12)
 
 
 @pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
