@@ -293,3 +293,23 @@ def test_so8_character_series_against_mpmath_theta_functions():
     # (2) as printed: O8's coefficients hold, V8's do not
     chars = S.characters(top=4)
     assert chars["O8"][1] == [1, 28, 134, 568] and chars["V8"][1] != [8, 56, 224, 720]
+
+
+def test_dps_strings_target_reproduces_its_committed_report(tmp_path):
+    """dps-strings runs in ~2 s: its rows and verdicts are those of the committed report, and
+    exactly the printed expansions of (2) (O8's prefactor, V8 = S8 = C8) are mismatches."""
+    import json
+    from pathlib import Path
+
+    from jaxvac.reproduce import _dps_strings as S
+
+    report = S.reproduce_strings(tmp_path)
+    committed = json.loads(
+        (Path(__file__).resolve().parents[1] / "experiments/results/dps-strings.json").read_text()
+    )
+    assert [(r.quantity, r.verdict) for r in report.rows] == [
+        (r["quantity"], r["verdict"]) for r in committed["rows"]
+    ]
+    wrong = [r.quantity for r in report.rows if r.verdict == "mismatch"]
+    assert len(wrong) == 7 and all(q.startswith("(2) ") for q in wrong)
+    assert not any("O8" in q and "coefficients" in q for q in wrong)

@@ -6,14 +6,17 @@ be checked without worldsheet amplitudes. Target ``dps-strings``.
 - (8): the tadpole identity of the type I Möbius amplitude; (41): the projector identities
   of (38) and the vanishing of the Möbius amplitude (37)/(44) for N1 = N2.
 - (131)-(132): the Bessel integral and the asymptotics of 𝓗_λ (App. A).
-- (188): the Euler number from the printed Hodge numbers (App. C).
+- (147): Euler's integral; (185)-(202): the volume, Re T_i and K_tree from the geometry, and
+  (188), the Euler number from the printed Hodge numbers (App. C).
 
 Series are exact integer arithmetic (Python ints and Fractions); integrals are mpmath.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -130,9 +133,9 @@ PRINTED_2 = {  # (2): O8 = q^{-1/2}(1 + 28q + 134q² + 568q³ + …), V8 = S8 = 
 
 @register(
     "dps-strings",
-    source=f"{SOURCE}, eqs. (2), (8), (41), (128), (131)-(132), (188)",
+    source=f"{SOURCE}, eqs. (2), (8), (41), (128), (131)-(132), (147), (185)-(202)",
     description="Sections 2-3 and Apps. A, C: characters (2), (128), tadpoles (8), projectors "
-    "(41), the Bessel integral (131)-(132), χ (188).",
+    "(41), the Bessel integral (131)-(132), K_tree and χ from the geometry (185)-(202).",
 )
 def reproduce_strings(out_dir: Path, *, full: bool = False) -> Report:
     """Seed 001's checkable statements outside section 4 (see the module docstring)."""
@@ -299,6 +302,79 @@ def reproduce_strings(out_dir: Path, *, full: bool = False) -> Report:
                     compare=Formula(order=z**4, term="z⁴"),
                 )
             )
+    # (147): Euler's integral, used in (148)
+    with mp.workdps(30):
+        for s_, lam_ in ((3, 2.5), (1.5, 0.3)):
+            integral = mp.mpf(mp.quad(lambda t: t ** (s_ - 1) * mp.exp(-lam_ * t), [0, 1, mp.inf]))
+            rows.append(
+                Row(
+                    f"(147) ∫t^(s−1)e^(−λt)dt = Γ(s)/λ^s, s = {s_:g}, λ = {lam_:g}",
+                    reference=float(mp.gamma(s_) / mp.mpf(lam_) ** s_),
+                    jaxvac=float(integral),
+                    compare=Exact(tol=1e-12, why="mpmath quadrature at 30 digits"),
+                )
+            )
+    # App. C: the Kähler moduli and K_tree from the geometry, at random moduli
+    rng = random.Random(188)
+    worst = {"185": 0.0, "198": 0.0, "201": 0.0, "202": 0.0}
+    shifts = []
+    for _ in range(5):
+        phi = rng.uniform(-3.0, 1.0)
+        tp = [rng.uniform(0.5, 20.0) for _ in range(3)]  # t′_i = √det g_(i), (176)
+        kappa = {p: 1 for p in itertools.permutations(range(3))}  # (187)
+        vol = (
+            sum(
+                kappa.get((i, j, k), 0) * tp[i] * tp[j] * tp[k]
+                for i in range(3)
+                for j in range(3)
+                for k in range(3)
+            )
+            / 6
+        )  # (185)
+        re_t = [
+            0.5
+            * math.exp(-phi)
+            * sum(kappa.get((i, j, k), 0) * tp[j] * tp[k] for j in range(3) for k in range(3))
+            for i in range(3)
+        ]  # (198)
+        re_t_200 = [math.exp(-phi) * tp[(i + 1) % 3] * tp[(i + 2) % 3] for i in range(3)]
+        vol_201 = math.exp(1.5 * phi) * math.sqrt(re_t[0] * re_t[1] * re_t[2])
+        k_199 = -2 * math.log(math.exp(-1.5 * phi) * vol)  # K_kah of (199)
+        k_202 = -sum(math.log(2 * r) for r in re_t)  # −Σ log(T_i + T̄_i) of (202)
+        worst["185"] = max(worst["185"], abs(vol / (tp[0] * tp[1] * tp[2]) - 1))
+        worst["198"] = max(worst["198"], max(abs(a / b - 1) for a, b in zip(re_t, re_t_200)))
+        worst["201"] = max(worst["201"], abs(vol_201 / vol - 1))
+        shifts.append(k_199 - k_202)
+    for quantity, key, why in (
+        ("(185)-(187) 𝒱 = κ_ijk t′_i t′_j t′_k/6 with κ of (187) is t′1 t′2 t′3", "185", ""),
+        (
+            "(198) Re T_i = ½e^(−φ)κ_ijk t′_j t′_k equals (200) e^(−φ)(det g_j det g_k)^(1/2)",
+            "198",
+            "t′_i = √det g_(i) (176)",
+        ),
+        ("(201) 𝒱 = e^(3φ/2)√(Re T1 Re T2 Re T3), with Re T_i of (198)", "201", ""),
+    ):
+        rows.append(
+            Row(
+                quantity,
+                reference=0.0,
+                jaxvac=worst[key],
+                compare=Exact(tol=1e-14, why="float64 rounding"),
+                explanation=(why + "; " if why else "")
+                + "largest relative difference over 5 random points",
+            )
+        )
+    rows += [
+        Row(
+            "(199) → (202): K_kah = −2 log(e^(−3φ/2)𝒱) minus −Σ log(T_i + T̄_i), spread over 5 "
+            "random points (a constant is a Kähler transformation)",
+            reference=0.0,
+            jaxvac=max(shifts) - min(shifts),
+            compare=Exact(tol=1e-12, why="float64 rounding of logarithms"),
+            explanation=f"the difference is the constant {shifts[0]:.15g} = 3 log 2 "
+            f"({3 * math.log(2):.15g}): (202)'s T_i + T̄_i = 2 Re T_i",
+        ),
+    ]
     # (188), App. C
     h11, h21 = 3 + 48, 3
     rows.append(
@@ -322,7 +398,7 @@ def reproduce_strings(out_dir: Path, *, full: bool = False) -> Report:
     )
     return Report(
         "dps-strings",
-        f"{SOURCE}, eqs. (2), (8), (41), (128), (131)-(132), (188)",
+        f"{SOURCE}, eqs. (2), (8), (41), (128), (131)-(132), (147), (185)-(202)",
         rows,
         title="Seed 001 outside section 4: characters, tadpoles, projectors, Bessel integral, χ",
         notes=notes,
