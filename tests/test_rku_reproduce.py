@@ -80,6 +80,24 @@ def test_electroweak_scale_211_from_the_printed_w0_column():
         assert s["W0_caption"] / s["W0_table"] == pytest.approx(a**1.5 / 1e-3, rel=1e-12)
 
 
+def test_eq_37_is_23_plus_the_claimed_term():
+    """(3.7) reduces to (2.3) at d = 0 and adds e^{(β−1)x}·8d√x Ĉe^x/(2x^{5/2}β(2+βx))."""
+    x, beta, C, d = 20.0, 10 / 9, 2.3e-9, 0.2
+    assert F.inverse_z_37(x, beta, C, 0.0) == pytest.approx(F.inverse_z(x, beta, C), rel=1e-15)
+    extra = (
+        math.exp((beta - 1) * x)
+        * 8
+        * d
+        * math.sqrt(x)
+        * C
+        * math.exp(x)
+        / (2 * x**2.5 * beta * (2 + beta * x))
+    )
+    assert F.inverse_z_37(x, beta, C, d) - F.inverse_z(x, beta, C) == pytest.approx(
+        extra, rel=1e-12
+    )
+
+
 @pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 @pytest.mark.parametrize("kind", ["uniform", "loguniform_W0"])
 def test_rho_mass_against_quadrature(kind):

@@ -410,6 +410,27 @@ def rku_higgs(out_dir: Path, *, full: bool) -> Report:
             "a window shifted by 9/(8d√x + 9); there is no shift",
         )
     )
+    # (3.7) as an extremum condition, at the exact SSB vacuum: its x, Ĉ of the total W0, and
+    # the exact z = A/B of the model, against (3.7) and against the φ-free (2.3)
+    x_ssb = a * c_ssb["y"][0]
+    C_ssb = F.c_hat(a, vac["W0"], XI, A_REF)
+    inv_z = vac["B"] / A_REF
+    for eq, value in (
+        ("(3.7)", F.inverse_z_37(x_ssb, N1 / N2, C_ssb, d)),
+        ("(2.3), φ-free", F.inverse_z(x_ssb, N1 / N2, C_ssb)),
+    ):
+        rows.append(
+            Row(
+                f"(3.7) as an extremum condition: 1/z from {eq} at the exact SSB vacuum's x "
+                f"(d√x = {d * math.sqrt(x_ssb):.2g})",
+                reference=float(value),
+                jaxvac=float(inv_z),
+                compare=Formula(1 / x_ssb, "1/x"),
+                explanation=f"x = {x_ssb:.8g} (t = {c_ssb['y'][0]:.8g}, φ = {c_ssb['phi']:.4g}), "
+                f"Ĉ = {C_ssb:.6g}: the exact vacuum's 1/z = B/A is the model's; (3.7) adds "
+                "8d√x Ĉe^x to (2.3)'s 9Ĉe^x",
+            )
+        )
     # (3.9): flux sector vs the supersymmetric solver
     flux = flux_check(40 if full else 12)
     n_susy = sum(r["susy_39"] and r["critical_39"] == "successful" for r in flux)
