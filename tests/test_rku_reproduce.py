@@ -98,6 +98,22 @@ def test_eq_37_is_23_plus_the_claimed_term():
     )
 
 
+def test_unexpanded_higgs_kahler_differs_from_33_at_second_order():
+    """rku-higgs' comparison model for (3.1)-(3.2): its K minus K of (3.3) is
+    −3 log(1 − u) − 3u (u = α'|φ|²/(T+T̄)), i.e. (3/2)u² + O(u³), and the fields match."""
+    from jaxvac.models._rku import RKUHiggs
+    from jaxvac.reproduce._rku_higgs import _exact_log_model
+
+    m = RKUHiggs(W0=0.06, c_phi=-1e-7, mu=1e-2, rho=1.0, alpha_p=0.7, A=-1.0, B=6.7, N1=10, N2=9)
+    g = _exact_log_model(m)
+    assert (g.W0, g.mu, g.rho, g.alpha_p, g.xi, g.N1) == (m.W0, m.mu, m.rho, m.alpha_p, m.xi, m.N1)
+    z = jnp.array([15.0 + 0.3j, 0.4 - 0.2j])
+    diff = complex(g.kahler_remainder(z, z.conj()) - m.kahler_remainder(z, z.conj())).real
+    u = 0.7 * abs(0.4 - 0.2j) ** 2 / 30.0
+    assert diff == pytest.approx(-3 * math.log1p(-u) - 3 * u, rel=1e-12)
+    assert diff == pytest.approx(1.5 * u**2, rel=2 * u)
+
+
 @pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)
 @pytest.mark.parametrize("kind", ["uniform", "loguniform_W0"])
 def test_rho_mass_against_quadrature(kind):
