@@ -3,7 +3,7 @@ experiments/results/.
 
     python experiments/dps_reproduce.py [TARGET ...]
 
-Default: dps-tree, dps-u3, dps-dilaton, dps-tables, dps-identity (fast); dps-full (the printed vacua in the full
+Default: dps-tree, dps-u3, dps-dilaton, dps-tables, dps-identity, dps-strings (fast); dps-full (the printed vacua in the full
 seven-moduli potential at 100 digits, ~40-80 s on 2 cores) runs only when named.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import jaxvac
 from jaxvac.reproduce import run_targets
 
-DEFAULT = ["dps-tree", "dps-u3", "dps-dilaton", "dps-tables", "dps-identity"]
+DEFAULT = ["dps-tree", "dps-u3", "dps-dilaton", "dps-tables", "dps-identity", "dps-strings"]
 
 
 def main():

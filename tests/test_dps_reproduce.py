@@ -245,3 +245,71 @@ def test_eq85_is_the_box_truncated_critical_point():
         ref = abs((G(x + 0.1 + h, y) - G(x + 0.1 - h, y)) / (2 * h))
     assert abs(float(gx)) < 1e-6 * float(ref) * 1e3 and abs(float(gy)) < 1e-9
     assert D.box_critical_point(20)["u3"] < D.box_critical_point(40)["u3"] < r["u3"]
+
+
+def test_eq107_is_a_perfect_square_at_z_half_with_double_root_109():
+    """(107) with β3′ = α = π is sπe^{πs}(Aπs + 2B3)² (hand algebra, checked here at random
+    points), so (109) s = −2B3/(Aα) is a double root; a generic β3′ has no such root there."""
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        A, B3, s = rng.uniform(1e-4, 1e-2), -rng.uniform(1e-3, 1.0), rng.uniform(5, 60)
+        lhs = float(jnp.sum(D.eq107_terms(jnp.asarray(s), A, B3)))
+        square = s * math.pi * math.exp(math.pi * s) * (A * math.pi * s + 2 * B3) ** 2
+        assert lhs == pytest.approx(square, rel=1e-9)
+    for A, B3 in ((9.99e-3, -0.70), (1.5e-4, -9.8e-3)):
+        r = D.eq107_at_109(jnp.asarray(A), jnp.asarray(B3))
+        assert r["s"] == pytest.approx(-2 * B3 / (A * math.pi), rel=1e-15)
+        assert abs(r["lhs"]) < 1e-12 and abs(r["dlhs"]) < 1e-12
+        off = D.eq107_at_109(jnp.asarray(A), jnp.asarray(B3), beta3p=0.9 * math.pi)
+        assert abs(off["lhs"]) > 1e-3
+
+
+def test_so8_character_series_against_mpmath_theta_functions():
+    """dps-strings' exact q-series of (2) (and over η⁸, (128)) summed at τ = 0.9i against
+    mpmath's Jacobi theta functions and Euler function: independent of the series code."""
+    from jaxvac.reproduce import _dps_strings as S
+
+    tau2 = 0.9
+    with mp.workdps(30):
+        q = mp.exp(-2 * mp.pi * tau2)
+        nome = mp.exp(-mp.pi * tau2)
+        t2, t3, t4 = (mp.jtheta(k, 0, nome) for k in (2, 3, 4))
+        eta = q ** (mp.mpf(1) / 24) * mp.qp(q)
+        exact = {
+            "O8": (t3**4 + t4**4) / (2 * eta**4),
+            "V8": (t3**4 - t4**4) / (2 * eta**4),
+            "S8": t2**4 / (2 * eta**4),
+        }
+        for power in (4, 12):
+            series = S.characters(top=14, eta_power=power)
+            for name, value in exact.items():
+                lead, coeffs = series[name]
+                total = sum(
+                    c * q ** (mp.mpf(lead.numerator) / lead.denominator + k)
+                    for k, c in enumerate(coeffs)
+                )
+                target = value / eta ** (power - 4)
+                assert float(abs(total / target - 1)) < 1e-10, (name, power)
+    # (2) as printed: O8's coefficients hold, V8's do not
+    chars = S.characters(top=4)
+    assert chars["O8"][1] == [1, 28, 134, 568] and chars["V8"][1] != [8, 56, 224, 720]
+
+
+def test_dps_strings_target_reproduces_its_committed_report(tmp_path):
+    """dps-strings runs in ~2 s: its rows and verdicts are those of the committed report, and
+    exactly the printed expansions of (2) (O8's prefactor, V8 = S8 = C8) are mismatches."""
+    import json
+    from pathlib import Path
+
+    from jaxvac.reproduce import _dps_strings as S
+
+    report = S.reproduce_strings(tmp_path)
+    committed = json.loads(
+        (Path(__file__).resolve().parents[1] / "experiments/results/dps-strings.json").read_text()
+    )
+    assert [(r.quantity, r.verdict) for r in report.rows] == [
+        (r["quantity"], r["verdict"]) for r in committed["rows"]
+    ]
+    wrong = [r.quantity for r in report.rows if r.verdict == "mismatch"]
+    assert len(wrong) == 7 and all(q.startswith("(2) ") for q in wrong)
+    assert not any("O8" in q and "coefficients" in q for q in wrong)

@@ -110,8 +110,8 @@ def test_no_verdict_by_hand_in_targets():
     Row(...) call in jaxvac/reproduce declares compare= when it passes a paper or
     reference value."""
     for path in sorted((ROOT / "jaxvac" / "reproduce").glob("_*.py")):
-        if path.name == "_framework.py":
-            continue
+        if path.name in ("_framework.py", "_summary.py"):
+            continue  # the policy itself; the summary tables read committed verdicts
         tree = ast.parse(path.read_text("utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Row":

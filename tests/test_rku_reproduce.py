@@ -14,7 +14,13 @@ from jaxvac.models._rku import RKU, FluxSector2
 from jaxvac.reproduce import _rku_exact as E
 from jaxvac.reproduce import _rku_formulas as F
 from jaxvac.reproduce import _rku_landscape as L
-from jaxvac.reproduce._rku import load_tables, log10_of, table2_conventions, table2_points
+from jaxvac.reproduce._rku import (
+    electroweak_scale,
+    load_tables,
+    log10_of,
+    table2_conventions,
+    table2_points,
+)
 from jaxvac.scan._stats import fit_binned_power_law
 
 
@@ -56,6 +62,57 @@ def test_table2_columns_and_conventions():
         assert conv["A"] == pytest.approx(1.0, rel=1e-2)
         # 3 printed digits of |W0| and Ĉ: ~1% uncertainty on ξ
         assert conv["xi"] == pytest.approx(a**1.5, rel=2e-2)
+
+
+def test_electroweak_scale_211_from_the_printed_w0_column():
+    """(2.11): in the table's convention |W0| is the printed |W0| column (3 digits), and
+    m = |W0|^(1/3) and the Λ10/Λ50 ratio follow from it (paper data, independent of (2.7))."""
+    scale = electroweak_scale(table2_points())
+    for Nmax, _, _, _, _, _, W_p in load_tables()["table2"]["rows"]:
+        w = scale[Nmax]["W0_table"]
+        assert w == pytest.approx(float(W_p), rel=0.5e-2)
+        assert scale[Nmax]["m_table"] == pytest.approx(w ** (1 / 3), rel=1e-14)
+    ratio = scale[65]["m_table"] / scale[202]["m_table"]
+    assert ratio == pytest.approx((4.23e-53 / 1.24e-51) ** (1 / 3), rel=0.5e-2)
+    # |W0| ∝ 1/ξ: the caption's ξ = 1e-3 gives a^(3/2)/1e-3 times the table's (30x, 5.5x)
+    for Nmax in (65, 202):
+        a = 2 * math.pi / Nmax
+        s = scale[Nmax]
+        assert s["W0_caption"] / s["W0_table"] == pytest.approx(a**1.5 / 1e-3, rel=1e-12)
+
+
+def test_eq_37_is_23_plus_the_claimed_term():
+    """(3.7) reduces to (2.3) at d = 0 and adds e^{(β−1)x}·8d√x Ĉe^x/(2x^{5/2}β(2+βx))."""
+    x, beta, C, d = 20.0, 10 / 9, 2.3e-9, 0.2
+    assert F.inverse_z_37(x, beta, C, 0.0) == pytest.approx(F.inverse_z(x, beta, C), rel=1e-15)
+    extra = (
+        math.exp((beta - 1) * x)
+        * 8
+        * d
+        * math.sqrt(x)
+        * C
+        * math.exp(x)
+        / (2 * x**2.5 * beta * (2 + beta * x))
+    )
+    assert F.inverse_z_37(x, beta, C, d) - F.inverse_z(x, beta, C) == pytest.approx(
+        extra, rel=1e-12
+    )
+
+
+def test_unexpanded_higgs_kahler_differs_from_33_at_second_order():
+    """rku-higgs' comparison model for (3.1)-(3.2): its K minus K of (3.3) is
+    −3 log(1 − u) − 3u (u = α'|φ|²/(T+T̄)), i.e. (3/2)u² + O(u³), and the fields match."""
+    from jaxvac.models._rku import RKUHiggs
+    from jaxvac.reproduce._rku_higgs import _exact_log_model
+
+    m = RKUHiggs(W0=0.06, c_phi=-1e-7, mu=1e-2, rho=1.0, alpha_p=0.7, A=-1.0, B=6.7, N1=10, N2=9)
+    g = _exact_log_model(m)
+    assert (g.W0, g.mu, g.rho, g.alpha_p, g.xi, g.N1) == (m.W0, m.mu, m.rho, m.alpha_p, m.xi, m.N1)
+    z = jnp.array([15.0 + 0.3j, 0.4 - 0.2j])
+    diff = complex(g.kahler_remainder(z, z.conj()) - m.kahler_remainder(z, z.conj())).real
+    u = 0.7 * abs(0.4 - 0.2j) ** 2 / 30.0
+    assert diff == pytest.approx(-3 * math.log1p(-u) - 3 * u, rel=1e-12)
+    assert diff == pytest.approx(1.5 * u**2, rel=2 * u)
 
 
 @pytest.mark.slow  # 25-55 s: run by .ci/run after the default suite (10-min budget)

@@ -503,7 +503,80 @@ def certified_rows(tag, vac, st, certs) -> list[Row]:
     return rows
 
 
-@register("rku-table2", source=f"{SOURCE}, Table 2 and eqs. (2.3), (2.6)-(2.8)")
+#: M_P = G_N^(-1/2) in GeV, the Planck mass the seed's introduction names ("≃ 10^19 GeV");
+#: the reduced (8πG_N)^(-1/2) is M_P/√(8π) (CODATA 2018: 1.220890e19 GeV).
+M_PLANCK_GEV = 1.220890e19
+
+
+def electroweak_scale(points) -> dict:
+    """(2.11) and (1.1): |W0| at Λ = 1e-122 from (2.6)-(2.8), m = |W0|^(1/3), in both
+    conventions of Table 2 (the table's |A| = 1, ξ = a^(3/2); the caption's ξ = 1e-3)."""
+    out = {}
+    for row in points:
+        a, C = row["a"], row["C_p"]
+        w_table = abs(F.w0_from_c_hat(C, a, a**1.5, -1.0))
+        w_caption = abs(F.w0_from_c_hat(C, a, 1e-3, -1.0))
+        out[row["Nmax"]] = dict(
+            W0_table=w_table,
+            W0_caption=w_caption,
+            m_table=w_table ** (1 / 3),
+            m_caption=w_caption ** (1 / 3),
+        )
+    return out
+
+
+def electroweak_rows(scale: dict) -> list[Row]:
+    """Rows for (2.11) (and (1.1), which quotes it): Λ50 = 1e-122 is the Nmax = 202 row of
+    Table 2, Λ10 = 1e-122 the Nmax = 65 row (Table 1)."""
+    s50, s10 = scale[202], scale[65]
+    gev = M_PLANCK_GEV
+    reduced = gev / math.sqrt(8 * math.pi)
+    ratio = s10["m_table"] / s50["m_table"]
+    return [
+        Row(
+            "(2.11) |W0| [M_P³] for Λ50 = 1e-122 (Nmax = 202), table's convention |A| = 1, "
+            "ξ = a^(3/2)",
+            "1e-51",
+            s50["W0_table"],
+            "(2.7) at the x that (2.6) gives for the printed Ĉ; this convention reproduces "
+            "every column of Table 2 (rows above)",
+            compare=Magnitude(),
+        ),
+        Row(
+            "(2.11) |W0| [M_P³] for Λ50 = 1e-122 (Nmax = 202), caption's ξ = 1e-3, |A| = 1",
+            "1e-51",
+            s50["W0_caption"],
+            "the same with the caption's ξ; (2.8) then gives Λ ≠ 1e-122 (rows above)",
+            compare=Magnitude(),
+        ),
+        Row(
+            "(2.11) m = |W0|^(1/3) [M_P], table's convention",
+            "1e-17",
+            s50["m_table"],
+            f"caption's convention: {s50['m_caption']:.3g}",
+            compare=Magnitude(),
+        ),
+        Row(
+            "(2.11) and (1.1): m [GeV] with M_P = G_N^(-1/2) = 1.22e19 GeV, table's convention",
+            "100",
+            s50["m_table"] * gev,
+            f"with the reduced Planck mass {reduced:.4g} GeV: {s50['m_table'] * reduced:.3g} "
+            f"GeV; caption's convention: {s50['m_caption'] * gev:.3g} GeV",
+            compare=Magnitude(),
+        ),
+        Row(
+            "(2.11) m drops by less than an order of magnitude when Λ_obs is Λ10 (Nmax = 65) "
+            "instead of Λ50 (Nmax = 202)",
+            True,
+            bool(0.1 < ratio < 1.0),
+            f"m(Λ10)/m(Λ50) = {ratio:.4g} (table's convention; caption's: "
+            f"{s10['m_caption'] / s50['m_caption']:.4g})",
+            compare=Same(),
+        ),
+    ]
+
+
+@register("rku-table2", source=f"{SOURCE}, Table 2 and eqs. (2.3), (2.6)-(2.8), (2.11)")
 def rku_table2(out_dir: Path, *, full: bool) -> Report:
     """Table 2: recompute every column, find the conventions, classify the points."""
     rows: list[Row] = []
@@ -613,6 +686,8 @@ def rku_table2(out_dir: Path, *, full: bool) -> Report:
                 entry["certified"] = {k: c.to_dict() for k, c in certs.items()}
                 rows += certified_rows(tag, vac, st, certs)
         data.append(entry)
+    scale = electroweak_scale(table2_points())
+    rows += electroweak_rows(scale)
     notes = (
         "How the conventions were found: every column is recomputed from the printed Ĉ "
         "alone. (2.6) inverted gives x (to ~1e-4, far sharper than the printed 3 digits); "
@@ -645,7 +720,7 @@ def rku_table2(out_dir: Path, *, full: bool) -> Report:
         rows,
         title="RKU Table 2: columns, conventions, and the points in the full potential",
         notes=notes,
-        data={"rows": data},
+        data={"rows": data, "electroweak_scale": {str(k): v for k, v in scale.items()}},
     )
 
 
