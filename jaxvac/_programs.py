@@ -105,9 +105,19 @@ def source_digest() -> str:
 
 
 def _check_type(t: type) -> None:
+    """``t`` is a builtin or a class jaxvac defines at module level: a class made at run time
+    (inside a function, e.g. per base model) could share its name with another of different
+    behaviour, and the name is all a key sees."""
     module = getattr(t, "__module__", "") or ""
-    if not (module == "builtins" or module.startswith(_ALLOWED_MODULES)):
+    if module == "builtins":
+        return
+    if not module.startswith(_ALLOWED_MODULES):
         raise _Unsupported(f"{module}.{t.__qualname__} is not one of jaxvac's classes")
+    found: Any = sys.modules.get(module)
+    for part in t.__qualname__.split("."):
+        found = getattr(found, part, None)
+    if found is not t:
+        raise _Unsupported(f"{module}.{t.__qualname__} is made at run time")
 
 
 def _check_tree(treedef) -> None:

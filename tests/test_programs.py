@@ -81,6 +81,11 @@ def test_only_jaxvacs_classes_and_stable_static_values_are_stored():
     """A user's model class, a traced argument or a static function is never stored."""
     with pytest.raises(_programs._Unsupported, match="not one of jaxvac's classes"):
         _programs._key("analyse", _args(MyWell(), [0.5]))
+    from jaxvac.reproduce._rku_higgs import _exact_log_class  # a class made at run time
+
+    with pytest.raises(_programs._Unsupported, match="made at run time"):
+        _programs._check_type(_exact_log_class())
+    _programs._check_type(KKLT)
     with pytest.raises(_programs._Unsupported, match="static value"):
         _programs._key("f", (jnp.ones(2), lambda x: x))
 

@@ -134,8 +134,9 @@ def expansion_case(mu, rho, alpha_p, vac):
     for kind in ("expanded", "log"):
         m = higgs_model(mu, rho, alpha_p, "SSB", vac)
         model = canonical(m if kind == "expanded" else _exact_log_model(m))
-        y, ok, an = _newton(model, [vac["t"], F.phi_ssb(mu, rho), 0.0, 0.0])
-        info = _classify(model, y, an)
+        located = _locate(model, jnp.array([vac["t"], F.phi_ssb(mu, rho), 0.0, 0.0]))
+        y, ok = np.asarray(located.y), bool(located.ok)
+        info = _classify(model, y, located.analysis)
         out[kind] = dict(
             y=y.tolist(), newton=bool(ok), V=info["V"], m2=sorted(info["masses_squared"])
         )
