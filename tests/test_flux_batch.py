@@ -133,5 +133,6 @@ def test_flux_scan_through_the_scan_engine(tmp_path):
     N = flux.tadpole(np.asarray(F, float), np.asarray(t.column("H").to_pylist(), float))
     np.testing.assert_array_equal(t.column("N_flux").to_numpy(), N)
     assert {"g_s", "W0", "metric_min_eig", "im_z_min"} <= set(t.column_names)
+    assert np.all((N >= 1) & (N <= 20))  # the flux distribution's tadpole window
     r2 = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=600)
     assert r2.returncode == 0 and "2/2 chunks complete" in r2.stdout + r2.stderr

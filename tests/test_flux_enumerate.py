@@ -144,3 +144,62 @@ def test_rigid_count_through_the_scan_engine_and_resume(tmp_path):
     assert resumed.complete and resumed.counts == ref.counts
     assert_same_rows(resumed.table(), t)
     assert jaxvac.__file__.startswith(os.path.dirname(os.path.dirname(__file__)))
+
+
+def test_flux_distribution_draws_inside_the_tadpole_window():
+    """dist = "flux" on F: integer (F, H) in the box with 0 <= N_flux <= L, reproducible from
+    (seed, point id); the window is met by every draw."""
+    import jax
+
+    from jaxvac.scan._sampling import draw_parameters, freeze
+
+    cfg = read_config(
+        {
+            "model": "flux-p11169",
+            "points": 64,
+            "sample": {"F": {"dist": "flux", "low": -3, "high": 3, "tadpole": [0, 10]}},
+        }
+    )
+    base = cfg.base_model()
+    draw = jax.jit(jax.vmap(lambda pid: draw_parameters(freeze(cfg.sample), base, 0, pid)))
+    v = draw(np.arange(64))
+    F, H = np.asarray(v["F"]), np.asarray(v["H"])
+    assert F.shape == H.shape == (64, 6)
+    assert np.all(np.isfinite(F)) and np.all(F == np.round(F)) and np.all(np.abs(H) <= 3)
+    N = np.asarray(flux.tadpole(F, H))
+    assert np.all((N >= 0) & (N <= 10))
+    assert len({tuple(r) for r in np.concatenate([F, H], 1)}) > 60  # not one vector repeated
+    again = draw(np.arange(64))
+    np.testing.assert_array_equal(np.asarray(again["H"]), H)
+    assert cfg.data["sample"]["F"]["tadpole"] == [0, 10]
+
+
+def test_flux_distribution_marks_a_missed_window_nan():
+    import jax
+
+    from jaxvac.scan._sampling import Flux
+
+    # N = F·ΣH of length-2 vectors with entries in {0} is 0: the window [1, 1] is never met
+    F, H = Flux(0, 0, (1, 1), tries=3).draw(jax.random.key(0), (2,))
+    assert np.all(np.isnan(F)) and np.all(np.isnan(H))
+
+
+@pytest.mark.parametrize(
+    "sample,message",
+    [
+        ({"F": {"dist": "flux", "low": -1, "high": 1, "tadpole": [2, 1]}}, "MIN <= MAX"),
+        ({"F": {"dist": "flux", "low": -1, "high": 1}}, "tadpole must be"),
+        (
+            {
+                "F": {"dist": "flux", "low": -1, "high": 1, "tadpole": [0, 1]},
+                "H": {"dist": "integer", "low": 0, "high": 1},
+            },
+            "draws H too",
+        ),
+        ({"H": {"dist": "flux", "low": -1, "high": 1, "tadpole": [0, 1]}}, "given on F"),
+    ],
+)
+def test_bad_flux_distribution_is_refused(sample, message):
+    with pytest.raises(InputError) as e:
+        read_config({"model": "flux-rigid", "points": 4, "sample": sample})
+    assert message in str(e.value) and "\n" not in str(e.value)

@@ -295,6 +295,19 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
                 "it can be fixed but not sampled (each value would need its own compilation)."
             )
         sample[name] = normalise_distribution(table, where)
+        partner = getattr(sample[name], "partner", None)
+        if partner is not None:  # a joint law (dist = "flux"): draws `partner` too
+            taken = (
+                set(fixed)
+                | set(sample_raw)
+                | ({r[0] for r in enumeration.ranges} if enumeration is not None else set())
+            )
+            if name != "F" or partner not in fields or partner in taken:
+                raise InputError(
+                    f"{where}: dist = {table['dist']!r} is given on F of a flux model and draws "
+                    f"{partner} too ({partner} must be a parameter neither fixed, sampled nor "
+                    "enumerated)."
+                )
     region = _normalise_region(config.get("region", {}))
     search = config.get("search", {})
     if not isinstance(search, dict):
