@@ -203,3 +203,27 @@ def test_bad_flux_distribution_is_refused(sample, message):
     with pytest.raises(InputError) as e:
         read_config({"model": "flux-rigid", "points": 4, "sample": sample})
     assert message in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.slow
+def test_enumeration_split_over_two_devices(tmp_path):
+    """The sharded path (one program over several devices, as on GPUs): an enumeration's
+    chunk rows (ids and enumerated values) split over two host devices give the same vacua."""
+    code = (
+        "import numpy as np, jax; from jaxvac import flux; from jaxvac.scan import scan\n"
+        "assert len(jax.devices()) == 2\n"
+        f"r = scan(flux.rigid_scan_config(3, chunk=64), {str(tmp_path / 'out')!r}, progress=False)\n"
+        "v = flux.scan_vacua(r); d = flux.rigid_enumeration(3)\n"
+        "key = lambda a: sorted(map(tuple, np.concatenate([a['F'], a['H']], 1).tolist()))\n"
+        "assert len(v['tau']) == 8 and key(v) == key(d) and r.counts['points'] == d['candidates']\n"
+    )
+    env = dict(os.environ)
+    env.update(
+        JAX_PLATFORMS="cpu",
+        JAXVAC_EXECUTION="devices",
+        XLA_FLAGS="--xla_force_host_platform_device_count=2",
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
