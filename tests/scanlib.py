@@ -73,7 +73,7 @@ def to_toml(cfg: dict) -> str:
         return json.dumps(v)
 
     lines = [f"{k} = {value(v)}" for k, v in cfg.items() if not isinstance(v, dict)]
-    for table in ("fixed", "region", "search", "solver", "certify"):
+    for table in ("fixed", "region", "search", "solver", "certify", "enumerate"):
         if cfg.get(table):
             lines.append(f"[{table}]")
             lines += [f"{k} = {value(v)}" for k, v in cfg[table].items()]

@@ -413,7 +413,7 @@ ROWS = [
     ),
     (
         "scan {toml} --out {tmp}/o",
-        "use a short name (search, rku-line) or path/to/file.py:Class",
+        "use a short name (search, rku-line, flux-susy) or path/to/file.py:Class",
         {"toml": {"solver": {"name": "nosuch"}}},
     ),
     (

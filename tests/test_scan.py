@@ -391,7 +391,7 @@ def test_solver_in_toml_and_in_python_are_one_configuration():
 @pytest.mark.parametrize(
     "solver, message",
     [
-        ("nosuch", "use a short name (search, rku-line) or path/to/file.py:Class"),
+        ("nosuch", "use a short name (search, rku-line, flux-susy) or path/to/file.py:Class"),
         # no module is imported unless it is one of jaxvac's own solvers (issue #14)
         ("no_such_module_xyz:Solver", "not a built-in point solver"),
         ("jaxvac.scan._engine:NoSuch", "not a built-in point solver"),

@@ -3,12 +3,15 @@ signed D3 tadpole, complete enumeration in a box, SL(2,ℤ)/monodromy identifica
 physicality columns and perturbatively flat vacua (``docs/flux.md``)."""
 
 from ._batch import (
+    PHYSICALITY_COLUMNS,
     FluxSolver,
+    distinct_reduced,
     flux_vacua,
     lcs_starts,
     monodromy_generators,
     reduce_vacua,
     sample_fluxes,
+    scan_vacua,
 )
 from ._dedup import (
     act,
@@ -23,6 +26,7 @@ from ._enumerate import (
     enumerate_fluxes,
     rigid_box,
     rigid_enumeration,
+    rigid_scan_config,
     rigid_vacua,
     sigma1,
 )
@@ -62,6 +66,9 @@ from ._solve import (
 )
 
 __all__ = [
+    "PHYSICALITY_COLUMNS",
+    "distinct_reduced",
+    "scan_vacua",
     "FluxVacuum",
     "act",
     "act_on_fluxes",
@@ -99,6 +106,7 @@ __all__ = [
     "prepotential_model",
     "rigid_box",
     "rigid_enumeration",
+    "rigid_scan_config",
     "rigid_vacua",
     "sigma1",
     "symplectic_form",

@@ -129,6 +129,69 @@ def reduce_vacua(template: AbstractFluxModel, z, tau, F, H):
     return z, tau, Fv, Hv
 
 
+def distinct_reduced(template: AbstractFluxModel, z, tau, F, H, residual, *, digits: int = 6):
+    """Vacua (rows: z (n, h), τ (n,), fluxes F, H (n, 2h+2), residuals (n,)) with Im τ > 0,
+    reduced by :func:`reduce_vacua` and identified when their transformed fluxes agree and
+    their moduli agree to ``digits`` significant digits (the first of each kept).
+
+    **Returns:** (z, τ, F, H, residual) of the distinct vacua."""
+    z = np.asarray(z, complex).reshape(len(tau), template.n_cs)
+    tau = np.asarray(tau, complex)
+    keep = np.imag(tau) > 0
+    z, tau, Fv, Hv = reduce_vacua(
+        template, z[keep], tau[keep], np.asarray(F)[keep], np.asarray(H)[keep]
+    )
+    res = np.asarray(residual)[keep]
+    # key: fluxes and moduli rounded to `digits` significant digits
+    zi, ti = np.imag(z), np.imag(tau)[:, None]
+    parts = np.concatenate([np.real(z), zi, np.real(tau)[:, None], ti], 1)
+    size = np.concatenate([zi, zi, ti, ti], 1)
+    zr = np.round(parts * 10.0**digits / np.maximum(1.0, np.abs(size))).astype(np.int64)
+    _, first, _ = unique_rows(np.concatenate([Fv, Hv, zr], 1))
+    return z[first], tau[first], Fv[first], Hv[first], res[first]
+
+
+def scan_vacua(result, template: AbstractFluxModel | None = None, *, digits: int = 6) -> dict:
+    """The distinct SUSY vacua of a flux scan (a :class:`jaxvac.ScanResult` or its
+    directory, made with ``solver = "flux-susy"``): its successful distinct rows, brought to
+    the standard domain with their fluxes and identified modulo the monodromies and
+    SL(2,ℤ) (:func:`distinct_reduced`). ``template``: the scan's model (default: built from
+    the scan's built-in model name).
+
+    **Returns:** dict with ``z`` (n, h), ``tau``, ``F``, ``H`` (int64, transformed),
+    ``N_flux`` (n,), ``residual`` (n,) and ``rows`` (successful distinct rows read)."""
+    from ..scan import load_scan
+    from ._builtin import BUILTIN
+
+    if not hasattr(result, "vacua"):
+        result = load_scan(result)
+    if template is None:
+        template = BUILTIN[result.config["model"]]()
+    assert template is not None
+    names = list(template.moduli)
+    coords = [f"{n}.{part}" for part in ("re", "im") for n in names]
+    t = result.vacua("successful", columns=["F", "H", "residual", *coords])
+    col = {c: t.column(c).to_numpy() for c in coords}
+    m = np.stack([col[f"{n}.re"] + 1j * col[f"{n}.im"] for n in names], 1)
+    F = np.rint(np.asarray(t.column("F").to_pylist(), float)).astype(np.int64)
+    H = np.rint(np.asarray(t.column("H").to_pylist(), float)).astype(np.int64)
+    F = F.reshape(t.num_rows, np.shape(template.F)[0])
+    H = H.reshape(t.num_rows, np.shape(template.H)[0])
+    res = t.column("residual").to_numpy()
+    z, tau, F, H, res = distinct_reduced(
+        template, 1j * m[:, :-1], 1j * m[:, -1], F, H, res, digits=digits
+    )
+    return {
+        "z": z,
+        "tau": tau,
+        "F": F,
+        "H": H,
+        "N_flux": _tadpole_np(F, H),
+        "residual": res,
+        "rows": t.num_rows,
+    }
+
+
 def flux_vacua(
     template: AbstractFluxModel,
     F,
@@ -175,25 +238,7 @@ def flux_vacua(
     n = template.n_moduli
     z = 1j * (y[:, : n - 1] + 1j * y[:, n : 2 * n - 1])
     tau = 1j * (y[:, n - 1] + 1j * y[:, 2 * n - 1])
-    keep = tau.imag > 0
-    z, tau, Fv, Hv, res, y = z[keep], tau[keep], Fv[keep], Hv[keep], res[keep], y[keep]
-    z, tau, Fv, Hv = reduce_vacua(template, z, tau, Fv, Hv)
-    # key: fluxes and moduli rounded to `digits` significant digits
-    scale = 10.0**digits
-    zr = np.round(
-        np.concatenate([np.real(z), np.imag(z), np.real(tau)[:, None], np.imag(tau)[:, None]], 1)
-        * scale
-        / np.maximum(
-            1.0,
-            np.abs(
-                np.concatenate(
-                    [np.imag(z), np.imag(z), np.imag(tau)[:, None], np.imag(tau)[:, None]], 1
-                )
-            ),
-        )
-    ).astype(np.int64)
-    _, first, _ = unique_rows(np.concatenate([Fv, Hv, zr], 1))
-    z, tau, Fv, Hv, res = z[first], tau[first], Fv[first], Hv[first], res[first]
+    z, tau, Fv, Hv, res = distinct_reduced(template, z, tau, Fv, Hv, res, digits=digits)
     m_ = np.concatenate([-1j * z, -1j * tau[:, None]], 1)
     yv = np.concatenate([m_.real, m_.imag], 1)
     out = {
@@ -206,7 +251,7 @@ def flux_vacua(
         "starts_converged": int(ok.sum()),
         "starts_failed": int((~ok).sum()),
     }
-    if len(first):
+    if len(tau):
         ph = {
             k: np.asarray(v)
             for k, v in _physicality_batch(
@@ -228,14 +273,29 @@ def flux_vacua(
     return out
 
 
+#: The physicality columns :class:`FluxSolver` adds to every row of a scan (real numbers;
+#: ``docs/flux.md``): those a model has (``im_z_min`` and the instanton ones need complex
+#: structure moduli, the instanton ones a prepotential).
+PHYSICALITY_COLUMNS = (
+    "N_flux",
+    "g_s",
+    "W0",
+    "metric_min_eig",
+    "im_z_min",
+    "instanton_ratio",
+    "instanton_max_q",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class FluxSolver:
-    """A point solver for jaxvac's scan engine (``[solver] name = "file.py:Class"`` with a
-    file that imports this class; ``examples/flux_scan.toml``): each parameter point is a
-    flux vector (sampled with the engine's ``integer`` distribution, or fixed), solved by
-    Newton on D_aW = 0 from ``starts`` LCS starts, then analysed by jaxvac like any
-    critical point. The signed tadpole is a column of the parameters (F, H); the tadpole
-    window is *not* a filter (the manifest keeps every point)."""
+    """A point solver for jaxvac's scan engine, built in as ``solver = "flux-susy"``
+    (``examples/flux_scan.toml``, ``examples/flux_enumerate.toml``): each parameter point
+    is a flux vector (sampled with the engine's ``integer`` distribution, enumerated by
+    ``[enumerate]``, or fixed), solved by Newton on D_aW = 0 from ``starts`` LCS starts,
+    then analysed by jaxvac like any critical point. Each row also carries the physicality
+    columns :data:`PHYSICALITY_COLUMNS` (signed tadpole ``N_flux``, ``g_s``, ``W0``, the
+    smallest eigenvalue of K_ab̄, min Im z^a, the instanton sizes): columns, not filters."""
 
     starts: int = 4
     max_steps: int = 40
@@ -255,6 +315,11 @@ class FluxSolver:
         yn = sols.y / jnp.maximum(1.0, jnp.abs(sols.y))
         close = jnp.all(jnp.abs(yn[:, None] - yn[None]) < 1e-6, -1)
         earlier = jnp.tril(close & sols.converged[None, :], k=-1).any(1)
-        return start_results(
+        out = start_results(
             analysis, result=result, steps=sols.steps, distinct=sols.converged & ~earlier
         )
+        physical = jax.vmap(lambda y: _physicality_arrays(model, y))(sols.y)
+        for name in PHYSICALITY_COLUMNS:
+            if name in physical:
+                out[name] = jnp.asarray(physical[name], jnp.float64)
+        return out

@@ -140,6 +140,25 @@ def rigid_box(L_max: int) -> FluxBox:
     return FluxBox(low=low, high=-low, tadpole_min=1, tadpole_max=int(L_max))
 
 
+def rigid_scan_config(L_max: int, *, chunk: int = 1024) -> dict:
+    """The scan configuration (a dict for :func:`jaxvac.run_scan`) that enumerates
+    :func:`rigid_box` ``(L_max)`` through the scan engine: ``[enumerate]`` with the tadpole
+    window 1 ≤ N ≤ L_max and the ``flux-susy`` point solver (one start: τ is exact);
+    ``examples/flux_enumerate.toml`` is the same for L_max = 5."""
+    box = rigid_box(L_max)
+    return {
+        "model": "flux-rigid",
+        "chunk": chunk,
+        "keep": "successful",
+        "solver": {"name": "flux-susy", "starts": 1},
+        "enumerate": {
+            "F": [int(box.low[0]), int(box.high[0])],
+            "H": [int(box.low[2]), int(box.high[2])],
+            "tadpole": [1, int(L_max)],
+        },
+    }
+
+
 def sigma1(n: int) -> int:
     """σ₁(n), the sum of the divisors of n."""
     return sum(d for d in range(1, n + 1) if n % d == 0)

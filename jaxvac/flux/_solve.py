@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._linalg import eigvalsh
 from .._potential import fterm_parts
 from ._models import AbstractFluxModel, PrepotentialModel
 
@@ -140,6 +141,15 @@ def physicality(
 
 
 @eqx.filter_jit
+def _hermitian_min_eig(M):
+    """The smallest eigenvalue of a Hermitian matrix M, from the real symmetric
+    [[Re M, −Im M], [Im M, Re M]] (same eigenvalues, each twice; ``jaxvac._linalg``, safe
+    under vmap)."""
+    M = jnp.asarray(M, jnp.complex128)
+    R = jnp.block([[M.real, -M.imag], [M.imag, M.real]])
+    return jnp.min(eigvalsh(R))
+
+
 def _physicality_arrays(model, y):
     n = model.n_moduli
     m = y[:n] + 1j * y[n:]
@@ -147,7 +157,7 @@ def _physicality_arrays(model, y):
     p = fterm_parts(model, y)
     out = {
         "g_s": 1.0 / jnp.imag(tau),
-        "metric_min_eig": jnp.min(jnp.linalg.eigvalsh(p.metric)),
+        "metric_min_eig": _hermitian_min_eig(p.metric),
         "N_flux": model.tadpole(),
         "W": p.W,
         "W0": jnp.sqrt(2.0 / jnp.pi) * jnp.exp(0.5 * p.K) * jnp.abs(p.W),

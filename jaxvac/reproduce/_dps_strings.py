@@ -20,6 +20,7 @@ import random
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import mpmath as mp
 
@@ -118,7 +119,8 @@ def bessel_integral_131(lam: int, b: float, c: float) -> tuple[float, float]:
     """(131): ∫₀^∞ dτ τ^{−1−λ} e^{−cτ−b/τ} by quadrature, and the printed
     2(cb)^{λ/2}K_λ(2√(cb))/b^λ."""
     with mp.workdps(30):
-        lhs = mp.quad(lambda t: t ** (-1 - lam) * mp.exp(-c * t - b / t), [0, 1, 10, mp.inf])
+        # mp.quad returns an mpf (a tuple only with error=True, which its stubs cannot tell)
+        lhs: Any = mp.quad(lambda t: t ** (-1 - lam) * mp.exp(-c * t - b / t), [0, 1, 10, mp.inf])
         rhs = 2 * (c * b) ** (mp.mpf(lam) / 2) * mp.besselk(lam, 2 * mp.sqrt(c * b)) / b**lam
         return float(lhs), float(rhs)
 

@@ -21,6 +21,7 @@ from .._errors import InputError
 from .._io import build_model, parse_value, resolve_model_class, source_file
 from .._model import AbstractModel
 from ._checks import check_int, check_keys
+from ._enumeration import Enumeration
 from ._kinds import KEEP, KINDS
 from ._sampling import MAX_POINTS, Distribution, normalise_distribution
 from ._solvers import (
@@ -47,6 +48,7 @@ TOP_KEYS = (
     "search",
     "solver",
     "certify",
+    "enumerate",
 )
 DEFAULTS = {"starts": 16, "seed": 0, "chunk": 1024, "keep": "all"}
 #: The field of ScanConfig that holds a key, where their names differ.
@@ -79,17 +81,25 @@ class ScanConfig:
     source: str | None = None
     solver_spec: str | None = None
     certify: dict[str, Any] | None = None  # the [certify] options; None: no certified columns
+    #: ``[enumerate]``: the parameter points are the integer points of a box (``points``
+    #: is its size); None: they are drawn from ``sample``.
+    enumerate: Enumeration | None = None
 
     @property
     def data(self) -> dict[str, Any]:
         """The normalised configuration (JSON data, keys in :data:`TOP_KEYS` order; no
-        ``solver`` for the default search, no ``certify`` unless it is on: the data and
-        fingerprint of a configuration without them are those of earlier jaxvac versions)."""
+        ``solver`` for the default search, no ``certify`` unless it is on, no ``enumerate`` for a
+        sampled scan: the data, and so the fingerprint, of a configuration without them is what it
+        always was)."""
         out = {key: getattr(self, _FIELD.get(key, key)) for key in TOP_KEYS}
         out["sample"] = {name: dist.to_dict() for name, dist in self.sample.items()}
         for key in ("solver", "certify"):
             if out[key] is None:
                 del out[key]
+        if self.enumerate is None:
+            del out["enumerate"]
+        else:
+            out["enumerate"] = self.enumerate.to_dict()
         return out
 
     @property
@@ -206,7 +216,7 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
             f"unknown configuration key(s) {', '.join(map(repr, unknown))}; allowed: "
             f"{', '.join(TOP_KEYS)}."
         )
-    for key in ("model", "points"):
+    for key in ("model",) if "enumerate" in raw else ("model", "points"):
         if key not in raw:
             raise InputError(f"configuration: missing required key {key!r}.")
     config = {**DEFAULTS, **raw}
@@ -225,7 +235,6 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
                 model_spec = f"{candidate}:{name}"
     model_cls = resolve_model_class(model_spec)
 
-    points = check_int(config, "points", 1, MAX_POINTS)
     starts = check_int(config, "starts", 1, 1_000_000)
     seed = check_int(config, "seed", 0, 2**63 - 1)
     chunk = check_int(config, "chunk", 1, 10_000_000)
@@ -247,6 +256,23 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
             )
         fixed[name] = _fixed_value(name, value)
 
+    enumeration = None
+    if "enumerate" in config:
+        enumeration = Enumeration.normalise(config["enumerate"], build_model(model_cls, fixed))
+        clash = sorted(set(fixed) & {r[0] for r in enumeration.ranges})
+        if clash:
+            raise InputError(
+                f"enumerate.{clash[0]}: {clash[0]!r} is also in [fixed]; a parameter is "
+                "either fixed or enumerated."
+            )
+        if "points" in config and config["points"] != enumeration.size:
+            raise InputError(
+                f"points: an [enumerate] scan has one point per box point, {enumeration.size} "
+                f"here (got {config['points']!r}); leave points out."
+            )
+        config["points"] = enumeration.size
+    points = check_int(config, "points", 1, MAX_POINTS)
+
     sample_raw = config.get("sample", {})
     if not isinstance(sample_raw, dict):
         raise InputError("[sample.NAME] tables expected (e.g. [sample.W0] with dist = ...).")
@@ -262,12 +288,30 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
             raise InputError(
                 f"{where}: {name!r} is also in [fixed]; a parameter is either fixed or sampled."
             )
+        if enumeration is not None and name in {r[0] for r in enumeration.ranges}:
+            raise InputError(
+                f"{where}: {name!r} is also in [enumerate]; a parameter is either "
+                "enumerated or sampled."
+            )
         if fields[name].metadata.get("static"):
             raise InputError(
                 f"{where}: {name!r} is a static (structural) parameter of {model_cls.__name__}; "
                 "it can be fixed but not sampled (each value would need its own compilation)."
             )
         sample[name] = normalise_distribution(table, where)
+        partner = getattr(sample[name], "partner", None)
+        if partner is not None:  # a joint law (dist = "flux"): draws `partner` too
+            taken = (
+                set(fixed)
+                | set(sample_raw)
+                | ({r[0] for r in enumeration.ranges} if enumeration is not None else set())
+            )
+            if name != "F" or partner not in fields or partner in taken:
+                raise InputError(
+                    f"{where}: dist = {table['dist']!r} is given on F of a flux model and draws "
+                    f"{partner} too ({partner} must be a parameter neither fixed, sampled nor "
+                    "enumerated)."
+                )
     region = _normalise_region(config.get("region", {}))
     search = config.get("search", {})
     if not isinstance(search, dict):
@@ -291,6 +335,7 @@ def _validate(raw: dict, *, base_dir: str | None, origin: str | None) -> ScanCon
         source=origin,
         solver_spec=solver_spec,
         certify=certify,
+        enumerate=enumeration,
     )
     _check_against_model(cfg, model_cls)
     return cfg

@@ -277,7 +277,8 @@ def _finish_chunk(engine, fingerprint, out_dir, index, values, starts, seconds, 
     config = engine.config
     starts = {k: np.asarray(v) for k, v in starts.items()}
     values = {k: np.asarray(v) for k, v in values.items()}
-    table, counts = chunk_table(config, engine.base, index, values, starts)
+    ids, _, n_points = engine.point_rows(index)
+    table, counts = chunk_table(config, engine.base, index, values, starts, ids, n_points)
     dev = str(device if device is not None else jax.devices()[0])
     meta = _chunk_meta(config, fingerprint, index, counts, seconds, dev)
     if config.certify is not None:  # before the file exists: a chunk is certified or absent
@@ -443,7 +444,7 @@ def _run_pending(
         found[0] += meta["counts"]["vacua"]["successful"]
         if bar is not None:
             bar.set_postfix(vacua=found[0], refresh=False)
-            bar.update(meta["counts"]["points"])
+            bar.update(config.chunk_points(meta["chunk"]))  # box points of an enumeration
 
     try:
         if client is None:

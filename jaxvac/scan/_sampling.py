@@ -294,6 +294,74 @@ class Integer(Distribution):
         return True
 
 
+@register
+class Flux(Distribution):
+    """Integer flux vectors (F, H), every component uniform on {low, ..., high}, conditioned
+    on the signed tadpole ``tadpole[0] ≤ N_flux = F·ΣH ≤ tadpole[1]`` (docs/flux.md,
+    conventions: N = Σ_{i<n} F_i H_{n+i} − F_{n+i} H_i for vectors of length 2n), by
+    rejection: up to ``tries`` draws of the pair per point, each from its own key. Given on
+    ``F`` (``[sample.F]``), it draws ``H`` too (same length). A point whose ``tries`` draws
+    all miss the window gets NaN fluxes (its starts then fail with a result code, never
+    a silent point outside the window)."""
+
+    name: ClassVar[str] = "flux"
+    low: int
+    high: int
+    tadpole: tuple[int, int]
+    tries: int = 256
+    #: The parameter drawn with this one.
+    partner: ClassVar[str] = "H"
+
+    @classmethod
+    def normalise(cls, table, where):
+        check_keys(table, ("dist", "low", "high", "tadpole", "tries"), where)
+        low, high = (Integer.normalise({k: table.get(k) for k in ("low", "high")}, where)).support()
+        window = table.get("tadpole")
+        if (
+            not isinstance(window, list)
+            or len(window) != 2
+            or any(isinstance(v, bool) or not isinstance(v, int) for v in window)
+            or window[0] > window[1]
+        ):
+            raise InputError(f"{where}.tadpole must be [MIN, MAX], two integers with MIN <= MAX.")
+        tries = check_int(table, "tries", 1, 1_000_000, f"{where}.") if "tries" in table else 256
+        return cls(int(low), int(high), (int(window[0]), int(window[1])), tries)
+
+    def draw(self, key, shape=()):
+        n = shape[-1] // 2 if shape else 0
+
+        def pair(k):
+            return jax.random.randint(k, (2, *shape), self.low, self.high + 1, dtype=jnp.int64)
+
+        def inside(G):
+            F, H = G[0], G[1]
+            N = jnp.sum(F[:n] * H[n:]) - jnp.sum(F[n:] * H[:n])
+            return (N >= self.tadpole[0]) & (N <= self.tadpole[1])
+
+        def cond(state):
+            i, G = state
+            return (i < self.tries) & ~inside(G)
+
+        def body(state):
+            i, _ = state
+            return i + 1, pair(jax.random.fold_in(key, i + 1))
+
+        _, G = jax.lax.while_loop(cond, body, (jnp.asarray(0), pair(jax.random.fold_in(key, 0))))
+        G = jnp.where(inside(G), G.astype(jnp.float64), jnp.nan)
+        return G[0], G[1]
+
+    def support(self):
+        return (self.low, self.high)
+
+    def integer_valued(self):
+        return True
+
+    def to_dict(self):
+        out = super().to_dict()
+        out["tadpole"] = list(self.tadpole)
+        return out
+
+
 def normalise_distribution(table: Any, where: str) -> Distribution:
     """The distribution of one ``[sample.NAME]`` table (``where`` names it in errors)."""
     if not isinstance(table, dict):
@@ -340,7 +408,10 @@ def draw_parameters(sample: tuple, base, seed, pid) -> dict[str, jax.Array]:
     for name, dist in sample:
         leaf = getattr(base, name)
         value = dist.draw(jax.random.fold_in(kp, parameter_salt(name)), jnp.shape(leaf))
-        out[name] = value.astype(jnp.asarray(leaf).dtype)
+        dtype = jnp.asarray(leaf).dtype
+        if isinstance(value, tuple):  # a joint law (Flux): this parameter and its partner
+            value, out[dist.partner] = value[0], value[1].astype(dtype)  # type: ignore[attr-defined]
+        out[name] = value.astype(dtype)
     return out
 
 

@@ -136,8 +136,13 @@ def check_search(base_model, region: dict[str, list[float]], options: dict[str, 
 #: "NAME"``, docs/scans.md, "[solver]"): the only modules a configuration can make jaxvac
 #: import (by the short name or by the ``module:Class`` written here, which the manifest
 #: records); any other solver is a ``path/to/file.py:Class`` (docs/scans.md, "Safety").
-#: ``search`` (the default) is jaxvac's search with ``[search]``.
-POINT_SOLVERS = {"search": None, "rku-line": "jaxvac.reproduce._rku_scan:LineSolver"}
+#: ``search`` (the default) is jaxvac's search with ``[search]``; ``flux-susy`` the SUSY
+#: solver of flux models (:class:`jaxvac.flux.FluxSolver`, docs/flux.md).
+POINT_SOLVERS = {
+    "search": None,
+    "rku-line": "jaxvac.reproduce._rku_scan:LineSolver",
+    "flux-susy": "jaxvac.flux._batch:FluxSolver",
+}
 
 
 def resolve_solver_class(spec: str):

@@ -36,6 +36,7 @@ from .._classify import CriticalType, Result, Vacuum
 from .._errors import InputError
 from ._config import ScanConfig
 from ._kinds import KINDS
+from ._solvers import START_FIELDS
 
 SCHEMA_VERSION = 1
 FORMAT = "jaxvac-scan"
@@ -238,17 +239,29 @@ def chunk_counts(s: dict[str, np.ndarray], n_points: int) -> dict[str, Any]:
 
 
 def chunk_table(
-    config: ScanConfig, base_model, index: int, values: dict, s: dict
+    config: ScanConfig,
+    base_model,
+    index: int,
+    values: dict,
+    s: dict,
+    point_ids: np.ndarray | None = None,
+    n_points: int | None = None,
 ) -> tuple[pa.Table, dict]:
     """The Arrow table of chunk ``index`` (rows selected by ``keep``) and its counts.
 
-    ``values``: sampled parameters, arrays with leading axis = points of the (padded)
-    chunk; ``s``: per-start arrays (points, starts, ...) as numpy.
+    ``values``: sampled (and enumerated) parameters, arrays with leading axis = points of
+    the (padded) chunk; ``s``: per-start arrays (points, starts, ...) as numpy;
+    ``point_ids``, ``n_points``: the ids of those points and how many are real (default:
+    the chunk's consecutive ids; an enumeration computes only some of them). Per-start
+    arrays a point solver returns besides :data:`~jaxvac.scan._solvers.START_FIELDS`
+    become columns of their own (after the standard ones, in name order).
     """
-    n_points = config.chunk_points(index)
+    if n_points is None:
+        n_points = config.chunk_points(index)
     counts = chunk_counts(s, n_points)
     chunk, starts = s["result"].shape
-    point_ids = np.arange(index * config.chunk, index * config.chunk + chunk, dtype=np.int64)
+    if point_ids is None:
+        point_ids = np.arange(index * config.chunk, index * config.chunk + chunk, dtype=np.int64)
     mask = keep_mask(config.keep, s)
     mask[n_points:] = False
     pi, si = np.nonzero(mask)  # row order: by point, then start
@@ -292,6 +305,10 @@ def chunk_table(
     cols["steps"] = pa.array(take("steps").astype(np.int32))
     for key in ("V_scale", "V_error", "masses_error", "gradient_norm", "epsilon", "eta"):
         cols[key] = pa.array(take(key).astype(np.float64))
+    for key in sorted(set(s) - set(START_FIELDS)):
+        if key in cols:
+            raise ValueError(f"point solver column {key!r} clashes with a scan column.")
+        cols[key] = _parameter_column(np.ascontiguousarray(take(key)))
     table = pa.table(cols)
     return table, counts
 
