@@ -311,5 +311,105 @@ def test_dps_strings_target_reproduces_its_committed_report(tmp_path):
         (r["quantity"], r["verdict"]) for r in committed["rows"]
     ]
     wrong = [r.quantity for r in report.rows if r.verdict == "mismatch"]
-    assert len(wrong) == 7 and all(q.startswith("(2) ") for q in wrong)
+    assert len(wrong) == 9 and all(q.startswith(("(2) ", "(39) from (37): ")) for q in wrong)
+    assert sum(q.startswith("(39)") for q in wrong) == 2
     assert not any("O8" in q and "coefficients" in q for q in wrong)
+
+
+def test_massless_tadpoles_of_37_are_not_the_square_of_39():
+    """(37)'s m⃗ = 0 coefficients: 4 + N²/64 − N (N = N1 + N2) = (N − 32)²/64 − 12, the same
+    in NSNS and RR; (39)'s (N − 16)²/64 needs the Möbius term −N/2."""
+    from fractions import Fraction
+
+    from jaxvac.reproduce import _dps_strings as S
+
+    for n1, n2 in ((8, 8), (0, 16), (3, 20), (32, 32)):
+        n = n1 + n2
+        t = S.tadpoles_39(n1, n2)
+        assert t["NSNS"] == t["RR"] == Fraction((n - 32) ** 2, 64) - 12
+        assert t["NSNS"] + Fraction(n, 2) == Fraction((n - 16) ** 2, 64)
+    assert S.tadpoles_39(8, 8)["NSNS"] == -8
+
+
+def test_sums_of_161_are_the_thetas_of_162():
+    """(163): the truncated sums against ϑ[α;0] summed from its definition (162) by mpmath's
+    nsum (independent of jtheta); one brane's six-fold sum of (161) against the product of
+    the one-dimensional sums."""
+    from jaxvac.reproduce import _dps_strings as S
+
+    with mp.workdps(25):
+        z, tau = mp.mpf("0.3"), 2j * mp.mpf("0.7")
+        q = mp.exp(2j * mp.pi * tau)
+
+        def theta(alpha, zz):  # (162) with β = 0
+            return mp.nsum(
+                lambda n: q ** ((n + alpha) ** 2 / 2) * mp.exp(2j * mp.pi * (n + alpha) * zz),
+                [-mp.inf, mp.inf],
+            )
+
+        odd, even = S.sums_163(z, tau)
+        assert abs(odd / theta(mp.mpf(0.5), 2 * z) - 1) < 1e-20
+        assert abs(even / theta(0, 2 * z) - 1) < 1e-20
+        assert abs(S.theta_char(0.5, 2 * z, tau) / theta(mp.mpf(0.5), 2 * z) - 1) < 1e-20
+    zs = dict(zip(range(4, 10), (0.11, -0.23, 0.37, -0.41, 0.07, 0.29)))  # no zero of ϑ[½;0]
+    taus = {i: 2j * (0.3 + 0.1 * i) for i in range(4, 10)}
+    one = {i: S.sums_163(mp.mpf(zs[i]), mp.mpc(taus[i])) for i in range(4, 10)}
+    product = complex(
+        one[8][0] * (one[9][0] + one[9][1]) * one[4][1] * one[5][1] * one[6][1] * one[7][1]
+    )
+    assert abs(S.brane_term_161(zs, taus) / product - 1) < 1e-13
+
+
+def test_fluxes_of_66_read_off_204():
+    """The 40 flux numbers of (204) recovered from W_tree (66): the integers of Tables 2-3 in
+    their slots, F3 = 0, and so no D3/D7 charge; other fluxes of (66) land elsewhere."""
+    from jaxvac.reproduce import _dps_strings as S
+
+    r = S.flux_vectors_of_66()
+    v = r["fluxes"]
+    assert r["rank"] == 40 and r["residual"] < 1e-13
+    np.testing.assert_allclose(v["h_lower"], [1, 1, 1, 0], atol=1e-12)
+    np.testing.assert_allclose(v["q_lower"][1:3, 2], [2, 2], atol=1e-12)
+    assert abs(v["q_upper"][3, 2] - 2) < 1e-12
+    assert r["F3"] < 1e-13 and abs(r["D3"]) < 1e-13 and max(map(abs, r["D7"])) < 1e-13
+    assert r["D3_with_f0_upper"] == pytest.approx(-1.0, abs=1e-12)
+    other = S.flux_vectors_of_66(h0=3.0, h3=1.0, q03=1.0)
+    assert other["fluxes"]["h_lower"][0] == pytest.approx(3.0, abs=1e-12)
+    assert abs(other["fluxes"]["h_upper"][3]) == pytest.approx(1.0, abs=1e-12)
+    assert abs(other["fluxes"]["q_lower"][0, 2]) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_identity_237_by_autodiff():
+    """(237) over a, b = T1, T2, U3 holds as (δK_α′)_α; over T1, T2, T3 the ratio is 3/2
+    (the degree of δK_α′ in those moduli), so the identity depends on the index sets."""
+    from jaxvac.reproduce import _dps as D
+
+    rng = np.random.default_rng(237)
+    y = jnp.asarray(np.concatenate([rng.uniform(0.5, 9.0, 7), rng.uniform(-0.6, 0.6, 7)]))
+    lhs, rhs = D.identity_237(y)
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-12, atol=1e-18)
+    assert abs(rhs[0]) > 1e-6 and abs(rhs[1]) > 1e-6
+    l3, r3 = D.identity_237(y, light=(1, 2, 3), heavy=(0,))
+    assert complex(l3[0] / r3[0]) == pytest.approx(1.5, rel=1e-12)
+    # ∂_S δK_α′ by finite differences of (209): ∂_Φ = ½∂_Re
+    h = 1e-6
+    e = np.zeros(14)
+    e[0] = h
+    fd = float(D.delta_k_alpha(y + e) - D.delta_k_alpha(y - e)) / (2 * h) / 2
+    assert complex(rhs[0]).real == pytest.approx(fd, rel=1e-7)
+
+
+def test_hierarchy_sizes_at_the_printed_points():
+    """(79), (210): |W_tree| = |W0| s = √5 s; b3 = 2/⟨s⟩ kills the B3 term at the vev, so
+    |W_np| = A e^{−πs/2}; δK_SS ∝ 𝒱⁻², δK_α′ ∝ 𝒱⁻¹."""
+    from jaxvac.reproduce import _dps as D
+
+    h = D.hierarchy_sizes("table2", 2 / 41)
+    assert h["W_tree"] == pytest.approx(math.sqrt(5) * 41, rel=1e-14)
+    assert h["B3_factor"] == 0.0
+    assert h["W_np2"] == pytest.approx((9.99e-3 * math.exp(-math.pi * 41 / 2)) ** 2, rel=1e-12)
+    assert h["dK_alpha_per_xi"] == pytest.approx((41 * 6.4e28**2 * 20.5) ** -0.5, rel=1e-14)
+    assert h["exponent_SS"] == pytest.approx(-2, abs=1e-12)
+    assert h["exponent_alpha"] == pytest.approx(-1, abs=1e-12)
+    lit = D.hierarchy_sizes("table2", 0.048)
+    assert lit["B3_factor"] == pytest.approx(1 - 0.048 * 20.5, rel=1e-12)

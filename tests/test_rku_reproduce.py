@@ -260,3 +260,24 @@ def test_lines_of_the_rku_scan_are_taken_modulo_the_period():
     assert _on_lines(tau, 90.0, 1e-6).all()
     off = np.array([1e-5, 10.0, 22.5, 44.99, 67.5, 89.9])
     assert not _on_lines(off, 90.0, 1e-6).any()
+
+
+@pytest.mark.slow  # ~170 s on 2 shared cores: base vacuum, SSB vacua of two models, a SUSY solve
+def test_expansion_case_and_the_flux_sector_phi_38():
+    """rku-higgs: expansion_case runs on jaxvac.locate_critical_point (it called a removed
+    host-side _newton); (3.8): s = c/ĉ2 from the solver and, with ρ² = 4/(27s), the exact
+    SSB vacuum's φ is −μ√(3s) (−2μ/(3ρ)), √3 times the printed −μ√(c/ĉ2)."""
+    from jaxvac.reproduce import _rku_higgs as H
+
+    vac = H.base_vacuum()
+    ex = H.expansion_case(8e-3, 1.0, 1.0, vac)
+    for kind in ("expanded", "log"):
+        assert ex[kind]["newton"]
+        assert ex[kind]["y"][1] == pytest.approx(-2 * 8e-3 / 3, rel=1e-4)
+    p = H.phi_38_case(8e-3, vac)
+    c, c2, b1, b2, d1, d2 = p["fluxes_over_mu3"]
+    assert p["susy"] and p["s"] == pytest.approx(c / (c2 - 1.0), rel=1e-10)
+    assert p["rho"] ** 2 == pytest.approx(4 / (27 * p["s"]), rel=1e-14)
+    assert p["phi"] == pytest.approx(-8e-3 * math.sqrt(3 * p["s"]), rel=1e-4)
+    assert p["phi"] / (-8e-3 * math.sqrt(p["s"])) == pytest.approx(math.sqrt(3), rel=1e-4)
+    assert p["type"] == "minimum"
