@@ -281,3 +281,35 @@ def test_expansion_case_and_the_flux_sector_phi_38():
     assert p["phi"] == pytest.approx(-8e-3 * math.sqrt(3 * p["s"]), rel=1e-4)
     assert p["phi"] / (-8e-3 * math.sqrt(p["s"])) == pytest.approx(math.sqrt(3), rel=1e-4)
     assert p["type"] == "minimum"
+
+
+def test_landscape_w0_quantiles_against_sampled_vacua():
+    """rku-landscape's Nmax-scaling rows: the exact |W0| quantiles over stable dS vacua
+    (w0_cdf, the ρ-integral cut at |W0|) against |W0| of vacua sampled from the exact
+    density by inverse CDF in ρ (another path); every vacuum of the box has |W0| ≤ 1."""
+    ss = L.stable_set(2.0, 1.0, 1e-3, x_lo=np.pi, x_hi=120.0)
+    d = L.Draws()
+    E = L.expected_vacua(ss, d)
+    assert E == pytest.approx(1.299e-5, rel=5e-3)  # the report's row (quadrature ~0.2%)
+    assert L.w0_cdf(ss, d, 0.0) == pytest.approx(E, rel=1e-12)
+    qs = (0.05, 0.5, 0.95)
+    exact = L.w0_quantiles(ss, d, qs)
+    sampled = np.quantile(np.abs(L.sample_vacua(ss, d, 8000, seed=1)["W0"]), qs)
+    # binomial error of an empirical quantile: sqrt(q(1-q)/n)/density ≤ 0.01 here
+    np.testing.assert_allclose(sampled, exact, atol=0.03)
+    x10, x50, x90 = L.x_quantiles(ss, d)
+    assert ss.x.min() <= x10 <= x50 <= x90 <= ss.x.max()
+
+
+def test_nmax_scaling_verdict_logic():
+    """The §4 claim row: windows split where the chart changes are joined; 'shrinks
+    strongly' needs both the fraction and the 95% |W0| to fall ≥ 10× at every Nmax ≥ 10."""
+    from jaxvac.reproduce._rku_scan import merge_intervals, shrinks_strongly
+
+    assert merge_intervals([(3.799, 3.806), (3.373, 3.799)]) == [[3.373, 3.806]]
+    assert merge_intervals([(2.0, 1.0), (3.0, 4.0)]) == [[1.0, 2.0], [3.0, 4.0]]
+    sc = {n: dict(E=e, w0=[0.0, 0.0, w]) for n, e, w in ((2, 1.0, 1.0), (10, 0.05, 0.05))}
+    assert shrinks_strongly(sc)["holds"]
+    sc[20] = dict(E=0.05, w0=[0.0, 0.0, 0.5])
+    s = shrinks_strongly(sc)
+    assert not s["holds"] and s["w_ratio"] == 0.5 and s["e_ratio"] == 0.05

@@ -560,20 +560,51 @@ def lambda_cdf(ss: StableSet, draws: Draws, log10_lambda) -> np.ndarray:
     return out
 
 
-def lambda_quantiles(ss: StableSet, draws: Draws, qs=(0.1, 0.5), lo=-330.0, hi=10.0):
-    """log10 Λ_q of Λ over stable dS vacua (bisection on the exact CDF)."""
-    total = expected_vacua(ss, draws)
+def _log10_quantiles(cdf, total, qs, lo, hi):
+    """log10 of the q-quantiles of an exact CDF given on log10 (bisection, 70 halvings)."""
     out = []
     for q in qs:
         a_, b_ = lo, hi
         for _ in range(70):
             m = 0.5 * (a_ + b_)
-            if lambda_cdf(ss, draws, m)[0] / total < q:
+            if cdf(m) / total < q:
                 a_ = m
             else:
                 b_ = m
         out.append(0.5 * (a_ + b_))
     return out
+
+
+def lambda_quantiles(ss: StableSet, draws: Draws, qs=(0.1, 0.5), lo=-330.0, hi=10.0):
+    """log10 Λ_q of Λ over stable dS vacua (bisection on the exact CDF)."""
+    total = expected_vacua(ss, draws)
+    return _log10_quantiles(lambda m: lambda_cdf(ss, draws, m)[0], total, qs, lo, hi)
+
+
+def w0_cdf(ss: StableSet, draws: Draws, log10_w0) -> float:
+    """E[#{stable dS vacua with |W0| ≤ 10^ℓ}] per draw (W0 = wρ: |ρ| ≤ 10^ℓ/|w|)."""
+    with np.errstate(divide="ignore"):
+        rho_up = 10.0**log10_w0 / np.abs(ss.w)
+    return float(
+        sum(np.sum(ss.weight * d.rho_mass(ss.chart, ss.c, ss.w, rho_up)) for d in _lines(draws))
+    )
+
+
+def w0_quantiles(ss: StableSet, draws: Draws, qs=(0.05, 0.5, 0.95), lo=-330.0) -> list:
+    """|W0|_q over stable dS vacua: the q-quantiles of |W0| of the draws that give one
+    (bisection on the exact CDF :func:`w0_cdf`, in log10 |W0|)."""
+    w_max = max(abs(v) for v in draws.W0) if draws.kind == "uniform" else draws.w_hi
+    total = expected_vacua(ss, draws)
+    hi = math.log10(w_max)
+    return [10.0**m for m in _log10_quantiles(lambda m: w0_cdf(ss, draws, m), total, qs, lo, hi)]
+
+
+def x_quantiles(ss: StableSet, draws: Draws, qs=(0.1, 0.5, 0.9)) -> list:
+    """x = a·t at the q-quantiles of the stable dS vacua (weighted nodes: to the x grid)."""
+    mass = ss.weight * sum(d.rho_mass(ss.chart, ss.c, ss.w) for d in _lines(draws))
+    order = np.argsort(ss.x, kind="stable")
+    cum = np.cumsum(mass[order]) / np.sum(mass)
+    return [float(ss.x[order][min(np.searchsorted(cum, q), len(cum) - 1)]) for q in qs]
 
 
 def lambda_mean(ss: StableSet, draws: Draws) -> float:
