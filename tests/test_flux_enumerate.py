@@ -220,6 +220,7 @@ def test_enumeration_split_over_two_devices(tmp_path):
     env = dict(os.environ)
     env.update(
         JAX_PLATFORMS="cpu",
+        JAX_ENABLE_X64="1",  # the library refuses float32 (CI does not set it)
         JAXVAC_EXECUTION="devices",
         XLA_FLAGS="--xla_force_host_platform_device_count=2",
     )
