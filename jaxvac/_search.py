@@ -828,7 +828,8 @@ def _round_starts(y0, sols, cont: bool):
 
 def _restart(sol: SolveResult, y0) -> SolveResult:
     """``sol`` with its start set back to ``y0`` (a continuing round started elsewhere)."""
-    return eqx.tree_at(lambda t: t.y0, sol, jnp.asarray(y0, sol.y0.dtype))
+    xp = np if isinstance(sol.y0, np.ndarray) else jnp  # NumPy between a search's programs
+    return eqx.tree_at(lambda t: t.y0, sol, xp.asarray(y0, sol.y0.dtype))
 
 
 def _steps_argument(steps):
@@ -959,7 +960,7 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
             # parts of the first round's size: fewer parts, no new shape to compile
             starts = _round_starts(y0, sols, cont)[left]
             redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
-            redo = eqx.tree_at(lambda t: t.y0, redo, y0[left])  # started from y0 (_restart)
+            redo = _restart(redo, y0[left])
 
             def put(a, b, left=left):
                 a = a.copy()
