@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import equinox as eqx
 import jax
@@ -311,9 +311,13 @@ def _newton_linear_solver(susy: bool):
     return JacobiSVD() if susy else JacobiSymmetricSVD()
 
 
-def _local_phase(model, region, u0, opts: SolverOptions):
+def _local_phase(model, region, u0, opts: SolverOptions, factor=None):
     """Newton (optimistix, SVD linear solve) on ∇_u V = 0 (or D_aW = 0), normalised by
-    the equations' size at the start. Returns (u, steps, |F|, hit_max_steps)."""
+    the equations' size at the start. Returns (u, steps, |F|, hit_max_steps, marching).
+
+    ``factor`` (an integer array; None: ``opts.step_doubling``): the step-doubling factor
+    as an argument, so that rounds with and without step doubling run one compiled program
+    (a ``lax.cond`` on an unbatched predicate: each round executes only its own branch)."""
     r0 = _local_residual(model, region, u0, opts.susy)
     n0 = jnp.linalg.norm(r0)
     n0 = jnp.where(jnp.isfinite(n0) & (n0 > 0), n0, 1.0)
@@ -321,24 +325,41 @@ def _local_phase(model, region, u0, opts: SolverOptions):
     def fn(u, args):
         return _local_residual(model, region, u, opts.susy) / args
 
-    if opts.step_doubling > 1:
-        return _doubling_newton(lambda u: fn(u, n0), u0, opts)
-    solver = optx.Newton(
-        rtol=opts.solver_tol, atol=opts.solver_tol, linear_solver=_newton_linear_solver(opts.susy)
-    )
-    sol = optx.root_find(
-        fn,
-        solver,
+    def newton(u_start):
+        solver = optx.Newton(
+            rtol=opts.solver_tol,
+            atol=opts.solver_tol,
+            linear_solver=_newton_linear_solver(opts.susy),
+        )
+        sol = optx.root_find(
+            fn,
+            solver,
+            u_start,
+            args=n0,
+            max_steps=opts.max_steps,
+            throw=False,
+            adjoint=optx.RecursiveCheckpointAdjoint(),
+        )
+        u = sol.value
+        normF = jnp.linalg.norm(fn(u, n0))
+        hit_max = sol.result == optx.RESULTS.nonlinear_max_steps_reached
+        steps = jnp.asarray(sol.stats["num_steps"], jnp.int32)
+        return u, steps, normF, hit_max, _marching(u_start, u, sol.state)
+
+    def doubling(u_start, max_factor):
+        return _doubling_newton(lambda u: fn(u, n0), u_start, opts, max_factor)
+
+    if factor is None:
+        if opts.step_doubling > 1:
+            return doubling(u0, float(opts.step_doubling))
+        return newton(u0)
+    factor = jnp.asarray(factor)
+    return jax.lax.cond(
+        factor > 1,
+        lambda uu: doubling(uu, factor.astype(uu.dtype)),
+        newton,
         u0,
-        args=n0,
-        max_steps=opts.max_steps,
-        throw=False,
-        adjoint=optx.RecursiveCheckpointAdjoint(),
     )
-    u = sol.value
-    normF = jnp.linalg.norm(fn(u, n0))
-    hit_max = sol.result == optx.RESULTS.nonlinear_max_steps_reached
-    return u, sol.stats["num_steps"], normF, hit_max, _marching(u0, u, sol.state)
 
 
 def _marching(u_start, u, state):
@@ -391,7 +412,7 @@ class DoublingNewton(optx.AbstractRootFinder):
     rtol: float
     atol: float
     linear_solver: lx.AbstractLinearSolver
-    max_factor: float = 8.0
+    max_factor: float | jax.Array = 8.0
     norm: Any = optx.max_norm
 
     def init(self, fn, y, args, options, f_struct, aux_struct, tags):
@@ -443,16 +464,16 @@ class DoublingNewton(optx.AbstractRootFinder):
         return y, aux, {}
 
 
-def _doubling_newton(F, u0, opts: SolverOptions):
+def _doubling_newton(F, u0, opts: SolverOptions, max_factor):
     """:class:`DoublingNewton` on F(u) = 0 (tolerance ``opts.solver_tol``, at most
-    ``opts.step_doubling`` times the Newton step). Returns what :func:`_local_phase`
-    returns."""
+    ``max_factor`` times the Newton step: a number or an array). Returns what
+    :func:`_local_phase` returns."""
     tol = opts.solver_tol
     solver = DoublingNewton(
         rtol=tol,
         atol=tol,
         linear_solver=_newton_linear_solver(opts.susy),
-        max_factor=float(opts.step_doubling),
+        max_factor=max_factor,
     )
     sol = optx.root_find(
         lambda u, _: F(u),
@@ -465,7 +486,8 @@ def _doubling_newton(F, u0, opts: SolverOptions):
     u, state = sol.value, sol.state
     rate = jnp.linalg.norm(state.step) / jnp.linalg.norm(state.step_prev)
     marching = _still_marching(u0, u, state.step, rate, ~state.done, state.count)
-    return u, state.count, jnp.linalg.norm(F(u)), ~state.done, marching
+    steps = jnp.asarray(state.count, jnp.int32)
+    return u, steps, jnp.linalg.norm(F(u)), ~state.done, marching
 
 
 def polish(model: AbstractModel, y, *, steps: int = 3, susy: bool = False):
@@ -548,10 +570,11 @@ def _result_code(
 
 
 def _solve(
-    model: AbstractModel, y0, region: Region, opts: SolverOptions, global_steps=None
+    model: AbstractModel, y0, region: Region, opts: SolverOptions, global_steps=None, factor=None
 ) -> SolveResult:
-    """One start, one round. ``global_steps`` (an integer array) overrides the number of
-    global-phase steps without a new compilation (:func:`_global_phase`)."""
+    """One start, one round. ``global_steps`` and ``factor`` (integer arrays) override the
+    number of global-phase steps and the step-doubling factor without a new compilation
+    (:func:`_global_phase`, :func:`_local_phase`)."""
     y0 = jnp.asarray(y0, jnp.float64)
     u0 = region.to_unit(y0)
     if opts.global_steps > 0 and global_steps is not None:
@@ -563,7 +586,7 @@ def _solve(
         u1, q1, stall = _global_phase(model, region, u0, opts)
     else:
         u1, q1, stall = u0, jnp.asarray(jnp.nan), jnp.asarray(jnp.inf)
-    u2, steps, normF, hit_max, marching = _local_phase(model, region, u1, opts)
+    u2, steps, normF, hit_max, marching = _local_phase(model, region, u1, opts, factor)
     y2 = region.from_unit(u2)
     # a runaway: still marching, down a slope whose scale fell by orders of magnitude
     S1, S2 = model.natural_scale(region.from_unit(u1)), model.natural_scale(y2)
@@ -592,7 +615,7 @@ def _solve(
         y=y3,
         analysis=a,
         result=code,
-        steps=jnp.asarray(steps, jnp.int32),
+        steps=steps,
         global_objective=q1,
         solver_residual=normF,
         stall=stall,
@@ -633,13 +656,13 @@ def solve_from(
     ensure_x64()
     region = as_region(model, region)
     opts = _options(**options)
-    sols = None
     y0 = jnp.asarray(y0, jnp.float64)
-    for steps, o, cont in _rounds(opts):  # the strategy's rounds, the first success kept
-        sol = _solve(model, _round_starts(y0, sols, cont), region, o, _steps_argument(steps))
-        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
-    assert sols is not None  # a strategy has at least one round
-    return sols
+    program, rounds = _rounds(opts)  # the strategy's rounds, the first success kept
+
+    def one_round(starts, steps, factor):
+        return _solve(model, starts, region, program, steps, factor)
+
+    return _run_rounds(one_round, y0, rounds)
 
 
 def solve_susy_from(
@@ -787,17 +810,31 @@ def _search_from(model, region, y0, opts: SolverOptions) -> SearchResult:
     return _deduplicated(_solve_starts(model, region, y0, opts), region)
 
 
-def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions, bool], ...]:
-    """(global-phase steps, options) of each round of ``opts.strategy`` (a round identical to
-    an earlier one is dropped: it would end where that one ended). Rounds with the first
-    round's options share its compiled program: their number of global steps is an
-    argument (an int); another round's is part of its options (steps None). The third entry:
-    whether the round continues from where the previous round's global phase ended."""
-    out: list[tuple[int | None, SolverOptions, bool]] = []
-    seen = []
+class _Round(NamedTuple):
+    """One round of a strategy: its global-phase steps and step-doubling factor, passed to
+    the round's program as arguments (None: the program's own options), and whether it
+    continues from where the previous round's global phase ended."""
+
+    steps: int | None
+    factor: int | None
+    cont: bool
+
+
+def _rounds(opts: SolverOptions) -> tuple[SolverOptions, tuple[_Round, ...]]:
+    """The options of the one program every round of ``opts.strategy`` runs, and the rounds
+    (a round identical to an earlier one is dropped: it would end where that one ended).
+
+    With several rounds, each round's global steps are an argument of the program (the
+    global phase is compiled in once; a round without it runs 0 steps), and so is its
+    step-doubling factor when the rounds' factors differ (Newton and doubled-step Newton
+    are the two branches of one ``lax.cond``). One round: its settings are the program's
+    static options, nothing is an argument. Compiling one program for all rounds, not one
+    per kind of round, halves the default search's first-call compilation
+    (docs/performance.md)."""
     base = dataclasses.replace(opts, strategy="single")
     if opts.global_steps == 0:  # "Newton straight from the start", and nothing else
-        return ((None, base, False),)
+        return base, (_Round(None, None, False),)
+    specs: list[tuple[int, int, bool]] = []
     for steps, doubling in STRATEGIES[opts.strategy]:
         cont = steps == "continue"
         steps = (
@@ -807,23 +844,57 @@ def _rounds(opts: SolverOptions) -> tuple[tuple[int | None, SolverOptions, bool]
             if cont
             else min(int(steps), opts.global_steps)
         )
-        o = dataclasses.replace(base, step_doubling=doubling or opts.step_doubling)
-        if (steps, o.step_doubling, cont) in seen:
-            continue
-        seen.append((steps, o.step_doubling, cont))
-        if o == base:
-            out.append((steps, o, cont))
-        else:
-            out.append((None, dataclasses.replace(o, global_steps=steps), cont))
-    if len(out) == 1:  # one round: the options as they are, nothing dynamic
-        out = [(None, dataclasses.replace(out[0][1], global_steps=seen[0][0]), False)]
-    return tuple(out)
+        spec = (steps, int(doubling or opts.step_doubling), cont)
+        if spec not in specs:
+            specs.append(spec)
+    if len(specs) == 1:  # one round: its settings as static options, nothing dynamic
+        steps, factor, _ = specs[0]
+        one = dataclasses.replace(base, global_steps=steps, step_doubling=factor)
+        return one, (_Round(None, None, False),)
+    factors = {factor for _, factor, _ in specs}
+    if len(factors) == 1:
+        program = dataclasses.replace(base, step_doubling=factors.pop())
+        return program, tuple(_Round(steps, None, cont) for steps, _, cont in specs)
+    return base, tuple(_Round(steps, factor, cont) for steps, factor, cont in specs)
 
 
-def _round_starts(y0, sols, cont: bool):
-    """A round's starts: the starts, or (``cont``) where the earlier rounds' global phase
-    ended."""
-    return sols.y_global if cont else y0
+def _round_arguments(rnd: _Round):
+    """A round's dynamic settings as the program's arguments (None where static)."""
+    return (
+        None if rnd.steps is None else jnp.asarray(rnd.steps, jnp.int32),
+        None if rnd.factor is None else jnp.asarray(rnd.factor, jnp.int32),
+    )
+
+
+def _run_rounds(solve_round, y0, rounds: tuple[_Round, ...]):
+    """Every start of ``y0`` through ``rounds`` (``solve_round(starts, steps, factor)``
+    solves one), the first verified critical point of each start kept, every result reporting
+    its own start. Several rounds run as a ``lax.scan`` over the rounds' arguments: one copy
+    of the round in the program, not one per round."""
+    if len(rounds) == 1:
+        return solve_round(y0, *_round_arguments(rounds[0]))
+    steps = jnp.asarray([r.steps for r in rounds], jnp.int32)
+    factors = (
+        None if rounds[0].factor is None else jnp.asarray([r.factor for r in rounds], jnp.int32)
+    )
+    conts = jnp.asarray([r.cont for r in rounds])
+    shape = jax.eval_shape(solve_round, y0, steps[0], None if factors is None else factors[0])
+    # nothing solved yet: the first round's result replaces every leaf of this
+    nothing = jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype), shape)
+    nothing = eqx.tree_at(
+        lambda t: t.result,
+        nothing,
+        jnp.full(shape.result.shape, int(Result.not_critical), shape.result.dtype),
+    )
+
+    def body(sols, xs):
+        st, fa, cont = xs
+        starts = jnp.where(cont, sols.y_global, y0)
+        sol = solve_round(starts, st, fa)
+        return _keep_first_success(sols, _restart(sol, y0)), None
+
+    sols, _ = jax.lax.scan(body, nothing, (steps, factors, conts))
+    return sols
 
 
 def _restart(sol: SolveResult, y0) -> SolveResult:
@@ -832,16 +903,12 @@ def _restart(sol: SolveResult, y0) -> SolveResult:
     return eqx.tree_at(lambda t: t.y0, sol, xp.asarray(y0, sol.y0.dtype))
 
 
-def _steps_argument(steps):
-    return None if steps is None else jnp.asarray(steps, jnp.int32)
-
-
-def _solve_round(model, region, y0, opts: SolverOptions, global_steps) -> SolveResult:
-    """Every start of ``y0`` through one round (``global_steps`` global-phase steps, an
-    integer array; None: ``opts.global_steps``)."""
+def _solve_round(model, region, y0, opts: SolverOptions, global_steps, factor=None) -> SolveResult:
+    """Every start of ``y0`` through one round (``global_steps`` global-phase steps and
+    step-doubling ``factor``, integer arrays; None: ``opts``' own)."""
 
     def solve(yy):
-        return _solve(model, yy, region, opts, global_steps)
+        return _solve(model, yy, region, opts, global_steps, factor)
 
     if y0.shape[0] > opts.batch_size:  # consecutive vmapped batches: bounded memory
         return jax.lax.map(solve, y0, batch_size=opts.batch_size)
@@ -861,22 +928,23 @@ def _keep_first_success(earlier: SolveResult, later: SolveResult) -> SolveResult
 def _solve_starts(model, region, y0, opts: SolverOptions) -> SolveResult:
     """Every start through the rounds of ``opts.strategy``, all of them in every round
     (fixed shapes: pure, vmap-able); :func:`search_threaded` compacts instead."""
-    sols = None
-    for steps, o, cont in _rounds(opts):
-        sol = _solve_round(model, region, _round_starts(y0, sols, cont), o, _steps_argument(steps))
-        sols = sol if sols is None else _keep_first_success(sols, _restart(sol, y0))
-    assert sols is not None  # a strategy has at least one round
-    return sols
+    program, rounds = _rounds(opts)
+
+    def one_round(starts, steps, factor):
+        return _solve_round(model, region, starts, program, steps, factor)
+
+    return _run_rounds(one_round, y0, rounds)
 
 
-def _solve_rows(y0, model, region, opts: SolverOptions, steps=None, *, batch_size: int):
+def _solve_rows(y0, model, region, opts: SolverOptions, round_args=None, *, batch_size: int):
     """One device's share of a search (:func:`jaxvac._parallel.map_on_devices`), ``batch_size``
-    starts at a time: every round of ``opts.strategy`` (``steps`` None), or the one round
-    with ``steps`` global steps (a round of a compacted search)."""
+    starts at a time: every round of ``opts.strategy`` (``round_args`` None), or the one
+    round with those (global steps, factor) arguments (a round of a compacted search; ``opts``
+    the rounds' program options)."""
     opts = dataclasses.replace(opts, batch_size=batch_size)
-    if steps is None:
+    if round_args is None:
         return _solve_starts(model, region, y0, opts)
-    return _solve_round(model, region, y0, opts, steps)
+    return _solve_round(model, region, y0, opts, *round_args)
 
 
 def _deduplicated(sols: SolveResult, region: Region) -> SearchResult:
@@ -944,22 +1012,21 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
     one program over every local device (:func:`jaxvac._parallel.map_on_devices`)."""
     n = int(y0.shape[0])
     y0 = np.asarray(y0)
-    rounds = _rounds(opts)
+    program, rounds = _rounds(opts)
     if len(rounds) == 1:
-        sols, _ = _solve_threaded(model, region, y0, rounds[0][1], threads, None)
+        sols, _ = _solve_threaded(model, region, y0, opts, threads, None)
     else:
         # compaction: each round solves only the starts that no earlier round solved, gathered
-        # into the fewest parts; rounds that differ in their global steps only run one compiled
-        # program (the number of steps is an argument, not a compile-time constant)
-        steps, o, _ = rounds[0]
-        sols, size = _solve_threaded(model, region, y0, o, threads, steps)
-        for steps, o, cont in rounds[1:]:
+        # into the fewest parts; every round runs one compiled program (its global steps and
+        # step-doubling factor are arguments, not compile-time constants: _rounds)
+        sols, size = _solve_threaded(model, region, y0, program, threads, rounds[0])
+        for rnd in rounds[1:]:
             left = np.flatnonzero(~np.asarray(is_critical(sols.result)))
             if left.size == 0:
                 break
             # parts of the first round's size: fewer parts, no new shape to compile
-            starts = _round_starts(y0, sols, cont)[left]
-            redo, _ = _solve_threaded(model, region, starts, o, threads, steps, size)
+            starts = (sols.y_global if rnd.cont else y0)[left]
+            redo, _ = _solve_threaded(model, region, starts, program, threads, rnd, size)
             redo = _restart(redo, y0[left])
 
             def put(a, b, left=left):
@@ -973,10 +1040,16 @@ def search_threaded(model, region, y0, opts: SolverOptions, threads: int) -> Sea
 
 
 def _solve_threaded(
-    model, region, y0, opts: SolverOptions, threads: int, global_steps, size: int | None = None
+    model,
+    region,
+    y0,
+    opts: SolverOptions,
+    threads: int,
+    rnd: _Round | None,
+    size: int | None = None,
 ):
-    """Every start of ``y0`` through one round (``global_steps``; None: the strategy's only
-    round), in bucketed parts (of ``size`` starts if given) on ``threads`` concurrent
+    """Every start of ``y0`` through one round (``rnd``, run by the program of ``opts``; None:
+    every round of ``opts.strategy``, which then has one round), in bucketed parts (of ``size`` starts if given) on ``threads`` concurrent
     executions, or as one program over every local device (``$JAXVAC_EXECUTION=devices``,
     the default off the CPU: :func:`jaxvac._parallel.map_on_devices`); the padding dropped.
     Returns the solutions and the part size."""
@@ -1001,20 +1074,18 @@ def _solve_threaded(
     padded = _pad_rows(y0, parts * size)
     if devices:  # one program over every local device (_parallel.py)
         args = (
-            (model, region, opts)
-            if global_steps is None
-            else (model, region, opts, _steps_argument(global_steps))
+            (model, region, opts) if rnd is None else (model, region, opts, _round_arguments(rnd))
         )
         sols = map_on_devices(_solve_rows, padded, args, batch_size=size)
         return jax.tree.map(lambda x: x[:n], _on_host(sols)), size
-    if global_steps is None:  # options with a static number of global steps
+    if rnd is None:  # the strategy's only round, its settings static
         fun = _solve_jit
         calls = [(model, region, padded[k * size : (k + 1) * size], opts) for k in range(parts)]
     else:
         fun = _solve_round_jit
-        steps = _steps_argument(global_steps)
+        args = _round_arguments(rnd)
         calls = [
-            (model, region, padded[k * size : (k + 1) * size], opts, steps) for k in range(parts)
+            (model, region, padded[k * size : (k + 1) * size], opts, *args) for k in range(parts)
         ]
     sols = [_on_host(s) for s in map_concurrently(fun, calls, threads, call_signature(*calls[0]))]
     sols = jax.tree.map(lambda *xs: np.concatenate(xs), *sols) if parts > 1 else sols[0]

@@ -71,13 +71,29 @@ def vmapped_search(model, starts, seed, **options):
     return eqx.filter_jit(_search_from)(m, region, y0, _options(**options))
 
 
-def assert_same_leaves(got, want):
-    """Leaf for leaf, bit for bit (shape and dtype included)."""
+#: Leaves that the vmapped search (its rounds a ``lax.scan``, jaxvac/_search.py:_run_rounds)
+#: and the threaded one (each round its own call) compute in differently fused programs: the
+#: rounding-error estimate of V (an ulp apart) and Newton's final residual |F| (normalised to
+#: 1 at the start; values ~1e-20 of pure rounding noise). Every other leaf is bit for bit.
+FUSION_NOISE = {
+    ".solutions.analysis.V_error": dict(rtol=1e-15, atol=0.0),
+    ".solutions.solver_residual": dict(rtol=0.0, atol=1e-13),
+}
+
+
+def assert_same_leaves(got, want, noise: dict | None = None):
+    """Leaf for leaf, bit for bit (shape and dtype included); a leaf named in ``noise`` to
+    the tolerances given there."""
+    noise = noise or {}
     assert len(jax.tree.leaves(got)) == len(jax.tree.leaves(want))
     for (path, b), a in zip(jax.tree_util.tree_flatten_with_path(want)[0], jax.tree.leaves(got)):
         a, b = np.asarray(a), np.asarray(b)
+        name = jax.tree_util.keystr(path)
         assert a.shape == b.shape and a.dtype == b.dtype, path
-        np.testing.assert_array_equal(a, b, err_msg=jax.tree_util.keystr(path), strict=True)
+        if name in noise:
+            np.testing.assert_allclose(a, b, err_msg=name, **noise[name])
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=name, strict=True)
 
 
 def periodic_diff(d, period):
@@ -683,8 +699,9 @@ def test_threaded_search_gives_the_same_search():
 def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     """``find_critical_points`` pads its starts to a bucket (parts of a power of two, at most
     THREAD_PART per thread) and its solutions to a power of two for deduplication, dropping
-    the padding. 200 starts on 2 threads give, leaf for leaf and bit for bit, the search of
-    one program compiled for exactly those 200 starts (no padding, no split); and 256 starts
+    the padding. 200 starts on 2 threads give, leaf for leaf and bit for bit (two rounding-
+    noise leaves to an ulp: FUSION_NOISE), the search of one program compiled for exactly
+    those 200 starts (no padding, no split); and 256 starts
     then compile nothing new in the solver or the deduplication."""
     import equinox as eqx
 
@@ -719,12 +736,7 @@ def test_bucketed_search_is_the_unbucketed_search_bit_for_bit():
     region = as_region(m, None)
     y0 = _sample_jit(m, region, jax.random.key(3), 200)
     exact = eqx.filter_jit(_search_from)(m, region, y0, _options())
-    got, want = jax.tree.leaves(bucketed.search), jax.tree.leaves(exact)
-    assert len(got) == len(want)
-    for path, a, b in zip(jax.tree_util.tree_flatten_with_path(exact)[0], got, want):
-        a, b = np.asarray(a), np.asarray(b)
-        assert a.shape == b.shape and a.dtype == b.dtype, path[0]
-        np.testing.assert_array_equal(a, b, err_msg=jax.tree_util.keystr(path[0]), strict=True)
+    assert_same_leaves(bucketed.search, exact, FUSION_NOISE)
     assert bucketed.distinct == 9
 
     def compiled():
@@ -790,31 +802,35 @@ def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
 
 def test_rounds_of_the_strategies():
     """The default runs the global phase and Newton, then Newton with its step doubled, then
-    plain Newton, for the starts each earlier round left; the rounds with the first round's
-    options share its program (their global steps an argument), the doubling round has its
-    own (no global phase compiled in); a round identical to an earlier one is dropped;
+    plain Newton, for the starts each earlier round left; every round runs one program: with
+    several rounds the global phase is compiled in and each round's global steps are an
+    argument, and so is the step-doubling factor where the rounds' factors differ (one
+    round: its settings are static options); a round identical to an earlier one is dropped;
     global_steps = 0 is Newton from the start and nothing else, whatever the strategy (the
     flagship scan's setting is unchanged); an unknown strategy is refused with the known ones
     listed."""
     from jaxvac._search import _options, _rounds
 
     def rounds(**kw):
-        return [
-            (steps, o.global_steps, o.step_doubling, o.strategy) + ((True,) if cont else ())
-            for steps, o, cont in _rounds(_options(**kw))
+        program, rs = _rounds(_options(**kw))
+        assert program.strategy == "single"
+        return (program.global_steps, program.step_doubling), [
+            (r.steps, r.factor) + ((True,) if r.cont else ()) for r in rs
         ]
 
-    assert rounds() == [(80, 80, 1, "single"), (None, 0, 8, "single"), (0, 80, 1, "single")]
-    assert rounds(strategy="newton-global") == [(0, 80, 1, "single"), (80, 80, 1, "single")]
-    assert rounds(strategy="global-newton", global_steps=0) == [(None, 0, 1, "single")]
-    assert rounds(strategy="single") == [(None, 80, 1, "single")]
-    assert rounds(global_steps=0) == [(None, 0, 1, "single")]
-    assert rounds(strategy="global-continue-doubling-newton") == [
-        (80, 80, 1, "single"),
-        (None, 0, 8, "single", True),
-        (0, 80, 1, "single"),
-    ]
-    assert rounds(global_steps=0, strategy="newton-global") == [(None, 0, 1, "single")]
+    assert rounds() == ((80, 1), [(80, 1), (0, 8), (0, 1)])
+    assert rounds(strategy="newton-global") == ((80, 1), [(0, None), (80, None)])
+    assert rounds(strategy="newton-global", step_doubling=4) == ((80, 4), [(0, None), (80, None)])
+    assert rounds(strategy="global-newton", global_steps=0) == ((0, 1), [(None, None)])
+    assert rounds(strategy="single") == ((80, 1), [(None, None)])
+    assert rounds(global_steps=0) == ((0, 1), [(None, None)])
+    assert rounds(strategy="global-continue-doubling-newton") == (
+        (80, 1),
+        [(80, 1), (0, 8, True), (0, 1)],
+    )
+    assert rounds(global_steps=0, strategy="newton-global") == ((0, 1), [(None, None)])
+    # step_doubling = 8 asked for: the default's doubling round is its first round again
+    assert rounds(step_doubling=8) == ((80, 8), [(80, None), (0, None)])
     with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
         _options(strategy="fastest")
 
@@ -829,13 +845,14 @@ def test_rounds_of_the_strategies():
 def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit(strategy):
     """V = (2 + cos y)/x² has no critical point, so every start runs both rounds. The
     threaded search, which gathers the starts left after the first round into fewer parts
-    (compaction), gives leaf for leaf and bit for bit the search that runs every round for
-    every start in one vmap (as scans do), also when a round continues from where the global
+    (compaction), gives leaf for leaf and bit for bit (FUSION_NOISE aside) the search that
+    runs every round for every start in one vmap (as scans do), also when a round continues from where the global
     phase ended; every start is a runaway or another failure, with its last round's
     (Newton-only) result: no global-phase objective recorded."""
     model = model_class("PowerSlope")()
     threaded = find_critical_points(model, starts=100, seed=4, threads=2, strategy=strategy)
-    assert_same_leaves(threaded.search, vmapped_search(model, 100, 4, strategy=strategy))
+    want = vmapped_search(model, 100, 4, strategy=strategy)
+    assert_same_leaves(threaded.search, want, FUSION_NOISE)
     y0 = np.asarray(threaded.search.solutions.y0)  # every round reports the start itself
     assert np.all(y0[:, 0] > 0) and len(np.unique(y0[:, 0])) == 100
     assert set(int(c) for c in threaded.codes) <= {int(c) for c in FAILURES}
