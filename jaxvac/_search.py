@@ -82,8 +82,8 @@ from ._solution import Result, first_true, is_stationary
 #: The rounds of each strategy, in order: (global-phase steps, step doubling) of each round —
 #: "all": ``global_steps``, 0: Newton straight from the start; None: ``step_doubling``. A start
 #: runs the next round only if it has not yet ended on a verified critical point, from its
-#: own start again; its result is that of its last round. Rounds that differ only in their
-#: global steps share one compiled program.
+#: own start again; its result is that of its last round. Every round runs one compiled
+#: program (:func:`_rounds`: the steps and the doubling factor are its arguments).
 STRATEGIES = {
     "single": (("all", None),),
     "global-newton": (("all", None), (0, None)),
