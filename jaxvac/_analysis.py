@@ -7,7 +7,7 @@ The numerical criteria are documented in ``docs/numerics.md``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import equinox as eqx
 import jax
@@ -16,7 +16,7 @@ import jax.numpy as jnp
 from . import _linalg, _range, _rounding
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._geometry import canonical_matrix, fterm_parts, real_metric
-from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
+from ._model import AbstractModel, SupergravityModel, canonical
 from ._potential import _check_point, potential_and_scale, superpotential_rounding
 from ._programs import stored_jit
 from ._solution import CriticalType, Result, Vacuum, first_true
@@ -177,7 +177,8 @@ def floored_newton_step(m2, Q, L, m2_err, gradient, *errors) -> FlooredNewtonSte
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
     """Rounding-error estimates (V_error, gradient_error, hessian_error) in an arithmetic
     with machine epsilon ``eps`` (float64: EPS; mpmath at N digits: ~10^-N)."""
-    if not isinstance(model, PotentialModel) or model.potential_scale(y) is not None:
+    potential = model.error_analysed_potential(y)  # range-safe: what analyse_point uses
+    if potential is None:  # V's rounding is bounded by its natural scale S
         c = ULPS_PER_TERM * eps
         V_err = c * S
         g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
@@ -185,7 +186,6 @@ def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=E
         return V_err, g_err, H_err
     # First-order running error bounds are proportional to the unit roundoff.
     ratio = eps / EPS
-    potential = _range.safe(model.potential)  # the derivatives analyse_point uses
     _, V_err = _rounding.value_and_error(potential)(y)
     _, g_err = _rounding.value_and_error(jax.grad(potential))(y)
     _, H_err = _rounding.value_and_error(jax.hessian(potential))(y)
@@ -255,7 +255,7 @@ def analyse_point(
         flags_V = flags_g = flags_H = None
     (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
-    is_sugra = isinstance(model, SupergravityModel)
+    is_sugra = model.is_supergravity
     if is_sugra:  # F-terms, gravitino mass and supersymmetry are defined
         parts = fterm_parts(model, safe_y)
         G = real_metric(parts.metric)
@@ -349,7 +349,8 @@ def analyse_point(
 
     # --- vacuum energy --------------------------------------------------------------
     if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
-        V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
+        sugra = cast(SupergravityModel, model)  # is_supergravity: a SupergravityModel
+        V_err = V_err + superpotential_rounding(sugra, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
     vacuum = first_true(
