@@ -7,6 +7,8 @@ The numerical criteria are documented in ``docs/numerics.md``.
 
 from __future__ import annotations
 
+from typing import NamedTuple, cast
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -14,7 +16,7 @@ import jax.numpy as jnp
 from . import _linalg, _range, _rounding
 from ._config import EPS, MAX_DIGITS, ensure_x64
 from ._geometry import canonical_matrix, fterm_parts, real_metric
-from ._model import AbstractModel, PotentialModel, SupergravityModel, canonical
+from ._model import AbstractModel, SupergravityModel, canonical
 from ._potential import _check_point, potential_and_scale, superpotential_rounding
 from ._programs import stored_jit
 from ._solution import CriticalType, Result, Vacuum, first_true
@@ -115,27 +117,68 @@ def _generalised_eigh(H, L):
     return _linalg.eigvalsh(canonical_matrix(H, L))
 
 
-def _canonical_newton_step(m2, Q, floor, g_c, e_c):
-    """(|δφ|, σ): the canonical length of the Newton step -A⁻¹g_c (A = Q diag(m2) Qᵀ the
-    canonical mass matrix, g_c = L⁻¹∇V) with |m²| floored at ``floor``, so directions flat
-    to the working precision give bounded steps, and the step's rounding uncertainty
-    from the gradient's error e_c (≥ 0, canonical) through the same floored spectrum."""
+def _norm(v):
+    """Euclidean norm of ``v``, scaled so that squares cannot underflow or overflow."""
+    big = jnp.max(jnp.abs(v))
+    unit = jnp.where(big > 0, big, 1.0)
+    return big * jnp.sqrt(jnp.sum((v / unit) ** 2))
+
+
+class FlooredNewtonStep(NamedTuple):
+    """What :func:`floored_newton_step` returns (canonical frame φ = Lᵀy)."""
+
+    step: jax.Array  # δφ = -Q diag(1/λ̃) Qᵀ g_c: the Newton step still to take
+    length: jax.Array  # |δφ|, as |Q diag(1/|λ̃|) Qᵀ g_c| (see floored_newton_step)
+    spread: tuple[jax.Array, ...]  # σ = |Q| diag(1/|λ̃|) |Q|ᵀ |L⁻¹e|, one per error e
+
+
+def floored_newton_step(m2, Q, L, m2_err, gradient, *errors) -> FlooredNewtonStep:
+    """The *floored Newton step*: the Newton step -H⁻¹∇V still to take at a point, with
+    the curvature floored at its resolution, and its uncertainty. The one definition,
+    used by :func:`analyse_point` (its ``newton_step`` and ``newton_step_error``: the
+    stationarity test) and by the search (:func:`jaxvac._search._newton_step_and_uncertainty`:
+    the step a verified point must not exceed and the dedup tolerance); written in array
+    operations, so :mod:`jaxvac._precision` evaluates it at N digits inside
+    ``analyse_point`` through the jaxpr interpreter (:mod:`jaxvac._mpjaxpr`).
+
+    In the canonical frame φ = Lᵀy (G = L Lᵀ the kinetic metric) the mass matrix is
+    A = L⁻¹ H L⁻ᵀ = Q diag(m²) Qᵀ (``canonical_matrix`` and ``eigh``) and the gradient is
+    g_c = L⁻¹∇V. The step is δφ = -Q diag(1/λ̃) Qᵀ g_c with λ̃ = sign(m²) max(|m²|, floor)
+    (sign(0) = +1) and floor = max(RESOLVED_FACTOR · ``m2_err``, tiny): directions flat to
+    the working precision give bounded steps. The uncertainty of the step from a
+    gradient error e ≥ 0 (y frame) is σ = |Q| diag(1/|λ̃|) |Q|ᵀ |L⁻¹e|, through the same
+    floored spectrum (one σ per vector in ``errors``). Non-finite entries of ``gradient``
+    and ``errors`` count as 0; ``m2`` and ``Q`` are taken as given.
+
+    ``length`` is |δφ| computed as |Q diag(1/|λ̃|) Qᵀ g_c| (the saddle-free step: Q is
+    orthogonal, so the same length in exact arithmetic, not the same rounding): it is
+    the form ``analyse_point`` has always reported, kept so that float64 results do not
+    change in their last bits.
+
+    **Not the same thing** as the Newton step of :func:`jaxvac.refine`
+    (:func:`jaxvac._precision._newton_step`): that one drops (pseudo-inverse) instead of
+    flooring, the directions with |m²| below a *relative* cutoff 10^(5-N) · max|m²|,
+    because it is taken, iterated to convergence, and must not move along exactly flat
+    axions; this one is a bounded *measure* of how far Newton would still move, whose
+    floor is the absolute resolution of the masses.
+    """
+    floor = jnp.maximum(RESOLVED_FACTOR * m2_err, jnp.finfo(m2.dtype).tiny)
     lam = jnp.maximum(jnp.abs(m2), floor)
-    step = Q @ ((Q.T @ g_c) / lam)
-    sigma = jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / lam)
 
-    def norm(v):  # scaled so that squares cannot underflow or overflow
-        big = jnp.max(jnp.abs(v))
-        unit = jnp.where(big > 0, big, 1.0)
-        return big * jnp.sqrt(jnp.sum((v / unit) ** 2))
+    def canonical(v):  # L⁻¹ v, non-finite entries as 0
+        return _linalg.solve_triangular(L, jnp.where(jnp.isfinite(v), v, 0.0), lower=True)
 
-    return norm(step), norm(sigma)
+    along = (Q.T @ canonical(gradient)) / lam  # the step's components, up to their signs
+    step = -(Q @ (along / (jnp.sign(m2) + (m2 == 0))))
+    spread = tuple(jnp.abs(Q) @ ((jnp.abs(Q).T @ jnp.abs(canonical(e))) / lam) for e in errors)
+    return FlooredNewtonStep(step, _norm(Q @ along), spread)
 
 
 def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=EPS):
     """Rounding-error estimates (V_error, gradient_error, hessian_error) in an arithmetic
     with machine epsilon ``eps`` (float64: EPS; mpmath at N digits: ~10^-N)."""
-    if not isinstance(model, PotentialModel) or model.potential_scale(y) is not None:
+    potential = model.error_analysed_potential(y)  # range-safe: what analyse_point uses
+    if potential is None:  # V's rounding is bounded by its natural scale S
         c = ULPS_PER_TERM * eps
         V_err = c * S
         g_err = c * (jnp.abs(grad_S) + jnp.abs(grad_V))
@@ -143,7 +186,6 @@ def _point_errors(model: AbstractModel, y, V, S, grad_V, grad_S, H_V, H_S, eps=E
         return V_err, g_err, H_err
     # First-order running error bounds are proportional to the unit roundoff.
     ratio = eps / EPS
-    potential = _range.safe(model.potential)  # the derivatives analyse_point uses
     _, V_err = _rounding.value_and_error(potential)(y)
     _, g_err = _rounding.value_and_error(jax.grad(potential))(y)
     _, H_err = _rounding.value_and_error(jax.hessian(potential))(y)
@@ -213,7 +255,7 @@ def analyse_point(
         flags_V = flags_g = flags_H = None
     (V, S), (grad_V, grad_S), (H_V, H_S) = derivs
     H_V = 0.5 * (H_V + H_V.T)
-    is_sugra = isinstance(model, SupergravityModel)
+    is_sugra = model.is_supergravity
     if is_sugra:  # F-terms, gravitino mass and supersymmetry are defined
         parts = fterm_parts(model, safe_y)
         G = real_metric(parts.metric)
@@ -229,10 +271,7 @@ def analyse_point(
     L = jnp.where(metric_ok, L_G, jnp.eye(G.shape[0], dtype=dtype))
 
     def G_norm(v):  # sqrt(vᵀ G⁻¹ v), scaled so that squares cannot underflow
-        w = _linalg.solve_triangular(L, v, lower=True)
-        big = jnp.max(jnp.abs(w))
-        unit = jnp.where(big > 0, big, 1.0)
-        return big * jnp.sqrt(jnp.sum((w / unit) ** 2))
+        return _norm(_linalg.solve_triangular(L, v, lower=True))
 
     V_err, g_err, H_err = _point_errors(model, safe_y, V, S, grad_V, grad_S, H_V, H_S, eps)
     # A float64 point is itself only known to EPS·|y|: at a critical point whose terms
@@ -277,21 +316,15 @@ def analyse_point(
     # The residual alone is fooled where V is far below its terms' size S for a reason
     # other than rounding (e.g. a no-scale K written out undeclared): a slope can pass
     # residual <= rtol. A critical point is also where Newton would not move measurably.
-    tiny = jnp.finfo(dtype).tiny
-    step_floor = jnp.maximum(RESOLVED_FACTOR * m2_err, tiny)
-    g_c = _linalg.solve_triangular(L, jnp.where(jnp.isfinite(grad_V), grad_V, 0.0), lower=True)
-    e_c = jnp.abs(
-        _linalg.solve_triangular(
-            L, jnp.where(jnp.isfinite(g_err + g_pos), g_err + g_pos, 0.0), lower=True
-        )
-    )
-    newton_step, newton_step_err = _canonical_newton_step(
+    newton = floored_newton_step(
         jnp.where(jnp.isfinite(m2), m2, 0.0),
         jnp.where(jnp.isfinite(Q), Q, 0.0),
-        step_floor,
-        g_c,
-        e_c,
+        L,
+        m2_err,
+        grad_V,
+        g_err + g_pos,
     )
+    newton_step, newton_step_err = newton.length, _norm(newton.spread[0])
     step_test = _test_ratio(newton_step, STEP_ATOL + RESOLVED_FACTOR * newton_step_err)
     converged = step_test <= 1.0
     stationary = small_gradient & converged
@@ -316,7 +349,8 @@ def analyse_point(
 
     # --- vacuum energy --------------------------------------------------------------
     if is_sugra:  # rounding inside W and ∂_aW, which S does not see (docs/numerics.md)
-        V_err = V_err + superpotential_rounding(model, safe_y, parts, eps)
+        sugra = cast(SupergravityModel, model)  # is_supergravity: a SupergravityModel
+        V_err = V_err + superpotential_rounding(sugra, safe_y, parts, eps)
     V_resolved = jnp.abs(V) > RESOLVED_FACTOR * V_err
     exact_zero = (V_err == 0) & (V == 0)
     vacuum = first_true(

@@ -233,8 +233,8 @@ def point_to_y(model: AbstractModel, point) -> np.ndarray:
                 f"got shape {y.shape}."
             )
         return y
-    if isinstance(model, SupergravityModel):
-        names = model.moduli
+    if model.is_supergravity:  # complex moduli: NAME, NAME.re, NAME.im
+        names = cast(SupergravityModel, model).moduli
         re: dict[str, float | None] = {m: None for m in names}
         im = {m: 0.0 for m in names}
         given: set[tuple[str, str]] = set()

@@ -15,6 +15,7 @@ import abc
 import dataclasses
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 import equinox as eqx
@@ -73,9 +74,12 @@ class AbstractModel(eqx.Module):
         raise NotImplementedError
 
     @property
+    @abc.abstractmethod
     def is_supergravity(self) -> bool:
-        """True for supergravity models (F-terms, gravitino mass and SUSY are defined)."""
-        return False
+        """True for supergravity models (F-terms, gravitino mass and SUSY are defined):
+        what the analysis, the certificates and the point parser ask instead of testing
+        the model's class. Answered once by each kind (``SupergravityModel``,
+        ``PotentialModel``)."""
 
     # ---- physics the model answers for (implemented once per kind) -------------------
 
@@ -91,6 +95,14 @@ class AbstractModel(eqx.Module):
     @abc.abstractmethod
     def potential_and_scale(self, y) -> tuple[jax.Array, jax.Array]:
         """``(V, S)`` for the digits estimate: S is the scale whose rounding V carries."""
+
+    @abc.abstractmethod
+    def error_analysed_potential(self, y) -> Callable[[jax.Array], jax.Array] | None:
+        """The function of ``y`` whose rounding errors (of V, ∇V and H) jaxvac bounds by
+        running error analysis (:mod:`jaxvac._rounding`), range-safe as the analysis
+        differentiates it; or None where V's rounding is bounded by its natural scale S
+        (16 ε S, docs/numerics.md): supergravity, and a potential model that supplies
+        :meth:`PotentialModel.potential_scale` at y."""
 
     @abc.abstractmethod
     def kinetic_metric(self, y) -> jax.Array:
@@ -348,6 +360,9 @@ class SupergravityModel(AbstractModel):
     def is_supergravity(self) -> bool:
         return True
 
+    def error_analysed_potential(self, y):
+        return None  # S, the size of the F-term formula's terms, bounds V's rounding
+
     def fields_of(self, y) -> dict[str, Any]:
         """``{"T": {"re": .., "im": ..}}``."""
         y = np.asarray(y, dtype=np.float64)
@@ -437,6 +452,13 @@ class PotentialModel(AbstractModel):
 
     def kinetic_metric(self, y):
         return jnp.asarray(self.field_metric(y), y.dtype)
+
+    @property
+    def is_supergravity(self) -> bool:
+        return False
+
+    def error_analysed_potential(self, y):
+        return _range.safe(self.potential) if self.potential_scale(y) is None else None
 
     def stationarity_terms(self, y):
         V, g, H = value_gradient_hessian(self.scalar_potential, y)

@@ -613,7 +613,17 @@ def _metric_norm(L, v) -> Any:
 def _newton_step(H, g, L, cutoff):
     """s = -H⁺ g in the metric's frame (directions with |m²| < cutoff·max|m²| dropped).
 
-    Returns (s, number of dropped directions, 1 / min kept |m²|)."""
+    Returns (s, number of dropped directions, 1 / min kept |m²|).
+
+    Not the floored Newton step of :func:`jaxvac._analysis.floored_newton_step` (the
+    ``newton_step`` of an analysis, which at N digits is evaluated by the jaxpr
+    interpreter inside ``analyse_point``), on purpose: this is the step :func:`refine`
+    *takes*, iterated to quadratic convergence, so directions flat relative to the
+    largest mass (exactly flat axions: |m²| ≤ ``cutoff``·max|m²|, cutoff = 10^(5-N)) are
+    dropped, not floored (a floored flat direction would still be stepped along), and it
+    reports what Kantorovich's test needs (the dropped count, 1/min kept |m²|). It
+    stays in mpmath because refine's loop branches on mpmath values at every iterate;
+    only ∇V, H and G come from the interpreter (``_NEWTON``)."""
     A = _whitened(H, L)
     E, Q = mp.eigsy(A)
     n = A.rows

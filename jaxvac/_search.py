@@ -52,7 +52,7 @@ import numpy as np
 import optax
 import optimistix as optx
 
-from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
+from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point, floored_newton_step
 from ._config import EPS, ensure_x64
 from ._geometry import (
     canonical_matrix,
@@ -697,33 +697,27 @@ def solve_susy_from(
 
 
 def _newton_step_and_uncertainty(a: PointAnalysis):
-    """(δy, σ_rounding, σ): the Newton step -H⁻¹∇V that would still be taken at the
-    point, the location uncertainty from rounding alone (of ∇V and of the position),
-    and the per-coordinate location uncertainty of :func:`location_uncertainty`, which
-    also counts the gradient left at the point. All use the
-    canonical mass matrix with eigenvalues floored at their resolution, so directions
-    flat to float64 give bounded steps."""
+    """(δy, σ_rounding, σ): the floored Newton step of
+    :func:`jaxvac._analysis.floored_newton_step` (the one definition, the same as the
+    analysis's ``newton_step``, here as a vector in the y frame), and its spread through
+    the same floored spectrum: the location uncertainty from rounding alone (of ∇V and of
+    the position), and the per-coordinate location uncertainty of
+    :func:`location_uncertainty`, which also counts the gradient left at the point. Read
+    from a :class:`PointAnalysis` (metric, Hessian, gradient and their errors), with the
+    metric's factor and the eigen-decomposition recomputed (the analysis keeps neither)."""
     G = 0.5 * (a.metric + a.metric.T)
     G = jnp.where(jnp.all(jnp.isfinite(G)), G, jnp.eye(G.shape[0]))
     L = cholesky(G)
     L = jnp.where(jnp.all(jnp.isfinite(L)), L, jnp.eye(G.shape[0]))
     H = jnp.where(jnp.isfinite(a.hessian), a.hessian, 0.0)
     lam, Q = eigh(canonical_matrix(H, L))
-    floor = jnp.maximum(10.0 * a.masses_error, jnp.finfo(jnp.float64).tiny)
-    lam_f = jnp.maximum(jnp.abs(lam), floor)
+    rounding = jnp.abs(a.gradient_error) + jnp.abs(H) @ (EPS * jnp.abs(a.y))
+    newton = floored_newton_step(
+        lam, Q, L, a.masses_error, a.gradient, rounding, rounding + jnp.abs(a.gradient)
+    )
     Linv_T = solve_triangular(L, jnp.eye(L.shape[0], dtype=L.dtype), lower=True).T
-    g = jnp.where(jnp.isfinite(a.gradient), a.gradient, 0.0)
-    g_c = solve_triangular(L, g, lower=True)
-    step = Linv_T @ (Q @ ((Q.T @ g_c) / (jnp.sign(lam) + (lam == 0)) / lam_f))
-    dy = EPS * jnp.abs(a.y)
-
-    def spread(e_y):
-        e_y = jnp.where(jnp.isfinite(e_y), e_y, 0.0)
-        e_c = jnp.abs(solve_triangular(L, e_y, lower=True))
-        return jnp.abs(Linv_T) @ (jnp.abs(Q) @ ((jnp.abs(Q).T @ e_c) / lam_f))
-
-    rounding = jnp.abs(a.gradient_error) + jnp.abs(H) @ dy
-    return -step, spread(rounding), spread(rounding + jnp.abs(a.gradient))
+    sigma_rounding, sigma = (jnp.abs(Linv_T) @ s for s in newton.spread)
+    return Linv_T @ newton.step, sigma_rounding, sigma
 
 
 def location_uncertainty(a: PointAnalysis):

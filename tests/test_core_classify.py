@@ -255,3 +255,36 @@ def test_slope_that_passes_the_residual_is_not_critical():
     assert jaxvac.Result(int(b.result)) == jaxvac.Result.successful
     assert float(b.newton_step) < 1e-6
     assert float(b.V) == pytest.approx(float(V0), rel=1e-6)
+
+
+def test_floored_newton_step_floors_flat_directions_and_keeps_signs():
+    """jaxvac._analysis.floored_newton_step on a hand-made canonical spectrum (Q = L = 1):
+    δφ = -g / λ̃ with λ̃ = sign(m²) max(|m²|, 10 m2_err) (sign(0) = +), and the spread
+    |e| / |λ̃|: a negative mass² keeps its sign, a zero or unresolved one is floored."""
+    from jaxvac._analysis import floored_newton_step
+
+    m2 = jnp.array([-2.0, 0.0, 1e-20, 4.0])
+    eye = jnp.eye(4)
+    r = floored_newton_step(m2, eye, eye, 1e-3, jnp.ones(4), jnp.full(4, 0.1))
+    np.testing.assert_allclose(r.step, [0.5, -100.0, -100.0, -0.25], rtol=1e-15)
+    assert float(r.length) == pytest.approx(np.sqrt(0.25 + 2e4 + 0.0625), rel=1e-15)
+    (spread,) = r.spread
+    np.testing.assert_allclose(spread, [0.05, 10.0, 10.0, 0.025], rtol=1e-15)
+
+
+def test_analysis_and_search_take_the_same_floored_newton_step():
+    """V = c + ½ Σ k_i φ_i² with metric diag(g, 1, 1) and a negative k: the Newton step from
+    φ is exactly -φ, of canonical length sqrt(g φ_x² + φ_y² + φ_w²). The analysis reports
+    that length, the search (dedup tolerance, step check) the same step in y, and its
+    location uncertainty covers the step (it counts the gradient left)."""
+    from jaxvac._search import _newton_step_and_uncertainty
+
+    model = Quadratic(kx=-1.0, ky=2.0, kw=3.0, g=4.0)
+    y = np.array([0.3, -0.2, 0.1])
+    a = jaxvac.analyse(model, y)
+    assert float(a.newton_step) == pytest.approx(np.sqrt(4 * 0.09 + 0.04 + 0.01), rel=1e-13)
+    assert 0 < float(a.newton_step_error) < 1e-13
+    step, sigma_rounding, sigma = _newton_step_and_uncertainty(a)
+    np.testing.assert_allclose(step, -y, rtol=1e-13)
+    assert np.all(sigma_rounding > 0) and np.all(sigma_rounding < 1e-13)
+    np.testing.assert_array_less(np.abs(y) * (1 - 1e-12), np.asarray(sigma))

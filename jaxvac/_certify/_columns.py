@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._errors import InputError
-from .._model import AbstractModel, SupergravityModel
+from .._model import AbstractModel
 from ._point import certify
 
 #: Most digits ``find --certify`` and scans try (precision doubles from 30 on failure).
@@ -93,7 +93,7 @@ def certify_scan_rows(model_of, rows, *, digits: int, max_digits: int, name: str
             cert = certify(model, y, digits=digits, max_digits=max_digits, name=name)
         except InputError as e:
             props = ["existence", "uniqueness", "inertia", "sign_of_V"]
-            if isinstance(model, SupergravityModel):
+            if model.is_supergravity:
                 props.append("susy")
             out[key] = failed_values(str(e), props)
             continue

@@ -37,7 +37,7 @@ import numpy as np
 from flint import arb
 
 from .._errors import InputError
-from .._model import AbstractModel, SupergravityModel
+from .._model import AbstractModel
 from .._potential import fterm_parts, kinetic_metric, scalar_potential
 from ._arb import BallFunction, CertifyError, digits_to_bits, to_ball, working_precision
 from ._balls import (
@@ -69,7 +69,7 @@ def _hessian(model, y):
 def _info(model, y):
     V = scalar_potential(model, y)
     G = kinetic_metric(model, y)
-    if isinstance(model, SupergravityModel):
+    if model.is_supergravity:
         parts = fterm_parts(model, y)
         F, extra = parts.F, parts.V_extra
     else:
@@ -382,7 +382,7 @@ def _certify_at(
     base, model, y0, digits: int, radius: float, name: str, parameters=None
 ) -> Certificate:
     bits = digits_to_bits(digits)
-    sugra = isinstance(base, SupergravityModel)
+    sugra = base.is_supergravity
     cert = Certificate(
         model_name=name,
         parameters=base.parameters(),

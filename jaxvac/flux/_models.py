@@ -72,6 +72,12 @@ class AbstractFluxModel(SupergravityModel):
         """(z, τ) from the jaxvac moduli m = (U, S)."""
         return 1j * m[: self.n_cs], 1j * m[self.n_cs]
 
+    def instanton_diagnostics(self, z) -> dict[str, jax.Array]:
+        """How large the worldsheet-instanton corrections of the periods are at z (the
+        physicality columns of :func:`jaxvac.flux.solve`): none for a model without
+        any (:class:`PrepotentialModel` has them)."""
+        return {}
+
     def kahler_logs(self):
         return {"S": 1.0}
 
@@ -210,6 +216,17 @@ class PrepotentialModel(AbstractFluxModel):
 
     def cs_periods(self, z):
         return _periods.period_vector(self.prepotential, z)
+
+    def instanton_diagnostics(self, z) -> dict[str, jax.Array]:
+        """``instanton_ratio`` |F − F_poly| / |F_poly| (F_poly: the prepotential without
+        the instanton sum) and, with GV invariants, ``instanton_max_q`` max_q |e^{2πi q·z}|."""
+        q, _ = self.gv_arrays()
+        full = self.prepotential(z)
+        poly = self.polynomial_prepotential(z)
+        out = {"instanton_ratio": jnp.abs(full - poly) / jnp.abs(poly)}
+        if q.shape[0]:
+            out["instanton_max_q"] = jnp.max(jnp.abs(jnp.exp(2j * jnp.pi * (q @ z))))
+        return out
 
 
 def prepotential_model(h: int, name: str | None = None) -> type[PrepotentialModel]:

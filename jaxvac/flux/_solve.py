@@ -11,7 +11,7 @@ import numpy as np
 
 from .._linalg import eigvalsh
 from .._potential import fterm_parts
-from ._models import AbstractFluxModel, PrepotentialModel
+from ._models import AbstractFluxModel
 
 
 def susy_fterms(model: AbstractFluxModel, y):
@@ -165,13 +165,7 @@ def _physicality_arrays(model, y):
     }
     if model.n_cs:
         out["im_z_min"] = jnp.min(jnp.imag(z))
-    if isinstance(model, PrepotentialModel) and model.n_cs:
-        q, _ = model.gv_arrays()
-        full = model.prepotential(z)
-        poly = model.polynomial_prepotential(z)
-        out["instanton_ratio"] = jnp.abs(full - poly) / jnp.abs(poly)
-        if q.shape[0]:
-            out["instanton_max_q"] = jnp.max(jnp.abs(jnp.exp(2j * jnp.pi * (q @ z))))
+        out.update(model.instanton_diagnostics(z))
     return out
 
 
