@@ -49,6 +49,7 @@ def test_racetrack_leading_solves_its_equation():
     assert abs(tau0.real) < 1e-12 and 6.8 < tau0.imag < 7.0
 
 
+@pytest.mark.slow  # ~35-55 s: run by .ci/run after the default suite (10-min budget)
 def test_pfv_vacuum_reproduces_the_example():
     out = flux.pfv_vacuum(P11169(), DATA["pfv"]["M"], DATA["pfv"]["K"], digits=40)
     vac, phys = out["vacuum"], out["physicality"]

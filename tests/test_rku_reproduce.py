@@ -216,6 +216,7 @@ def test_window_edges_in_full_model_match_closed_forms():
     assert vac["m2_tau"] == pytest.approx(mid["m2_tau"], rel=1e-6)
 
 
+@pytest.mark.slow  # ~12-23 s: run by .ci/run after the default suite (10-min budget)
 def test_flux_solution_39_is_supersymmetric():
     """(3.9)'s point is a supersymmetric critical point (D_aW = 0 by autodiff) for random
     real fluxes with s, u_i > 0."""
