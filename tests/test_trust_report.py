@@ -199,8 +199,10 @@ def test_analysis_codes_of_non_critical_points():
 
 def test_escalation_skips_non_critical_records():
     """A not_critical float64 record advises refining, not more digits: --escalate leaves it."""
+    from jaxvac._precision import needs_high_precision
+
     rec = jaxvac.check(KKLT(), {"T": 113.589}).to_dict()
-    assert rec["advice"] and not jaxvac._precision.needs_high_precision(rec)
+    assert rec["advice"] and not needs_high_precision(rec)
     assert jaxvac.escalate(KKLT(), [rec], digits=30) == [rec]
 
 
