@@ -1,13 +1,22 @@
+import atexit
 import os
+import shutil
+import tempfile
 
 import jax
 import pytest
 from scanlib import QUARTIC, base_config
 
 # The suite is hermetic: no persistent compilation cache from ~/.cache (jaxvac turns one on by
-# default, jaxvac/_cache.py). Set JAXVAC_CACHE_DIR yourself to run the suite with one; tests of
-# the cache use their own directories in subprocesses.
-os.environ.setdefault("JAXVAC_CACHE_DIR", "")
+# default, jaxvac/_cache.py). Unless JAXVAC_CACHE_DIR is set (to "" for no cache at all), a run
+# of the suite gets a fresh, empty cache directory of its own, shared by its pytest-xdist
+# workers (the test command runs two: pyproject.toml) so that a program one worker compiled is
+# loaded, not compiled again, by the other; it is removed when the run ends. Tests of the cache
+# use their own directories in subprocesses.
+if "JAXVAC_CACHE_DIR" not in os.environ:
+    _run_cache = tempfile.mkdtemp(prefix="jaxvac-test-cache-")
+    os.environ["JAXVAC_CACHE_DIR"] = _run_cache
+    atexit.register(shutil.rmtree, _run_cache, ignore_errors=True)
 
 jax.config.update("jax_enable_x64", True)
 

@@ -645,6 +645,7 @@ def test_lvs_minimum_against_mpmath():
         assert scaled < 1e-6, (rec["fields"], scaled)
 
 
+@pytest.mark.slow  # ~20 s; test_compacted_rounds_* covers threads vs one vmap
 def test_batched_starts_give_the_same_search():
     """``batch_size`` smaller than the number of starts solves them in consecutive vmapped
     batches (lax.map, bounded memory; 10⁴ starts of a 7-modulus model in one vmap needed
@@ -664,6 +665,7 @@ def test_batched_starts_give_the_same_search():
         find_critical_points(model, starts=8, batch_size=0)
 
 
+@pytest.mark.slow  # ~20 s; test_compacted_rounds_* covers threads vs one vmap
 def test_threaded_search_gives_the_same_search():
     """``threads``: the starts split into parts run as concurrent executions (XLA's CPU
     backend runs one execution on ~one core; jaxvac/_parallel.py). 200 starts on 3 threads
