@@ -24,6 +24,8 @@ This module imports no model class (models import it), so it sits below
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import equinox as eqx
@@ -95,7 +97,7 @@ def _kahler_real(fun, model: Any):
     return k
 
 
-def fterm_parts(model: Any, y) -> FTermParts:
+def _fterm_parts(model: Any, y) -> FTermParts:
     """All pieces of the F-term potential of a supergravity model at one point: K, its
     derivatives and metric, W, the F-terms D_aW, V_F and its natural scale.
 
@@ -180,6 +182,53 @@ def fterm_parts(model: Any, y) -> FTermParts:
         eK_W2=eK * W2,
         gravitino_mass=jnp.exp(0.5 * K) * jnp.abs(W),
     )
+
+
+# One jitted copy per linear-algebra backend: the backend is chosen when tracing
+# (jaxvac._linalg), and a jit reuses its trace, so the choice must be part of the key.
+_FTERM_PARTS_JIT = {backend: eqx.filter_jit(_fterm_parts) for backend in ("jacobi", "lapack")}
+_inline_depth = 0
+_inline_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def inline_fterm_parts():
+    """Trace :func:`fterm_parts` inline (no nested ``jit``) inside this block: for the
+    N-digit and ball-arithmetic interpreters. Differentiating a nested ``jit`` computes
+    derivatives of all its outputs, and the ball arithmetic of ``jaxvac.certify`` then
+    meets comparisons (|x| at x ≈ 0 in the natural scale) that the potential itself never
+    differentiates, and refuses to decide them."""
+    global _inline_depth
+    with _inline_lock:
+        _inline_depth += 1
+    try:
+        yield
+    finally:
+        with _inline_lock:
+            _inline_depth -= 1
+
+
+def fterm_parts(model: Any, y) -> FTermParts:
+    """All pieces of the F-term potential of a supergravity model at one point: K, its
+    derivatives and metric, W, the F-terms D_aW, V_F and its natural scale.
+
+    Traced once per model class, argument shapes and linear-algebra backend, and that
+    trace reused by every program that calls it (the search's phases, the analysis, the
+    rounding and range interpreters): a 7-modulus search traced its F-term formula 17
+    times before (docs/performance.md).
+
+    **Arguments:**
+
+    - `model`: a [`jaxvac.SupergravityModel`][].
+    - `y`: the point in real coordinates (Re z, Im z), float64.
+
+    **Returns:**
+
+    An [`FTermParts`][jaxvac.FTermParts].
+    """
+    if _inline_depth:
+        return _fterm_parts(model, y)
+    return _FTERM_PARTS_JIT[_linalg.linalg_backend()](model, y)
 
 
 def real_metric(M):

@@ -31,6 +31,7 @@ import numpy as np
 from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse_point
 from ._config import ensure_x64
 from ._errors import InputError
+from ._geometry import inline_fterm_parts
 from ._interpret import is_inexact
 from ._io import dumps, point_to_y
 from ._model import AbstractModel, canonical
@@ -100,7 +101,8 @@ class PrecisionFunction:
                 full = eqx.combine(jax.tree.unflatten(treedef, list(flat)), static)
                 return self.fun(*full)
 
-            closed, out_shape = jax.make_jaxpr(flat_fun, return_shape=True)(*placeholders)
+            with inline_fterm_parts():  # the interpreters' jaxprs as before (docstring)
+                closed, out_shape = jax.make_jaxpr(flat_fun, return_shape=True)(*placeholders)
             cached = (closed, jax.tree.structure(out_shape))
             if key is not None:
                 self._cache[key] = cached

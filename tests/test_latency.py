@@ -279,3 +279,45 @@ def test_kklt_uplift_scan_from_a_warm_cache(tmp_path):
         rows.append([pq.read_table(f).to_pydict() for f in sorted(out.glob("chunk-*.parquet"))])
     assert os.listdir(tmp_path / "cache")
     assert rows[1] == rows[0] and rows[2] == rows[0]
+
+
+# ---- the F-term formula is traced once per model class and shape (docs/performance.md) ----
+
+
+def test_fterm_formula_is_traced_once_for_every_derivative():
+    """V, ∇V and the Hessian of one model class reuse one trace of the F-term formula (a
+    nested jit): the superpotential's Python body runs once, where it ran once per
+    derivative before. The N-digit interpreters trace it inline, a trace of their own,
+    and get the same V."""
+    from typing import ClassVar
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    import jaxvac
+    from jaxvac._precision import PrecisionFunction
+
+    calls = []
+
+    class Counted(jaxvac.SupergravityModel):
+        moduli: ClassVar[tuple[str, ...]] = ("T",)
+        saxions: ClassVar[tuple[str, ...]] = ("T",)
+        W0: float = -1e-4
+
+        def kahler_potential(self, z, zbar):
+            return -3.0 * jnp.log(z[0] + zbar[0])
+
+        def superpotential(self, z):
+            calls.append(1)  # runs when traced
+            return self.W0 + jnp.exp(-0.1 * z[0])
+
+    jax.config.update("jax_enable_x64", True)
+    model, y = Counted(), jnp.array([100.0, 0.3])
+    V = jax.jit(model.scalar_potential)(y)
+    jax.jit(jax.grad(model.scalar_potential))(y)
+    jax.jit(jax.hessian(model.scalar_potential))(y)
+    assert len(calls) == 1  # one trace for the three (three before)
+    V40 = PrecisionFunction(lambda m, yy: m.scalar_potential(yy))(model, y, digits=40)
+    assert len(calls) > 1  # inline: a trace of the interpreter's own
+    np.testing.assert_allclose(float(V40), float(V), rtol=1e-13)
