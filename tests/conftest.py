@@ -12,8 +12,8 @@ from scanlib import QUARTIC, base_config
 # of the suite gets a fresh, empty cache directory of its own, shared by its pytest-xdist
 # workers (the test command runs two: pyproject.toml) so that a program one worker compiled is
 # loaded, not compiled again, by the other; it is removed when the run ends. (JAX writes an
-# entry without a lock; one read while the other worker writes it fails to decompress, and JAX
-# then warns and compiles.) Tests of the cache use their own directories in subprocesses.
+# entry without a lock, so one may be read while the other worker writes it; JAX catches a
+# failed read, warns and compiles.) Tests of the cache use their own directories in subprocesses.
 if "JAXVAC_CACHE_DIR" not in os.environ:
     _run_cache = tempfile.mkdtemp(prefix="jaxvac-test-cache-")
     os.environ["JAXVAC_CACHE_DIR"] = _run_cache
