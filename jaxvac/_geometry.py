@@ -98,18 +98,7 @@ def _kahler_real(fun, model: Any):
 
 
 def _fterm_parts(model: Any, y) -> FTermParts:
-    """All pieces of the F-term potential of a supergravity model at one point: K, its
-    derivatives and metric, W, the F-terms D_aW, V_F and its natural scale.
-
-    **Arguments:**
-
-    - `model`: a [`jaxvac.SupergravityModel`][].
-    - `y`: the point in real coordinates (Re z, Im z), float64.
-
-    **Returns:**
-
-    An [`FTermParts`][jaxvac.FTermParts].
-    """
+    """The body of :func:`fterm_parts` (traced there once, or inline)."""
     n = model.n_moduli
     x, t = y[:n], y[n:]
     z = x + 1j * t

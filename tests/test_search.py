@@ -645,7 +645,7 @@ def test_lvs_minimum_against_mpmath():
         assert scaled < 1e-6, (rec["fields"], scaled)
 
 
-@pytest.mark.slow  # ~20 s; test_compacted_rounds_* covers threads vs one vmap
+@pytest.mark.slow  # ~20 s (a DoubleWell compile of its own): the batched path, slow pass
 def test_batched_starts_give_the_same_search():
     """``batch_size`` smaller than the number of starts solves them in consecutive vmapped
     batches (lax.map, bounded memory; 10⁴ starts of a 7-modulus model in one vmap needed
