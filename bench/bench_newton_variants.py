@@ -88,6 +88,62 @@ def scale_free_local_phase(clip):
     return local
 
 
+def _rku_find_rows(samples, n, strategies=("global-doubling-newton", "global-doubled-newton")):
+    """The same 200 vacua sought the way a user does: ``find_critical_points`` with 32 starts
+    over T ∈ [1, 200] at each parameter point (seed k for point k), per strategy; the strategies
+    share one compiled program."""
+    import time
+
+    import numpy as np
+
+    from jaxvac import CriticalType, Result, find_critical_points
+    from jaxvac.models._rku import RKU
+    from jaxvac.reproduce._rku_scan import _on_lines
+
+    n1, n2, xi = 10.0, 9.0, 1e-3
+    period = n1 * n2
+    rows = []
+    for strategy in strategies:
+        t0 = time.perf_counter()
+        found = off = 0
+        for k in range(n):
+            m = RKU(
+                W0=float(samples["W0"][k]),
+                A=float(samples["A"][k]),
+                B=float(samples["B"][k]),
+                N1=n1,
+                N2=n2,
+                xi=xi,
+            )
+            r = find_critical_points(
+                m, region={"T": (1.0, 200.0)}, starts=32, seed=k, strategy=strategy, threads=1
+            )
+            sol = r.search.solutions
+            y = np.asarray(sol.y)
+            ok = (
+                np.asarray(r.search.representative)
+                & (r.codes == Result.successful)
+                & (np.asarray(sol.analysis.critical_type) == CriticalType.minimum)
+                & (np.asarray(sol.analysis.V) > 0)
+            )
+            t, tau = samples["t"][k], samples["tau"][k]
+            dtau = np.abs((y[:, 1] - tau + period / 2) % period - period / 2)
+            found += bool(np.any(ok & (np.abs(y[:, 0] - t) < 1e-6 * t) & (dtau < 1e-6)))
+            off += int(np.sum(ok & ~_on_lines(y[:, 1], period, 1e-6)))
+        row = {
+            "variant": f"find_critical_points, strategy {strategy}",
+            "starts": 32,
+            "T": [1.0, 200.0],
+            "vacua": n,
+            "found": found,
+            "off_line_dS_minima": off,
+            "seconds_incl_compile": time.perf_counter() - t0,
+        }
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        rows.append(row)
+    return rows
+
+
 def part_rku(out, only=()):
     import time
 
@@ -108,7 +164,7 @@ def part_rku(out, only=()):
             "single",
         ),
         (
-            "rounds: global + ∇V, doubled ∇V, ∇V (default since issue #20)",
+            "rounds: global + ∇V, doubled ∇V, ∇V (strategy global-doubling-newton, the default before)",
             1,
             32,
             (1.0, 200.0),
@@ -123,6 +179,21 @@ def part_rku(out, only=()):
             "global-continue-doubling-newton",
         ),
         ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single"),
+        (
+            "rounds: global + doubled ∇V, doubled ∇V, ∇V (default: strategy global-doubled-newton)",
+            1,
+            32,
+            (1.0, 200.0),
+            "global-doubled-newton",
+        ),
+        (
+            "rounds: global + doubled ∇V, ∇V from the global phase's end, doubled ∇V, ∇V "
+            "(strategy global-doubled-continue-newton)",
+            1,
+            32,
+            (1.0, 200.0),
+            "global-doubled-continue-newton",
+        ),
     ]
     if only:
         runs = [r for k, r in enumerate(runs) if k in only]
@@ -145,6 +216,8 @@ def part_rku(out, only=()):
         }
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
+    if not only or any(k >= len(runs) for k in only):
+        rows += _rku_find_rows(samples, n)
     path = os.path.join(out, "newton_variants_rku.json")
     earlier = json.load(open(path)).get("rows", []) if os.path.exists(path) else []
     earlier = [
@@ -164,7 +237,11 @@ def part_rku(out, only=()):
         "",
         "`python bench/bench_newton_variants.py --part rku`: 200 parameter points of seed 000's "
         "model (Nmax = 10, ξ = 1e-3, W0, A, B uniform in the rku-scan box), each with a stable dS "
-        "vacuum known from the exact landscape; default search options.",
+        "vacuum known from the exact landscape; default search options. Rows naming a local "
+        "phase or rounds: the scan's point solver (vmapped: every round for every start); rows "
+        "'find_critical_points': that function with 32 starts at each point (seed k for point "
+        "k). Rows marked [earlier run] are from earlier runs (git history of this file); the "
+        f"others from the latest run ({time.strftime('%Y-%m-%d')}, jax {jax.__version__}).",
         "",
         "| local phase | starts | T range (τ: full period) | vacua found | dS minima off the lines |",
         "|---|---|---|---|---|",
@@ -184,7 +261,10 @@ def main():
     ap.add_argument("--part", choices=("kklt", "rku"), default="kklt")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument(
-        "--runs", default="", help="--part rku: indices of the runs to do (default all)"
+        "--runs",
+        default="",
+        help="--part rku: indices of the runs to do (default all; an index past the last run: "
+        "the find_critical_points rows)",
     )
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)

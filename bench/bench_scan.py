@@ -25,7 +25,7 @@ import time
 
 os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
 
-from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
+from jaxvac._cli.scan import avoid_cpu_eigen_hang  # noqa: E402
 
 avoid_cpu_eigen_hang()  # as `jaxvac scan` does (docs/scans.md, "CPU hang"); before JAX starts
 
@@ -107,7 +107,7 @@ def baseline_loop(cfg, n_points):
 
 RUN_SCRIPT = """
 import json, resource, sys
-from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
+from jaxvac._cli.scan import avoid_cpu_eigen_hang  # noqa: E402
 avoid_cpu_eigen_hang()
 import jax
 jax.config.update("jax_enable_x64", True)

@@ -48,7 +48,7 @@ import time
 
 os.environ.setdefault("JAXVAC_CACHE_DIR", "")  # compile times are measured: no persistent cache
 
-from jaxvac.scan._run import avoid_cpu_eigen_hang  # noqa: E402
+from jaxvac._cli.scan import avoid_cpu_eigen_hang  # noqa: E402
 
 avoid_cpu_eigen_hang()  # large vmapped batches on XLA CPU (docs/scans.md, "CPU hang")
 
@@ -96,6 +96,8 @@ SETTINGS = {
     "steps64": {"max_steps": 64, "strategy": "single"},
     "no-global-steps64": {"global_steps": 0, "max_steps": 64},
     "doubling8": {"step_doubling": 8, "strategy": "single"},
+    "global-doubling-newton": {"strategy": "global-doubling-newton"},  # the default before
+    "global-doubled-continue-newton": {"strategy": "global-doubled-continue-newton"},
     "no-global-doubling8": {"global_steps": 0, "step_doubling": 8},
 }
 
@@ -313,6 +315,9 @@ CHAINS = {
     "global-continue-doubling-newton": ["single", "doubling8", "no-global"],
     "newton-doubling-global": ["no-global", "no-global-doubling8", "single"],
     "doubling-global": ["no-global-doubling8", "single"],
+    "global-doubled-newton": ["doubling8", "no-global-doubling8", "no-global"],  # the default
+    # round 2 = plain Newton from the first round's global-phase end point = "single" per start
+    "global-doubled-continue-newton": ["doubling8", "single", "no-global-doubling8", "no-global"],
 }
 
 

@@ -91,6 +91,11 @@ STRATEGIES = {
     "global-doubling-newton": (("all", None), (0, 8), (0, None)),
     # the doubling round continues from where the first round's global phase ended
     "global-continue-doubling-newton": (("all", None), ("continue", 8), (0, None)),
+    # the default: the first round's Newton already doubles its step (what the shallow RKU
+    # dS minima need), then doubled and plain Newton from the start (docs/search.md)
+    "global-doubled-newton": (("all", 8), (0, 8), (0, None)),
+    # the same with plain Newton from where the first round's global phase ended second
+    "global-doubled-continue-newton": (("all", 8), ("continue", None), (0, 8), (0, None)),
 }
 
 
@@ -121,10 +126,14 @@ class SolverOptions:
       RKU dS vacua) but flings starts past large-basin minima (KKLT's); see docs/search.md.
     - ``strategy``: how a start spends its rounds (:data:`STRATEGIES`; docs/search.md,
       "Strategy"): ``"single"`` (the default before issue #20) runs the global phase (if
-      ``global_steps`` > 0) and Newton once. ``"global-doubling-newton"`` (default) does the
-      same, then a start that did not end on a verified critical point runs a second round,
-      Newton with ``step_doubling = 8`` straight from the same start, and a start still left
-      a third, plain Newton from the start. ``"global-newton"`` skips the doubling round;
+      ``global_steps`` > 0) and Newton once. ``"global-doubled-newton"`` (default) runs the
+      global phase and Newton with ``step_doubling = 8`` from where it ended; a start that
+      did not end on a verified critical point runs a second round, Newton with
+      ``step_doubling = 8`` straight from the same start, and a start still left a third,
+      plain Newton from the start. ``"global-doubling-newton"`` (the default of issue #20's
+      first version) is the same with plain Newton after the global phase;
+      ``"global-doubled-continue-newton"`` adds plain Newton from the global phase's end
+      point as a second round. ``"global-newton"`` skips the doubling round;
       ``"newton-global"`` runs plain Newton first and the global phase for the starts left;
       ``"global-continue-doubling-newton"`` runs the doubling round from where the first
       round's global phase ended instead of from the start.
@@ -146,7 +155,7 @@ class SolverOptions:
     susy: bool = False
     batch_size: int = 1024
     step_doubling: int = 1
-    strategy: str = "global-doubling-newton"
+    strategy: str = "global-doubled-newton"
 
     def __post_init__(self):
         if self.strategy not in STRATEGIES:
@@ -839,7 +848,9 @@ def _rounds(opts: SolverOptions) -> tuple[SolverOptions, tuple[_Round, ...]]:
             else min(int(steps), opts.global_steps)
         )
         spec = (steps, int(doubling or opts.step_doubling), cont)
-        if spec not in specs:
+        # continuing with the factor the previous round's Newton had: that round again
+        same = cont and specs and specs[-1][0] > 0 and specs[-1][1] == spec[1]
+        if spec not in specs and not same:
             specs.append(spec)
     if len(specs) == 1:  # one round: its settings as static options, nothing dynamic
         steps, factor, _ = specs[0]

@@ -803,8 +803,8 @@ def test_step_doubling_reaches_the_small_basin_barrier(kklt_reference):
 
 
 def test_rounds_of_the_strategies():
-    """The default runs the global phase and Newton, then Newton with its step doubled, then
-    plain Newton, for the starts each earlier round left; every round runs one program: with
+    """The default runs the global phase and Newton with its step doubled, then doubled-step
+    Newton from the start, then plain Newton, for the starts each earlier round left; every round runs one program: with
     several rounds the global phase is compiled in and each round's global steps are an
     argument, and so is the step-doubling factor where the rounds' factors differ (one
     round: its settings are static options); a round identical to an earlier one is dropped;
@@ -820,7 +820,12 @@ def test_rounds_of_the_strategies():
             (r.steps, r.factor) + ((True,) if r.cont else ()) for r in rs
         ]
 
-    assert rounds() == ((80, 1), [(80, 1), (0, 8), (0, 1)])
+    assert rounds() == ((80, 1), [(80, 8), (0, 8), (0, 1)])
+    assert rounds(strategy="global-doubling-newton") == ((80, 1), [(80, 1), (0, 8), (0, 1)])
+    assert rounds(strategy="global-doubled-continue-newton") == (
+        (80, 1),
+        [(80, 8), (0, 1, True), (0, 8), (0, 1)],
+    )
     assert rounds(strategy="newton-global") == ((80, 1), [(0, None), (80, None)])
     assert rounds(strategy="newton-global", step_doubling=4) == ((80, 4), [(0, None), (80, None)])
     assert rounds(strategy="global-newton", global_steps=0) == ((0, 1), [(None, None)])
@@ -831,8 +836,17 @@ def test_rounds_of_the_strategies():
         [(80, 1), (0, 8, True), (0, 1)],
     )
     assert rounds(global_steps=0, strategy="newton-global") == ((0, 1), [(None, None)])
-    # step_doubling = 8 asked for: the default's doubling round is its first round again
+    # step_doubling = 8 asked for: the last round is the doubling round again
     assert rounds(step_doubling=8) == ((80, 8), [(80, None), (0, None)])
+    assert rounds(strategy="global-doubling-newton", step_doubling=8) == (
+        (80, 8),
+        [(80, None), (0, None)],
+    )
+    # continuing with the factor the global round's Newton had would be that round again
+    assert rounds(strategy="global-continue-doubling-newton", step_doubling=8) == (
+        (80, 8),
+        [(80, None), (0, None)],
+    )
     with pytest.raises(ValueError, match="strategy must be one of single, global-newton"):
         _options(strategy="fastest")
 
@@ -861,17 +875,61 @@ def test_compacted_rounds_are_the_vmapped_rounds_bit_for_bit(strategy):
     assert np.all(np.isnan(np.asarray(threaded.search.solutions.global_objective)))
 
 
+def test_default_finds_the_shallow_rku_ds_minimum_the_earlier_default_missed():
+    """Seed 000's RKU model (Nmax = 10, ξ = 1e-3) at one parameter point of the RKU benchmark
+    (bench/bench_newton_variants.py --part rku, sample 5 of 200): its stable dS vacuum is a
+    shallow minimum in a chain of dS saddles at t = 23.3449 (τ = 0 mod N1·N2), located by the
+    exact landscape (jaxvac/reproduce/_rku_landscape.py, a line solver independent of the
+    search). The default strategy's first round doubles Newton's step after the global phase,
+    so a start the global phase brought near the chain is carried to the minimum; under the
+    earlier default (global phase + plain Newton first) those starts end on a dS saddle and
+    are never retried, and the same 32 starts miss the vacuum (the benchmark: 47 / 19 of the
+    200 vacua found by find_critical_points, 62 / 25 by the scan's solver)."""
+    from jaxvac.models._rku import RKU
+
+    t_exact, period = 23.344892689158407, 90.0
+    model = RKU(
+        W0=0.8630962801902439,
+        A=-0.19464410885136316,
+        B=0.7226664855195035,
+        N1=10.0,
+        N2=9.0,
+        xi=1e-3,
+    )
+
+    def at_vacuum(r):
+        ys = np.asarray(r.search.solutions.y)
+        tau = np.abs((ys[:, 1] + period / 2) % period - period / 2)
+        return np.flatnonzero(
+            (r.codes == Result.successful)
+            & (np.abs(ys[:, 0] - t_exact) < 1e-6 * t_exact)
+            & (tau < 1e-6)
+        )
+
+    found = find_critical_points(model, region={"T": (1.0, 200.0)}, starts=32, seed=5)
+    hits = at_vacuum(found)
+    assert hits.size >= 1
+    a = jaxvac.analyse(model, np.asarray(found.search.solutions.y)[hits[0]])
+    assert a.result == Result.successful and a.critical_type == CriticalType.minimum
+    assert float(a.V) > 0  # de Sitter
+    before = find_critical_points(
+        model, region={"T": (1.0, 200.0)}, starts=32, seed=5, strategy="global-doubling-newton"
+    )
+    assert at_vacuum(before).size == 0
+    assert before.distinct >= 1  # it found other critical points (the saddles), not nothing
+
+
 @pytest.mark.slow
 def test_second_round_keeps_every_first_round_vacuum_and_adds(kklt_reference):
-    """KKLT + uplift, 128 starts: every start that the global phase + Newton brings to a
-    vacuum ends there under the default strategy too (same code, same point), and the
-    later rounds (Newton with its step doubled, then plain Newton, from the start) bring
-    many more starts to one of the two
+    """KKLT + uplift, 128 starts: every start that the global phase + doubled-step Newton
+    (the single pipeline with step_doubling = 8) brings to a vacuum ends there under the
+    default strategy too (same code, same point), and the later rounds (Newton with its step
+    doubled, then plain Newton, from the start) bring many more starts to one of the two
     critical points mpmath finds; the threaded, compacted search is the vmapped one (same codes
     and points; 1-ulp differences where XLA fuses the larger program differently)."""
     ref = kklt_reference[D_UPLIFT]
     model = model_class("KKLTUplift")(D=D_UPLIFT)
-    single = find_critical_points(model, starts=128, seed=2, strategy="single")
+    single = find_critical_points(model, starts=128, seed=2, strategy="single", step_doubling=8)
     rounds = find_critical_points(model, starts=128, seed=2)
     first = single.codes == Result.successful
     np.testing.assert_array_equal(rounds.codes[first], single.codes[first])
