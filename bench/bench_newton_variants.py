@@ -88,7 +88,15 @@ def scale_free_local_phase(clip):
     return local
 
 
-def _rku_find_rows(samples, n, strategies=("global-doubling-newton", "global-doubled-newton")):
+def _rku_find_rows(
+    samples,
+    n,
+    strategies=(
+        "global-doubling-newton",
+        "global-doubled-newton",
+        "global-doubled-continue-newton",
+    ),
+):
     """The same 200 vacua sought the way a user does: ``find_critical_points`` with 32 starts
     over T ∈ [1, 200] at each parameter point (seed k for point k), per strategy; the strategies
     share one compiled program."""
@@ -180,7 +188,7 @@ def part_rku(out, only=()):
         ),
         ("∇V (single pipeline)", 1, 32, (10.0, 50.0), "single"),
         (
-            "rounds: global + doubled ∇V, doubled ∇V, ∇V (default: strategy global-doubled-newton)",
+            "rounds: global + doubled ∇V, doubled ∇V, ∇V (strategy global-doubled-newton)",
             1,
             32,
             (1.0, 200.0),
@@ -188,7 +196,7 @@ def part_rku(out, only=()):
         ),
         (
             "rounds: global + doubled ∇V, ∇V from the global phase's end, doubled ∇V, ∇V "
-            "(strategy global-doubled-continue-newton)",
+            "(default: strategy global-doubled-continue-newton)",
             1,
             32,
             (1.0, 200.0),

@@ -129,9 +129,9 @@ def find_critical_points(
     (``jaxvac find``).
 
     Each start runs a global descent on a scale-free stationarity objective, then Newton with
-    its step doubled; a start that does not end on a critical point is run again from its
-    start, by Newton with its step doubled and then by plain Newton (the default `strategy`;
-    docs/search.md).
+    its step doubled; a start that does not end on a critical point is run again, by plain
+    Newton from where the descent ended, then from its start by Newton with its step doubled
+    and by plain Newton (the default `strategy`; docs/search.md).
     Critical points of all types (minima, saddles, maxima) are verified by
     [`jaxvac.analyse_point`][], deduplicated modulo axion periods and listed by V. Every
     start ends with a result code (`successful`, `diverged` = runaway, `max_steps`, ...);

@@ -92,10 +92,11 @@ STRATEGIES = {
     # the doubling round continues from where the first round's global phase ended
     "global-continue-doubling-newton": (("all", None), ("continue", 8), (0, None)),
     # the default: the first round's Newton already doubles its step (what the shallow RKU
-    # dS minima need), then doubled and plain Newton from the start (docs/search.md)
-    "global-doubled-newton": (("all", 8), (0, 8), (0, None)),
-    # the same with plain Newton from where the first round's global phase ended second
+    # dS minima need), the second is plain Newton from where the first round's global phase
+    # ended (what LVS needs), then doubled and plain Newton from the start (docs/search.md)
     "global-doubled-continue-newton": (("all", 8), ("continue", None), (0, 8), (0, None)),
+    # the same without the second round (finds no LVS minimum)
+    "global-doubled-newton": (("all", 8), (0, 8), (0, None)),
 }
 
 
@@ -126,14 +127,14 @@ class SolverOptions:
       RKU dS vacua) but flings starts past large-basin minima (KKLT's); see docs/search.md.
     - ``strategy``: how a start spends its rounds (:data:`STRATEGIES`; docs/search.md,
       "Strategy"): ``"single"`` (the default before issue #20) runs the global phase (if
-      ``global_steps`` > 0) and Newton once. ``"global-doubled-newton"`` (default) runs the
-      global phase and Newton with ``step_doubling = 8`` from where it ended; a start that
-      did not end on a verified critical point runs a second round, Newton with
-      ``step_doubling = 8`` straight from the same start, and a start still left a third,
-      plain Newton from the start. ``"global-doubling-newton"`` (the default of issue #20's
-      first version) is the same with plain Newton after the global phase;
-      ``"global-doubled-continue-newton"`` adds plain Newton from the global phase's end
-      point as a second round. ``"global-newton"`` skips the doubling round;
+      ``global_steps`` > 0) and Newton once. ``"global-doubled-continue-newton"`` (default)
+      runs the global phase and Newton with ``step_doubling = 8`` from where it ended; a
+      start that did not end on a verified critical point runs a second round, plain Newton
+      from that same end point of the global phase (the single pipeline's Newton), then a
+      third, Newton with ``step_doubling = 8`` straight from the start, and a start still
+      left a fourth, plain Newton from the start. ``"global-doubled-newton"`` skips the
+      second round; ``"global-doubling-newton"`` (the default of issue #20's first version)
+      runs the global phase and plain Newton first, then the third and fourth rounds. ``"global-newton"`` skips the doubling round;
       ``"newton-global"`` runs plain Newton first and the global phase for the starts left;
       ``"global-continue-doubling-newton"`` runs the doubling round from where the first
       round's global phase ended instead of from the start.
@@ -155,7 +156,7 @@ class SolverOptions:
     susy: bool = False
     batch_size: int = 1024
     step_doubling: int = 1
-    strategy: str = "global-doubled-newton"
+    strategy: str = "global-doubled-continue-newton"
 
     def __post_init__(self):
         if self.strategy not in STRATEGIES:

@@ -686,7 +686,7 @@ def rku_scan(out_dir: Path, *, full: bool) -> Report:
             compare=Exact(0.1, "10%"),
             explanation="jaxvac's general search misses most of these shallow dS minima (small basins "
             "among a chain of dS saddles at the same t; the default strategy, whose first round "
-            "doubles Newton's step, reaches about a third of them, the single pipeline 17 of 200: "
+            "doubles Newton's step, reaches over a quarter of them, the single pipeline 17 of 200: "
             "bench/results/newton_variants_rku.md): hence the line solver",
         )
     )
