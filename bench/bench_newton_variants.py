@@ -106,7 +106,7 @@ def _rku_find_rows(
 
     from jaxvac import CriticalType, Result, find_critical_points
     from jaxvac.models._rku import RKU
-    from jaxvac.reproduce._rku_scan import _on_lines
+    from jaxvac.reproduce._rku_scan import vacuum_hits
 
     n1, n2, xi = 10.0, 9.0, 1e-3
     period = n1 * n2
@@ -134,10 +134,9 @@ def _rku_find_rows(
                 & (np.asarray(sol.analysis.critical_type) == CriticalType.minimum)
                 & (np.asarray(sol.analysis.V) > 0)
             )
-            t, tau = samples["t"][k], samples["tau"][k]
-            dtau = np.abs((y[:, 1] - tau + period / 2) % period - period / 2)
-            found += bool(np.any(ok & (np.abs(y[:, 0] - t) < 1e-6 * t) & (dtau < 1e-6)))
-            off += int(np.sum(ok & ~_on_lines(y[:, 1], period, 1e-6)))
+            hit, off_line = vacuum_hits(y, ok, samples["t"][k], samples["tau"][k], period)
+            found += hit
+            off += off_line
         row = {
             "variant": f"find_critical_points, strategy {strategy}",
             "starts": 32,

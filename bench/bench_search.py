@@ -315,8 +315,8 @@ CHAINS = {
     "global-continue-doubling-newton": ["single", "doubling8", "no-global"],
     "newton-doubling-global": ["no-global", "no-global-doubling8", "single"],
     "doubling-global": ["no-global-doubling8", "single"],
-    "global-doubled-newton": ["doubling8", "no-global-doubling8", "no-global"],  # the default
-    # round 2 = plain Newton from the first round's global-phase end point = "single" per start
+    "global-doubled-newton": ["doubling8", "no-global-doubling8", "no-global"],
+    # the default; round 2 = plain Newton from round 1's global-phase end = "single" per start
     "global-doubled-continue-newton": ["doubling8", "single", "no-global-doubling8", "no-global"],
 }
 

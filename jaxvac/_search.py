@@ -134,7 +134,8 @@ class SolverOptions:
       third, Newton with ``step_doubling = 8`` straight from the start, and a start still
       left a fourth, plain Newton from the start. ``"global-doubled-newton"`` skips the
       second round; ``"global-doubling-newton"`` (the default of issue #20's first version)
-      runs the global phase and plain Newton first, then the third and fourth rounds. ``"global-newton"`` skips the doubling round;
+      runs the global phase and plain Newton first, then the third and fourth rounds.
+      ``"global-newton"`` skips the doubling round;
       ``"newton-global"`` runs plain Newton first and the global phase for the starts left;
       ``"global-continue-doubling-newton"`` runs the doubling round from where the first
       round's global phase ended instead of from the start.

@@ -591,12 +591,16 @@ def _search_finds(samples, solver, N1=10.0, N2=9.0, xi=1e-3):
         & (np.asarray(out["critical_type"]) == 0)
         & (np.asarray(out["vacuum"]) == 0)
     )
-    period = N1 * N2
-    t, tau = samples["t"][:, None], samples["tau"][:, None]
+    return vacuum_hits(y, ok, samples["t"][:, None], samples["tau"][:, None], N1 * N2)
+
+
+def vacuum_hits(y, ok, t, tau, period):
+    """(how many rows of ``y`` (..., starts, 2) reach their sampled vacuum (t, τ) with an ``ok``
+    start, how many ``ok`` starts lie off the lines τ = 0, period/2)."""
     dtau = np.abs((y[..., 1] - tau + period / 2) % period - period / 2)
     hit = ok & (np.abs(y[..., 0] - t) < 1e-6 * t) & (dtau < 1e-6)
     on_line = _on_lines(y[..., 1], period, 1e-6)
-    return int(np.sum(hit.any(axis=1))), int(np.sum(ok & ~on_line))
+    return int(np.sum(hit.any(axis=-1))), int(np.sum(ok & ~on_line))
 
 
 @register("rku-scan", source=SOURCE, default=False)
