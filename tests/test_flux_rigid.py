@@ -141,7 +141,7 @@ def test_flux_targets_are_registered():
     from jaxvac.reproduce._framework import load_targets
 
     targets = load_targets()
-    assert {"flux-rigid", "flux-pfv"} <= set(targets)
+    assert {"flux-rigid", "flux-pfv", "flux-pfv-4-214"} <= set(targets)
     assert targets["flux-rigid"].default and targets["flux-pfv"].default
 
 

@@ -48,6 +48,7 @@ from ._periods import (
     transform_fluxes,
 )
 from ._pfv import (
+    exact_flat_direction,
     pfv_conditions,
     pfv_fluxes,
     pfv_vacuum,
@@ -64,6 +65,7 @@ from ._solve import (
     term_scale,
     y_to_moduli,
 )
+from ._toric import ToricIntersections, curves_in_basis, hypersurface_topology
 
 __all__ = [
     "PHYSICALITY_COLUMNS",
@@ -73,6 +75,7 @@ __all__ = [
     "act",
     "act_on_fluxes",
     "moduli_to_y",
+    "exact_flat_direction",
     "pfv_conditions",
     "pfv_fluxes",
     "pfv_vacuum",
@@ -114,4 +117,7 @@ __all__ = [
     "to_fundamental_domain",
     "transform_fluxes",
     "with_fluxes",
+    "ToricIntersections",
+    "curves_in_basis",
+    "hypersurface_topology",
 ]

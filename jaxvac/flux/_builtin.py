@@ -1,5 +1,7 @@
-"""Built-in flux models: the rigid-CY toy and the P[1,1,1,6,9][18] example of
-arXiv:1912.10047 (data in ``jaxvac/data/flux/p11169.json`` with their sources)."""
+"""Built-in flux models: the rigid-CY toy, the P[1,1,1,6,9][18] example of
+arXiv:1912.10047 (data in ``jaxvac/data/flux/p11169.json``) and the (h^{2,1}, h^{1,1}) =
+(4, 214) example of arXiv:2107.09064 §6.4 (``jaxvac/data/flux/dkmmr_4_214_647.json``), each
+data file with its sources."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 from importlib import resources
 from typing import ClassVar
 
+import equinox as eqx
 import numpy as np
 
 from ._models import PrepotentialModel, RigidFluxModel, flux_field
@@ -53,4 +56,40 @@ class P11169(PrepotentialModel):
     H: tuple = flux_field(_P["pfv"]["H"])
 
 
-BUILTIN = {"flux-rigid": RigidFluxModel, "flux-p11169": P11169}
+def a_convention(kappa) -> np.ndarray:
+    """a_ab = ½κ_aab (a ≥ b), ½κ_abb (a < b): arXiv:2107.09064 eq. (2.3)."""
+    kappa = np.asarray(kappa, float)
+    h = kappa.shape[0]
+    return np.array(
+        [[kappa[i, i, j] / 2 if i >= j else kappa[i, j, j] / 2 for j in range(h)] for i in range(h)]
+    )
+
+
+_D = load_geometry("dkmmr_4_214_647")
+_K4 = kappa_array(4, _D["computed"]["kappa_nonzero"])
+
+
+class Mirror4214(PrepotentialModel):
+    """The h^{1,1} = 4 mirror X̃ of the (h^{2,1}, h^{1,1}) = (4, 214) orientifold of
+    arXiv:2107.09064 §6.4, at large complex structure: κ̃_abc, c̃₂ and χ(X̃) = −420 computed
+    by :func:`jaxvac.flux.hypersurface_topology` from the paper's ancillary triangulation
+    (basis: the prime toric divisors of dual points 3, 4, 5, 8), a_ab of its eq. (2.3), the
+    78 GV classes with q·p ≤ 2; default fluxes its perturbatively flat vacuum
+    M = (10, 11, −11, −5), K = (−3, −5, 8, 6), with W0 ≈ 2.3 × 10⁻⁹⁰ (float64 cannot resolve
+    it: :func:`jaxvac.flux.pfv_vacuum` solves it at high precision). Sources in the data
+    file."""
+
+    moduli: ClassVar[tuple[str, ...]] = ("U1", "U2", "U3", "U4", "S")
+    saxions: ClassVar[tuple[str, ...]] = ("U1", "U2", "U3", "U4", "S")
+    kappa: tuple = _nested(_K4)
+    a: tuple = _nested(a_convention(_K4))
+    b: tuple = tuple(float(c) / 24.0 for c in _D["computed"]["c2"])
+    chi: float = float(_D["computed"]["chi"])
+    gv_charges: tuple = _nested(_D["gv"]["charges"])
+    gv_values: tuple = tuple(float(v) for v in _D["gv"]["values"])
+    F: tuple = flux_field((5.0, 5.0, 10.0, 10.0, -20.0, 0.0, 10.0, 11.0, -11.0, -5.0))
+    H: tuple = flux_field((0.0, -3.0, -5.0, 8.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0))
+    li_terms: int = eqx.field(static=True, default=4)
+
+
+BUILTIN = {"flux-rigid": RigidFluxModel, "flux-p11169": P11169, "flux-4-214-647": Mirror4214}

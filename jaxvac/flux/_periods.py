@@ -84,6 +84,17 @@ def polylog(s: int, x, terms: int):
     return jnp.sum(x[..., None] ** m / m**s, -1)
 
 
+def polylog_exp(s: int, w, terms: int):
+    """Li_s(e^w) = Σ_{m=1}^{terms} e^{mw} / m^s (truncated; Re w < 0 in the LCS region).
+
+    Written with e^{mw} rather than (e^w)^m: where e^w underflows to 0 (deep in the LCS
+    region, e.g. e^{−1379} at arXiv:2107.09064's vacuum) the power's derivative is
+    0·log 0 = NaN, the exponential's is 0.
+    """
+    m = jnp.arange(1, terms + 1, dtype=jnp.float64)
+    return jnp.sum(jnp.exp(w[..., None] * m) / m**s, -1)
+
+
 def lcs_prepotential(z, kappa, a, b, chi, gv_charges, gv_values, terms: int):
     """The LCS prepotential (affine, X^0 = 1):
 
@@ -100,8 +111,8 @@ def lcs_prepotential(z, kappa, a, b, chi, gv_charges, gv_values, terms: int):
     const = ZETA3 * chi / (2.0 * two_pi_i**3)
     F = -cubic / 6.0 + 0.5 * quad + jnp.dot(b, z) + const
     if gv_values.shape[0]:
-        q = jnp.exp(two_pi_i * (gv_charges @ z))
-        F = F - jnp.sum(gv_values * polylog(3, q, terms)) / two_pi_i**3
+        w = two_pi_i * (gv_charges @ z)
+        F = F - jnp.sum(gv_values * polylog_exp(3, w, terms)) / two_pi_i**3
     return F
 
 

@@ -12,6 +12,7 @@ z = pτ, and the instanton terms give the effective racetrack
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,13 +74,63 @@ def pfv_fluxes(a, c2, M, K):
 
 def racetrack_terms(gv_charges, gv_values, M, p):
     """The racetrack W_eff(τ) = Σ_j A_j Li₂(e^{2πi λ_j τ}) as arrays (A_j, λ_j):
-    A = −n_q (q·M)/(2π)², λ = q·p, sorted by λ (the leading terms first)."""
+    A = −n_q (q·M)/(2π)², λ = q·p, sorted by λ (the leading terms first); classes with the
+    same λ (to 1e-12) are merged into one term (their A summed), so the two leading entries
+    are the two leading exponents (arXiv:2107.09064 eq. (6.59) has three classes at 33/110)."""
     q = np.asarray(gv_charges, float).reshape(-1, len(M))
     n = np.asarray(gv_values, float)
     A = -n * (q @ np.asarray(M, float)) / (2 * math.pi) ** 2
     lam = q @ np.asarray(p, float)
-    order = np.argsort(lam)
-    return A[order], lam[order]
+    order = np.argsort(lam, kind="stable")
+    A, lam = A[order], lam[order]
+    if len(lam) == 0:
+        return A, lam
+    new_term = np.concatenate([[True], np.diff(lam) > 1e-12 * np.maximum(1.0, np.abs(lam[1:]))])
+    groups = np.cumsum(new_term) - 1
+    return np.bincount(groups, weights=A), lam[new_term]
+
+
+def _exact_rationals(x) -> list[Fraction]:
+    return [Fraction(float(v)) for v in np.asarray(x, float).ravel()]
+
+
+def exact_flat_direction(kappa, M, K) -> list[Fraction] | None:
+    """p = N⁻¹K with N_ab = κ_abc M^c in exact rational arithmetic (κ, M, K as the float64
+    numbers they are — integers and halves in practice); None if N is singular."""
+    from ._toric import _solve_exact
+
+    kappa = np.asarray(kappa, float)
+    h = len(M)
+    kq = np.array(_exact_rationals(kappa), dtype=object).reshape(kappa.shape)
+    Mq, Kq = _exact_rationals(M), _exact_rationals(K)
+    N = [
+        [sum((kq[a, b, c] * Mq[c] for c in range(h)), Fraction(0)) for b in range(h)]
+        for a in range(h)
+    ]
+    try:
+        return _solve_exact(N, Kq)
+    except (StopIteration, ZeroDivisionError):
+        return None
+
+
+def racetrack_tau_high_precision(gv_charges, gv_values, M, p_exact, digits: int):
+    """τ₀ of the two-term racetrack (:func:`racetrack_leading`) at ``digits`` digits, with
+    the exponents λ = q·p exact (p rational) and classes of equal λ merged exactly."""
+    import mpmath as mp
+
+    q = np.asarray(gv_charges, float).reshape(-1, len(M))
+    n = _exact_rationals(gv_values)
+    terms: dict[Fraction, Fraction] = {}
+    for row, nq in zip(q, n):
+        lam = sum((Fraction(float(a)) * b for a, b in zip(row, p_exact)), Fraction(0))
+        qM = sum((Fraction(float(a)) * Fraction(float(m)) for a, m in zip(row, M)), Fraction(0))
+        terms[lam] = terms.get(lam, Fraction(0)) - nq * qM
+    (l1, A1), (l2, A2) = sorted((k, v) for k, v in terms.items() if v != 0)[:2]
+    with mp.workdps(digits):
+        ratio = -mp.mpf(l1.numerator) / l1.denominator * mp.mpf(A1.numerator) / A1.denominator
+        ratio /= mp.mpf(l2.numerator) / l2.denominator * mp.mpf(A2.numerator) / A2.denominator
+        lam_gap = mp.mpf((l2 - l1).numerator) / (l2 - l1).denominator
+        return mp.log(mp.mpc(ratio)) / (2j * mp.pi * lam_gap)
 
 
 def racetrack_leading(A, lam):
@@ -96,8 +147,20 @@ def racetrack_leading(A, lam):
     return complex(tau0), complex(W)
 
 
+#: Below this |W| of the leading racetrack (√(2/π)|W|), float64 cannot resolve the vacuum:
+#: D_aW's perturbative terms are O(1) and cancel to ~1e-16 along the flat valley.
+FLOAT64_W_FLOOR = 1e-12
+
+
 def pfv_vacuum(
-    model: PrepotentialModel, M, K, *, cone=None, digits: int | None = 40, max_steps: int = 40
+    model: PrepotentialModel,
+    M,
+    K,
+    *,
+    cone=None,
+    digits: int | None = 40,
+    max_steps: int = 40,
+    float64: bool | None = None,
 ) -> dict[str, Any]:
     """The perturbatively flat vacuum of a :class:`~jaxvac.flux.PrepotentialModel` for
     fluxes (M, K): the PFV conditions, the leading racetrack estimate τ₀ (z = pτ₀), then the
@@ -105,9 +168,18 @@ def pfv_vacuum(
     its physicality columns and, with ``digits``, a refinement with D_aW at that many
     digits (jaxvac's mpmath path) for W0.
 
-    **Returns:** dict with ``conditions``, ``tau0``, ``W_racetrack``, ``vacuum``
-    (:class:`~jaxvac.flux.FluxVacuum`), ``z``, ``tau``, ``physicality``, and with digits
-    ``W0_hp``, ``tau_hp``, ``residual_hp`` and ``y_hp`` (the refined point, mpmath).
+    Two paths (``path`` in the result): ``"float64"`` — a float64 Newton solve, then the
+    refinement with a float64 Jacobian; ``"high-precision"`` — when √(2/π)|W| of the
+    racetrack is below :data:`FLOAT64_W_FLOOR` (float64 cannot see the vacuum: W0 ~ 1e-90
+    in arXiv:2107.09064 §6.4), Newton entirely at ``digits`` (residual and autodiff
+    Jacobian) from z = pτ₀ with p = N⁻¹K exact and τ₀ at ``digits``; ``digits`` must then
+    exceed −log₁₀ W0 by the digits wanted. ``float64`` forces one path (None: automatic).
+
+    **Returns:** dict with ``conditions``, ``tau0``, ``W_racetrack``, ``path``,
+    ``vacuum`` (:class:`~jaxvac.flux.FluxVacuum`; None on the high-precision path), ``z``,
+    ``tau``, ``physicality`` (its ``W``, ``W0`` and ``instanton_ratio`` from the
+    high-precision point when there is one), and with digits ``W0_hp``, ``tau_hp``,
+    ``residual_hp``, ``y_hp`` (the refined point, mpmath), ``W_hp`` and ``K_hp``.
     """
     import equinox as eqx
     import mpmath as mp
@@ -134,16 +206,69 @@ def pfv_vacuum(
     q, n = (np.asarray(x) for x in model.gv_arrays())
     A, lam = racetrack_terms(q, n, M, cond["p"])
     tau0, W_rt = racetrack_leading(A, lam)
-    out.update(tau0=tau0, W_racetrack=W_rt, F=F, H=H)
-    y0 = moduli_to_y(cond["p"] * tau0, tau0)
-    vac = eqx.filter_jit(solve_flux_vacuum)(model, y0, max_steps=max_steps)
-    z, tau = y_to_moduli(np.asarray(vac.y))
-    out.update(vacuum=vac, z=z, tau=tau, physicality=physicality(model, vac.y))
+    use_float64 = (
+        bool(math.sqrt(2 / math.pi) * abs(W_rt) > FLOAT64_W_FLOOR) if float64 is None else float64
+    )
+    out.update(
+        tau0=tau0, W_racetrack=W_rt, F=F, H=H, path="float64" if use_float64 else "high-precision"
+    )
+    if use_float64:
+        y0 = moduli_to_y(cond["p"] * tau0, tau0)
+        vac = eqx.filter_jit(solve_flux_vacuum)(model, y0, max_steps=max_steps)
+        y64 = np.asarray(vac.y)
+        out["vacuum"] = vac
+    else:
+        if not digits:
+            raise ValueError(
+                "this vacuum is below float64's resolution (√(2/π)|W_racetrack| = "
+                f"{math.sqrt(2 / math.pi) * abs(W_rt):.1e}): give digits."
+            )
+        p_exact = exact_flat_direction(kappa, M, K)
+        if p_exact is None:  # pragma: no cover - pfv_conditions checked N is invertible
+            return out
+        tau_hp0 = racetrack_tau_high_precision(q, n, M, p_exact, digits)
+        with mp.workdps(digits):
+            # m = −i(z, τ) = −i(p τ₀, τ₀): y = (Re m, Im m)
+            m0 = [-1j * (mp.mpf(v.numerator) / v.denominator) * tau_hp0 for v in p_exact]
+            m0.append(-1j * tau_hp0)
+            y_start = [mp.re(v) for v in m0] + [mp.im(v) for v in m0]
+        ymp, res, W, Kp = refine_high_precision(
+            model, y_start, digits=digits, steps=max_steps, jacobian="high"
+        )
+        y64 = np.array([float(v) for v in ymp])
+        out["vacuum"] = None
+    z, tau = y_to_moduli(y64)
+    out.update(z=z, tau=tau, physicality=physicality(model, y64))
     if digits:
-        ymp, res, W, Kp = refine_high_precision(model, vac.y, digits=digits)
+        if use_float64:
+            ymp, res, W, Kp = refine_high_precision(model, y64, digits=digits)
         with mp.workdps(digits):
             out["W0_hp"] = mp.sqrt(2 / mp.pi) * mp.exp(Kp / 2) * abs(W)
             out["tau_hp"] = ymp[model.n_moduli - 1]  # Re S = Im τ
             out["residual_hp"] = res
             out["y_hp"] = ymp
+            out["W_hp"] = W
+            out["K_hp"] = Kp
+        if not use_float64:
+            ph = out["physicality"]
+            ph["W"] = complex(W)
+            ph["W0"] = float(out["W0_hp"])
+            ph["instanton_ratio"] = float(_instanton_ratio_hp(model, ymp, digits))
     return out
+
+
+def _instanton_ratio_hp(model, ymp, digits: int):
+    """|F − F_poly| / |F_poly| at ``digits`` (in float64 the difference is rounding noise
+    when F_inst/F_poly is below 1e-16)."""
+    from .._precision import at_precision
+
+    n = model.n_moduli
+
+    def ratio(yy):
+        m = yy[:n] + 1j * yy[n:]
+        z, _ = model.split_moduli(m)
+        return model.instanton_diagnostics(z)["instanton_ratio"]
+
+    return np.asarray(
+        at_precision(ratio, digits=digits)(np.array(ymp, dtype=object)), dtype=object
+    ).item()
