@@ -68,7 +68,8 @@ _EXPORTS: dict[str, str] = {
     "find_critical_points": "._find",
     "solve_from": "._search",
     "solve_susy_from": "._search",
-    # ._implicit
+    # ._point, ._implicit
+    "CriticalPoint": "._point",
     "LocatedCriticalPoint": "._implicit",
     "VacuumObservables": "._implicit",
     "locate_critical_point": "._implicit",
@@ -121,6 +122,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     )
     from ._model import AbstractModel, PotentialModel, SupergravityModel
     from ._model import canonical as canonical
+    from ._point import CriticalPoint
     from ._potential import (
         FTermParts,
         fterm_parts,
@@ -204,6 +206,7 @@ __all__ = [
     "certify",
     "certify_region",
     "ContinuationResult",
+    "CriticalPoint",
     "FindResult",
     "Region",
     "SearchResult",

@@ -30,11 +30,12 @@ import jax.numpy as jnp
 import numpy as np
 import optimistix as optx
 
-from ._analysis import analyse
+from ._analysis import PointAnalysis, analyse
 from ._config import ensure_x64
 from ._implicit import _gradient, locate_critical_point, with_parameter
 from ._linalg import JacobiSVD
 from ._model import AbstractModel, canonical
+from ._point import CriticalPoint
 from ._solution import ContinuationStatus, CriticalType, Result
 
 #: A corrector step is accepted if it moves the point by at most this fraction of the
@@ -120,10 +121,25 @@ class ContinuationResult:
     types: tuple[str, ...]
     events: tuple[dict[str, Any], ...]
     status: ContinuationStatus  # a str enum, equal to its JSON word
+    #: jaxvac.analyse of each branch point at its parameter value (what V, types and
+    #: n_negative are read from)
+    analyses: tuple[PointAnalysis, ...] = ()
 
     @property
     def folds(self) -> list[dict[str, Any]]:
         return [e for e in self.events if e["kind"] == "fold"]
+
+    def critical_points(self) -> list[CriticalPoint]:
+        """The branch's points as :class:`~jaxvac.CriticalPoint` s: ``y``, the ``result``
+        and ``analysis`` of :func:`jaxvac.analyse` at the point with the model at that
+        parameter value (so a point where the corrector failed says so), ``stats`` =
+        ``parameter`` (its value) and ``index`` along the branch."""
+        return [
+            CriticalPoint(
+                y=y, result=a.result, analysis=a, stats={"parameter": float(p), "index": k}
+            )
+            for k, (y, p, a) in enumerate(zip(self.points, self.parameters, self.analyses))
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -287,6 +303,7 @@ def continue_critical_point(
         types=types,
         events=tuple(events),
         status=status,
+        analyses=tuple(analyses),
     )
 
 

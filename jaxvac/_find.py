@@ -20,6 +20,7 @@ from ._display import find_html, find_summary
 from ._io import dumps
 from ._model import AbstractModel, canonical
 from ._parallel import check_threads, default_threads
+from ._point import CriticalPoint
 from ._programs import stored_jit
 from ._region import Region, as_region, sample_starts
 from ._report import point_record
@@ -71,6 +72,31 @@ class FindResult:
         """The :class:`PointAnalysis` of the k-th critical point listed."""
         i = self.indices[k]
         return jax.tree.map(lambda a: np.asarray(a)[i], self.search.solutions.analysis)
+
+    def critical_points(self) -> list[CriticalPoint]:
+        """The critical points listed (sorted by V), each a :class:`~jaxvac.CriticalPoint`:
+        ``y``, ``result``, ``analysis`` and ``stats`` = ``start`` (the start that
+        represents it), ``basin_starts`` (starts that ended on it) and ``steps`` (that
+        start's Newton steps)."""
+        sol = self.search.solutions
+        cluster = np.asarray(self.search.cluster)
+        steps = np.asarray(sol.steps)
+        out = []
+        for i in self.indices:
+            analysis = jax.tree.map(lambda a, i=i: np.asarray(a)[i], sol.analysis)
+            out.append(
+                CriticalPoint(
+                    y=np.asarray(sol.y)[i],
+                    result=np.asarray(sol.result)[i],
+                    analysis=analysis,
+                    stats={
+                        "start": int(i),
+                        "basin_starts": int(np.sum(cluster == i)),
+                        "steps": int(steps[i]),
+                    },
+                )
+            )
+        return out
 
     def records(self) -> list[dict[str, Any]]:
         cluster = np.asarray(self.search.cluster)

@@ -26,10 +26,11 @@ import jax
 import jax.numpy as jnp
 import optimistix as optx
 
-from ._analysis import DEFAULT_RTOL, PointAnalysis, _generalised_eigh, analyse_point
+from ._analysis import DEFAULT_RTOL, _generalised_eigh, analyse_point
 from ._config import ensure_x64
 from ._linalg import JacobiSymmetricSVD, cholesky
 from ._model import AbstractModel
+from ._point import CriticalPoint
 from ._slice import fixed_indices, restrict
 from ._solution import STATIONARY, Result, first_true, from_optimistix, is_stationary
 
@@ -68,42 +69,9 @@ def _solver_result(sol_result, analysis_result, finite):
     return first_true([(~finite, Result.nonfinite)], from_optimistix(sol_result, analysis_result))
 
 
-class LocatedCriticalPoint(eqx.Module):
-    """What :func:`locate_critical_point` returns: the point and how it was reached.
-
-    ``y``: the point (real coordinates); its derivatives with respect to the model are the
-    implicit-function ones where ``result`` is ``successful`` or ``unresolved``, NaN
-    otherwise. ``result``: :class:`~jaxvac.Result` code (``max_steps``, ``diverged``,
-    ``nonfinite`` or ``stalled`` when the Newton solve failed; otherwise the verdict of
-    :func:`jaxvac.analyse_point` at ``y``, e.g. ``not_critical``). ``steps``: Newton steps
-    taken. ``analysis``: :func:`jaxvac.analyse_point` at ``y`` (not differentiated; with
-    ``fixed=``, of V restricted to the free coordinates, see
-    :func:`~jaxvac.locate_critical_point`).
-
-    For code written against the earlier return value (the point alone),
-    ``np.asarray(located)``, ``jnp.asarray(located)`` and ``located[i]`` give ``y``.
-    """
-
-    y: jax.Array
-    result: jax.Array
-    steps: jax.Array
-    analysis: PointAnalysis
-
-    @property
-    def ok(self) -> jax.Array:
-        """True where the solve ended at a stationary point (derivatives are valid)."""
-        return is_stationary(self.result)
-
-    def __jax_array__(self):
-        return self.y
-
-    def __array__(self, dtype=None, copy=None):
-        import numpy as np
-
-        return np.asarray(self.y, dtype=dtype)
-
-    def __getitem__(self, index):
-        return self.y[index]
+#: The type :func:`locate_critical_point` returned before it returned
+#: :class:`~jaxvac.CriticalPoint` (the same class now; ``steps`` is ``stats["steps"]``).
+LocatedCriticalPoint = CriticalPoint
 
 
 def locate_critical_point(
@@ -115,15 +83,15 @@ def locate_critical_point(
     rtol: float = DEFAULT_RTOL,
     throw: bool = False,
     fixed=None,
-) -> LocatedCriticalPoint:
+) -> CriticalPoint:
     """The critical point of V near ``y_guess`` (Newton, SVD linear solve).
 
     Pure and jittable; differentiable with respect to ``model`` (its array parameters)
     by the implicit function theorem, ∂y*/∂p = -H⁻¹ ∂_p∇V (module docstring). Start
     from a converged point (e.g. from :func:`jaxvac.find_critical_points`).
 
-    Returns a :class:`LocatedCriticalPoint`: the point ``y``, its ``result`` code and
-    ``analysis``. The Newton solve's outcome is checked (``max_steps``, ``diverged``, ...)
+    Returns a :class:`~jaxvac.CriticalPoint`: the point ``y``, its ``result`` code,
+    ``analysis`` and ``stats={"steps": ...}``. The Newton solve's outcome is checked (``max_steps``, ``diverged``, ...)
     and so is the point it returns (:func:`jaxvac.analyse_point` with ``rtol``: a point
     where Newton stopped that is not stationary is ``not_critical``). Where the result is
     neither ``successful`` nor ``unresolved``, the derivatives of ``y`` (and of everything
@@ -154,7 +122,7 @@ def locate_critical_point(
 
     **Returns:**
 
-    A [`LocatedCriticalPoint`][jaxvac.LocatedCriticalPoint].
+    A [`CriticalPoint`][jaxvac.CriticalPoint] (``steps``: Newton steps taken).
     """
     ensure_x64()
     y_guess = jnp.asarray(y_guess, jnp.float64)
@@ -165,11 +133,11 @@ def locate_critical_point(
         located = locate_critical_point(
             sliced, y_guess[free], max_steps=max_steps, tol=tol, rtol=rtol, throw=throw
         )
-        return LocatedCriticalPoint(
+        return CriticalPoint(
             y=sliced.full(located.y),
             result=located.result,
-            steps=located.steps,
             analysis=located.analysis,
+            stats={"steps": located.steps},
         )
 
     def fn(y, m):
@@ -206,11 +174,11 @@ def locate_critical_point(
         )
     parameters = [x for x in jax.tree.leaves(model) if eqx.is_inexact_array(x)]
     y = _derivative_valid_only_if(sol.value, ok, parameters)
-    return LocatedCriticalPoint(
+    return CriticalPoint(
         y=y,
         result=result,
-        steps=jnp.asarray(sol.stats["num_steps"], jnp.int32),
         analysis=analysis,
+        stats={"steps": jnp.asarray(sol.stats["num_steps"], jnp.int32)},
     )
 
 

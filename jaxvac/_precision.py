@@ -36,6 +36,7 @@ from ._interpret import is_inexact
 from ._io import dumps, point_to_y
 from ._model import AbstractModel, canonical
 from ._mpjaxpr import MPInterpreter, to_float, to_mp
+from ._point import CriticalPoint
 from ._potential import kinetic_metric, potential_and_scale
 from ._report import CheckReport
 from ._solution import NOT_ANALYSED, CriticalType, RefineStatus, Result, Vacuum
@@ -671,6 +672,31 @@ class Refinement:
 
     def shift(self) -> np.ndarray:
         return np.array([p - s for p, s in zip(self.point, self.start)], dtype=object)
+
+    @property
+    def critical_point(self) -> CriticalPoint | None:
+        """The refined point as a :class:`~jaxvac.CriticalPoint`: ``y`` the exact point
+        (mpmath, object array), ``result`` and ``analysis`` the N-digit check's (rounded to
+        float64), ``stats`` = ``precision``, ``status`` (:class:`RefineStatus`),
+        ``residuals``, ``newton_steps`` (metric norm of each step) and
+        ``dropped_directions``. None when the point was not checked (``check=False``, or
+        Newton stopped on a non-finite value or a singular Hessian): nothing then says
+        what it is."""
+        if self.report is None:
+            return None
+        a = self.report.analysis
+        return CriticalPoint(
+            y=self.point,
+            result=a.result,
+            analysis=a,
+            stats={
+                "precision": self.precision,
+                "status": self.status,
+                "residuals": list(self.residuals),
+                "newton_steps": list(self.steps),
+                "dropped_directions": self.dropped_directions,
+            },
+        )
 
     def convergence_orders(self) -> list[float]:
         """log(s_{k+1}/s_k) / log(s_k/s_{k-1}): about 2 for quadratic convergence."""

@@ -14,6 +14,7 @@ from ._analysis import DEFAULT_RTOL, PointAnalysis, analyse
 from ._config import ensure_x64
 from ._io import dumps, per_field, point_to_y, y_to_fields
 from ._model import AbstractModel
+from ._point import CriticalPoint
 from ._solution import NOT_ANALYSED, CriticalType, Result, Vacuum
 
 #: Names of the three ratios in ``stationarity_tests`` (each passes when <= 1): the
@@ -172,6 +173,12 @@ class CheckReport:
     model: AbstractModel
     analysis: PointAnalysis
     model_name: str
+
+    @property
+    def critical_point(self) -> CriticalPoint:
+        """The point checked as a :class:`~jaxvac.CriticalPoint` (``y``, ``result``,
+        ``analysis``; no ``stats``)."""
+        return CriticalPoint(y=self.analysis.y, result=self.analysis.result, analysis=self.analysis)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"model": self.model_name, "parameters": self.model.parameters()}

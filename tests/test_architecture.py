@@ -41,6 +41,7 @@ SOLVERS = (
     "jaxvac._slice",
     "jaxvac._potential",
     "jaxvac._analysis",
+    "jaxvac._point",
     "jaxvac._region",
     "jaxvac._search",
     "jaxvac._implicit",
