@@ -60,6 +60,8 @@ _EXPORTS: dict[str, str] = {
     "check_high_precision": "._precision",
     "escalate": "._precision",
     "refine": "._precision",
+    "newton_at_precision": "._precision",
+    "PrecisionNewton": "._precision",
     # ._search
     "FindResult": "._find",
     "Region": "._search",
@@ -133,11 +135,13 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from ._potential import wirtinger as wirtinger
     from ._precision import (
         HighPrecisionReport,
+        PrecisionNewton,
         Refinement,
         analyse_high_precision,
         at_precision,
         check_high_precision,
         escalate,
+        newton_at_precision,
         refine,
     )
     from ._report import CheckReport, check
@@ -221,11 +225,13 @@ __all__ = [
     "vacuum_derivatives",
     "vacuum_observables",
     "HighPrecisionReport",
+    "PrecisionNewton",
     "Refinement",
     "analyse_high_precision",
     "at_precision",
     "check_high_precision",
     "escalate",
+    "newton_at_precision",
     "refine",
     "ScanConfig",
     "ScanResult",

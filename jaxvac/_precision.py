@@ -144,6 +144,85 @@ def at_precision(fun, *, digits: int, exact_constants: bool = True):
     return lambda *args: pf(*args, digits=digits)
 
 
+@dataclasses.dataclass(frozen=True)
+class PrecisionNewton:
+    """What :func:`newton_at_precision` returns: ``y``, the iterate with the smallest max|F|
+    (object array of mpmath numbers), max|F| at every iterate (``residuals``), the max-norm
+    of every step taken (``steps``), and ``floor``: True when it stopped because max|F| no
+    longer fell (the precision's floor reached), False when it ran out of steps."""
+
+    y: np.ndarray
+    residuals: list
+    steps: list
+    floor: bool
+
+
+def newton_at_precision(
+    fun, y0, *args, digits: int, max_steps: int = 40, patience: int = 3
+) -> PrecisionNewton:
+    """Newton's method on ``fun(y, *args) = 0`` entirely at ``digits`` significant digits:
+    the residual and its Jacobian (autodiff, ``jax.jacfwd``) both through jaxvac's mpmath
+    interpreter, so nothing is limited by float64.
+
+    For solves float64 cannot do at all — a vacuum whose superpotential is 1e-90 of the
+    terms that cancel in its F-terms (:func:`jaxvac.flux.pfv_vacuum`), or masses² 1e62
+    apart (the staged seven-modulus point of ``dps-full``) — and for starts that are only
+    approximate. Unlike :func:`refine` there is no guard against wandering to another
+    solution (no trust radius, no contraction test) and no check of what the point is:
+    the caller decides what the solution means (:func:`check_high_precision`).
+
+    Stops at the floor — after ``patience`` steps in a row that did not halve the smallest
+    max|F| so far: the best point ``digits`` allow, where cancellations leave fewer digits
+    than ``digits`` — or after ``max_steps`` steps; returns the iterate with the smallest
+    max|F|.
+
+    **Arguments:**
+
+    - `fun`: a float64 JAX function of ``(y, *args)`` returning a vector (as many entries
+      as ``y``); ``args`` may hold mpmath numbers (exact values) and models.
+    - `y0`: the start (float64, decimal strings or mpmath numbers).
+    - `digits`: working digits; `max_steps`: Newton steps at most; `patience`: steps
+      without progress before stopping.
+
+    **Returns:** a :class:`PrecisionNewton`.
+    """
+    digits = _check_digits(digits)
+    # mpmath scalars are inputs too (PrecisionFunction reads arrays as inputs)
+    args = tuple(
+        np.asarray(a, dtype=object) if isinstance(a, (mp.mpf, mp.mpc)) else a for a in args
+    )
+    F = PrecisionFunction(lambda y, *a: fun(y, *a))
+    J = PrecisionFunction(lambda y, *a: jax.jacfwd(fun)(y, *a))
+    with mp.workdps(digits):
+        y = np.array([mp.mpf(v) for v in np.asarray(y0, dtype=object).ravel()], dtype=object)
+        residuals: list = []
+        steps: list = []
+        best_norm, best_y, since, floor = mp.inf, y, 0, False
+        for k in range(max_steps + 1):
+            r = [mp.mpf(v) for v in np.asarray(F(y, *args, digits=digits), dtype=object).ravel()]
+            norm = max(abs(v) for v in r)
+            residuals.append(norm)
+            if norm == 0:  # an exact root at this precision
+                best_y, floor = y, True
+                break
+            if norm <= best_norm / 2:
+                best_norm, best_y, since = norm, y, 0
+            else:
+                since += 1
+                if norm < best_norm:
+                    best_norm, best_y = norm, y
+                if since >= patience:
+                    floor = True
+                    break
+            if k == max_steps:
+                break
+            Jm = mp.matrix(np.asarray(J(y, *args, digits=digits), dtype=object).tolist())
+            dy = mp.lu_solve(Jm, mp.matrix([-v for v in r]))
+            steps.append(max(abs(dy[i]) for i in range(len(y))))
+            y = np.array([y[i] + dy[i] for i in range(len(y))], dtype=object)
+    return PrecisionNewton(y=best_y, residuals=residuals, steps=steps, floor=floor)
+
+
 def _check_digits(digits) -> int:
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)):
         raise InputError(

@@ -121,6 +121,19 @@ def test_models_json(capsys):
     assert rows["lvs"]["fields"] == ["Tb", "Ts"]
 
 
+def test_models_text_lists_big_array_parameters_by_shape(capsys):
+    # flux-4-214-647's defaults (κ̃ 4×4×4, 78 GV classes) once took 40 lines of the listing
+    code, out, _ = run(capsys, "models")
+    assert code == 0
+    block = out.split("flux-4-214-647", 1)[1].split("\nflux-p11169", 1)[0]
+    assert "kappa=<array 4×4×4>" in block and "gv_charges=<array 78×4>" in block
+    assert len(block.splitlines()) <= 14
+    assert "W0=-0.0001" in out  # small parameters as before
+    code, out, _ = run(capsys, "models", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert len(rows["flux-4-214-647"]["parameters"]["gv_values"]) == 78  # JSON keeps them all
+
+
 def test_console_script_and_help():
     out = subprocess.run(
         [sys.executable, "-m", "jaxvac", "check", "--help"],

@@ -404,3 +404,25 @@ def test_cli_find_escalate(tmp_path, capsys):
         assert_digits(mp.mpf(rec["V_decimal"]), ref, 10, "V")
     assert main(args + ["--escalate", "5"]) == 2
     assert "--escalate must be between" in capsys.readouterr().err
+
+
+def test_newton_at_precision_solves_to_the_floor():
+    from jaxvac._precision import newton_at_precision
+
+    def f(y, a):
+        return jnp.stack([y[0] ** 2 + y[1] ** 2 - a, y[0] - 2 * y[1]])
+
+    a = mp.mpf(5)  # exact argument: the root is (2, 1)
+    out = newton_at_precision(f, [3.0, 0.5], a, digits=60)
+    assert out.floor and len(out.steps) < 12
+    with mp.workdps(60):
+        assert abs(out.y[0] - 2) < mp.mpf(10) ** -57 and abs(out.y[1] - 1) < mp.mpf(10) ** -57
+    assert out.residuals[-1] < 1e-55 < out.residuals[0]
+    # √2: a residual float64 rounds, solved to 60 digits
+    root2 = newton_at_precision(lambda y: y**2 - 2.0, [1.0], digits=60).y[0]
+    with mp.workdps(60):
+        assert abs(root2 - mp.sqrt(2)) < mp.mpf(10) ** -57
+    # out of steps before the floor: floor is False, the best iterate is returned
+    short = newton_at_precision(f, [3.0, 0.5], a, digits=60, max_steps=2)
+    assert not short.floor and len(short.steps) == 2
+    assert short.residuals[-1] == min(short.residuals)

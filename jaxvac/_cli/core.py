@@ -141,6 +141,25 @@ def describe(cls) -> str:
     return text
 
 
+def _short(value) -> str:
+    """A parameter's default for the text listing: nested tuples of more than 8 numbers (a
+    flux model's intersection numbers, GV invariants) by their shape (``--json`` has them
+    all)."""
+    shape: list[int] = []
+    level = value
+    while isinstance(level, (tuple, list)):
+        shape.append(len(level))
+        if not level:
+            break
+        level = level[0]
+    size = 1
+    for n in shape:
+        size *= n
+    if len(shape) and size > 8:
+        return f"<array {'×'.join(map(str, shape))}>"
+    return repr(value)
+
+
 def cmd_models(args) -> int:
     from .._io import dumps
     from ..models import REGISTRY
@@ -152,7 +171,7 @@ def cmd_models(args) -> int:
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     indent = " " * 18
     for r in rows:
-        params = ", ".join(f"{k}={v!r}" for k, v in r["parameters"].items())
+        params = ", ".join(f"{k}={_short(v)}" for k, v in r["parameters"].items())
         print(f"{r['name']:<17} {r['kind']:<12} fields: {', '.join(r['fields'])}")
         print(
             textwrap.fill(

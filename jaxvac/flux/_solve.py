@@ -202,10 +202,12 @@ def refine_high_precision(
       it stops once a step changes nothing at ``digits``).
     - `jacobian`: ``"float64"`` — the Jacobian in float64 at the rounded point (a step
       only has to be good to a few digits per iteration; right when float64 resolves the
-      vacuum, e.g. |W| ≫ 1e-16 of the terms of D_aW); ``"high"`` — the Jacobian by
-      autodiff evaluated at ``digits`` too (needed when W and the flat direction's
-      curvature are below float64's resolution, e.g. perturbatively flat vacua with
-      W0 ~ 1e-90: in float64 their Jacobian along the flat valley is rounding noise).
+      vacuum, e.g. |W| ≫ 1e-16 of the terms of D_aW); ``"high"`` — Newton entirely at
+      ``digits`` (:func:`jaxvac._precision.newton_at_precision`: the Jacobian by autodiff
+      evaluated at ``digits`` too, stopping at the residual's floor), needed when W and
+      the flat direction's curvature are below float64's resolution, e.g. perturbatively
+      flat vacua with W0 ~ 1e-90: in float64 their Jacobian along the flat valley is
+      rounding noise.
 
     **Returns:** (y as mpmath numbers (2n,), max |D_aW| at the last point (mpmath),
     W (mpmath complex), K (mpmath)).
@@ -218,33 +220,22 @@ def refine_high_precision(
         raise ValueError(f"jacobian must be 'float64' or 'high' (got {jacobian!r}).")
     fvec = at_precision(lambda yy: susy_residual_vector(model, yy), digits=digits)
     wk = at_precision(lambda yy: _w_and_k(model, yy), digits=digits)
-    if jacobian == "high":
-        jac_hp = at_precision(jax.jacfwd(lambda yy: susy_residual_vector(model, yy)), digits=digits)
-    else:
-        jac = jax.jit(jax.jacfwd(lambda yy: susy_residual_vector(model, yy)))
     with mp.workdps(digits):
-        ymp = [mp.mpf(v) for v in np.asarray(y, dtype=object)]
-        best = None
-        for _ in range(steps):
-            r = [mp.mpf(v) for v in np.asarray(fvec(np.array(ymp, dtype=object)), dtype=object)]
-            if jacobian == "high":
-                # stop at the residual's floor: once a step no longer halves max|D_aW|, the
-                # point is as good as ``digits`` allow (further steps only move it along
-                # directions whose curvature is below the floor)
-                norm = max(abs(v) for v in r)
-                if best is not None and norm > best[0] / 2:
-                    if norm > best[0]:
-                        ymp = best[1]
-                    break
-                best = (norm, ymp)
-                J = mp.matrix(
-                    np.asarray(jac_hp(np.array(ymp, dtype=object)), dtype=object).tolist()
-                )
-                step = mp.lu_solve(J, mp.matrix([-v for v in r]))
-                ymp = [a + step[i] for i, a in enumerate(ymp)]
-            else:
+        if jacobian == "high":
+            from .._precision import newton_at_precision
+
+            ymp = list(
+                newton_at_precision(
+                    lambda yy: susy_residual_vector(model, yy), y, digits=digits, max_steps=steps
+                ).y
+            )
+        else:
+            jac = jax.jit(jax.jacfwd(lambda yy: susy_residual_vector(model, yy)))
+            ymp = [mp.mpf(v) for v in np.asarray(y, dtype=object)]
+            for _ in range(steps):
+                r = fvec(np.array(ymp, dtype=object))
                 J = np.asarray(jac(jnp.asarray([float(v) for v in ymp])))
-                rf = np.array([float(v) for v in r])
+                rf = np.array([float(v) for v in np.asarray(r, dtype=object)])
                 fstep = np.linalg.lstsq(J, -rf, rcond=None)[0]
                 # keep the residual itself in high precision: the step is a float64 correction
                 ymp = [a + mp.mpf(float(b)) for a, b in zip(ymp, fstep)]
