@@ -102,7 +102,14 @@ _SUBPACKAGES = ("models", "scan", "special", "plot")  # plot: matplotlib only wh
 #: public name -> the name it has in its module
 _RENAMED = {"run_scan": "scan"}
 #: reachable as attributes for earlier code, but internal: not in ``__all__``
-_INTERNAL = ("EPS", "canonical", "ensure_x64", "point_record", "wirtinger")
+_INTERNAL = (
+    "EPS",
+    "canonical",
+    "ensure_x64",
+    "point_record",
+    "wirtinger",
+    "LocatedCriticalPoint",  # CriticalPoint's earlier name (the same class)
+)
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
     from . import models, scan, special
@@ -215,7 +222,6 @@ __all__ = [
     "Region",
     "SearchResult",
     "SolveResult",
-    "LocatedCriticalPoint",
     "VacuumObservables",
     "continue_critical_point",
     "find_critical_points",

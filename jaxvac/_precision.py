@@ -179,10 +179,13 @@ def newton_at_precision(
     **Arguments:**
 
     - `fun`: a float64 JAX function of ``(y, *args)`` returning a vector (as many entries
-      as ``y``); ``args`` may hold mpmath numbers (exact values) and models.
+      as ``y``).
     - `y0`: the start (float64, decimal strings or mpmath numbers).
-    - `digits`: working digits; `max_steps`: Newton steps at most; `patience`: steps
-      without progress before stopping.
+    - `args`: further arguments of ``fun``: arrays (numpy object arrays of mpmath numbers
+      for exact values), mpmath numbers, models.
+    - `digits`: working digits.
+    - `max_steps`: Newton steps at most.
+    - `patience`: steps without progress before stopping.
 
     **Returns:** a :class:`PrecisionNewton`.
     """

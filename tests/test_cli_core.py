@@ -127,7 +127,7 @@ def test_models_text_lists_big_array_parameters_by_shape(capsys):
     assert code == 0
     block = out.split("flux-4-214-647", 1)[1].split("\nflux-p11169", 1)[0]
     assert "kappa=<array 4×4×4>" in block and "gv_charges=<array 78×4>" in block
-    assert len(block.splitlines()) <= 14
+    assert len(block.splitlines()) <= 20  # was 50
     assert "W0=-0.0001" in out  # small parameters as before
     code, out, _ = run(capsys, "models", "--json")
     rows = {r["name"]: r for r in json.loads(out)}
