@@ -122,8 +122,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from ._config import ensure_x64 as ensure_x64
     from ._continuation import ContinuationResult, continue_critical_point
     from ._find import FindResult, find_critical_points
+    from ._implicit import LocatedCriticalPoint as LocatedCriticalPoint
     from ._implicit import (
-        LocatedCriticalPoint,
         VacuumObservables,
         locate_critical_point,
         vacuum_derivatives,

@@ -89,18 +89,48 @@ def test_curves_in_basis_reads_the_charges_on_the_basis():
     )
 
 
+QUINTIC_RAYS = [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (-1, -1, -1, -1)]
+QUINTIC_CONES = [list(c) for c in itertools.combinations(range(5), 4)]
+
+
 @pytest.mark.parametrize(
-    "cones, basis, message",
+    "rays, cones, basis, message",
     [
-        ([[0, 1, 2]], [0], "must name 4 distinct rays"),
-        ([[0, 1, 2, 9]], [0], "must name 4 distinct rays"),
-        ([[0, 1, 2, 3]], [0, 0], "basis must name distinct rays"),
+        (QUINTIC_RAYS, [[0, 1, 2]], [0], "must name 4 distinct rays"),
+        (QUINTIC_RAYS, [[0, 1, 2, 9]], [0], "must name 4 distinct rays"),
+        (QUINTIC_RAYS, QUINTIC_CONES, [0, 0], "basis must name distinct rays"),
+        # a cone missing: χ came out −120 instead of −200, without an error
+        (QUINTIC_RAYS, QUINTIC_CONES[1:], [0], "not complete"),
+        # a ray in no cone (a point interior to a facet left in the rays)
+        (QUINTIC_RAYS + [(1, 1, 0, 0)], QUINTIC_CONES, [0], "lie in no cone"),
+        # a non-primitive ray: κ came out 9/16
+        ([(2, 0, 0, 0)] + QUINTIC_RAYS[1:], QUINTIC_CONES, [0], "not primitive"),
     ],
 )
-def test_bad_fans_are_input_errors(cones, basis, message):
-    rays = [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (-1, -1, -1, -1)]
+def test_bad_fans_are_input_errors(rays, cones, basis, message):
     with pytest.raises(InputError, match=message):
         flux.hypersurface_topology(rays, cones, basis)
+
+
+def test_wall_curves_generate_the_kahler_cone_test():
+    # P⁴: every wall curve is a line, C·D_i = 1 for every ray
+    w = flux.wall_curves(QUINTIC_RAYS, QUINTIC_CONES)
+    assert len(w) == 10 and all(v == 1 for row in w for v in row)
+    # 2107.09064: p is in the Kähler cone — all 30 wall curves positive on J(p)
+    rays, cones, basis = _fan_4_214()
+    walls = [[row[b] for b in basis] for row in flux.wall_curves(rays, cones)]
+    p = [Fraction(v) for v in D4["printed"]["p"]["value"]]
+    values = [sum((c * v for c, v in zip(row, p)), Fraction(0)) for row in walls]
+    assert len(values) == 30 and min(values) == Fraction(1, 20)
+    # and pfv_conditions with that cone (the orthant is not the Kähler cone in this basis:
+    # the leading curve (1, −1, −1, 1) has negative entries)
+    M, K = D4["pfv"]["M"], D4["pfv"]["K"]
+    m = Mirror4214()
+    c = flux.pfv_conditions(m.kappa, m.a, 24 * np.asarray(m.b), M, K, cone=np.array(walls, float))
+    assert c["in_cone"] and c["pfv"]
+    assert not flux.pfv_conditions(
+        m.kappa, m.a, 24 * np.asarray(m.b), M, K, cone=-np.array(walls, float)
+    )["in_cone"]
 
 
 def test_non_simplicial_cone_is_an_input_error():
@@ -139,7 +169,7 @@ def test_the_h21_4_vacuum_at_130_digits():
     """2107.09064 §6.4: g_s and W0 of the full vacuum, which float64 cannot resolve."""
     M, K = D4["pfv"]["M"], D4["pfv"]["K"]
     out = flux.pfv_vacuum(Mirror4214(), M, K, digits=130)
-    assert out["path"] == "high-precision" and out["vacuum"] is None
+    assert out["path"] == "high-precision" and out["vacuum"] is None and out["converged_hp"]
     assert out["residual_hp"] < mp.mpf(10) ** -120
     with mp.workdps(130):
         g_s = 1 / out["tau_hp"]
@@ -150,6 +180,9 @@ def test_the_h21_4_vacuum_at_130_digits():
         W_lead = 80 / (2 ** mp.mpf(1.5) * mp.pi ** mp.mpf(2.5)) * mp.mpf(528) ** -33
         assert abs(g_lead / mp.mpf("0.00911134") - 1) < 5.5e-7
         assert abs(W_lead / mp.mpf("2.30012e-90") - 1) < 2.2e-6
+        # jaxvac's own two-term racetrack from the GV data gives that formula
+        tau0 = out["tau0"]
+        assert abs(1 / tau0.imag / g_lead - 1) < 1e-13
         # the full vacuum differs from them by the Kähler-covariant K_τW term: 4.8e-5; the
         # 1-D racetrack D_τW = 0 with K = −4 log Im τ reproduces it (independent solve)
         from jaxvac.reproduce._flux import covariant_racetrack_gs
@@ -170,9 +203,12 @@ def test_the_h21_4_vacuum_at_130_digits():
     assert 0 < ph["instanton_ratio"] < 1e-90  # from the high-precision point, not rounding
 
 
-def test_float64_path_is_refused_without_digits():
-    with pytest.raises(ValueError, match="below float64's resolution"):
-        flux.pfv_vacuum(Mirror4214(), D4["pfv"]["M"], D4["pfv"]["K"], digits=None)
+@pytest.mark.parametrize("digits", [None, 40, 100])
+def test_too_few_digits_are_refused(digits):
+    # W ~ 2.3e-90: below ~110 digits the flat valley's Jacobian is noise at that precision too
+    # (at 40 digits the solve kept the start, the two-term formula, and looked fine)
+    with pytest.raises(ValueError, match="below float64's resolution.*give digits >= 1"):
+        flux.pfv_vacuum(Mirror4214(), D4["pfv"]["M"], D4["pfv"]["K"], digits=digits)
 
 
 @pytest.mark.slow  # ~2 min (130-digit solve, jaxvac check of a 5-modulus model)
@@ -195,7 +231,7 @@ def test_flux_pfv_4_214_target(tmp_path):
 
 @pytest.mark.slow  # ~1 min
 def test_flux_pfv_target(tmp_path):
-    """1912.10047's printed values: only c (a misprint) and Im τ (1.3e-4) are mismatches."""
+    """1912.10047's printed values: only c (a misprint) and Im τ (8.75e-5) are mismatches."""
     from jaxvac.reproduce._flux import flux_pfv
 
     report = flux_pfv(tmp_path)

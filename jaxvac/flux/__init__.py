@@ -65,7 +65,7 @@ from ._solve import (
     term_scale,
     y_to_moduli,
 )
-from ._toric import ToricIntersections, curves_in_basis, hypersurface_topology
+from ._toric import ToricIntersections, curves_in_basis, hypersurface_topology, wall_curves
 
 __all__ = [
     "PHYSICALITY_COLUMNS",
@@ -120,4 +120,5 @@ __all__ = [
     "ToricIntersections",
     "curves_in_basis",
     "hypersurface_topology",
+    "wall_curves",
 ]

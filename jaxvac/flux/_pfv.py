@@ -24,9 +24,12 @@ if TYPE_CHECKING:
 def pfv_conditions(kappa, a, c2, M, K, *, cone=None, tol: float = 1e-9) -> dict:
     """The PFV conditions for fluxes (M, K).
 
-    **Arguments:** κ (h,h,h), a (h,h), c₂·J (h,), integer M, K (h,); ``cone``: generators
-    of the Kähler cone as rows of a matrix C with cone = {p : C p ≥ 0} (default: the
-    positive orthant).
+    **Arguments:** κ (h,h,h), a (h,h), c₂·J (h,), integer M, K (h,); ``cone``: the Kähler
+    cone as {p : C p > 0} for a matrix C whose rows are curve classes (generators of the
+    Mori cone, or of a subcone of it: e.g. the wall curves of the toric ambient space,
+    :func:`jaxvac.flux.wall_curves`, in the basis). Default: the positive orthant — right
+    only when the basis divisors' dual curves generate the Mori cone; for a basis of
+    prime toric divisors pass the wall curves.
 
     **Returns:** dict with ``N``, ``det_N``, ``p`` (None if N is singular),
     ``invertible``, ``in_cone``, ``Kp`` (K·p), ``flat`` (|K·p| ≤ tol), ``R`` (a·M),
@@ -179,7 +182,9 @@ def pfv_vacuum(
     ``vacuum`` (:class:`~jaxvac.flux.FluxVacuum`; None on the high-precision path), ``z``,
     ``tau``, ``physicality`` (its ``W``, ``W0`` and ``instanton_ratio`` from the
     high-precision point when there is one), and with digits ``W0_hp``, ``tau_hp``,
-    ``residual_hp``, ``y_hp`` (the refined point, mpmath), ``W_hp`` and ``K_hp``.
+    ``residual_hp``, ``y_hp`` (the refined point, mpmath), ``W_hp``, ``K_hp`` and
+    ``converged_hp`` (max|D_aW| ≤ 1e-10 |W|). On the high-precision path ``digits`` below
+    −log₁₀(√(2/π)|W_racetrack|) + 20 is refused (ValueError).
     """
     import equinox as eqx
     import mpmath as mp
@@ -218,10 +223,13 @@ def pfv_vacuum(
         y64 = np.asarray(vac.y)
         out["vacuum"] = vac
     else:
-        if not digits:
+        w_rt = math.sqrt(2 / math.pi) * abs(W_rt)
+        need = math.ceil(-math.log10(w_rt)) + 20 if w_rt > 0 else None
+        if not digits or need is None or digits < need:
             raise ValueError(
                 "this vacuum is below float64's resolution (√(2/π)|W_racetrack| = "
-                f"{math.sqrt(2 / math.pi) * abs(W_rt):.1e}): give digits."
+                f"{w_rt:.1e}): give digits >= {need} (−log10 W plus 20 digits of W; with "
+                "fewer, the flat valley's Jacobian is noise at that precision too)."
             )
         p_exact = exact_flat_direction(kappa, M, K)
         if p_exact is None:  # pragma: no cover - pfv_conditions checked N is invertible
@@ -249,6 +257,9 @@ def pfv_vacuum(
             out["y_hp"] = ymp
             out["W_hp"] = W
             out["K_hp"] = Kp
+            # solved: every D_aW far below W itself (D_aW = ∂_aW + K_aW has terms of W's size
+            # where it is not solved, O(1) terms that cancel off the valley)
+            out["converged_hp"] = bool(res <= mp.mpf(10) ** -10 * abs(W))
         if not use_float64:
             ph = out["physicality"]
             ph["W"] = complex(W)

@@ -25,6 +25,7 @@ to those charges on the basis rays (:func:`curves_in_basis`).
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -48,6 +49,24 @@ def _solve_exact(A: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
     return [rows[i][n] / rows[i][i] for i in range(n)]
 
 
+def _det_exact(rows) -> Fraction:
+    """The determinant of a square integer matrix, exactly (Gaussian elimination over ℚ)."""
+    m = [[Fraction(int(x)) for x in r] for r in rows]
+    n, det = len(m), Fraction(1)
+    for c in range(n):
+        p = next((r for r in range(c, n) if m[r][c] != 0), None)
+        if p is None:
+            return Fraction(0)
+        if p != c:
+            m[c], m[p] = m[p], m[c]
+            det = -det
+        det *= m[c][c]
+        for r in range(c + 1, n):
+            f = m[r][c] / m[c][c]
+            m[r] = [x - f * y for x, y in zip(m[r], m[c])]
+    return det
+
+
 def _rank(vectors) -> int:
     return int(np.linalg.matrix_rank(np.asarray(vectors, float))) if len(vectors) else 0
 
@@ -60,6 +79,10 @@ class ToricIntersections:
 
     - `rays`: integer ray generators v_i, shape (n, d).
     - `cones`: the maximal cones as lists of d ray indices (0-based into ``rays``).
+
+    Refused (InputError): a cone that is not simplicial, a ray that is not primitive or lies in
+    no cone, and a fan that is not complete (a wall bounding other than two cones) — the
+    numbers would be wrong without an error. ``walls`` lists the walls.
 
     Call ``I(i, j, k, l)`` (d indices, repeats allowed) for the exact intersection number
     (a :class:`fractions.Fraction`).
@@ -77,8 +100,30 @@ class ToricIntersections:
                 raise InputError(
                     f"each cone must name {self.dim} distinct rays out of {len(self.rays)}."
                 )
-            if _rank([self.rays[i] for i in c]) != self.dim:
+            if _det_exact([self.rays[i] for i in c]) == 0:
                 raise InputError(f"cone {sorted(c)} is not full-dimensional (not simplicial).")
+        for i, r in enumerate(self.rays):
+            if math.gcd(*r) != 1:
+                raise InputError(f"ray {i} = {list(r)} is not primitive (gcd of its entries ≠ 1).")
+        used = set().union(*self.cones) if self.cones else set()
+        if used != set(range(len(self.rays))):
+            raise InputError(
+                f"rays {sorted(set(range(len(self.rays))) - used)} lie in no cone (leave out "
+                "points interior to facets)."
+            )
+        # a complete fan: every wall (a (d-1)-face) bounds exactly two maximal cones
+        walls: dict[frozenset, int] = {}
+        for c in self.cones:
+            for w in itertools.combinations(sorted(c), self.dim - 1):
+                walls[frozenset(w)] = walls.get(frozenset(w), 0) + 1
+        open_walls = [sorted(w) for w, k in walls.items() if k != 2]
+        if open_walls:
+            raise InputError(
+                f"the fan is not complete: wall {open_walls[0]} bounds "
+                f"{walls[frozenset(open_walls[0])]} cone(s), not 2 "
+                f"({len(open_walls)} such walls); intersection numbers need a complete fan."
+            )
+        self.walls = sorted(sorted(w) for w in walls)
         self._cached = lru_cache(maxsize=None)(self._intersect)
 
     def __call__(self, *idx: int) -> Fraction:
@@ -94,8 +139,7 @@ class ToricIntersections:
         if not self._in_cone(s):
             return Fraction(0)
         if len(s) == self.dim:
-            det = round(abs(float(np.linalg.det(np.asarray([self.rays[i] for i in idx], float)))))
-            return Fraction(1, det)
+            return 1 / abs(_det_exact([self.rays[i] for i in idx]))
         i = next(j for j in idx if idx.count(j) > 1)
         others = sorted(s - {i})
         rows = [self.rays[i]] + [self.rays[j] for j in others]
@@ -143,7 +187,9 @@ def hypersurface_topology(rays, cones, basis) -> dict[str, Any]:
     **Returns:** dict with ``kappa`` (h, h, h) and ``a`` (h, h) as nested lists of
     :class:`~fractions.Fraction`, ``c2`` (h,) and ``chi`` — a_ab = ½κ_aab (a ≥ b), ½κ_abb
     (a < b), the convention of arXiv:2107.09064 eq. (2.3) — and ``h11`` = #rays − 4 (the
-    Picard rank of V; h^{1,1}(X) for a favourable X).
+    Picard rank of V; h^{1,1}(X) for a favourable X whose fan's rays are exactly the points
+    not interior to facets: points interior to facets, if made rays by a finer subdivision,
+    change neither κ, c₂ nor χ, but count here).
     """
     inter = ToricIntersections(rays, cones)
     if inter.dim != 4:
@@ -180,6 +226,16 @@ def hypersurface_topology(rays, cones, basis) -> dict[str, Any]:
     c2 = [sum((int(B[a, r]) * c2_rays[r] for r in range(n)), Fraction(0)) for a in range(h)]
     a = [[kappa[i][i][j] / 2 if i >= j else kappa[i][j][j] / 2 for j in range(h)] for i in range(h)]
     return {"kappa": kappa, "a": a, "c2": c2, "chi": chi, "h11": n - inter.dim}
+
+
+def wall_curves(rays, cones) -> list[list[Fraction]]:
+    """The torus-invariant curves of the walls of a complete simplicial toric fourfold, as
+    their intersection numbers with every ray's divisor: C_w·D_i = D_i·D_a·D_b·D_c for the
+    wall w = {a, b, c}. They generate the Mori cone of V, so a class J is in V's Kähler cone
+    when C_w·J > 0 for every wall, and then in the Kähler cone of the hypersurface X (whose
+    cone contains V's restricted to X). Rows in the order of ``ToricIntersections.walls``."""
+    inter = ToricIntersections(rays, cones)
+    return [[inter(i, *w) for i in range(len(inter.rays))] for w in inter.walls]
 
 
 def curves_in_basis(glsm_charges, basis) -> np.ndarray:
