@@ -82,13 +82,12 @@ class FindResult:
         cluster = np.asarray(self.search.cluster)
         steps = np.asarray(sol.steps)
         out = []
-        for i in self.indices:
-            analysis = jax.tree.map(lambda a, i=i: np.asarray(a)[i], sol.analysis)
+        for k, i in enumerate(self.indices):
             out.append(
                 CriticalPoint(
                     y=np.asarray(sol.y)[i],
                     result=np.asarray(sol.result)[i],
-                    analysis=analysis,
+                    analysis=self.analysis(k),
                     stats={
                         "start": int(i),
                         "basin_starts": int(np.sum(cluster == i)),

@@ -194,8 +194,8 @@ def newton_at_precision(
     args = tuple(
         np.asarray(a, dtype=object) if isinstance(a, (mp.mpf, mp.mpc)) else a for a in args
     )
-    F = PrecisionFunction(lambda y, *a: fun(y, *a))
-    J = PrecisionFunction(lambda y, *a: jax.jacfwd(fun)(y, *a))
+    F = PrecisionFunction(fun)
+    J = PrecisionFunction(jax.jacfwd(fun))
     with mp.workdps(digits):
         y = np.array([mp.mpf(v) for v in np.asarray(y0, dtype=object).ravel()], dtype=object)
         residuals: list = []

@@ -13,6 +13,7 @@ import equinox as eqx
 import numpy as np
 
 from ._models import PrepotentialModel, RigidFluxModel, flux_field
+from ._toric import a_convention
 
 
 def load_geometry(name: str) -> dict:
@@ -54,15 +55,6 @@ class P11169(PrepotentialModel):
     gv_values: tuple = tuple(float(v) for v in _P["gv"]["values"])
     F: tuple = flux_field(_P["pfv"]["F"])
     H: tuple = flux_field(_P["pfv"]["H"])
-
-
-def a_convention(kappa) -> np.ndarray:
-    """a_ab = ½κ_aab (a ≥ b), ½κ_abb (a < b): arXiv:2107.09064 eq. (2.3)."""
-    kappa = np.asarray(kappa, float)
-    h = kappa.shape[0]
-    return np.array(
-        [[kappa[i, i, j] / 2 if i >= j else kappa[i, j, j] / 2 for j in range(h)] for i in range(h)]
-    )
 
 
 _D = load_geometry("dkmmr_4_214_647")

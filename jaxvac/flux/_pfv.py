@@ -116,24 +116,42 @@ def exact_flat_direction(kappa, M, K) -> list[Fraction] | None:
         return None
 
 
+def mp_fraction(x: Fraction):
+    """A rational as an mpmath number at the working precision."""
+    import mpmath as mp
+
+    return mp.mpf(x.numerator) / x.denominator
+
+
+def exact_racetrack_terms(
+    gv_charges, gv_values, M, p_exact
+) -> list[tuple[Fraction, Fraction, list]]:
+    """:func:`racetrack_terms` exactly, for a rational p: (λ, C_λ, classes) sorted by λ, with
+    C_λ = −Σ_{q·p=λ} n_q (q·M) (W_eff = (2π)⁻² Σ_λ C_λ Li₂(e^{2πiλτ})) and the classes
+    (q, n_q) of each exponent; exponents whose classes cancel are kept (C_λ = 0)."""
+    q = np.asarray(gv_charges, float).reshape(-1, len(M))
+    n = _exact_rationals(gv_values)
+    Mq = _exact_rationals(M)
+    terms: dict[Fraction, tuple[Fraction, list]] = {}
+    for row, nq in zip(q, n):
+        rq = _exact_rationals(row)
+        lam = sum((a * b for a, b in zip(rq, p_exact)), Fraction(0))
+        C, classes = terms.get(lam, (Fraction(0), []))
+        terms[lam] = (C - nq * sum((a * m for a, m in zip(rq, Mq)), Fraction(0)), classes)
+        classes.append((tuple(int(a) for a in rq), int(nq)))
+    return [(lam, C, classes) for lam, (C, classes) in sorted(terms.items())]
+
+
 def racetrack_tau_high_precision(gv_charges, gv_values, M, p_exact, digits: int):
     """τ₀ of the two-term racetrack (:func:`racetrack_leading`) at ``digits`` digits, with
     the exponents λ = q·p exact (p rational) and classes of equal λ merged exactly."""
     import mpmath as mp
 
-    q = np.asarray(gv_charges, float).reshape(-1, len(M))
-    n = _exact_rationals(gv_values)
-    terms: dict[Fraction, Fraction] = {}
-    for row, nq in zip(q, n):
-        lam = sum((Fraction(float(a)) * b for a, b in zip(row, p_exact)), Fraction(0))
-        qM = sum((Fraction(float(a)) * Fraction(float(m)) for a, m in zip(row, M)), Fraction(0))
-        terms[lam] = terms.get(lam, Fraction(0)) - nq * qM
-    (l1, A1), (l2, A2) = sorted((k, v) for k, v in terms.items() if v != 0)[:2]
+    terms = [(lam, C) for lam, C, _ in exact_racetrack_terms(gv_charges, gv_values, M, p_exact)]
+    (l1, A1), (l2, A2) = [t for t in terms if t[1] != 0][:2]
     with mp.workdps(digits):
-        ratio = -mp.mpf(l1.numerator) / l1.denominator * mp.mpf(A1.numerator) / A1.denominator
-        ratio /= mp.mpf(l2.numerator) / l2.denominator * mp.mpf(A2.numerator) / A2.denominator
-        lam_gap = mp.mpf((l2 - l1).numerator) / (l2 - l1).denominator
-        return mp.log(mp.mpc(ratio)) / (2j * mp.pi * lam_gap)
+        ratio = -mp_fraction(l1 * A1) / mp_fraction(l2 * A2)
+        return mp.log(mp.mpc(ratio)) / (2j * mp.pi * mp_fraction(l2 - l1))
 
 
 def racetrack_leading(A, lam):
@@ -211,9 +229,8 @@ def pfv_vacuum(
     q, n = (np.asarray(x) for x in model.gv_arrays())
     A, lam = racetrack_terms(q, n, M, cond["p"])
     tau0, W_rt = racetrack_leading(A, lam)
-    use_float64 = (
-        bool(math.sqrt(2 / math.pi) * abs(W_rt) > FLOAT64_W_FLOOR) if float64 is None else float64
-    )
+    w_rt = math.sqrt(2 / math.pi) * abs(W_rt)
+    use_float64 = bool(w_rt > FLOAT64_W_FLOOR) if float64 is None else float64
     out.update(
         tau0=tau0, W_racetrack=W_rt, F=F, H=H, path="float64" if use_float64 else "high-precision"
     )
@@ -223,7 +240,6 @@ def pfv_vacuum(
         y64 = np.asarray(vac.y)
         out["vacuum"] = vac
     else:
-        w_rt = math.sqrt(2 / math.pi) * abs(W_rt)
         need = math.ceil(-math.log10(w_rt)) + 20 if w_rt > 0 else None
         if not digits or need is None or digits < need:
             raise ValueError(
@@ -237,7 +253,7 @@ def pfv_vacuum(
         tau_hp0 = racetrack_tau_high_precision(q, n, M, p_exact, digits)
         with mp.workdps(digits):
             # m = −i(z, τ) = −i(p τ₀, τ₀): y = (Re m, Im m)
-            m0 = [-1j * (mp.mpf(v.numerator) / v.denominator) * tau_hp0 for v in p_exact]
+            m0 = [-1j * mp_fraction(v) * tau_hp0 for v in p_exact]
             m0.append(-1j * tau_hp0)
             y_start = [mp.re(v) for v in m0] + [mp.im(v) for v in m0]
         ymp, res, W, Kp = refine_high_precision(

@@ -218,18 +218,17 @@ def refine_high_precision(
 
     if jacobian not in ("float64", "high"):
         raise ValueError(f"jacobian must be 'float64' or 'high' (got {jacobian!r}).")
-    fvec = at_precision(lambda yy: susy_residual_vector(model, yy), digits=digits)
     wk = at_precision(lambda yy: _w_and_k(model, yy), digits=digits)
     with mp.workdps(digits):
         if jacobian == "high":
             from .._precision import newton_at_precision
 
-            ymp = list(
-                newton_at_precision(
-                    lambda yy: susy_residual_vector(model, yy), y, digits=digits, max_steps=steps
-                ).y
+            solved = newton_at_precision(
+                lambda yy: susy_residual_vector(model, yy), y, digits=digits, max_steps=steps
             )
+            ymp, res = list(solved.y), min(solved.residuals)  # the kept iterate's max|D_aW|
         else:
+            fvec = at_precision(lambda yy: susy_residual_vector(model, yy), digits=digits)
             jac = jax.jit(jax.jacfwd(lambda yy: susy_residual_vector(model, yy)))
             ymp = [mp.mpf(v) for v in np.asarray(y, dtype=object)]
             for _ in range(steps):
@@ -239,11 +238,12 @@ def refine_high_precision(
                 fstep = np.linalg.lstsq(J, -rf, rcond=None)[0]
                 # keep the residual itself in high precision: the step is a float64 correction
                 ymp = [a + mp.mpf(float(b)) for a, b in zip(ymp, fstep)]
-        r = fvec(np.array(ymp, dtype=object))
+            r = fvec(np.array(ymp, dtype=object))
+            res = max(abs(v) for v in np.asarray(r, dtype=object).ravel())
         W_re, W_im, K = (
             np.asarray(v, dtype=object).item() for v in wk(np.array(ymp, dtype=object))
         )
-        return ymp, max(abs(v) for v in np.asarray(r, dtype=object).ravel()), mp.mpc(W_re, W_im), K
+        return ymp, res, mp.mpc(W_re, W_im), K
 
 
 def _w_and_k(model, y):

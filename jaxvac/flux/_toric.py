@@ -179,6 +179,15 @@ def basis_matrix(basis, n_rays: int) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+def a_convention(kappa) -> list:
+    """a_ab = ½κ_aab (a ≥ b), ½κ_abb (a < b): arXiv:2107.09064 eq. (2.3). ``kappa`` nested
+    lists (exact :class:`~fractions.Fraction` s stay exact) or an array."""
+    h = len(kappa)
+    return [
+        [kappa[i][i][j] / 2 if i >= j else kappa[i][j][j] / 2 for j in range(h)] for i in range(h)
+    ]
+
+
 def hypersurface_topology(rays, cones, basis) -> dict[str, Any]:
     """κ_abc, c₂·J_a, χ and a_ab of the anticanonical Calabi–Yau hypersurface X of the toric
     fourfold with fan (``rays``, ``cones``), exactly, in the divisor basis ``basis`` (ray
@@ -224,8 +233,7 @@ def hypersurface_topology(rays, cones, basis) -> dict[str, Any]:
 
     kappa = [[[contract(a, b, c) for c in range(h)] for b in range(h)] for a in range(h)]
     c2 = [sum((int(B[a, r]) * c2_rays[r] for r in range(n)), Fraction(0)) for a in range(h)]
-    a = [[kappa[i][i][j] / 2 if i >= j else kappa[i][j][j] / 2 for j in range(h)] for i in range(h)]
-    return {"kappa": kappa, "a": a, "c2": c2, "chi": chi, "h11": n - inter.dim}
+    return {"kappa": kappa, "a": a_convention(kappa), "c2": c2, "chi": chi, "h11": n - inter.dim}
 
 
 def wall_curves(rays, cones) -> list[list[Fraction]]:

@@ -402,9 +402,11 @@ def covariant_racetrack_gs(A1, l1, A2, l2, c: int, start, digits: int = 60):
     the dilaton plus the cubic LCS term of K_cs along z = pτ)."""
     import mpmath as mp
 
+    from ..flux._pfv import mp_fraction
+
     with mp.workdps(digits):
         A1, A2 = mp.mpf(A1), mp.mpf(A2)
-        l1, l2 = (mp.mpf(x.numerator) / x.denominator for x in (l1, l2))
+        l1, l2 = mp_fraction(l1), mp_fraction(l2)
 
         def f(T):
             e1, e2 = mp.exp(-2 * mp.pi * l1 * T), mp.exp(-2 * mp.pi * l2 * T)
@@ -423,7 +425,7 @@ def flux_pfv_4_214(out_dir: Path, *, full: bool = False) -> Report:
 
     from .. import flux
     from ..flux._builtin import Mirror4214, load_geometry
-    from ..flux._pfv import exact_flat_direction
+    from ..flux._pfv import exact_flat_direction, exact_racetrack_terms, mp_fraction
 
     data = load_geometry("dkmmr_4_214_647")
     printed, anc = data["printed"], data["ancillary"]
@@ -447,16 +449,11 @@ def flux_pfv_4_214(out_dir: Path, *, full: bool = False) -> Report:
     seconds = time.perf_counter() - t0
     ph, cond = out["physicality"], out["conditions"]
     # the racetrack from the GV data: W_flux = ζ Σ_λ C_λ e^{2πiλτ}, C_λ = −Σ_{q·p=λ} n_q (q·M)
-    q = np.asarray(data["gv"]["charges"])
-    n = data["gv"]["values"]
-    terms: dict[Fraction, int] = {}
-    classes: dict[Fraction, list] = {}
-    for row, nq in zip(q.tolist(), n):
-        lam = sum((Fraction(a) * b for a, b in zip(row, p)), Fraction(0))
-        terms[lam] = terms.get(lam, 0) - nq * int(np.dot(row, M))
-        classes.setdefault(lam, []).append((tuple(row), nq))
-    (l1, C1), (l2, C2) = sorted(terms.items())[:2]
-    leading = sorted(classes[l1] + classes[l2])
+    (l1, C1, cls1), (l2, C2, cls2) = exact_racetrack_terms(
+        data["gv"]["charges"], data["gv"]["values"], M, p
+    )[:2]
+    C1, C2 = int(C1), int(C2)
+    leading = sorted(cls1 + cls2)
     printed_leading = sorted(
         zip(map(tuple, printed["leading_charges"]["value"]), printed["leading_gv"]["value"])
     )
@@ -468,9 +465,7 @@ def flux_pfv_4_214(out_dir: Path, *, full: bool = False) -> Report:
         W_flux = mp.sqrt(2 / mp.pi) * abs(out["W_hp"])  # W0 = <|W_flux|> (eq. (6.61))
         W_e = mp.sqrt(2 / mp.pi) * abs(out["W_hp"]) * mp.exp(out["K_hp"] / 2)
         y = out["y_hp"]
-        off_valley = max(
-            abs(y[i] / y[4] - mp.mpf(v.numerator) / v.denominator) for i, v in enumerate(p)
-        )
+        off_valley = max(abs(y[i] / y[4] - mp_fraction(v)) for i, v in enumerate(p))
     g_leading = covariant_racetrack_gs(C1, l1, C2, l2, 0, 1 / float(g_formula))
     g_cov = covariant_racetrack_gs(C1, l1, C2, l2, 4, 1 / float(g_formula))
     # V0 = −3 e^K |W_flux|² with K = −2 log(2^{3/2} V_E) + K_cs + K_τ (eq. (2.25)); V_E is
